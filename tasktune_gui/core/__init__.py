@@ -1,0 +1,1 @@
+"""The Qt-free domain: tables, lifecycle, queues, capture from git."""

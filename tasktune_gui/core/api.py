@@ -1,0 +1,45 @@
+"""The Core: one opened database with every service over it, shared by the CLI, window and workers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tasktune_gui.core.editing import TaskEditor
+from tasktune_gui.core.events import ChangeBus
+from tasktune_gui.core.lifecycle import Lifecycle
+from tasktune_gui.core.lookup import get_task
+from tasktune_gui.core.queues import QueueService, ensure_default_queue
+from tasktune_gui.core.registry import ModelRegistry, ProjectService, WorkerRegistry
+from tasktune_gui.core.results import ResultStore
+from tasktune_gui.core.serialize import task_to_dict
+from tasktune_gui.core.store import Store, default_db_url
+from tasktune_gui.core.tasks import TaskService
+
+
+class Core:
+    """Services over one Store and one ChangeBus; pass it in, never reach for a global."""
+
+    def __init__(self, store: Store, events: ChangeBus | None = None) -> None:
+        self.store = store
+        self.events = events or ChangeBus()
+        self.tasks = TaskService(store, self.events)
+        self.editor = TaskEditor(store, self.events)
+        self.lifecycle = Lifecycle(store, self.events)
+        self.queues = QueueService(store, self.events)
+        self.projects = ProjectService(store, self.events)
+        self.models = ModelRegistry(store, self.events)
+        self.workers = WorkerRegistry(store, self.events)
+        self.results = ResultStore(store, self.events)
+        with store.write() as session:
+            ensure_default_queue(session)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Core:
+        return cls(Store(url or default_db_url()))
+
+    def task_json(self, task_id: str) -> dict[str, Any]:
+        with self.store.read() as session:
+            return task_to_dict(session, get_task(session, task_id))
+
+    def close(self) -> None:
+        self.store.close()

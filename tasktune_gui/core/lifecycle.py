@@ -1,0 +1,253 @@
+"""The task lifecycle: every status change, each a compare-and-set inside one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col
+
+from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
+from tasktune_gui.core.events import Change, ChangeBus
+from tasktune_gui.core.lookup import get_queue, get_task
+from tasktune_gui.core.models import TASK_RESULT_TABLES, Model, Task, TaskTag, utcnow
+from tasktune_gui.core.queues import DEFAULT_QUEUE, push, remove, watchers
+from tasktune_gui.core.status import ENABLED_FOR, Operation, Status, can_transition, describe_statuses
+from tasktune_gui.core.store import Store
+
+RUNTIME_CLEARED: dict[str, Any] = {
+    "worker": None,
+    "host": None,
+    "pid": None,
+    "exit_code": None,
+    "container_id": None,
+    "started": None,
+    "completed": None,
+    "last_iteration": None,
+    "status_reason": "",
+    "status_message": "",
+    "abort_requested": False,
+    "status_before_enqueue": None,
+}
+
+
+@dataclass(frozen=True)
+class EnqueueResult:
+    task_id: str
+    queue: str
+    watchers: int  # 0 means nobody will run it until a worker watches this queue
+
+
+def require(task: Task, operation: Operation) -> Status:
+    """The task's status, if the operation is enabled for it; else InvalidTransition."""
+    status = Status(task.status)
+    allowed = ENABLED_FOR[operation]
+    if status not in allowed:
+        raise InvalidTransition(task.id, operation.value, status.label, describe_statuses(allowed))
+    return status
+
+
+def set_status(session: Session, task: Task, expected: Status, new: Status, **fields: Any) -> None:
+    """Compare-and-set: change the status only if it is still the one the caller saw."""
+    if not can_transition(expected, new):
+        raise InvalidTransition(task.id, f"move to {new.label}", expected.label)
+    values = {"status": new.value, "last_update": utcnow(), **fields}
+    result = session.execute(
+        update(Task).where(col(Task.id) == task.id, col(Task.status) == expected.value).values(**values)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(task)
+        raise InvalidTransition(task.id, f"move to {new.label}", Status(task.status).label)
+    session.refresh(task)
+
+
+def enqueue_in(session: Session, task: Task, queue_name: str | None, operation: Operation) -> EnqueueResult:
+    status = require(task, operation)
+    queue = get_queue(session, queue_name or DEFAULT_QUEUE)
+    set_status(
+        session,
+        task,
+        status,
+        Status.PENDING,
+        queue=queue.name,
+        status_before_enqueue=status.value,
+        status_reason="",
+        status_message="",
+    )
+    push(session, queue, task.id)
+    return EnqueueResult(task.id, queue.name, watchers(session, queue.name))
+
+
+def clear_results(session: Session, task_id: str) -> None:
+    for table in TASK_RESULT_TABLES:
+        session.execute(delete(table).where(col(table.task_id) == task_id))
+    session.execute(delete(Model).where(col(Model.task_id) == task_id))
+
+
+class Lifecycle:
+    """Enqueue, dequeue, abort, reset, publish, archive, delete and the workers' status reports."""
+
+    def __init__(self, store: Store, events: ChangeBus) -> None:
+        self.store = store
+        self.events = events
+
+    def _change(self, task_id: str, body: Callable[[Session, Task], Any], action: str = "status") -> Any:
+        with self.store.write() as session:
+            task = get_task(session, task_id)
+            result = body(session, task)
+            changed = task.id
+        self.events.publish(Change("task", action, (changed,)))
+        return result
+
+    def enqueue(self, task_id: str, queue: str | None = None) -> EnqueueResult:
+        result: EnqueueResult = self._change(task_id, lambda s, t: enqueue_in(s, t, queue, Operation.ENQUEUE))
+        return result
+
+    def retry(self, task_id: str) -> EnqueueResult:
+        result: EnqueueResult = self._change(
+            task_id, lambda s, t: enqueue_in(s, t, t.queue or DEFAULT_QUEUE, Operation.RETRY)
+        )
+        return result
+
+    def dequeue(self, task_id: str) -> None:
+        def body(session: Session, task: Task) -> None:
+            require(task, Operation.DEQUEUE)
+            back_to = Status(task.status_before_enqueue or Status.DRAFT)
+            remove(session, task.id)
+            set_status(session, task, Status.PENDING, back_to, status_before_enqueue=None)
+
+        self._change(task_id, body)
+
+    def abort(self, task_id: str, reason: str = "user abort") -> None:
+        """Pending: out of its queue and aborted now. Running: its worker is asked to stop it."""
+
+        def body(session: Session, task: Task) -> None:
+            status = require(task, Operation.ABORT)
+            if status is Status.PENDING:
+                remove(session, task.id)
+                set_status(session, task, status, Status.ABORTED, status_reason=reason, completed=utcnow())
+            else:
+                task.abort_requested = True
+                task.status_reason = reason
+                task.last_update = utcnow()
+                session.add(task)
+
+        self._change(task_id, body)
+
+    def reset(self, task_id: str) -> None:
+        def body(session: Session, task: Task) -> None:
+            status = require(task, Operation.RESET)
+            clear_results(session, task.id)
+            set_status(session, task, status, Status.DRAFT, **RUNTIME_CLEARED)
+
+        self._change(task_id, body)
+
+    def publish(self, task_id: str) -> None:
+        self._change(task_id, lambda s, t: set_status(s, t, require(t, Operation.PUBLISH), Status.PUBLISHED))
+
+    def archive(self, task_id: str) -> None:
+        """Hide the task; a pending one is dequeued and a running one asked to abort first."""
+
+        def body(session: Session, task: Task) -> None:
+            if task.status == Status.PENDING:
+                remove(session, task.id)
+                back_to = Status(task.status_before_enqueue or Status.DRAFT)
+                set_status(session, task, Status.PENDING, back_to, status_before_enqueue=None)
+            elif task.status == Status.RUNNING:
+                task.abort_requested = True
+                task.status_reason = "archived while running"
+            task.archived = True
+            task.last_update = utcnow()
+            session.add(task)
+
+        self._change(task_id, body, "updated")
+
+    def restore(self, task_id: str) -> None:
+        def body(session: Session, task: Task) -> None:
+            task.archived = False
+            task.last_update = utcnow()
+            session.add(task)
+
+        self._change(task_id, body, "updated")
+
+    def delete(self, task_id: str) -> None:
+        """Remove a Draft or an archived task with all its results."""
+
+        def body(session: Session, task: Task) -> None:
+            if task.status in (Status.PENDING, Status.RUNNING):
+                raise InvalidTransition(
+                    task.id, "delete", Status(task.status).label, "tasks that are not queued or running"
+                )
+            if not task.archived and task.status != Status.DRAFT:
+                raise InvalidTransition(task.id, "delete", Status(task.status).label, "Draft or archived tasks")
+            clear_results(session, task.id)
+            remove(session, task.id)
+            session.execute(delete(TaskTag).where(col(TaskTag.task_id) == task.id))
+            session.delete(task)
+
+        self._change(task_id, body, "deleted")
+
+    # The worker's side of the lifecycle.
+
+    def start(self, task_id: str, worker: str, host: str, pid: int | None = None) -> None:
+        """A pending task taken by a worker outside pop (pop marks it running itself)."""
+
+        def body(session: Session, task: Task) -> None:
+            status = require(task, Operation.START)
+            remove(session, task.id)
+            set_status(session, task, status, Status.RUNNING, worker=worker, host=host, pid=pid, started=utcnow())
+
+        self._change(task_id, body)
+
+    def run_direct(self, task_id: str, host: str = "", pid: int | None = None) -> None:
+        """A Draft run by its script outside any queue."""
+        self._change(
+            task_id,
+            lambda s, t: set_status(
+                s, t, require(t, Operation.RUN_DIRECT), Status.RUNNING, host=host, pid=pid, started=utcnow()
+            ),
+        )
+
+    def record_runtime(self, task_id: str, **fields: Any) -> None:
+        allowed = {"pid", "container_id", "host", "worker", "commit", "requirements"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise TaskTuneError(f"not runtime fields: {', '.join(sorted(unknown))}")
+
+        def body(session: Session, task: Task) -> None:
+            for name, value in fields.items():
+                setattr(task, name, value)
+            task.last_update = utcnow()
+            session.add(task)
+
+        self._change(task_id, body, "updated")
+
+    def complete(self, task_id: str, exit_code: int = 0) -> None:
+        self._finish(task_id, Operation.COMPLETE, Status.COMPLETED, exit_code, "", "")
+
+    def fail(self, task_id: str, reason: str, message: str = "", exit_code: int | None = None) -> None:
+        self._finish(task_id, Operation.FAIL, Status.FAILED, exit_code, reason, message)
+
+    def mark_aborted(self, task_id: str, exit_code: int | None = None) -> None:
+        self._finish(task_id, Operation.MARK_ABORTED, Status.ABORTED, exit_code, None, "")
+
+    def _finish(
+        self, task_id: str, operation: Operation, new: Status, exit_code: int | None, reason: str | None, message: str
+    ) -> None:
+        def body(session: Session, task: Task) -> None:
+            status = require(task, operation)
+            set_status(
+                session,
+                task,
+                status,
+                new,
+                exit_code=exit_code,
+                completed=utcnow(),
+                status_reason=task.status_reason if reason is None else reason,
+                status_message=message,
+                abort_requested=False,
+            )
+
+        self._change(task_id, body)

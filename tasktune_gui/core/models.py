@@ -1,0 +1,227 @@
+"""SQLModel tables: projects, tasks and their parts, queues, workers, models and results."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _text(default: str = "") -> Any:
+    """A TEXT column (no length limit on PostgreSQL) that is never NULL."""
+    return Field(default=default, sa_column_kwargs={"nullable": False}, sa_type=Text)
+
+
+class Info(SQLModel, table=True):
+    """Marks a database as TaskTune's; a file without it is refused."""
+
+    __tablename__ = "tasktune_info"
+    key: str = Field(primary_key=True)
+    value: str = ""
+
+
+class Project(SQLModel, table=True):
+    __tablename__ = "project"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)  # nested with "/": "vision/detection"
+    description: str = _text()
+    created: datetime = Field(default_factory=utcnow)
+    last_update: datetime = Field(default_factory=utcnow)
+
+
+class Task(SQLModel, table=True):
+    __tablename__ = "task"
+    __table_args__ = (
+        Index("ix_task_project_list", "project_id", "archived", "status", "last_update"),
+        Index("ix_task_project_updated", "project_id", "archived", "last_update"),
+        Index("ix_task_all_updated", "archived", "status", "last_update"),
+        Index("ix_task_last_update", "last_update"),
+    )
+    id: str = Field(primary_key=True)
+    name: str
+    type: str = "training"
+    project_id: int = Field(foreign_key="project.id")
+    parent_id: str | None = Field(default=None, index=True)
+    description: str = _text()
+    user: str = ""
+    archived: bool = False
+
+    status: str = "draft"
+    status_reason: str = ""
+    status_message: str = _text()
+    status_before_enqueue: str | None = None  # where a dequeue returns to
+    abort_requested: bool = False  # set on a running task; its worker kills it and marks it aborted
+    created: datetime = Field(default_factory=utcnow)
+    started: datetime | None = None
+    completed: datetime | None = None
+    last_update: datetime = Field(default_factory=utcnow)
+
+    repository: str = ""
+    branch: str | None = None
+    tag: str | None = None
+    commit: str | None = None
+    entry_point: str = ""
+    working_dir: str = "."
+    binary: str = "python3"
+    requirements: str = _text()
+    original_requirements: str = _text()
+    diff: str = _text()
+    container_image: str = ""
+    container_arguments: str = ""
+    container_setup_script: str = _text()
+    output_uri: str = ""
+    queue: str | None = None  # the last queue it was enqueued to
+
+    input_model_id: str | None = None
+    labels: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    last_iteration: int | None = None
+
+    worker: str | None = None
+    host: str | None = None
+    pid: int | None = None
+    exit_code: int | None = None
+    container_id: str | None = None
+
+
+class TaskTag(SQLModel, table=True):
+    __tablename__ = "task_tag"
+    task_id: str = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
+    tag: str = Field(primary_key=True, index=True)
+
+
+class Hyperparameter(SQLModel, table=True):
+    """One value of a section; `position` orders names and, by first use, sections."""
+
+    __tablename__ = "hyperparameter"
+    task_id: str = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
+    section: str = Field(primary_key=True)
+    name: str = Field(primary_key=True)
+    position: int = 0
+    value: str = _text()
+    type: str = ""
+    description: str = _text()
+
+
+class UserProperty(SQLModel, table=True):
+    __tablename__ = "user_property"
+    task_id: str = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
+    name: str = Field(primary_key=True)
+    position: int = 0
+    value: str = _text()
+    description: str = _text()
+
+
+class ConfigObject(SQLModel, table=True):
+    __tablename__ = "config_object"
+    task_id: str = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
+    name: str = Field(primary_key=True)
+    position: int = 0
+    value: str = _text()
+    type: str = ""
+    description: str = _text()
+
+
+class Queue(SQLModel, table=True):
+    __tablename__ = "queue"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    created: datetime = Field(default_factory=utcnow)
+
+
+class QueueEntry(SQLModel, table=True):
+    """A pending task's place in a queue; the smallest position is taken first."""
+
+    __tablename__ = "queue_entry"
+    __table_args__ = (Index("ix_queue_entry_order", "queue_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    queue_id: int = Field(foreign_key="queue.id", ondelete="CASCADE")
+    task_id: str = Field(foreign_key="task.id", unique=True, ondelete="CASCADE")
+    position: int
+    enqueued: datetime = Field(default_factory=utcnow)
+
+
+class Worker(SQLModel, table=True):
+    __tablename__ = "worker"
+    id: str = Field(primary_key=True)
+    host: str = ""
+    pid: int | None = None
+    slots: int = 1
+    started: datetime = Field(default_factory=utcnow)
+    last_heartbeat: datetime = Field(default_factory=utcnow, index=True)
+
+
+class WorkerQueue(SQLModel, table=True):
+    """Which queues a worker watches, in priority order."""
+
+    __tablename__ = "worker_queue"
+    worker_id: str = Field(foreign_key="worker.id", primary_key=True, ondelete="CASCADE")
+    queue_name: str = Field(primary_key=True, index=True)
+    priority: int = 0
+
+
+class Model(SQLModel, table=True):
+    __tablename__ = "model"
+    id: str = Field(primary_key=True)
+    name: str
+    project_id: int | None = Field(default=None, foreign_key="project.id")
+    uri: str = ""
+    framework: str = ""
+    design: str = _text()
+    labels: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    task_id: str | None = Field(default=None, index=True)  # the task that produced it
+    created: datetime = Field(default_factory=utcnow)
+
+
+class ConsoleLine(SQLModel, table=True):
+    __tablename__ = "console_line"
+    __table_args__ = (Index("ix_console_task", "task_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: str = Field(foreign_key="task.id", ondelete="CASCADE")
+    stream: str = "stdout"
+    time: datetime = Field(default_factory=utcnow)
+    text: str = _text()
+
+
+class Scalar(SQLModel, table=True):
+    __tablename__ = "scalar"
+    __table_args__ = (Index("ix_scalar_task", "task_id", "metric", "series", "iteration"),)
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: str = Field(foreign_key="task.id", ondelete="CASCADE")
+    metric: str
+    series: str
+    iteration: int
+    value: float
+    time: datetime = Field(default_factory=utcnow)
+
+
+class LastMetric(SQLModel, table=True):
+    """The last value of each metric/series, kept beside the scalars for the task table."""
+
+    __tablename__ = "last_metric"
+    task_id: str = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
+    metric: str = Field(primary_key=True)
+    series: str = Field(primary_key=True)
+    value: float
+    iteration: int
+
+
+class Artifact(SQLModel, table=True):
+    __tablename__ = "artifact"
+    task_id: str = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
+    name: str = Field(primary_key=True)
+    uri: str = ""
+    size: int | None = None
+    hash: str = ""
+    type: str = ""
+    created: datetime = Field(default_factory=utcnow)
+
+
+# Tables that belong to one task and go with it (cleared by reset, copied or not by clone).
+TASK_RESULT_TABLES = (ConsoleLine, Scalar, LastMetric, Artifact)

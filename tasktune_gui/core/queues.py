@@ -1,0 +1,217 @@
+"""Queues: FIFO order, an atomic pop that hands a task to exactly one worker, moves, watchers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, col, select
+
+from tasktune_gui.core.errors import InvalidValue, TaskTuneError
+from tasktune_gui.core.events import Change, ChangeBus
+from tasktune_gui.core.lookup import get_queue, get_task
+from tasktune_gui.core.models import Queue, QueueEntry, Task, Worker, WorkerQueue, utcnow
+from tasktune_gui.core.status import Status
+from tasktune_gui.core.store import Store
+
+DEFAULT_QUEUE = "default"
+# A worker that has not sent a heartbeat for this long no longer counts as watching.
+WORKER_ONLINE_WINDOW = timedelta(seconds=30)
+MOVES = ("front", "back", "up", "down")
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    name: str
+    pending: int
+    workers: int
+
+
+@dataclass(frozen=True)
+class QueuedTask:
+    position: int  # 1 is taken next
+    task_id: str
+    name: str
+    enqueued: datetime
+
+
+def push(session: Session, queue: Queue, task_id: str) -> None:
+    """Put a task at the back of the queue (inside the caller's transaction)."""
+    last = session.exec(select(func.max(QueueEntry.position)).where(QueueEntry.queue_id == queue.id)).one()
+    assert queue.id is not None
+    session.add(QueueEntry(queue_id=queue.id, task_id=task_id, position=(last or 0) + 1))
+
+
+def remove(session: Session, task_id: str) -> None:
+    session.execute(delete(QueueEntry).where(col(QueueEntry.task_id) == task_id))
+
+
+def watchers(session: Session, queue_name: str, now: datetime | None = None) -> int:
+    """How many live workers watch this queue."""
+    since = (now or utcnow()) - WORKER_ONLINE_WINDOW
+    statement = (
+        select(func.count())
+        .select_from(WorkerQueue)
+        .join(Worker, col(Worker.id) == col(WorkerQueue.worker_id))
+        .where(WorkerQueue.queue_name == queue_name, col(Worker.last_heartbeat) >= since)
+    )
+    return int(session.exec(statement).one())
+
+
+def ensure_default_queue(session: Session) -> None:
+    if session.exec(select(Queue.id).where(Queue.name == DEFAULT_QUEUE)).first() is None:
+        session.add(Queue(name=DEFAULT_QUEUE))
+
+
+def validate_queue_name(name: str) -> str:
+    name = name.strip()
+    if not name or any(ch.isspace() for ch in name) or "/" in name:
+        raise InvalidValue(f"'{name}' is not a queue name (no spaces or '/')")
+    return name
+
+
+class QueueService:
+    """Queue administration and the worker's atomic pop."""
+
+    def __init__(self, store: Store, events: ChangeBus) -> None:
+        self.store = store
+        self.events = events
+
+    def create(self, name: str) -> Queue:
+        name = validate_queue_name(name)
+        with self.store.write() as session:
+            if session.exec(select(Queue).where(Queue.name == name)).first() is not None:
+                raise TaskTuneError(f"a queue named '{name}' already exists")
+            queue = Queue(name=name)
+            session.add(queue)
+        self.events.publish(Change("queue", "created", (name,)))
+        return queue
+
+    def ensure(self, name: str) -> bool:
+        """Create the queue if it is missing; True when it was created."""
+        name = validate_queue_name(name)
+        with self.store.write() as session:
+            if session.exec(select(Queue).where(Queue.name == name)).first() is not None:
+                return False
+            session.add(Queue(name=name))
+        self.events.publish(Change("queue", "created", (name,)))
+        return True
+
+    def delete(self, name: str) -> None:
+        with self.store.write() as session:
+            queue = get_queue(session, name)
+            if name == DEFAULT_QUEUE:
+                raise TaskTuneError("the 'default' queue cannot be deleted")
+            count = session.exec(
+                select(func.count()).select_from(QueueEntry).where(QueueEntry.queue_id == queue.id)
+            ).one()
+            if count:
+                raise TaskTuneError(f"queue '{name}' has {count} pending task(s); dequeue them first")
+            session.delete(queue)
+        self.events.publish(Change("queue", "deleted", (name,)))
+
+    def summaries(self) -> list[QueueSummary]:
+        with self.store.read() as session:
+            counts = dict(
+                session.exec(
+                    select(QueueEntry.queue_id, func.count()).group_by(col(QueueEntry.queue_id))
+                ).all()
+            )
+            queues = session.exec(select(Queue).order_by(Queue.name)).all()
+            return [QueueSummary(q.name, counts.get(q.id or 0, 0), watchers(session, q.name)) for q in queues]
+
+    def entries(self, name: str, limit: int | None = None) -> list[QueuedTask]:
+        with self.store.read() as session:
+            queue = get_queue(session, name)
+            statement = (
+                select(QueueEntry.task_id, Task.name, QueueEntry.enqueued)
+                .join(Task, col(Task.id) == col(QueueEntry.task_id))
+                .where(QueueEntry.queue_id == queue.id)
+                .order_by(col(QueueEntry.position))
+                .limit(limit)
+            )
+            rows = session.exec(statement).all()
+            return [QueuedTask(i + 1, tid, tname, when) for i, (tid, tname, when) in enumerate(rows)]
+
+    def move(self, task_id: str, where: str) -> None:
+        """Move a pending task to the front or back of its queue, or one place up or down."""
+        if where not in MOVES:
+            raise InvalidValue(f"'{where}' is not a move (use {', '.join(MOVES)})")
+        with self.store.write() as session:
+            task = get_task(session, task_id)
+            entry = session.exec(select(QueueEntry).where(QueueEntry.task_id == task.id)).first()
+            if entry is None:
+                raise TaskTuneError(f"task {task.id} is not in a queue (it is {task.status})")
+            _move_entry(session, entry, where)
+            queue = session.get(Queue, entry.queue_id)
+        self.events.publish(Change("queue", "updated", (queue.name if queue else "",)))
+
+    def pop(self, queue_names: list[str], worker: str = "", host: str = "", pid: int | None = None) -> str | None:
+        """Take the first task of the first non-empty queue and mark it running; None when all are empty."""
+        with self.store.write() as session:
+            taken = _pop_in(session, queue_names, worker, host, pid)
+        if taken is not None:
+            self.events.publish(Change("task", "status", (taken,)))
+        return taken
+
+
+def _pop_in(session: Session, queue_names: list[str], worker: str, host: str, pid: int | None) -> str | None:
+    for name in queue_names:
+        queue_id = session.exec(select(Queue.id).where(Queue.name == name)).first()
+        if queue_id is None:
+            continue
+        # SKIP LOCKED lets PostgreSQL workers pass each other; SQLite's write lock already serializes.
+        entry = session.exec(
+            select(QueueEntry)
+            .where(QueueEntry.queue_id == queue_id)
+            .order_by(col(QueueEntry.position))
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if entry is None:
+            continue
+        session.delete(entry)
+        now = utcnow()
+        result = session.execute(
+            update(Task)
+            .where(col(Task.id) == entry.task_id, col(Task.status) == Status.PENDING)
+            .values(
+                status=Status.RUNNING,
+                worker=worker,
+                host=host,
+                pid=pid,
+                started=now,
+                last_update=now,
+                status_reason="",
+                status_message="",
+            )
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            return entry.task_id
+    return None
+
+
+def _move_entry(session: Session, entry: QueueEntry, where: str) -> None:
+    same_queue = QueueEntry.queue_id == entry.queue_id
+    if where in ("front", "back"):
+        bound = func.min if where == "front" else func.max
+        edge = session.exec(select(bound(QueueEntry.position)).where(same_queue)).one()
+        entry.position = edge - 1 if where == "front" else edge + 1
+        session.add(entry)
+        return
+    neighbour_query = select(QueueEntry).where(same_queue)
+    if where == "up":
+        neighbour_query = neighbour_query.where(QueueEntry.position < entry.position).order_by(
+            col(QueueEntry.position).desc()
+        )
+    else:
+        neighbour_query = neighbour_query.where(QueueEntry.position > entry.position).order_by(
+            col(QueueEntry.position)
+        )
+    neighbour = session.exec(neighbour_query.limit(1)).first()
+    if neighbour is None:
+        return  # already first (or last)
+    entry.position, neighbour.position = neighbour.position, entry.position
+    session.add(entry)
+    session.add(neighbour)

@@ -1,0 +1,124 @@
+"""Projects, models and workers: the records around tasks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func
+from sqlmodel import col, select
+
+from tasktune_gui.core.errors import InvalidValue, ModelNotFound, TaskTuneError
+from tasktune_gui.core.events import Change, ChangeBus
+from tasktune_gui.core.ids import new_id
+from tasktune_gui.core.lookup import ensure_project, normalize_project_name, project_name
+from tasktune_gui.core.models import Model, Project, Task, Worker, WorkerQueue, utcnow
+from tasktune_gui.core.store import Store
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    name: str
+    counts: dict[str, int]  # status → number of (unarchived) tasks directly in it
+    last_update: datetime
+
+
+class ProjectService:
+    def __init__(self, store: Store, events: ChangeBus) -> None:
+        self.store = store
+        self.events = events
+
+    def create(self, name: str, description: str = "") -> Project:
+        full = normalize_project_name(name)
+        with self.store.write() as session:
+            if session.exec(select(Project).where(Project.name == full)).first() is not None:
+                raise TaskTuneError(f"a project named '{full}' already exists")
+            project = ensure_project(session, full)
+            project.description = description
+            session.add(project)
+        self.events.publish(Change("project", "created", (full,)))
+        return project
+
+    def summaries(self) -> list[ProjectSummary]:
+        with self.store.read() as session:
+            counts: dict[int, dict[str, int]] = {}
+            rows = session.exec(
+                select(Task.project_id, Task.status, func.count())
+                .where(col(Task.archived).is_(False))
+                .group_by(col(Task.project_id), col(Task.status))
+            ).all()
+            for project_id, status, number in rows:
+                counts.setdefault(project_id, {})[status] = number
+            projects = session.exec(select(Project).order_by(col(Project.name))).all()
+            return [ProjectSummary(p.name, counts.get(p.id or 0, {}), p.last_update) for p in projects]
+
+
+class ModelRegistry:
+    def __init__(self, store: Store, events: ChangeBus) -> None:
+        self.store = store
+        self.events = events
+
+    def create(self, name: str, project: str | None = None, uri: str = "", framework: str = "",
+               design: str = "", labels: dict[str, int] | None = None, task_id: str | None = None) -> str:
+        if not name.strip():
+            raise InvalidValue("a model needs a name")
+        with self.store.write() as session:
+            model = Model(id=new_id(), name=name.strip(), uri=uri, framework=framework, design=design,
+                          labels=labels or {}, task_id=task_id)
+            if project:
+                model.project_id = ensure_project(session, project).id
+            session.add(model)
+            created = model.id
+        self.events.publish(Change("model", "created", (created,)))
+        return created
+
+    def get(self, model_id: str) -> Model:
+        with self.store.read() as session:
+            model = session.get(Model, model_id)
+            if model is None:
+                raise ModelNotFound(model_id)
+            return model
+
+    def list(self, project: str | None = None) -> list[tuple[Model, str]]:
+        with self.store.read() as session:
+            statement = select(Model).order_by(col(Model.created).desc())
+            if project:
+                ids = select(Project.id).where(Project.name == normalize_project_name(project))
+                statement = statement.where(col(Model.project_id).in_(ids))
+            models = session.exec(statement).all()
+            return [(m, project_name(session, m.project_id) if m.project_id else "") for m in models]
+
+
+class WorkerRegistry:
+    """Workers announce themselves, their queues and a heartbeat; a window counts who is online."""
+
+    def __init__(self, store: Store, events: ChangeBus) -> None:
+        self.store = store
+        self.events = events
+
+    def register(self, host: str, pid: int, queues: list[str], slots: int = 1, worker_id: str | None = None) -> str:
+        worker_id = worker_id or f"{host}:{pid}:{new_id()[:6]}"
+        with self.store.write() as session:
+            session.merge(Worker(id=worker_id, host=host, pid=pid, slots=slots))
+            session.execute(delete(WorkerQueue).where(col(WorkerQueue.worker_id) == worker_id))
+            for priority, name in enumerate(queues):
+                session.add(WorkerQueue(worker_id=worker_id, queue_name=name, priority=priority))
+        self.events.publish(Change("worker", "created", (worker_id,)))
+        return worker_id
+
+    def heartbeat(self, worker_id: str) -> None:
+        with self.store.write() as session:
+            worker = session.get(Worker, worker_id)
+            if worker is not None:
+                worker.last_heartbeat = utcnow()
+                session.add(worker)
+
+    def unregister(self, worker_id: str) -> None:
+        with self.store.write() as session:
+            session.execute(delete(WorkerQueue).where(col(WorkerQueue.worker_id) == worker_id))
+            session.execute(delete(Worker).where(col(Worker.id) == worker_id))
+        self.events.publish(Change("worker", "deleted", (worker_id,)))
+
+    def online(self, since: datetime) -> list[Worker]:
+        with self.store.read() as session:
+            return list(session.exec(select(Worker).where(col(Worker.last_heartbeat) >= since)).all())

@@ -1,0 +1,114 @@
+"""A task's results: console lines, scalars with their last values, and artifacts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, update
+from sqlmodel import col, select
+
+from tasktune_gui.core.events import Change, ChangeBus
+from tasktune_gui.core.lookup import get_task
+from tasktune_gui.core.models import Artifact, ConsoleLine, LastMetric, Scalar, Task, utcnow
+from tasktune_gui.core.store import Store
+
+
+@dataclass(frozen=True)
+class LogLine:
+    id: int
+    time: datetime
+    stream: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ScalarPoint:
+    metric: str
+    series: str
+    iteration: int
+    value: float
+
+
+class ResultStore:
+    """Writes results in batches (one transaction each) and reads them back in order."""
+
+    def __init__(self, store: Store, events: ChangeBus) -> None:
+        self.store = store
+        self.events = events
+
+    def append_console(self, task_id: str, lines: Iterable[tuple[str, str]]) -> int:
+        """Store (stream, text) lines; returns how many."""
+        now = utcnow()
+        rows = [{"task_id": task_id, "stream": stream, "text": text, "time": now} for stream, text in lines]
+        if not rows:
+            return 0
+        with self.store.write() as session:
+            session.execute(insert(ConsoleLine), rows)
+        self.events.publish(Change("task", "results", (task_id,)))
+        return len(rows)
+
+    def console(self, task_id: str, after: int = 0, limit: int = 10_000) -> list[LogLine]:
+        """Lines with an id above `after`, oldest first: call again with the last id to follow."""
+        with self.store.read() as session:
+            task = get_task(session, task_id)
+            rows = session.exec(
+                select(ConsoleLine)
+                .where(ConsoleLine.task_id == task.id, col(ConsoleLine.id) > after)
+                .order_by(col(ConsoleLine.id))
+                .limit(limit)
+            ).all()
+            return [LogLine(r.id or 0, r.time, r.stream, r.text) for r in rows]
+
+    def report_scalars(self, task_id: str, points: Iterable[ScalarPoint]) -> None:
+        points = list(points)
+        if not points:
+            return
+        now = utcnow()
+        with self.store.write() as session:
+            session.execute(
+                insert(Scalar),
+                [
+                    {"task_id": task_id, "metric": p.metric, "series": p.series, "iteration": p.iteration,
+                     "value": p.value, "time": now}
+                    for p in points
+                ],
+            )
+            last: dict[tuple[str, str], ScalarPoint] = {}
+            for point in points:
+                last[(point.metric, point.series)] = point
+            for (metric, series), point in last.items():
+                row = session.get(LastMetric, (task_id, metric, series))
+                if row is None:
+                    row = LastMetric(task_id=task_id, metric=metric, series=series, value=point.value,
+                                     iteration=point.iteration)
+                elif point.iteration >= row.iteration:
+                    row.value, row.iteration = point.value, point.iteration
+                session.add(row)
+            top = max(p.iteration for p in points)
+            session.execute(
+                update(Task)
+                .where(col(Task.id) == task_id)
+                .where((col(Task.last_iteration).is_(None)) | (col(Task.last_iteration) < top))
+                .values(last_iteration=top, last_update=now)
+            )
+        self.events.publish(Change("task", "results", (task_id,)))
+
+    def scalars(self, task_id: str) -> list[ScalarPoint]:
+        with self.store.read() as session:
+            rows = session.exec(
+                select(Scalar).where(Scalar.task_id == task_id).order_by(col(Scalar.metric), col(Scalar.series),
+                                                                         col(Scalar.iteration))
+            ).all()
+            return [ScalarPoint(r.metric, r.series, r.iteration, r.value) for r in rows]
+
+    def add_artifact(self, task_id: str, artifact: Artifact) -> None:
+        artifact.task_id = task_id
+        with self.store.write() as session:
+            session.merge(artifact)
+        self.events.publish(Change("task", "results", (task_id,)))
+
+    def artifacts(self, task_id: str) -> list[Artifact]:
+        with self.store.read() as session:
+            return list(session.exec(select(Artifact).where(Artifact.task_id == task_id)).all())

@@ -1,0 +1,128 @@
+"""A task as the JSON object of `show --json` (REFERENCE §3), and the short form of `list --json`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from tasktune_gui.core.lookup import project_name
+from tasktune_gui.core.models import ConfigObject, Hyperparameter, LastMetric, Model, Task, TaskTag, UserProperty
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def task_tags(session: Session, task_id: str) -> list[str]:
+    return sorted(session.exec(select(TaskTag.tag).where(TaskTag.task_id == task_id)).all())
+
+
+def hyperparameters(session: Session, task_id: str) -> dict[str, dict[str, dict[str, str]]]:
+    """Sections in the order of their first name, names in their own order."""
+    rows = session.exec(
+        select(Hyperparameter).where(Hyperparameter.task_id == task_id).order_by(col(Hyperparameter.position))
+    ).all()
+    sections: dict[str, dict[str, dict[str, str]]] = {}
+    for row in rows:
+        sections.setdefault(row.section, {})[row.name] = {
+            "value": row.value,
+            "type": row.type,
+            "description": row.description,
+        }
+    return sections
+
+
+def user_properties(session: Session, task_id: str) -> dict[str, dict[str, str]]:
+    rows = session.exec(
+        select(UserProperty).where(UserProperty.task_id == task_id).order_by(col(UserProperty.position))
+    ).all()
+    return {r.name: {"value": r.value, "description": r.description} for r in rows}
+
+
+def configuration(session: Session, task_id: str) -> dict[str, dict[str, str]]:
+    rows = session.exec(
+        select(ConfigObject).where(ConfigObject.task_id == task_id).order_by(col(ConfigObject.position))
+    ).all()
+    return {r.name: {"value": r.value, "type": r.type, "description": r.description} for r in rows}
+
+
+def metrics(session: Session, task_id: str) -> dict[str, float]:
+    rows = session.exec(select(LastMetric).where(LastMetric.task_id == task_id)).all()
+    return {f"{r.metric}/{r.series}": r.value for r in sorted(rows, key=lambda r: (r.metric, r.series))}
+
+
+def task_summary(session: Session, task: Task) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "name": task.name,
+        "type": task.type,
+        "project": project_name(session, task.project_id),
+        "status": task.status,
+        "user": task.user,
+        "tags": task_tags(session, task.id),
+        "last_update": iso(task.last_update),
+        "archived": task.archived,
+    }
+
+
+def task_to_dict(session: Session, task: Task) -> dict[str, Any]:
+    outputs = session.exec(select(Model.id).where(Model.task_id == task.id).order_by(col(Model.created))).all()
+    return {
+        "id": task.id,
+        "name": task.name,
+        "type": task.type,
+        "project": project_name(session, task.project_id),
+        "parent": task.parent_id,
+        "description": task.description,
+        "tags": task_tags(session, task.id),
+        "user": task.user,
+        "archived": task.archived,
+        "status": task.status,
+        "status_reason": task.status_reason,
+        "status_message": task.status_message,
+        "created": iso(task.created),
+        "started": iso(task.started),
+        "completed": iso(task.completed),
+        "last_update": iso(task.last_update),
+        "execution": {
+            "repository": task.repository,
+            "branch": task.branch,
+            "tag": task.tag,
+            "commit": task.commit,
+            "entry_point": task.entry_point,
+            "working_dir": task.working_dir,
+            "binary": task.binary,
+            "requirements": task.requirements,
+            "original_requirements": task.original_requirements,
+            "diff": task.diff,
+            "container": {
+                "image": task.container_image,
+                "arguments": task.container_arguments,
+                "setup_script": task.container_setup_script,
+            },
+            "output_uri": task.output_uri,
+            "queue": task.queue,
+        },
+        "hyperparams": hyperparameters(session, task.id),
+        "user_properties": user_properties(session, task.id),
+        "configuration": configuration(session, task.id),
+        "input_model": task.input_model_id,
+        "output_models": list(outputs),
+        "labels": dict(task.labels),
+        "last_iteration": task.last_iteration,
+        "metrics": metrics(session, task.id),
+        "runtime": {
+            "worker": task.worker,
+            "host": task.host,
+            "pid": task.pid,
+            "exit_code": task.exit_code,
+            "container_id": task.container_id,
+        },
+        "abort_requested": task.abort_requested,
+    }

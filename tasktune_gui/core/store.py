@@ -1,0 +1,143 @@
+"""The database: opening (with checks and migrations), sessions for reading and for writing."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlmodel import Session
+
+from tasktune_gui.core.errors import DatabaseRefused
+from tasktune_gui.core.migrate import known_revision, upgrade_to_head
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_db_url() -> str:
+    """$TASKTUNE_DB, else a SQLite file in the user data folder."""
+    env = os.environ.get("TASKTUNE_DB")
+    if env:
+        return env
+    folder = Path(platformdirs.user_data_dir("tasktune", appauthor=False))
+    return f"sqlite:///{folder / 'tasktune.db'}"
+
+
+def _sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # A writer takes the lock up front so two writers never deadlock upgrading a read lock.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _inspect_existing(url: str) -> tuple[set[str], str | None]:
+    """Table names and schema revision, read without writing anything."""
+    path = _sqlite_path(url)
+    if path is not None:
+        if not path.exists() or path.stat().st_size == 0:
+            return set(), None
+        with path.open("rb") as handle:
+            if handle.read(16) != SQLITE_MAGIC:
+                raise DatabaseRefused(f"'{path}' is not a TaskTune database (it is not an SQLite file)")
+        probe_url = f"sqlite:///file:{path}?mode=ro&uri=true"
+    else:
+        probe_url = url
+    engine = create_engine(probe_url)
+    try:
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            revision = None
+            if "alembic_version" in tables:
+                row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+                revision = row[0] if row else None
+            return tables, revision
+    except (DatabaseError, OperationalError) as exc:
+        raise DatabaseRefused(f"cannot open the database {_safe(url)}: {exc.orig}") from exc
+    finally:
+        engine.dispose()
+
+
+def _safe(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def check_database(url: str) -> bool:
+    """Refuse a database that is not TaskTune's or is newer than this app; True when it is empty."""
+    tables, revision = _inspect_existing(url)
+    if not tables:
+        return True
+    if "tasktune_info" not in tables or "alembic_version" not in tables:
+        raise DatabaseRefused(f"{_safe(url)} is not a TaskTune database; it was left untouched")
+    if revision is not None and not known_revision(revision):
+        raise DatabaseRefused(
+            f"{_safe(url)} was written by a newer TaskTune (schema {revision}); update the app to open it"
+        )
+    return False
+
+
+class Store:
+    """The opened database: short read sessions and serialized write transactions."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.dialect = make_url(url).get_backend_name()
+        path = _sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.created = check_database(url)
+        if self.dialect == "sqlite":
+            self.engine = _sqlite_engine(url, immediate=False)
+            self.write_engine = _sqlite_engine(url, immediate=True)
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True)
+            self.write_engine = self.engine
+        with self.write_engine.begin() as conn:
+            upgrade_to_head(conn)
+
+    @property
+    def display_name(self) -> str:
+        return _safe(self.url)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back whole on any error."""
+        with Session(self.write_engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.write_engine is not self.engine:
+            self.write_engine.dispose()

@@ -1,0 +1,1 @@
+"""Workers and the backends that run tasks; no Qt here."""

@@ -1,0 +1,1 @@
+"""What a task's own script imports to talk to TaskTune."""

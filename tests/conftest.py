@@ -1,0 +1,98 @@
+"""Shared fixtures: a fresh database per test (SQLite, and PostgreSQL where a server can start)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tasktune_gui.core.api import Core
+from tests.support.postgres import PostgresCluster, find_postgres_bin
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require_component(name: str, available: bool, why: str) -> None:
+    """Skip when a component is missing here, but fail in CI, where .ci/run must provide it."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{name} is required in CI but is missing: {why}")
+    pytest.skip(f"{name} not available: {why}")
+
+
+@pytest.fixture(autouse=True)
+def _git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Commits in test repositories work on a machine with no git identity configured."""
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Test Researcher")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "researcher@example.org")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Test Researcher")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "researcher@example.org")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    home = tmp_path_factory.getbasetemp() / "home"
+    home.mkdir(exist_ok=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("TASKTUNE_DB", raising=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster | None]:
+    bin_dir = find_postgres_bin()
+    if bin_dir is None:
+        yield None
+        return
+    # Not under pytest's temp folder: that one is private to root, and the server runs as 'postgres'.
+    folder = Path(tempfile.mkdtemp(prefix="tasktune-pg-"))
+    cluster = PostgresCluster(bin_dir, folder)
+    try:
+        cluster.start()
+    except (OSError, subprocess.CalledProcessError) as exc:
+        if IN_CI:
+            raise
+        print(f"PostgreSQL did not start: {exc}")
+        yield None
+        return
+    yield cluster
+    cluster.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'tasktune.db'}"
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: PostgresCluster | None) -> str:
+    require_component("PostgreSQL", postgres_cluster is not None, "install postgresql (initdb, pg_ctl)")
+    assert postgres_cluster is not None
+    return postgres_cluster.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Each test that takes it runs once on SQLite and once on PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def core(db_url: str) -> Iterator[Core]:
+    opened = Core.open(db_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def sqlite_core(sqlite_url: str) -> Iterator[Core]:
+    opened = Core.open(sqlite_url)
+    yield opened
+    opened.close()

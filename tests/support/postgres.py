@@ -1,0 +1,69 @@
+"""A throwaway PostgreSQL cluster in a temporary folder, for tests that need a real server."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+import psycopg
+
+
+def find_postgres_bin() -> Path | None:
+    """The folder holding initdb and pg_ctl (Debian keeps them out of PATH)."""
+    on_path = shutil.which("initdb")
+    if on_path:
+        return Path(on_path).parent
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), reverse=True)
+    return versions[0].parent if versions else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class PostgresCluster:
+    """initdb + pg_ctl on a loopback port; run as the 'postgres' user when we are root."""
+
+    def __init__(self, bin_dir: Path, folder: Path) -> None:
+        self.bin_dir = bin_dir
+        self.folder = folder
+        self.data = folder / "data"
+        self.port = _free_port()
+        self._count = 0
+        self._as_user: list[str] = []
+        if os.geteuid() == 0:
+            # initdb refuses to run as root.
+            pwd.getpwnam("postgres")
+            self._as_user = ["runuser", "-u", "postgres", "--"]
+            os.chmod(folder, 0o777)
+            shutil.chown(folder, "postgres")
+
+    def _run(self, *argv: str) -> None:
+        subprocess.run([*self._as_user, *argv], check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        self._run(str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options, "-w", "-l",
+                  str(self.folder / "log"), "start")
+
+    def stop(self) -> None:
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+
+    def admin_url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def new_database(self) -> str:
+        """A fresh, empty database; its SQLAlchemy URL."""
+        self._count += 1
+        name = f"tt_{os.getpid()}_{self._count}"
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
+                             autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
