@@ -22,6 +22,7 @@ class Core:
     def __init__(self, store: Store, events: ChangeBus | None = None) -> None:
         self.store = store
         self.events = events or ChangeBus()
+        store.after_commit = self.events.publish_all
         self.tasks = TaskService(store, self.events)
         self.editor = TaskEditor(store, self.events)
         self.lifecycle = Lifecycle(store, self.events)

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from tasktune_gui.core.errors import InvalidValue, ModelNotFound, TaskNotEditable
-from tasktune_gui.core.events import Change, ChangeBus
+from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.lookup import get_task
 from tasktune_gui.core.models import ConfigObject, Hyperparameter, Model, Task, UserProperty, utcnow
 from tasktune_gui.core.status import DRAFT_ONLY, NOT_PUBLISHED, Status, describe_statuses
@@ -117,8 +117,7 @@ class TaskEditor:
                 task.labels = dict(edit.labels)
             task.last_update = utcnow()
             session.add(task)
-            changed = task.id
-        self.events.publish(Change("task", "updated", (changed,)))
+            note(session, Change("task", "updated", (task.id,)))
 
     def set_execution(self, task_id: str, **values: str | None) -> None:
         self.apply(task_id, TaskEdit(execution=values))

@@ -1,11 +1,22 @@
-"""Change notifications that the window, the CLI's followers and workers subscribe to."""
+"""Change notifications: recorded with each transaction, published in-process after commit, readable by others."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from tasktune_gui.core.ids import new_id
+from tasktune_gui.core.models import ChangeRecord
+
+log = logging.getLogger(__name__)
+
+# Identifies this process's records in the shared change feed.
+ORIGIN = new_id()
+PENDING_KEY = "tasktune_changes"
 
 
 @dataclass(frozen=True)
@@ -17,9 +28,18 @@ class Change:
     ids: tuple[str, ...] = ()
 
 
-log = logging.getLogger(__name__)
-
 Listener = Callable[[Change], None]
+
+
+def note(session: Session, change: Change) -> None:
+    """Record a change inside the caller's transaction; it is published only if the transaction commits."""
+    session.add(ChangeRecord(origin=ORIGIN, kind=change.kind, action=change.action, ids=" ".join(change.ids)))
+    session.info.setdefault(PENDING_KEY, []).append(change)
+
+
+def take_noted(session: Session) -> list[Change]:
+    changes: list[Change] = session.info.pop(PENDING_KEY, [])
+    return changes
 
 
 class ChangeBus:
@@ -48,3 +68,7 @@ class ChangeBus:
                 listener(change)
             except Exception:  # a broken subscriber must not undo a committed change
                 log.exception("change listener failed on %s", change)
+
+    def publish_all(self, changes: Iterable[Change]) -> None:
+        for change in changes:
+            self.publish(change)

@@ -10,7 +10,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col
 
 from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
-from tasktune_gui.core.events import Change, ChangeBus
+from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.lookup import get_queue, get_task
 from tasktune_gui.core.models import TASK_RESULT_TABLES, Model, Task, TaskTag, utcnow
 from tasktune_gui.core.queues import DEFAULT_QUEUE, push, remove, watchers
@@ -96,9 +96,9 @@ class Lifecycle:
     def _change(self, task_id: str, body: Callable[[Session, Task], Any], action: str = "status") -> Any:
         with self.store.write() as session:
             task = get_task(session, task_id)
+            resolved = task.id  # the full id, even when the caller gave a prefix
             result = body(session, task)
-            changed = task.id
-        self.events.publish(Change("task", action, (changed,)))
+            note(session, Change("task", action, (resolved,)))
         return result
 
     def enqueue(self, task_id: str, queue: str | None = None) -> EnqueueResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from tasktune_gui.core.errors import InvalidValue, ProjectNotFound, QueueNotFound, TaskNotFound
+from tasktune_gui.core.events import Change, note
 from tasktune_gui.core.models import Project, Queue, Task, utcnow
 
 MIN_PREFIX = 4
@@ -53,6 +54,7 @@ def ensure_project(session: Session, name: str) -> Project:
             project = Project(name=path)
             session.add(project)
             session.flush()
+            note(session, Change("project", "created", (path,)))
     assert project is not None
     return project
 

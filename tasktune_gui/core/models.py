@@ -223,5 +223,17 @@ class Artifact(SQLModel, table=True):
     created: datetime = Field(default_factory=utcnow)
 
 
+class ChangeRecord(SQLModel, table=True):
+    """A committed change, written in the same transaction, so other processes can follow it."""
+
+    __tablename__ = "change_record"
+    id: int | None = Field(default=None, primary_key=True)
+    time: datetime = Field(default_factory=utcnow, index=True)
+    origin: str = ""  # the writing process, so it can skip its own changes
+    kind: str
+    action: str
+    ids: str = _text()  # space-separated
+
+
 # Tables that belong to one task and go with it (cleared by reset, copied or not by clone).
 TASK_RESULT_TABLES = (ConsoleLine, Scalar, LastMetric, Artifact)

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from tasktune_gui.core.errors import InvalidValue, TaskTuneError
-from tasktune_gui.core.events import Change, ChangeBus
+from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.lookup import get_queue, get_task
 from tasktune_gui.core.models import Queue, QueueEntry, Task, Worker, WorkerQueue, utcnow
 from tasktune_gui.core.status import Status
@@ -85,7 +85,7 @@ class QueueService:
                 raise TaskTuneError(f"a queue named '{name}' already exists")
             queue = Queue(name=name)
             session.add(queue)
-        self.events.publish(Change("queue", "created", (name,)))
+            note(session, Change("queue", "created", (name,)))
         return queue
 
     def ensure(self, name: str) -> bool:
@@ -95,7 +95,7 @@ class QueueService:
             if session.exec(select(Queue).where(Queue.name == name)).first() is not None:
                 return False
             session.add(Queue(name=name))
-        self.events.publish(Change("queue", "created", (name,)))
+            note(session, Change("queue", "created", (name,)))
         return True
 
     def delete(self, name: str) -> None:
@@ -109,7 +109,7 @@ class QueueService:
             if count:
                 raise TaskTuneError(f"queue '{name}' has {count} pending task(s); dequeue them first")
             session.delete(queue)
-        self.events.publish(Change("queue", "deleted", (name,)))
+            note(session, Change("queue", "deleted", (name,)))
 
     def summaries(self) -> list[QueueSummary]:
         with self.store.read() as session:
@@ -145,14 +145,14 @@ class QueueService:
                 raise TaskTuneError(f"task {task.id} is not in a queue (it is {task.status})")
             _move_entry(session, entry, where)
             queue = session.get(Queue, entry.queue_id)
-        self.events.publish(Change("queue", "updated", (queue.name if queue else "",)))
+            note(session, Change("queue", "updated", (queue.name if queue else "",)))
 
     def pop(self, queue_names: list[str], worker: str = "", host: str = "", pid: int | None = None) -> str | None:
         """Take the first task of the first non-empty queue and mark it running; None when all are empty."""
         with self.store.write() as session:
             taken = _pop_in(session, queue_names, worker, host, pid)
-        if taken is not None:
-            self.events.publish(Change("task", "status", (taken,)))
+            if taken is not None:
+                note(session, Change("task", "status", (taken,)))
         return taken
 
 

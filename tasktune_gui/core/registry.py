@@ -9,7 +9,7 @@ from sqlalchemy import delete, func
 from sqlmodel import col, select
 
 from tasktune_gui.core.errors import InvalidValue, ModelNotFound, TaskTuneError
-from tasktune_gui.core.events import Change, ChangeBus
+from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.ids import new_id
 from tasktune_gui.core.lookup import ensure_project, normalize_project_name, project_name
 from tasktune_gui.core.models import Model, Project, Task, Worker, WorkerQueue, utcnow
@@ -36,7 +36,6 @@ class ProjectService:
             project = ensure_project(session, full)
             project.description = description
             session.add(project)
-        self.events.publish(Change("project", "created", (full,)))
         return project
 
     def summaries(self) -> list[ProjectSummary]:
@@ -69,7 +68,7 @@ class ModelRegistry:
                 model.project_id = ensure_project(session, project).id
             session.add(model)
             created = model.id
-        self.events.publish(Change("model", "created", (created,)))
+            note(session, Change("model", "created", (created,)))
         return created
 
     def get(self, model_id: str) -> Model:
@@ -103,7 +102,7 @@ class WorkerRegistry:
             session.execute(delete(WorkerQueue).where(col(WorkerQueue.worker_id) == worker_id))
             for priority, name in enumerate(queues):
                 session.add(WorkerQueue(worker_id=worker_id, queue_name=name, priority=priority))
-        self.events.publish(Change("worker", "created", (worker_id,)))
+            note(session, Change("worker", "created", (worker_id,)))
         return worker_id
 
     def heartbeat(self, worker_id: str) -> None:
@@ -117,7 +116,7 @@ class WorkerRegistry:
         with self.store.write() as session:
             session.execute(delete(WorkerQueue).where(col(WorkerQueue.worker_id) == worker_id))
             session.execute(delete(Worker).where(col(Worker.id) == worker_id))
-        self.events.publish(Change("worker", "deleted", (worker_id,)))
+            note(session, Change("worker", "deleted", (worker_id,)))
 
     def online(self, since: datetime) -> list[Worker]:
         with self.store.read() as session:

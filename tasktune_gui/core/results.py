@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import insert, update
 from sqlmodel import col, select
 
-from tasktune_gui.core.events import Change, ChangeBus
+from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.lookup import get_task
 from tasktune_gui.core.models import Artifact, ConsoleLine, LastMetric, Scalar, Task, utcnow
 from tasktune_gui.core.store import Store
@@ -46,7 +46,7 @@ class ResultStore:
             return 0
         with self.store.write() as session:
             session.execute(insert(ConsoleLine), rows)
-        self.events.publish(Change("task", "results", (task_id,)))
+            note(session, Change("task", "results", (task_id,)))
         return len(rows)
 
     def console(self, task_id: str, after: int = 0, limit: int = 10_000) -> list[LogLine]:
@@ -93,7 +93,7 @@ class ResultStore:
                 .where((col(Task.last_iteration).is_(None)) | (col(Task.last_iteration) < top))
                 .values(last_iteration=top, last_update=now)
             )
-        self.events.publish(Change("task", "results", (task_id,)))
+            note(session, Change("task", "results", (task_id,)))
 
     def scalars(self, task_id: str) -> list[ScalarPoint]:
         with self.store.read() as session:
@@ -107,7 +107,7 @@ class ResultStore:
         artifact.task_id = task_id
         with self.store.write() as session:
             session.merge(artifact)
-        self.events.publish(Change("task", "results", (task_id,)))
+            note(session, Change("task", "results", (task_id,)))
 
     def artifacts(self, task_id: str) -> list[Artifact]:
         with self.store.read() as session:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session
 
 from tasktune_gui.core.errors import DatabaseRefused
+from tasktune_gui.core.events import Change, take_noted
 from tasktune_gui.core.migrate import known_revision, upgrade_to_head
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -108,6 +109,8 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        # Called with the changes a write transaction noted, once it has committed.
+        self.after_commit: Callable[[list[Change]], None] | None = None
         self.dialect = make_url(url).get_backend_name()
         path = _sqlite_path(url)
         if path is not None:
@@ -134,8 +137,16 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back whole on any error."""
-        with Session(self.write_engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        with Session(self.write_engine, expire_on_commit=False) as session:
+            try:
+                with session.begin():
+                    yield session
+            except BaseException:
+                take_noted(session)
+                raise
+            changes = take_noted(session)
+        if changes and self.after_commit is not None:
+            self.after_commit(changes)
 
     def close(self) -> None:
         self.engine.dispose()

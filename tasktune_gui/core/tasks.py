@@ -10,7 +10,7 @@ from sqlalchemy import insert, literal
 from sqlmodel import Session, col, func, select
 
 from tasktune_gui.core.errors import InvalidValue
-from tasktune_gui.core.events import Change, ChangeBus
+from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.ids import new_id
 from tasktune_gui.core.lifecycle import enqueue_in
 from tasktune_gui.core.lookup import ensure_project, get_project, get_queue, get_task, touch_project
@@ -113,7 +113,7 @@ class TaskService:
             if queue is not None:
                 enqueue_in(session, task, queue or DEFAULT_QUEUE, Operation.ENQUEUE)
             created = task.id
-        self.events.publish(Change("task", "created", (created,)))
+            note(session, Change("task", "created", (created,)))
         return created
 
     def clone(
@@ -141,7 +141,7 @@ class TaskService:
                 copy_rows(session, table, source.id, clone.id)
             touch_project(session, target_project)
             created = clone.id
-        self.events.publish(Change("task", "created", (created,)))
+            note(session, Change("task", "created", (created,)))
         return created
 
     # Metadata: editable in every status.
@@ -164,8 +164,7 @@ class TaskService:
             task.last_update = utcnow()
             session.add(task)
             touch_project(session, task.project_id)
-            changed = task.id
-        self.events.publish(Change("task", "updated", (changed,)))
+            note(session, Change("task", "updated", (task.id,)))
 
     def add_tags(self, task_id: str, tags: list[str]) -> None:
         clean = [t.strip() for t in tags if t.strip()]
@@ -179,8 +178,7 @@ class TaskService:
                     session.add(TaskTag(task_id=task.id, tag=tag))
             task.last_update = utcnow()
             session.add(task)
-            changed = task.id
-        self.events.publish(Change("task", "updated", (changed,)))
+            note(session, Change("task", "updated", (task.id,)))
 
     def remove_tags(self, task_id: str, tags: list[str]) -> None:
         with self.store.write() as session:
@@ -190,8 +188,7 @@ class TaskService:
                     session.delete(row)
             task.last_update = utcnow()
             session.add(task)
-            changed = task.id
-        self.events.publish(Change("task", "updated", (changed,)))
+            note(session, Change("task", "updated", (task.id,)))
 
     def _update(self, task_id: str, **values: Any) -> None:
         with self.store.write() as session:
@@ -200,8 +197,7 @@ class TaskService:
                 setattr(task, name, value)
             task.last_update = utcnow()
             session.add(task)
-            changed = task.id
-        self.events.publish(Change("task", "updated", (changed,)))
+            note(session, Change("task", "updated", (task.id,)))
 
     # Queries.
 
