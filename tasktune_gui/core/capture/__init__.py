@@ -1,0 +1,14 @@
+"""Capture a task's source from a git working copy: repository, ref, diff, packages and argparse arguments."""
+
+from tasktune_gui.core.capture.argparse_reader import ArgSpec, apply_arg_overrides, read_argparse_arguments
+from tasktune_gui.core.capture.git_source import CapturedSource, capture
+from tasktune_gui.core.capture.requirements import detect_requirements
+
+__all__ = [
+    "ArgSpec",
+    "CapturedSource",
+    "apply_arg_overrides",
+    "capture",
+    "detect_requirements",
+    "read_argparse_arguments",
+]

@@ -1,0 +1,82 @@
+"""Detecting the packages a script needs: requirements.txt, then pyproject.toml, then its imports."""
+
+from __future__ import annotations
+
+import textwrap
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from tasktune_gui.core.capture import detect_requirements
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return tmp_path.resolve()
+
+
+def test_the_scripts_own_requirements_file_comes_first(root: Path) -> None:
+    write(root / "requirements.txt", "numpy\n")
+    script = write(root / "exp" / "train.py", "import torch\n")
+    write(root / "exp" / "requirements.txt", "torch==2.3.0\n-r ../requirements.txt\n")
+    assert detect_requirements(root, script) == "torch==2.3.0\n-r ../requirements.txt\n"
+
+
+def test_the_repository_requirements_file_beats_pyproject(root: Path) -> None:
+    write(root / "requirements.txt", "numpy\n")
+    write(root / "pyproject.toml", '[project]\nname = "lab"\ndependencies = ["scipy>=1.11"]\n')
+    assert detect_requirements(root, write(root / "exp" / "train.py", "")) == "numpy\n"
+
+
+def test_pyproject_dependencies_come_next(root: Path) -> None:
+    write(root / "pyproject.toml", '[project]\nname = "lab"\ndependencies = ["scipy>=1.11", "rich"]\n')
+    assert detect_requirements(root, write(root / "train.py", "import pytest\n")) == "scipy>=1.11\nrich\n"
+
+
+def test_a_pyproject_without_dependencies_falls_back_to_imports(root: Path) -> None:
+    write(root / "pyproject.toml", "[tool.ruff]\nline-length = 100\n")
+    write(root / "exp" / "pyproject.toml", "not = [valid toml\n")
+    assert detect_requirements(root, write(root / "exp" / "train.py", "import pytest\n")).startswith("pytest==")
+
+
+def test_imports_are_pinned_to_the_installed_distributions(root: Path) -> None:
+    write(root / "helpers.py", "import json\nfrom hypothesis import given\nfrom . import sibling\n")
+    write(root / "mylib" / "__init__.py", "")
+    write(root / "mylib" / "layers.py", "import os\n")
+    write(root / "outputs" / "notes.txt", "a namespace folder of the repository\n")
+    script = write(
+        root / "train.py",
+        """
+        from __future__ import annotations
+        import os, sys
+        import helpers
+        import mylib.layers
+        import outputs
+        from git import Repo
+
+        def main():
+            import pytest
+        """,
+    )
+    assert detect_requirements(root, script).splitlines() == [
+        f"GitPython=={metadata.version('GitPython')}",
+        f"hypothesis=={metadata.version('hypothesis')}",
+        f"pytest=={metadata.version('pytest')}",
+    ]
+
+
+def test_packages_not_installed_here_are_listed_unpinned_by_their_distribution_name(root: Path) -> None:
+    script = write(root / "train.py", "import sklearn\nimport tasktune_missing_package.sub\n")
+    assert detect_requirements(root, script) == "scikit-learn\ntasktune_missing_package\n"
+
+
+def test_an_unreadable_script_needs_nothing_known(root: Path) -> None:
+    assert detect_requirements(root, write(root / "train.py", "import (\n")) == ""
+    assert detect_requirements(root, root / "missing.py") == ""
