@@ -46,7 +46,7 @@ class Task(SQLModel, table=True):
     id: str = Field(primary_key=True)
     name: str
     type: str = "training"
-    project_id: int = Field(foreign_key="project.id")
+    project_id: int = Field(default=0, foreign_key="project.id")  # set when the task is added
     parent_id: str | None = Field(default=None, index=True)
     description: str = _text()
     user: str = ""

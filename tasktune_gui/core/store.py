@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from tasktune_gui.core.errors import DatabaseRefused
 from tasktune_gui.core.events import Change, take_noted
-from tasktune_gui.core.migrate import known_revision, upgrade_to_head
+from tasktune_gui.core.migrate import HEAD, known_revision, upgrade_to_head
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -90,18 +90,18 @@ def _safe(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def check_database(url: str) -> bool:
-    """Refuse a database that is not TaskTune's or is newer than this app; True when it is empty."""
+def check_database(url: str) -> tuple[bool, str | None]:
+    """Refuse a database that is not TaskTune's or is newer than this app; (is it empty, its revision)."""
     tables, revision = _inspect_existing(url)
     if not tables:
-        return True
+        return True, None
     if "tasktune_info" not in tables or "alembic_version" not in tables:
         raise DatabaseRefused(f"{_safe(url)} is not a TaskTune database; it was left untouched")
     if revision is not None and not known_revision(revision):
         raise DatabaseRefused(
             f"{_safe(url)} was written by a newer TaskTune (schema {revision}); update the app to open it"
         )
-    return False
+    return False, revision
 
 
 class Store:
@@ -115,15 +115,16 @@ class Store:
         path = _sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        self.created = check_database(url)
+        self.created, revision = check_database(url)
         if self.dialect == "sqlite":
             self.engine = _sqlite_engine(url, immediate=False)
             self.write_engine = _sqlite_engine(url, immediate=True)
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
             self.write_engine = self.engine
-        with self.write_engine.begin() as conn:
-            upgrade_to_head(conn)
+        if revision != HEAD:
+            with self.write_engine.begin() as conn:
+                upgrade_to_head(conn)
 
     @property
     def display_name(self) -> str:

@@ -1,0 +1,66 @@
+"""What every command shares: opening the Core, reading @FILE values, typed argument parsers."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.editing import parse_assignment, parse_param
+from tasktune_gui.core.errors import InvalidValue
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out as written (exit 2); nothing was changed."""
+
+
+@contextmanager
+def opened_core(args: argparse.Namespace) -> Iterator[Core]:
+    core = Core.open(args.db)
+    try:
+        yield core
+    finally:
+        core.close()
+
+
+def read_file(path: str, what: str) -> str:
+    """A text file's content, or a usage error naming it."""
+    try:
+        return Path(path).expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"cannot read {what} file '{path}': {reason}") from None
+
+
+def at_file(value: str, what: str) -> str:
+    """'@path' → the file's text (the documented form for file-valued options)."""
+    if not value.startswith("@"):
+        raise UsageError(f"{what} takes @FILE (for example @requirements.txt), not '{value}'")
+    return read_file(value[1:], what)
+
+
+def param_arg(text: str) -> tuple[str, str, str]:
+    try:
+        return parse_param(text)
+    except InvalidValue as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def assignment_arg(what: str) -> Callable[[str], tuple[str, str]]:
+    def parse(text: str) -> tuple[str, str]:
+        try:
+            return parse_assignment(text, what)
+        except InvalidValue as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = what  # argparse names the option's type in its messages
+    return parse
+
+
+def status_list(values: list[str] | None) -> list[str]:
+    """`--status a,b --status c` → [a, b, c]."""
+    return [part.strip().lower() for value in values or [] for part in value.split(",") if part.strip()]

@@ -1,0 +1,135 @@
+"""Reading tasks: `show`, `list` and `log` (with --follow)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from typing import Any
+
+from tasktune_gui.cli.common import opened_core, status_list
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.errors import InvalidValue
+from tasktune_gui.core.lookup import get_task
+from tasktune_gui.core.serialize import iso, task_summary
+from tasktune_gui.core.status import Status
+from tasktune_gui.core.tasks import SORTABLE, TaskQuery
+
+FINAL = {Status.COMPLETED, Status.FAILED, Status.ABORTED, Status.PUBLISHED, Status.DRAFT}
+FOLLOW_POLL_SECONDS = 0.1
+
+
+def add_view_parsers(commands: Any) -> None:
+    show = commands.add_parser("show", help="show one task")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true", help="the whole record as JSON")
+    show.set_defaults(handler=_show)
+    listing = commands.add_parser("list", help="list tasks, most recently updated first")
+    listing.add_argument("--project", default=None)
+    listing.add_argument("--status", action="append", default=None, help="e.g. pending,running (repeatable)")
+    listing.add_argument("--type", action="append", default=None)
+    listing.add_argument("--tag", action="append", default=None)
+    listing.add_argument("--user", action="append", default=None)
+    listing.add_argument("--search", default="", help="part of a name, or the start of an id")
+    listing.add_argument("--archived", action="store_true", help="list archived tasks instead")
+    listing.add_argument("--sort", default="last_update", choices=SORTABLE)
+    listing.add_argument("--ascending", action="store_true")
+    listing.add_argument("--limit", type=int, default=100)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_list)
+    log = commands.add_parser("log", help="print a task's console output")
+    log.add_argument("id")
+    log.add_argument("--follow", "-f", action="store_true", help="keep printing until the task ends")
+    log.add_argument("--timestamps", action="store_true", help="a UTC time before each line")
+    log.set_defaults(handler=_log)
+
+
+def _show(args: argparse.Namespace) -> int:
+    with opened_core(args) as core:
+        record = core.task_json(args.id)
+    if args.json:
+        print(json.dumps(record, indent=2, ensure_ascii=False))
+        return 0
+    execution = record["execution"]
+    ref = execution["commit"] or (f"tag {execution['tag']}" if execution["tag"] else "")
+    ref = ref or (f"head of {execution['branch']}" if execution["branch"] else "")
+    lines = [
+        f"{record['name']}  [{record['status']}]  {record['id']}",
+        f"  project     {record['project']}   type {record['type']}   user {record['user']}",
+        f"  reason      {record['status_reason']}" if record["status_reason"] else "",
+        f"  repository  {execution['repository']}  {ref}",
+        f"  script      {execution['entry_point']}  (in {execution['working_dir']}, with {execution['binary']})",
+        f"  diff        {len(execution['diff'].splitlines())} line(s)" if execution["diff"] else "",
+        f"  queue       {execution['queue']}" if execution["queue"] else "",
+        f"  tags        {', '.join(record['tags'])}" if record["tags"] else "",
+    ]
+    for section, names in record["hyperparams"].items():
+        lines.append(f"  {section}")
+        lines.extend(f"    {name} = {spec['value']}" for name, spec in names.items())
+    for name, spec in record["user_properties"].items():
+        lines.append(f"  property {name} = {spec['value']}")
+    for name, spec in record["configuration"].items():
+        lines.append(f"  configuration {name} ({spec['type'] or 'text'}, {len(spec['value'])} chars)")
+    for metric, value in record["metrics"].items():
+        lines.append(f"  metric {metric} = {value}")
+    print("\n".join(line for line in lines if line))
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    statuses = status_list(args.status)
+    unknown = [s for s in statuses if s not in {x.value for x in Status}]
+    if unknown:
+        raise InvalidValue(f"'{unknown[0]}' is not a status (use {', '.join(s.value for s in Status)})")
+    query = TaskQuery(project=args.project, statuses=statuses, types=status_list(args.type),
+                      tags=args.tag or [], users=args.user or [], search=args.search, archived=args.archived,
+                      order_by=args.sort, descending=not args.ascending, limit=max(args.limit, 0))
+    with opened_core(args) as core:
+        tasks = core.tasks.query(query)
+        with core.store.read() as session:
+            rows = [task_summary(session, task) for task in tasks]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    header = ("ID", "STATUS", "NAME", "PROJECT", "UPDATED")
+    table = [header] + [
+        (r["id"], r["status"], r["name"], r["project"], (r["last_update"] or "")[:19].replace("T", " "))
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def _log(args: argparse.Namespace) -> int:
+    with opened_core(args) as core:
+        task_id = core.tasks.get(args.id).id
+        last = _print_lines(core, task_id, 0, args.timestamps)
+        if args.follow:
+            _follow(core, task_id, last, args.timestamps)
+    return 0
+
+
+def _print_lines(core: Core, task_id: str, after: int, timestamps: bool) -> int:
+    while lines := core.results.console(task_id, after=after):
+        out = sys.stdout
+        for line in lines:
+            out.write(f"{iso(line.time)} {line.text}\n" if timestamps else f"{line.text}\n")
+        out.flush()
+        after = lines[-1].id
+    return after
+
+
+def _follow(core: Core, task_id: str, after: int, timestamps: bool) -> None:
+    """Print new lines as they are stored, until the task reaches a final status."""
+    tick = threading.Event()  # never set: a timed wait that Ctrl-C can interrupt
+    while True:
+        after = _print_lines(core, task_id, after, timestamps)
+        with core.store.read() as session:
+            status = Status(get_task(session, task_id).status)
+        if status in FINAL:
+            _print_lines(core, task_id, after, timestamps)
+            return
+        tick.wait(FOLLOW_POLL_SECONDS)
