@@ -14,7 +14,7 @@ from tasktune_gui.cli.common import (
     read_file,
 )
 from tasktune_gui.cli.task_views import add_view_parsers
-from tasktune_gui.core.capture import capture
+from tasktune_gui.core.capture import args_section, capture
 from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.lifecycle import EnqueueResult
 from tasktune_gui.core.models import Task
@@ -104,7 +104,7 @@ def _create(args: argparse.Namespace) -> int:
             diff=found.diff, container_image=args.container, container_arguments=args.container_args,
             output_uri=output_uri,
         )
-        section = {a.name: {"value": a.value, "type": a.type, "description": a.description} for a in found.args}
+        section = args_section(found.args)
         task_id = core.tasks.add(task, args.project, queue=args.queue,
                                  hyperparameters={"Args": section} if section else {})
         if args.queue is not None:

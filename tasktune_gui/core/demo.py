@@ -10,7 +10,7 @@ import platformdirs
 from sqlmodel import select
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.core.capture import capture
+from tasktune_gui.core.capture import args_section, capture
 from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.models import Project, Task
@@ -47,7 +47,7 @@ def seed_demo(core: Core, data_dir: Path | None = None) -> bool:
     repo = demo_repository(folder)
     found = capture("train.py", cwd=repo)
     config_text = (repo / "config" / "model.json").read_text(encoding="utf-8")
-    args = {a.name: {"value": a.value, "type": a.type, "description": a.description} for a in found.args}
+    args = args_section(found.args)
 
     def add(name: str, tags: list[str], overrides: dict[str, str] | None = None) -> str:
         section = {key: dict(spec) for key, spec in args.items()}

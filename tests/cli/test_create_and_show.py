@@ -71,3 +71,16 @@ def test_human_show_and_short_ids(tt: Run, repo: Path) -> None:
                             "--script", "train.py"))
     out = tt("show", task_id[:6], check=True).stdout
     assert "readable" in out and task_id in out and "lr = 0.01" in out
+
+
+def test_positional_arguments_are_marked(tt: Run, repo: Path) -> None:
+    (repo / "eval.py").write_text(
+        "import argparse\np = argparse.ArgumentParser()\np.add_argument('data')\n"
+        "p.add_argument('--k', type=int, default=5)\np.add_argument('count', type=int)\n"
+    )
+    task_id = created_id(tt("create", "--project", "P", "--name", "e", "--repo", str(repo), "--script", "eval.py",
+                            "--args", "train.csv 3"))
+    args = show(tt, task_id)["hyperparams"]["Args"]
+    assert args["data"] == {"value": "train.csv", "type": "positional:str", "description": ""}
+    assert args["count"]["type"] == "positional:int"
+    assert args["k"]["type"] == "int"

@@ -1,6 +1,7 @@
 """Capture a task's source from a git working copy: repository, ref, diff, packages and argparse arguments."""
 
 from tasktune_gui.core.capture.argparse_reader import ArgSpec, apply_arg_overrides, read_argparse_arguments
+from tasktune_gui.core.capture.args_section import args_section
 from tasktune_gui.core.capture.git_source import CapturedSource, capture
 from tasktune_gui.core.capture.requirements import detect_requirements
 
@@ -8,6 +9,7 @@ __all__ = [
     "ArgSpec",
     "CapturedSource",
     "apply_arg_overrides",
+    "args_section",
     "capture",
     "detect_requirements",
     "read_argparse_arguments",

@@ -1,0 +1,121 @@
+"""`tasktune worker`: run a headless worker on the given queues until stopped (or for one task with --once)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.execution.worker import STOP_ABORT, STOP_FINISH, Worker, WorkerConfig
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "worker", help="run tasks from queues", description="Take tasks from queues (first listed first) and run them."
+    )
+    add_arguments(parser)
+    parser.set_defaults(handler=handle, func=handle)
+    return parser
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--queue", action="append", dest="queues", metavar="Q", help="a queue to watch (repeatable)")
+    parser.add_argument("--slots", type=int, default=1, help="tasks run at the same time")
+    parser.add_argument("--gpus", default="", help="comma-separated GPU ids: one slot per GPU (CUDA_VISIBLE_DEVICES)")
+    parser.add_argument("--once", action="store_true", help="take one task if there is one, run it, exit")
+    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="with --once: wait for a task")
+    parser.add_argument("--id", dest="worker_id", default=None, help="a stable worker id (cleans up after a crash)")
+    parser.add_argument("--cache-dir", type=Path, default=None, help="mirrors, environments and run folders")
+    parser.add_argument("--heartbeat", type=float, default=2.0, metavar="SECONDS", help=argparse.SUPPRESS)
+    parser.add_argument("--watchdog-timeout", type=float, default=30.0, metavar="SECONDS",
+                        help="a task whose worker is silent this long is marked Failed 'worker lost'")
+    parser.add_argument("--abort-grace", type=float, default=10.0, metavar="SECONDS",
+                        help="between SIGTERM and SIGKILL when a task is aborted")
+    parser.add_argument("--on-stop", choices=(STOP_ABORT, STOP_FINISH), default=STOP_ABORT,
+                        help="on SIGTERM/Ctrl-C: abort running tasks (default) or let them finish")
+
+
+def config_from(args: argparse.Namespace) -> WorkerConfig:
+    queues = list(dict.fromkeys(args.queues or ["default"]))
+    gpus = [gpu.strip() for gpu in (args.gpus or "").split(",") if gpu.strip()]
+    if args.slots < 1:
+        raise TaskTuneError("--slots must be at least 1")
+    config = WorkerConfig(
+        queues=queues,
+        slots=args.slots,
+        gpus=gpus,
+        worker_id=args.worker_id,
+        heartbeat_interval=args.heartbeat,
+        watchdog_timeout=args.watchdog_timeout,
+        abort_grace=args.abort_grace,
+        on_stop=args.on_stop,
+    )
+    if args.cache_dir is not None:
+        config.cache_dir = args.cache_dir
+    return config
+
+
+def handle(args: argparse.Namespace, core: Core | None = None) -> int:
+    """0 whatever the task's outcome; 1 only when the worker itself cannot work."""
+    try:
+        config = config_from(args)
+        core = core or Core.open(getattr(args, "db", None))
+    except TaskTuneError as exc:
+        print(f"tasktune worker: {exc}", file=sys.stderr)
+        return 1
+    try:
+        return _serve(core, config, args)
+    except TaskTuneError as exc:
+        print(f"tasktune worker: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        core.close()
+
+
+def _serve(core: Core, config: WorkerConfig, args: argparse.Namespace) -> int:
+    for name in config.queues:
+        if core.queues.ensure(name):
+            print(f"created queue '{name}'", file=sys.stderr)
+    worker = Worker(core, config)
+    stop_requested = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        stop_requested.set()
+        if args.once:
+            worker.stop_soon()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        if args.once:
+            worker.run_once(args.wait)
+        else:
+            worker_id = worker.start()
+            print(f"worker {worker_id} watching {', '.join(config.queues)} with {config.slot_count} slot(s)",
+                  file=sys.stderr)
+            while not stop_requested.wait(1.0):
+                pass
+    finally:
+        worker.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Standalone entry (`python -m tasktune_gui.cli.worker_command`), for when the full CLI is not at hand."""
+    parser = argparse.ArgumentParser(prog="tasktune worker")
+    parser.add_argument("--db", default=None)
+    add_arguments(parser)
+    logging.basicConfig(level=logging.WARNING)
+    return handle(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

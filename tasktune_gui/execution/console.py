@@ -1,0 +1,130 @@
+"""Console capture: lines read from a task's pipes, progress bars folded, stored in batches by one writer thread."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import IO
+
+Line = tuple[str, str]  # (stream, text)
+BatchSink = Callable[[list[Line]], object]
+
+FLUSH_INTERVAL_S = 0.1
+MAX_BATCH = 20_000
+# Past this many unsaved lines the readers wait, so the child slows down instead of memory growing.
+MAX_BACKLOG = 200_000
+KEPT_STDERR_LINES = 20
+READ_CHUNK = 1 << 16
+
+
+def fold_carriage_returns(text: str) -> str:
+    """What a terminal would show for a line redrawn with '\\r': its last non-empty state."""
+    if "\r" not in text:
+        return text
+    states = [part for part in text.split("\r") if part]  # "100%\r" then "\n" leaves an empty tail
+    return states[-1] if states else ""
+
+
+def split_lines(data: bytes) -> list[str]:
+    """Complete lines (without their final newline) as text, each folded to its last redrawn state."""
+    text = data.decode("utf-8", errors="replace")
+    lines = text.split("\n")
+    if "\r" in text:
+        lines = [fold_carriage_returns(line) for line in lines]
+    return lines
+
+
+class ConsoleCapture:
+    """Collects lines from reader threads and hands them to `sink` every ~100 ms or every MAX_BATCH lines."""
+
+    def __init__(self, sink: BatchSink, interval: float = FLUSH_INTERVAL_S) -> None:
+        self._sink = sink
+        self._interval = interval
+        self._pending: list[Line] = []
+        self._cond = threading.Condition()
+        self._closed = False
+        self._readers: list[threading.Thread] = []
+        self.last_stderr: deque[str] = deque(maxlen=KEPT_STDERR_LINES)
+        self.stored = 0
+        self.errors: list[BaseException] = []
+        self._writer = threading.Thread(target=self._write_loop, name="console-writer", daemon=True)
+        self._writer.start()
+
+    def read(self, pipe: IO[bytes], stream: str) -> None:
+        """Start a thread reading `pipe` line by line until it closes."""
+        thread = threading.Thread(target=self._read_loop, args=(pipe, stream), name=f"console-{stream}", daemon=True)
+        self._readers.append(thread)
+        thread.start()
+
+    def add(self, stream: str, texts: list[str]) -> None:
+        with self._cond:
+            while len(self._pending) >= MAX_BACKLOG and not self._closed:
+                self._cond.wait(0.5)
+            self._pending.extend([(stream, text) for text in texts])
+            if stream == "stderr":
+                self.last_stderr.extend(texts)
+            if len(self._pending) >= MAX_BATCH:
+                self._cond.notify_all()
+
+    def _read_loop(self, pipe: IO[bytes], stream: str) -> None:
+        # Whole chunks, split into lines at once: a lock and a decode per line would halve the rate.
+        read = getattr(pipe, "read1", pipe.read)
+        carry = b""
+        try:
+            while chunk := read(READ_CHUNK):
+                data = carry + chunk
+                end = data.rfind(b"\n")
+                if end < 0:
+                    carry = data
+                    continue
+                carry = data[end + 1 :]
+                self.add(stream, split_lines(data[:end]))
+        except (OSError, ValueError):  # the pipe was closed under us when the run was abandoned
+            pass
+        finally:
+            if carry:
+                self.add(stream, split_lines(carry))
+            pipe.close()
+
+    def join_readers(self, timeout: float) -> bool:
+        """Wait for the pipes to close; False when something (an orphan holding the pipe) kept one open."""
+        deadline = time.monotonic() + timeout
+        for thread in self._readers:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return not any(thread.is_alive() for thread in self._readers)
+
+    def _take(self) -> list[Line]:
+        batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+        self._cond.notify_all()
+        return batch
+
+    def _write_loop(self) -> None:
+        while True:
+            with self._cond:
+                if not self._pending and not self._closed:
+                    self._cond.wait(self._interval)
+                elif len(self._pending) < MAX_BATCH and not self._closed:
+                    # Let a trickle gather for one interval so a chatty task costs one insert per interval.
+                    self._cond.wait(self._interval)
+                batch = self._take()
+                done = self._closed and not self._pending
+            if batch:
+                self._store(batch)
+            if done:
+                return
+
+    def _store(self, batch: list[Line]) -> None:
+        try:
+            self._sink(batch)
+            self.stored += len(batch)
+        except Exception as exc:  # keep reading the pipes; a lost batch must not hang the child
+            self.errors.append(exc)
+
+    def close(self) -> None:
+        """Store everything still pending and stop the writer."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self._writer.join()

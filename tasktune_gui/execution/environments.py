@@ -1,0 +1,162 @@
+"""Virtual environments per (interpreter, package list), made with uv (or venv + pip), cached, LRU-evicted."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from tasktune_gui.execution.errors import StepFailed
+
+INSTALL_TIMEOUT_S = 3600
+DEFAULT_MAX_BYTES = 20 * 1024**3
+READY = ".tasktune-ready"
+LAST_USED = ".tasktune-last-used"
+SIZE = ".tasktune-size"
+
+
+def find_uv() -> str | None:
+    beside = Path(sys.executable).with_name("uv")
+    return str(beside) if beside.exists() else shutil.which("uv")
+
+
+def is_python(binary: str) -> bool:
+    return binary in ("python", "python3") or binary.startswith("python3.")
+
+
+def normalize_requirements(text: str) -> str:
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line) + "\n"
+
+
+def _tree_size(path: Path) -> int:
+    total = 0
+    for folder, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(folder, name)).st_size
+            except OSError:
+                continue
+    return total
+
+
+def _run(argv: list[str], cwd: Path | None = None) -> str:
+    result = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S, check=False)
+    if result.returncode != 0:
+        raise StepFailed("failed creating environment", (result.stderr or result.stdout).strip()[-4000:])
+    return result.stdout
+
+
+def _recorded_size(folder: Path) -> int:
+    """An environment's size, measured once: walking every cached venv on each run would cost seconds."""
+    marker = folder / SIZE
+    try:
+        return int(marker.read_text())
+    except (OSError, ValueError):
+        size = _tree_size(folder)
+        marker.write_text(str(size))
+        return size
+
+
+class EnvironmentCache:
+    """Environments under `root/envs/<hash>`; a repeat run with the same packages reuses its environment."""
+
+    def __init__(self, root: Path, max_bytes: int = DEFAULT_MAX_BYTES, uv: str | None = None) -> None:
+        self.root = root / "envs"
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.max_bytes = max_bytes
+        self.uv = uv if uv is not None else find_uv()
+        self._interpreters: dict[str, str] = {}
+
+    def interpreter(self, binary: str) -> str:
+        """The real interpreter behind `binary` (pyenv shims and wrappers resolved), asked once."""
+        if binary not in self._interpreters:
+            found = shutil.which(binary)
+            if found is None:
+                raise StepFailed(f"binary not found: {binary}")
+            try:
+                self._interpreters[binary] = _run([found, "-c", "import sys; print(sys.executable)"]).strip() or found
+            except StepFailed as exc:
+                raise StepFailed(f"binary not found: {binary}", exc.detail) from exc
+        return self._interpreters[binary]
+
+    def key(self, interpreter: str, requirements: str) -> str:
+        text = f"{os.path.realpath(interpreter)}\n{normalize_requirements(requirements)}"
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+    def prepare(
+        self, binary: str, requirements: str, repo: Path, record: Callable[[str], None] | None = None
+    ) -> Path | None:
+        """The `bin` folder of the task's environment; None when it needs none (no packages, not Python)."""
+        if not is_python(binary):
+            return None
+        if not requirements.strip() and (repo / "requirements.txt").is_file():
+            requirements = (repo / "requirements.txt").read_text(encoding="utf-8", errors="replace")
+        if not requirements.strip():
+            return None
+        interpreter = self.interpreter(binary)
+        folder = self.root / self.key(interpreter, requirements)
+        with open(f"{folder}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (folder / READY).exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                try:
+                    installed = self._create(folder, interpreter, requirements, repo)
+                except BaseException:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    raise
+                (folder / READY).write_text(installed, encoding="utf-8")
+            (folder / LAST_USED).touch()
+            installed = (folder / READY).read_text(encoding="utf-8")
+        if record is not None:
+            record(installed)
+        self.evict(keep=folder)
+        return folder / "bin"
+
+    def _create(self, folder: Path, interpreter: str, requirements: str, repo: Path) -> str:
+        req_file = folder.with_suffix(".requirements.txt")
+        req_file.write_text(requirements, encoding="utf-8")
+        python = str(folder / "bin" / "python")
+        try:
+            if self.uv:
+                _run([self.uv, "venv", "--quiet", "--python", interpreter, str(folder)])
+                _run([self.uv, "pip", "install", "--quiet", "--python", python, "-r", str(req_file)], cwd=repo)
+                return _run([self.uv, "pip", "freeze", "--python", python])
+            _run([interpreter, "-m", "venv", str(folder)])
+            _run([python, "-m", "pip", "install", "--quiet", "-r", str(req_file)], cwd=repo)
+            return _run([python, "-m", "pip", "freeze"])
+        finally:
+            req_file.unlink(missing_ok=True)
+
+    def evict(self, keep: Path | None = None) -> list[Path]:
+        """Remove least recently used environments until the cache fits in max_bytes."""
+        entries: list[tuple[float, int, Path]] = []
+        for folder in self.root.iterdir():
+            if not folder.is_dir() or not (folder / READY).exists():
+                continue
+            marker = folder / LAST_USED
+            used = marker.stat().st_mtime if marker.exists() else 0.0
+            entries.append((used, _recorded_size(folder), folder))
+        total = sum(size for _, size, _ in entries)
+        removed: list[Path] = []
+        for _used, size, folder in sorted(entries, key=lambda entry: entry[0]):
+            if total <= self.max_bytes:
+                break
+            if keep is not None and folder == keep:
+                continue
+            with open(f"{folder}.lock", "w") as lock:
+                # Skip one another run holds; it is in use, so not least recently used for long.
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                shutil.rmtree(folder, ignore_errors=True)
+            total -= size
+            removed.append(folder)
+        return removed
+

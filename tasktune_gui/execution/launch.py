@@ -1,0 +1,130 @@
+"""From a task record to the command to run: its snapshot, the interpreter, the script, cwd and environment."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.lookup import get_task
+from tasktune_gui.core.serialize import configuration, hyperparameters
+from tasktune_gui.execution.commandline import (
+    CONFIG_DIR_VARIABLE,
+    ENVIRONMENT,
+    Sections,
+    environment_variables,
+    script_argv,
+    write_config_files,
+)
+from tasktune_gui.execution.errors import StepFailed
+from tasktune_gui.execution.runner import Command
+from tasktune_gui.execution.sdk_channel import EVENTS_VARIABLE, TASK_FILE_VARIABLE, install_sdk, write_task_file
+from tasktune_gui.execution.workspace import Source
+
+PYTHON_NAMES = frozenset({"python", "python3"})
+
+
+@dataclass(frozen=True)
+class TaskSnapshot:
+    """What a run needs from the task, read once in one session."""
+
+    id: str
+    source: Source
+    diff: str
+    entry_point: str
+    working_dir: str
+    binary: str
+    requirements: str
+    hyperparameters: Sections
+    configuration: dict[str, dict[str, str]]
+
+    @property
+    def branch_only(self) -> bool:
+        return bool(self.source.branch) and not self.source.commit and not self.source.tag
+
+
+def read_snapshot(core: Core, task_id: str) -> TaskSnapshot:
+    with core.store.read() as session:
+        task = get_task(session, task_id)
+        return TaskSnapshot(
+            id=task.id,
+            source=Source(task.repository, task.commit, task.tag, task.branch),
+            diff=task.diff,
+            entry_point=task.entry_point.strip(),
+            working_dir=task.working_dir,
+            binary=task.binary.strip() or "python3",
+            requirements=task.requirements,
+            hyperparameters=hyperparameters(session, task.id),
+            configuration=configuration(session, task.id),
+        )
+
+
+def _inside(root: Path, relative: str) -> Path:
+    path = (root / relative).resolve()
+    if path != root and root not in path.parents:
+        raise StepFailed(f"script not found: {relative}", "the path leaves the repository")
+    return path
+
+
+def resolve_binary(binary: str, env_bin: Path | None, path_variable: str) -> str:
+    """The interpreter: python3 from the task's environment when it has one, else found on PATH."""
+    if env_bin is not None and binary in PYTHON_NAMES:
+        candidate = env_bin / "python"
+        if candidate.exists():
+            return str(candidate)
+    search = os.pathsep.join(p for p in (str(env_bin) if env_bin else "", path_variable) if p)
+    found = shutil.which(binary, path=search)
+    if found is None:
+        raise StepFailed(f"binary not found: {binary}", f"not on PATH {search}")
+    return found
+
+
+def build_command(
+    snapshot: TaskSnapshot,
+    repo_root: Path,
+    config_dir: Path,
+    env_bin: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    interpreter: str | None = None,
+) -> Command:
+    """argv, working directory and environment for the task's process (REFERENCE §3)."""
+    repo_root = repo_root.resolve()
+    module = snapshot.entry_point.startswith("-m ")
+    if not snapshot.entry_point:
+        raise StepFailed("script not found: (none)", "the task names no script")
+    entry = snapshot.entry_point if module else str(_inside(repo_root, snapshot.entry_point))
+    if not module and not Path(entry).is_file():
+        raise StepFailed(f"script not found: {snapshot.entry_point}", f"no such file in {snapshot.source.ref_label}")
+    if snapshot.working_dir.strip():
+        cwd = _inside(repo_root, snapshot.working_dir.strip())
+    else:  # the default is the folder holding the script
+        cwd = Path(entry).parent if not module else repo_root
+    if not cwd.is_dir():
+        raise StepFailed(f"working directory not found: {snapshot.working_dir}")
+
+    env = dict(os.environ)
+    env.pop("TASKTUNE_DB", None)  # a task talks to its worker, not to the database
+    if env_bin is not None:
+        env["PATH"] = os.pathsep.join([str(env_bin), env.get("PATH", "")])
+        env["VIRTUAL_ENV"] = str(env_bin.parent)
+    # The SDK is importable from the task's own environment: it needs nothing beyond the standard library.
+    sdk_dir = config_dir.parent / "sdk"
+    paths = dict.fromkeys([str(repo_root), str(cwd), str(install_sdk(sdk_dir / "lib"))])
+    if env.get("PYTHONPATH"):
+        paths[env["PYTHONPATH"]] = None
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    env["PYTHONUNBUFFERED"] = "1"  # lines reach the console as they are printed
+    write_config_files(config_dir, snapshot.configuration)
+    env[CONFIG_DIR_VARIABLE] = str(config_dir)
+    write_task_file(sdk_dir / "task.json", snapshot.id, snapshot.hyperparameters)
+    env[TASK_FILE_VARIABLE] = str(sdk_dir / "task.json")
+    env[EVENTS_VARIABLE] = str(sdk_dir / "events.jsonl")
+    env["TASKTUNE_TASK_ID"] = snapshot.id
+    env.update(extra_env or {})
+    env.update(environment_variables(snapshot.hyperparameters.get(ENVIRONMENT, {})))
+
+    interpreter = interpreter or resolve_binary(snapshot.binary, env_bin, env.get("PATH", ""))
+    script = script_argv(entry if not module else snapshot.entry_point, snapshot.hyperparameters)
+    return Command([interpreter, *script], cwd, env)

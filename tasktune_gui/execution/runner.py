@@ -1,0 +1,99 @@
+"""Running a task's command: a new session without a shell, console capture, and stopping on request."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+from tasktune_gui.execution.console import BatchSink, ConsoleCapture
+from tasktune_gui.execution.process_tree import descendants, kill_leftovers, terminate_tree
+
+TREE_SNAPSHOT_S = 0.5
+PIPE_DRAIN_S = 5.0
+
+
+@dataclass
+class Command:
+    argv: list[str]
+    cwd: Path
+    env: dict[str, str]
+
+
+@dataclass
+class Outcome:
+    exit_code: int
+    stopped: bool  # ended by stop(): abort, or the worker shutting down
+    last_stderr: list[str] = field(default_factory=list)
+
+
+class ProcessRun:
+    """One started process; `stop()` may come from any thread, `wait()` from the one that owns the run."""
+
+    def __init__(self, command: Command, sink: BatchSink) -> None:
+        self.capture = ConsoleCapture(sink)
+        # argv list, no shell: every value reaches the script as it is written, whatever it contains.
+        self.process = subprocess.Popen(
+            command.argv,
+            cwd=command.cwd,
+            env=command.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        assert self.process.stdout is not None
+        assert self.process.stderr is not None
+        self.capture.read(self.process.stdout, "stdout")
+        self.capture.read(self.process.stderr, "stderr")
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._grace = 10.0
+        self._seen: dict[int, psutil.Process] = {}
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stop(self, grace: float) -> None:
+        self._grace = grace
+        self._stop.set()
+        self._wake.set()
+
+    def _remember_tree(self) -> None:
+        for process in descendants(self.pid):
+            self._seen.setdefault(process.pid, process)
+
+    def _wait_for_exit(self) -> None:
+        self.process.wait()
+        self._wake.set()
+
+    def wait(self) -> Outcome:
+        # A helper blocks on the exit, so the end is noticed at once rather than on the next polling step.
+        threading.Thread(target=self._wait_for_exit, name=f"wait-{self.pid}", daemon=True).start()
+        stopped = False
+        while True:
+            self._wake.wait(TREE_SNAPSHOT_S)
+            self._wake.clear()
+            if self._stop.is_set() and not stopped:
+                self._remember_tree()
+                terminate_tree(self.pid, self._grace, list(self._seen.values()))
+                stopped = True
+            code = self.process.poll()
+            if code is not None:
+                break
+            # Orphans are reparented away once their parent exits; remember them while they are ours.
+            self._remember_tree()
+        if not stopped:
+            kill_leftovers(self.pid)
+            for process in self._seen.values():
+                try:
+                    process.kill()
+                except psutil.Error:
+                    continue
+        self.capture.join_readers(PIPE_DRAIN_S)
+        self.capture.close()
+        return Outcome(code, stopped, list(self.capture.last_stderr))

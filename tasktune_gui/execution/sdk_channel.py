@@ -1,0 +1,90 @@
+"""The worker's end of the SDK channel: the task's values written for the script, its events file read back."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import threading
+from pathlib import Path
+
+import tasktune_gui
+import tasktune_gui.sdk
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.results import ScalarPoint
+
+log = logging.getLogger(__name__)
+TASK_FILE_VARIABLE = "TASKTUNE_TASK_FILE"
+EVENTS_VARIABLE = "TASKTUNE_EVENTS"
+READ_INTERVAL_S = 0.2
+
+
+def install_sdk(folder: Path) -> Path:
+    """A folder holding only `tasktune_gui.sdk` (standard library only) for the task's PYTHONPATH; putting the
+    worker's own site-packages there would leak its packages into the task's environment."""
+    package = folder / "tasktune_gui"
+    (package / "sdk").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(str(tasktune_gui.__file__), package / "__init__.py")
+    shutil.copyfile(str(tasktune_gui.sdk.__file__), package / "sdk" / "__init__.py")
+    return folder
+
+
+def write_task_file(path: Path, task_id: str, hyperparameters: dict[str, dict[str, dict[str, str]]]) -> None:
+    """What `sdk.connect` returns: each section's values as the task holds them."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sections = {section: {name: spec.get("value", "") for name, spec in names.items()}
+                for section, names in hyperparameters.items()}
+    path.write_text(json.dumps({"id": task_id, "hyperparameters": sections}), encoding="utf-8")
+
+
+class EventsReader:
+    """Follows the events file a script's SDK appends JSON lines to, and stores what they report."""
+
+    def __init__(self, core: Core, task_id: str, path: Path) -> None:
+        self.core = core
+        self.task_id = task_id
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+        self._offset = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=f"sdk-events-{task_id}", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(READ_INTERVAL_S):
+            self.read_new()
+        self.read_new()
+
+    def read_new(self) -> None:
+        try:
+            with self.path.open("rb") as handle:
+                handle.seek(self._offset)
+                data = handle.read()
+        except OSError:
+            return
+        end = data.rfind(b"\n")
+        if end < 0:
+            return  # only a line still being written
+        self._offset += end + 1
+        scalars: list[ScalarPoint] = []
+        texts: list[tuple[str, str]] = []
+        for raw in data[:end].split(b"\n"):
+            try:
+                event = json.loads(raw)
+                if event.get("kind") == "scalar":
+                    scalars.append(ScalarPoint(str(event["title"]), str(event["series"]), int(event["iteration"]),
+                                               float(event["value"])))
+                elif event.get("kind") == "text":
+                    texts.append(("stdout", str(event["text"])))
+            except (ValueError, KeyError, TypeError, AttributeError):
+                log.warning("task %s: unreadable SDK event %r", self.task_id, raw[:200])
+        if scalars:
+            self.core.results.report_scalars(self.task_id, scalars)
+        if texts:
+            self.core.results.append_console(self.task_id, texts)
+
+    def close(self) -> None:
+        """Read what the script wrote last, then stop following."""
+        self._stop.set()
+        self._thread.join()

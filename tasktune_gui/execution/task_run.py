@@ -1,0 +1,126 @@
+"""One task from Running to its end: workspace, environment, process, console, and the final status."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
+from tasktune_gui.execution.environments import EnvironmentCache, is_python
+from tasktune_gui.execution.errors import StepFailed
+from tasktune_gui.execution.launch import build_command, read_snapshot
+from tasktune_gui.execution.runner import Outcome, ProcessRun
+from tasktune_gui.execution.sdk_channel import EVENTS_VARIABLE, EventsReader
+from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
+
+log = logging.getLogger(__name__)
+MESSAGE_LINES = 10
+
+
+@dataclass
+class RunSettings:
+    cache: MirrorCache
+    environments: EnvironmentCache
+    runs_dir: Path
+    abort_grace: float = 10.0
+    extra_env: dict[str, str] = field(default_factory=dict)
+    keep_workspace: bool = False
+
+
+class TaskRun:
+    """Runs one task already marked Running by pop; `request_stop` aborts it from another thread."""
+
+    def __init__(self, core: Core, task_id: str, settings: RunSettings) -> None:
+        self.core = core
+        self.task_id = task_id
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._process: ProcessRun | None = None
+        self._stop_reason: str | None = None
+
+    def request_stop(self, reason: str) -> None:
+        """Abort: before the start nothing is launched; during the run the whole tree is stopped."""
+        with self._lock:
+            if self._stop_reason is None:
+                self._stop_reason = reason
+            process = self._process
+        if process is not None:
+            process.stop(self.settings.abort_grace)
+
+    @property
+    def stopping(self) -> bool:
+        with self._lock:
+            return self._stop_reason is not None
+
+    def run(self) -> None:
+        run_dir = self.settings.runs_dir / self.task_id
+        try:
+            self._run(run_dir)
+        except StepFailed as exc:
+            self._finish_failed(exc.reason, exc.detail)
+        except TaskTuneError as exc:
+            self._finish_failed("worker error", str(exc))
+        except Exception as exc:  # never leave the task Running because of a bug here
+            log.exception("task %s failed in the worker", self.task_id)
+            self._finish_failed("worker error", f"{type(exc).__name__}: {exc}")
+        finally:
+            if not self.settings.keep_workspace:
+                shutil.rmtree(run_dir, ignore_errors=True)
+
+    def _run(self, run_dir: Path) -> None:
+        snapshot = read_snapshot(self.core, self.task_id)
+        repo = run_dir / "repo"
+        commit = prepare_workspace(self.settings.cache, snapshot.source, snapshot.diff, repo)
+        if not snapshot.source.commit and not snapshot.source.tag:  # a branch head (or HEAD) as resolved now
+            self.core.lifecycle.record_runtime(self.task_id, commit=commit)
+        environments = self.settings.environments
+        env_bin = environments.prepare(snapshot.binary, snapshot.requirements, repo, self._record_packages)
+        # Without an environment, python3 is the machine's, resolved once: a pyenv shim costs ~100 ms a start.
+        machine_python = env_bin is None and is_python(snapshot.binary)
+        interpreter = environments.interpreter(snapshot.binary) if machine_python else None
+        command = build_command(snapshot, repo, run_dir / "config", env_bin, self.settings.extra_env, interpreter)
+        with self._lock:
+            if self._stop_reason is not None:
+                self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id))
+                return
+            self._process = ProcessRun(command, lambda batch: self.core.results.append_console(self.task_id, batch))
+        events = EventsReader(self.core, self.task_id, Path(command.env[EVENTS_VARIABLE]))
+        try:
+            self.core.lifecycle.record_runtime(self.task_id, pid=self._process.pid)
+            if self.stopping:  # a stop that raced with the start
+                self._process.stop(self.settings.abort_grace)
+            outcome = self._process.wait()
+        finally:
+            events.close()
+        self._report(outcome)
+
+    def _record_packages(self, installed: str) -> None:
+        self.core.lifecycle.record_runtime(self.task_id, requirements=installed)
+
+    def _report(self, outcome: Outcome) -> None:
+        if outcome.stopped:
+            self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id, exit_code=outcome.exit_code))
+        elif outcome.exit_code == 0:
+            self._finish(lambda: self.core.lifecycle.complete(self.task_id, exit_code=0))
+        else:
+            message = "\n".join(outcome.last_stderr[-MESSAGE_LINES:])
+            reason = f"exit code {outcome.exit_code}"
+            self._finish(lambda: self.core.lifecycle.fail(self.task_id, reason, message, outcome.exit_code))
+
+    def _finish_failed(self, reason: str, detail: str) -> None:
+        if self.stopping:  # an abort during preparation wins over the step it interrupted
+            self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id))
+            return
+        self._finish(lambda: self.core.lifecycle.fail(self.task_id, reason, detail[-4000:]))
+
+    def _finish(self, report: Callable[[], None]) -> None:
+        try:
+            report()
+        except InvalidTransition as exc:
+            # The watchdog or a person moved it on meanwhile; their word stands.
+            log.warning("task %s already finished elsewhere: %s", self.task_id, exc)

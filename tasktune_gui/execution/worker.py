@@ -1,0 +1,265 @@
+"""The worker: takes tasks from its queues in priority order into N slots, heartbeats, watches aborts and peers."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+from sqlmodel import col, select
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.errors import InvalidTransition
+from tasktune_gui.core.events import Change
+from tasktune_gui.core.models import Queue, QueueEntry, Task
+from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache
+from tasktune_gui.execution.task_run import RunSettings, TaskRun
+from tasktune_gui.execution.wakeup import Wakeup
+from tasktune_gui.execution.watchdog import DEFAULT_TIMEOUT_S, fail_leftovers, fail_lost
+from tasktune_gui.execution.workspace import MirrorCache
+
+log = logging.getLogger(__name__)
+STOP_ABORT = "abort"
+STOP_FINISH = "finish"
+
+
+def default_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir("tasktune", appauthor=False)) / "worker"
+
+
+@dataclass
+class WorkerConfig:
+    queues: list[str]
+    slots: int = 1
+    gpus: list[str] = field(default_factory=list)  # one slot per GPU when given
+    worker_id: str | None = None  # a stable id lets a restarted worker clean up after itself
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    heartbeat_interval: float = 2.0
+    watchdog_timeout: float = DEFAULT_TIMEOUT_S
+    abort_grace: float = 10.0
+    abort_poll: float = 0.2
+    fallback_poll: float = 1.0  # in case a wake-up is missed (another database server, a lost event)
+    on_stop: str = STOP_ABORT  # what a clean stop does with running tasks: abort them, or let them finish
+    env_max_bytes: int = DEFAULT_MAX_BYTES
+
+    @property
+    def slot_count(self) -> int:
+        return len(self.gpus) if self.gpus else max(1, self.slots)
+
+
+@dataclass
+class _Slot:
+    index: int
+    settings: RunSettings
+    run: TaskRun | None = None
+    thread: threading.Thread | None = None
+
+
+class Worker:
+    """Start with `start()` (background) or `run_once()`; `stop()` ends cleanly, never marking a task Completed."""
+
+    def __init__(self, core: Core, config: WorkerConfig) -> None:
+        self.core = core
+        self.config = config
+        self.host = socket.gethostname()
+        self.pid = os.getpid()
+        self.id = config.worker_id or ""
+        settings = RunSettings(
+            cache=MirrorCache(config.cache_dir),
+            environments=EnvironmentCache(config.cache_dir, config.env_max_bytes),
+            runs_dir=config.cache_dir / "runs",
+            abort_grace=config.abort_grace,
+        )
+        self._slots = [
+            _Slot(i, dataclasses.replace(settings, extra_env=self._slot_env(i))) for i in range(config.slot_count)
+        ]
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._monitor_wake = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._wakeup: Wakeup | None = None
+        self._unsubscribe = core.events.subscribe(self._on_change)
+        self.finished: list[str] = []
+
+    def _slot_env(self, index: int) -> dict[str, str]:
+        return {"CUDA_VISIBLE_DEVICES": self.config.gpus[index]} if self.config.gpus else {}
+
+    # Life of the worker.
+
+    def register(self) -> str:
+        if self.config.worker_id:
+            fail_leftovers(self.core, self.config.worker_id)
+        self.id = self.core.workers.register(
+            self.host, self.pid, self.config.queues, self.config.slot_count, self.config.worker_id
+        )
+        fail_lost(self.core, self.config.watchdog_timeout)
+        self._wakeup = Wakeup(self.core)
+        self._spawn(self._monitor_loop, "worker-monitor")
+        return self.id
+
+    def start(self) -> str:
+        """Register and take tasks in the background until `stop()`."""
+        worker_id = self.register()
+        self._spawn(self._dispatch_loop, "worker-dispatch")
+        return worker_id
+
+    def _spawn(self, target: object, name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)  # type: ignore[arg-type]
+        self._threads.append(thread)
+        thread.start()
+
+    def stop_soon(self, on_stop: str | None = None) -> None:
+        """Stop taking work and abort running tasks (unless they are to finish); returns at once."""
+        self._stopping.set()
+        if self._wakeup is not None:
+            self._wakeup.event.set()
+        if (on_stop or self.config.on_stop) == STOP_ABORT:
+            for run in self.running():
+                self._abort_for_stop(run)
+
+    def stop(self, on_stop: str | None = None) -> None:
+        """Stop taking work; abort (or wait for) running tasks; unregister."""
+        self.stop_soon(on_stop)
+        for slot in self._slots:
+            thread = slot.thread
+            if thread is not None:
+                thread.join()
+        self._monitor_wake.set()
+        for thread in self._threads:
+            thread.join()
+        self._unsubscribe()
+        if self._wakeup is not None:
+            self._wakeup.close()
+        if self.id:
+            self.core.workers.unregister(self.id)
+
+    def _abort_for_stop(self, run: TaskRun) -> None:
+        try:  # recorded as a person's abort would be, so its reason shows why it stopped
+            self.core.lifecycle.abort(run.task_id, reason="worker stopped")
+        except InvalidTransition:
+            return  # it ended on its own just now
+        except Exception:
+            log.exception("could not record the abort of %s", run.task_id)
+        run.request_stop("worker stopped")
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def running(self) -> list[TaskRun]:
+        with self._lock:
+            return [slot.run for slot in self._slots if slot.run is not None]
+
+    # Taking work.
+
+    def has_work(self) -> bool:
+        """A cheap read before the write transaction of a pop: most wake-ups are other tasks' console lines."""
+        with self.core.store.read() as session:
+            found = session.exec(
+                select(QueueEntry.id)
+                .join(Queue, col(Queue.id) == col(QueueEntry.queue_id))
+                .where(col(Queue.name).in_(self.config.queues))
+                .limit(1)
+            ).first()
+        return found is not None
+
+    def take(self) -> str | None:
+        if self.stopping or not self.has_work():
+            return None
+        return self.core.queues.pop(self.config.queues, self.id, self.host, self.pid)
+
+    def _free_slot(self) -> _Slot | None:
+        with self._lock:
+            return next((slot for slot in self._slots if slot.run is None), None)
+
+    def _dispatch_loop(self) -> None:
+        assert self._wakeup is not None
+        while not self.stopping:
+            slot = self._free_slot()
+            try:
+                task_id = self.take() if slot is not None else None
+            except Exception:  # a database hiccup must not end the worker; try again after the fallback poll
+                log.exception("taking a task failed")
+                task_id = None
+            if slot is not None and task_id is not None:
+                self._launch(slot, task_id)
+                continue
+            self._wakeup.wait(self.config.fallback_poll)
+
+    def _launch(self, slot: _Slot, task_id: str) -> None:
+        run = TaskRun(self.core, task_id, slot.settings)
+        with self._lock:
+            slot.run = run
+            slot.thread = threading.Thread(target=self._run_in_slot, args=(slot, run), name=f"slot-{slot.index}")
+            slot.thread.start()
+        if self.stopping and self.config.on_stop == STOP_ABORT:  # popped while stop() was aborting the others
+            self._abort_for_stop(run)
+
+    def _run_in_slot(self, slot: _Slot, run: TaskRun) -> None:
+        try:
+            run.run()
+        finally:
+            with self._lock:
+                slot.run = None
+                self.finished.append(run.task_id)
+            if self._wakeup is not None:
+                self._wakeup.event.set()  # a slot is free: look for the next task now
+
+    def run_once(self, wait: float = 0.0) -> str | None:
+        """Take one task (waiting up to `wait` seconds for one), run it to its end; its id, or None."""
+        if self._wakeup is None:
+            self.register()
+        assert self._wakeup is not None
+        deadline = time.monotonic() + wait
+        task_id = self.take()
+        while task_id is None and not self.stopping and time.monotonic() < deadline:
+            self._wakeup.wait(min(self.config.fallback_poll, max(0.0, deadline - time.monotonic())))
+            task_id = self.take()
+        if task_id is None:
+            return None
+        slot = self._slots[0]
+        self._launch(slot, task_id)
+        assert slot.thread is not None
+        slot.thread.join()
+        return task_id
+
+    # Heartbeat, watchdog, aborts.
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind == "task" and any(run.task_id in change.ids for run in self.running()):
+            self._monitor_wake.set()
+
+    def _monitor_loop(self) -> None:
+        next_beat = time.monotonic() + self.config.heartbeat_interval
+        while not (self.stopping and not self.running() and self._all_slots_idle()):
+            self._monitor_wake.wait(self.config.abort_poll)
+            self._monitor_wake.clear()
+            try:
+                self._check_aborts()
+                if time.monotonic() >= next_beat:
+                    next_beat = time.monotonic() + self.config.heartbeat_interval
+                    self.core.workers.heartbeat(self.id)
+                    fail_lost(self.core, self.config.watchdog_timeout)
+            except Exception:  # a busy or briefly unreachable database: try again on the next tick
+                log.exception("worker monitor tick failed")
+
+    def _all_slots_idle(self) -> bool:
+        with self._lock:
+            return all(slot.thread is None or not slot.thread.is_alive() for slot in self._slots)
+
+    def _check_aborts(self) -> None:
+        runs = {run.task_id: run for run in self.running() if not run.stopping}
+        if not runs:
+            return
+        with self.core.store.read() as session:
+            asked = session.exec(
+                select(Task.id).where(col(Task.id).in_(list(runs)), col(Task.abort_requested).is_(True))
+            ).all()
+        for task_id in asked:
+            runs[task_id].request_stop("abort requested")

@@ -1,0 +1,166 @@
+"""Task workspaces: a mirror of each repository kept in the worker cache, a checkout per run, the diff applied."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from tasktune_gui.execution.errors import StepFailed
+
+GIT_TIMEOUT_S = 600
+
+
+class GitError(Exception):
+    def __init__(self, args: list[str], stderr: str) -> None:
+        super().__init__(stderr.strip() or f"git {' '.join(args)} failed")
+
+
+def git(args: list[str], cwd: Path | None = None, stdin: str | None = None) -> str:
+    """Run git with an argv list; never prompts for a password (a worker has nobody to answer)."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "LC_ALL": "C"}
+    env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True, env=env, timeout=GIT_TIMEOUT_S,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise GitError(args, result.stderr)
+    return result.stdout
+
+
+def normalize_repository(repository: str) -> str:
+    """URLs as they are; a local path made absolute so the mirror does not depend on the worker's folder."""
+    parsed = urlparse(repository)
+    if parsed.scheme and len(parsed.scheme) > 1:  # "C:" on Windows is a drive, not a scheme
+        return repository
+    if ":" in repository.split("/", 1)[0] and "@" in repository:  # scp-like ssh: user@host:path
+        return repository
+    return str(Path(repository).expanduser().resolve())
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a task asks for: exactly one of commit, tag or branch head (REFERENCE §3), or the default head."""
+
+    repository: str
+    commit: str | None = None
+    tag: str | None = None
+    branch: str | None = None
+
+    @property
+    def ref_label(self) -> str:
+        return self.commit or self.tag or self.branch or "HEAD"
+
+    def candidates(self) -> list[str]:
+        if self.commit:
+            return [self.commit]
+        if self.tag:
+            return [f"refs/tags/{self.tag}"]
+        if self.branch:
+            return [f"refs/heads/{self.branch}", f"refs/remotes/origin/{self.branch}"]
+        return ["HEAD"]
+
+
+class MirrorCache:
+    """Bare mirrors under `root/mirrors`, one per repository, fetched at most when a run needs newer refs."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.mirrors = root / "mirrors"
+        self.mirrors.mkdir(parents=True, exist_ok=True)
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def path_for(self, repository: str) -> Path:
+        digest = hashlib.sha256(repository.encode()).hexdigest()[:16]
+        tail = Path(urlparse(repository).path or repository).name.removesuffix(".git") or "repo"
+        return self.mirrors / f"{tail}-{digest}.git"
+
+    @contextmanager
+    def locked(self, mirror: Path) -> Iterator[None]:
+        """One writer per mirror: a thread lock for this worker's slots, a file lock for other workers."""
+        with self._locks_guard:
+            lock = self._locks.setdefault(str(mirror), threading.Lock())
+        with lock, open(f"{mirror}.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def resolve(self, source: Source) -> tuple[Path, str]:
+        """The mirror and the full commit id the source names, cloning or fetching as needed."""
+        repository = normalize_repository(source.repository)
+        mirror = self.path_for(repository)
+        with self.locked(mirror):
+            if not (mirror / "HEAD").exists():
+                try:
+                    shutil.rmtree(mirror, ignore_errors=True)
+                    git(["clone", "--mirror", "--quiet", repository, str(mirror)])
+                except GitError as exc:
+                    shutil.rmtree(mirror, ignore_errors=True)
+                    raise StepFailed("failed cloning repository", str(exc)) from exc
+                fetched = True
+            else:
+                fetched = False
+            # A pinned commit or tag already here needs no network; a branch head is always refreshed.
+            found = None if source.branch and not source.commit and not source.tag else _rev_parse(mirror, source)
+            if found is None and not fetched:
+                try:
+                    git(["fetch", "--prune", "--tags", "--quiet", "origin"], cwd=mirror)
+                except GitError as exc:
+                    raise StepFailed("failed cloning repository", f"fetching {repository}: {exc}") from exc
+                found = _rev_parse(mirror, source)
+            elif found is None:
+                found = _rev_parse(mirror, source)
+        if found is None:
+            raise StepFailed(f"failed checking out {source.ref_label}", f"not found in {source.repository}")
+        return mirror, found
+
+
+def _rev_parse(mirror: Path, source: Source) -> str | None:
+    for candidate in source.candidates():
+        try:
+            return git(["rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}"], cwd=mirror).strip()
+        except GitError:
+            continue
+    return None
+
+
+def checkout(mirror: Path, commit: str, destination: Path, ref_label: str) -> None:
+    """A working copy of `commit` sharing the mirror's objects, so it costs only the files written."""
+    try:
+        git(["clone", "--quiet", "--shared", "--no-checkout", str(mirror), str(destination)])
+        git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", commit], cwd=destination)
+    except GitError as exc:
+        raise StepFailed(f"failed checking out {ref_label}", str(exc)) from exc
+
+
+def apply_diff(destination: Path, diff: str) -> None:
+    if not diff.strip():
+        return
+    patch = diff if diff.endswith("\n") else diff + "\n"
+    try:
+        git(["apply", "--whitespace=nowarn", "-"], cwd=destination, stdin=patch)
+    except GitError as exc:
+        raise StepFailed("failed applying diff", str(exc)) from exc
+
+
+def prepare_workspace(cache: MirrorCache, source: Source, diff: str, destination: Path) -> str:
+    """Check out the source with its diff into `destination`; returns the commit actually used."""
+    mirror, commit = cache.resolve(source)
+    if destination.exists():
+        shutil.rmtree(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    checkout(mirror, commit, destination, source.ref_label)
+    apply_diff(destination, diff)
+    return commit

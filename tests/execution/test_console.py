@@ -1,0 +1,49 @@
+"""Console capture: progress bars folded, every line kept at high rates, batches stored as they come."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.models import Task
+from tasktune_gui.execution.console import fold_carriage_returns
+from tasktune_gui.execution.runner import Command, ProcessRun
+
+
+def test_carriage_returns_fold_to_the_last_state() -> None:
+    assert fold_carriage_returns("10%\r50%\r100%") == "100%"
+    assert fold_carriage_returns("100%\r") == "100%"
+    assert fold_carriage_returns("plain") == "plain"
+
+
+def test_a_flood_of_lines_loses_none(sqlite_core: Core, tmp_path: Path) -> None:
+    task_id = sqlite_core.tasks.add(Task(id="", name="flood"), "tests")
+    script = (
+        "import sys\n"
+        "out = sys.stdout\n"
+        "for i in range(200000): out.write(f'line {i}\\n')\n"
+        "sys.stderr.write('a\\rb\\rdone\\n')\n"
+    )
+    command = Command([sys.executable, "-c", script], tmp_path, {"PATH": "/usr/bin:/bin"})
+    run = ProcessRun(command, lambda batch: sqlite_core.results.append_console(task_id, batch))
+    outcome = run.wait()
+    assert outcome.exit_code == 0
+    lines = []
+    after = 0
+    while batch := sqlite_core.results.console(task_id, after=after, limit=100_000):
+        lines.extend(batch)
+        after = batch[-1].id
+    stdout = [line.text for line in lines if line.stream == "stdout"]
+    assert stdout == [f"line {i}" for i in range(200000)]
+    assert [line.text for line in lines if line.stream == "stderr"] == ["done"]
+    assert outcome.last_stderr == ["done"]
+
+
+def test_batches_keep_order_and_time_on_every_database(core: Core) -> None:
+    task_id = core.tasks.add(Task(id="", name="batches"), "tests")
+    assert core.results.append_console(task_id, [("stdout", "a"), ("stderr", "b ü")]) == 2
+    core.results.append_console(task_id, [("stdout", "c")])
+    lines = core.results.console(task_id)
+    assert [(line.stream, line.text) for line in lines] == [("stdout", "a"), ("stderr", "b ü"), ("stdout", "c")]
+    assert lines[0].time.year >= 2024

@@ -1,0 +1,88 @@
+"""Environments: made from the task's packages (or the repository's requirements.txt), cached, evicted LRU."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.execution.environments import EnvironmentCache
+from tasktune_gui.execution.worker import Worker
+from tests.execution.conftest import add_task, git, status, wait_for
+
+USE_PACKAGE = (
+    "import json, sys, tinypkg\n"
+    "from tasktune_gui import sdk\n"  # importable inside the task's own environment
+    "print(json.dumps({'value': tinypkg.VALUE, 'prefix': sys.prefix, 'task': sdk.task_id()}))\n"
+)
+
+
+def build_wheel(folder: Path, version: str) -> Path:
+    """A pure-Python wheel written by hand, so installing it needs no network and no build backend."""
+    files = {
+        "tinypkg/__init__.py": f"VALUE = '{version}'\n",
+        f"tinypkg-{version}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: tinypkg\nVersion: {version}\n",
+        f"tinypkg-{version}.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\n"
+                                              "Tag: py3-none-any\n",
+    }
+    record = []
+    for name, text in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
+        record.append(f"{name},sha256={digest},{len(text.encode())}")
+    record.append(f"tinypkg-{version}.dist-info/RECORD,,")
+    files[f"tinypkg-{version}.dist-info/RECORD"] = "\n".join(record) + "\n"
+    wheel = folder / f"tinypkg-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return wheel
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UV_OFFLINE", "1")  # these tests prove the cache, never the network
+
+
+@pytest.fixture
+def package_repo(repo: Path) -> Path:
+    build_wheel(repo, "1.0")
+    (repo / "requirements.txt").write_text("./tinypkg-1.0-py3-none-any.whl\n")
+    (repo / "use.py").write_text(USE_PACKAGE)
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "package")
+    return repo
+
+
+def test_requirements_txt_environment_is_cached_and_recorded(sqlite_core: Core, worker: Worker,
+                                                             package_repo: Path) -> None:
+    first = add_task(sqlite_core, package_repo, entry_point="use.py")
+    wait_for(sqlite_core, lambda: status(sqlite_core, first) in ("completed", "failed"), timeout=120, what="first")
+    task = sqlite_core.tasks.get(first)
+    assert task.status == "completed", task.status_message
+    assert "tinypkg" in task.requirements  # the packages actually installed
+    assert task.original_requirements == ""  # the original list is kept as it was
+    second = add_task(sqlite_core, package_repo, entry_point="use.py")
+    wait_for(sqlite_core, lambda: status(sqlite_core, second) in ("completed", "failed"), timeout=120, what="second")
+    outputs = [json.loads(sqlite_core.results.console(t)[0].text) for t in (first, second)]
+    assert outputs[0]["value"] == "1.0"
+    assert outputs[0]["task"] == first
+    assert outputs[0]["prefix"] == outputs[1]["prefix"]  # the second run reused the environment
+
+
+def test_least_recently_used_environment_is_evicted(tmp_path: Path) -> None:
+    cache = EnvironmentCache(tmp_path / "cache", max_bytes=1)
+    build_wheel(tmp_path, "1.0")
+    build_wheel(tmp_path, "2.0")
+    old = cache.prepare("python3", "./tinypkg-1.0-py3-none-any.whl", tmp_path)
+    assert old is not None
+    assert old.exists()
+    new = cache.prepare("python3", "./tinypkg-2.0-py3-none-any.whl", tmp_path)
+    assert new is not None
+    assert new.exists()
+    assert not old.exists()
+    assert cache.prepare("python3", "", tmp_path) is None  # no packages: no environment to make
