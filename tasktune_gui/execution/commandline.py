@@ -59,6 +59,8 @@ def option_words(name: str, spec: dict[str, str]) -> list[str]:
         return []  # a None default: the script keeps its own
     if argparse_type(spec) == "bool":
         return [_flag(name)] if value.strip().lower() in TRUE_WORDS else []
+    if argparse_type(spec) == "bool:store_false":  # passing the flag is what makes the value false
+        return [] if value.strip().lower() in TRUE_WORDS else [_flag(name)]
     return [_flag(name), *value_words(spec)]
 
 

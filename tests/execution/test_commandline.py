@@ -45,3 +45,14 @@ def test_config_files_one_per_object(tmp_path: Path) -> None:
     assert written["model"].name == "model.yaml"
     assert written["../evil"].parent == tmp_path
     assert config_file_name("data.json", "json") == "data.json"
+
+
+def test_store_false_flags_are_passed_to_make_the_value_false() -> None:
+    from tasktune_gui.core.capture import args_section, read_argparse_arguments
+
+    source = "import argparse\np = argparse.ArgumentParser()\np.add_argument('--no-cuda', action='store_false')\n"
+    section = args_section(read_argparse_arguments(source))
+    assert section["no-cuda"] == {"value": "true", "type": "bool:store_false", "description": ""}
+    assert args_argv(section) == []
+    section["no-cuda"]["value"] = "false"
+    assert args_argv(section) == ["--no-cuda"]
