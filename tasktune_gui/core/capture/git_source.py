@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit, urlunsplit
 
+from git import Git
+from git.exc import GitCommandNotFound
+
 from tasktune_gui.core.capture.argparse_reader import (
     ArgSpec,
     apply_arg_overrides,
@@ -22,7 +25,6 @@ from tasktune_gui.core.capture.requirements import detect_requirements
 from tasktune_gui.core.errors import CaptureError, InvalidValue, NotAGitRepository, ScriptOutsideRepository
 
 # Inherited from a git hook or an outer tool, these would point git at another repository or index.
-_REPOSITORY_VARIABLES = frozenset({"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR"})
 _MODULE_ENTRY = re.compile(r"-m\s+(\S+)")
 # Fixed so the diff has the form `git apply` takes whatever the user's git configuration says.
 _DIFF_OPTIONS = (
@@ -289,15 +291,21 @@ def _override_argv(args: str | list[str] | None) -> list[str]:
 
 
 def _run_git(cwd: Path, *argv: str, index_file: Path | None = None) -> subprocess.CompletedProcess[bytes]:
-    env = {name: value for name, value in os.environ.items() if name not in _REPOSITORY_VARIABLES}
-    env["GIT_OPTIONAL_LOCKS"] = "0"  # reading must not rewrite the user's index
-    env["LC_ALL"] = env["LANGUAGE"] = "C"  # messages read here ("not a git repository") are in English
+    """Run git through GitPython (an argv list, never a shell), keeping the exact bytes it prints."""
+    env = {"GIT_OPTIONAL_LOCKS": "0"}  # reading must not rewrite the user's index
     if index_file is not None:
         env["GIT_INDEX_FILE"] = str(index_file)
+    command = ["git", *argv]
     try:
-        return subprocess.run(["git", *argv], cwd=cwd, env=env, capture_output=True, check=False)
-    except FileNotFoundError as exc:
+        status, out, err = Git(cwd).execute(
+            command, with_extended_output=True, with_exceptions=False, stdout_as_string=False,
+            strip_newline_in_stdout=False, env=env,
+        )
+    except GitCommandNotFound as exc:
         raise CaptureError("git is not installed or not on PATH") from exc
+    stdout = out if isinstance(out, bytes) else str(out or "").encode()
+    stderr = err if isinstance(err, bytes) else str(err or "").encode()
+    return subprocess.CompletedProcess(command, int(status or 0), stdout, stderr)
 
 
 def _git(cwd: Path, *argv: str, index_file: Path | None = None) -> bytes:
