@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import Any
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.store import default_db_url
@@ -18,8 +20,37 @@ def open_core(db_url: str | None = None, seed: bool = True) -> Core:
     return core
 
 
+def make_window(db_url: str | None = None) -> Any:
+    """The main window over the given database (not shown); tests and `run` build it the same way."""
+    from tasktune_gui.ui.main_window import MainWindow
+
+    return MainWindow(open_core(db_url))
+
+
+def has_display() -> bool:
+    """Whether a window can be seen here (an offscreen Qt platform is for tests, not people)."""
+    if os.environ.get("QT_QPA_PLATFORM", "") in ("offscreen", "minimal"):
+        return False
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform in ("darwin", "win32"))
+
+
 def run(db_url: str | None = None) -> int:
-    """Start TaskTune. Until the window lands, this greets the user with what the database holds."""
+    """Open the window; on a machine with no display, say what the database holds instead."""
+    if has_display():
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        app.setApplicationName("TaskTune")
+        window = make_window(db_url)
+        window.show()
+        code = app.exec()
+        window.core.close()
+        return int(code)
+    return summary(db_url)
+
+
+def summary(db_url: str | None = None) -> int:
+    """A text greeting with the projects and their task counts."""
     core = open_core(db_url)
     try:
         projects = core.projects.summaries()
@@ -29,7 +60,7 @@ def run(db_url: str | None = None) -> int:
             total = sum(project.counts.values())
             by_status = ", ".join(f"{n} {s}" for s, n in sorted(project.counts.items()))
             out.write(f"  {project.name}: {total} task(s){' (' + by_status + ')' if by_status else ''}\n")
-        out.write("Try: tasktune list --project Demo   ·   tasktune show ID   ·   tasktune --help\n")
+        out.write("No display here, so no window. Try: tasktune list --project Demo  ·  tasktune --help\n")
     finally:
         core.close()
     return 0

@@ -84,3 +84,10 @@ def test_positional_arguments_are_marked(tt: Run, repo: Path) -> None:
     assert args["data"] == {"value": "train.csv", "type": "positional:str", "description": ""}
     assert args["count"]["type"] == "positional:int"
     assert args["k"]["type"] == "int"
+
+
+def test_no_command_seeds_the_demo_and_says_what_is_there(tt: Run, tmp_path: Path) -> None:
+    result = tt(check=True)
+    assert "Demo: 4 task(s)" in result.stdout
+    rows = json.loads(tt("list", "--project", "Demo", "--json", check=True).stdout)
+    assert len(rows) == 4

@@ -1,0 +1,80 @@
+"""The Clone and Enqueue dialogs."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from tasktune_gui.core.queues import QueueSummary
+from tasktune_gui.ui.naming import named
+
+
+class CloneDialog(QDialog):
+    """Project (type to search, or a new name to create it), name, description."""
+
+    def __init__(self, source_name: str, project: str, projects: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cloneDialog")
+        self.setWindowTitle("Clone task")
+        self.project = named(QComboBox(), "cloneProject")
+        self.project.setEditable(True)  # a typed name that does not exist is created
+        self.project.addItems(projects)
+        self.project.setCurrentText(project)
+        self.name = named(QLineEdit(f"Clone Of {source_name}"), "cloneName")
+        self.description = named(QLineEdit(), "cloneDescription")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.clone_button = buttons.addButton("CLONE", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.clone_button.setObjectName("cloneButton")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Project", self.project)
+        form.addRow("Name", self.name)
+        form.addRow("Description", self.description)
+        form.addRow(buttons)
+
+
+class EnqueueDialog(QDialog):
+    """Queues with their pending counts and watchers; warns when nobody watches the chosen one."""
+
+    def __init__(self, queues: list[QueueSummary], count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("enqueueDialog")
+        self.setWindowTitle("Enqueue" if count == 1 else f"Enqueue {count} tasks")
+        self._queues = queues
+        self.queue = named(QComboBox(), "enqueueQueue")
+        for summary in queues:
+            self.queue.addItem(f"{summary.name}  ({summary.pending} pending, {summary.workers} workers)",
+                               summary.name)
+        self.warning = named(QLabel(), "enqueueWarning")
+        self.warning.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.enqueue_button = buttons.addButton("ENQUEUE", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.enqueue_button.setObjectName("enqueueButton")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Queue", self.queue)
+        form.addRow(self.warning)
+        form.addRow(buttons)
+        self.queue.currentIndexChanged.connect(self._on_queue_changed)
+        self._on_queue_changed()
+
+    def chosen(self) -> str:
+        return str(self.queue.currentData())
+
+    def _on_queue_changed(self) -> None:
+        summary = next((q for q in self._queues if q.name == self.chosen()), None)
+        unwatched = summary is not None and summary.workers == 0
+        self.warning.setText(
+            f"No worker watches '{self.chosen()}': the task will wait until one does "
+            f"(tasktune worker --queue {self.chosen()})." if unwatched else ""
+        )
+        self.warning.setVisible(unwatched)

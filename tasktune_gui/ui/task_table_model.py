@@ -1,0 +1,155 @@
+"""The task table's model: a count and pages of rows fetched from SQL on demand, sorted in the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from sqlmodel import col, select
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.events import Change
+from tasktune_gui.core.models import Project, Task, TaskTag
+from tasktune_gui.core.tasks import TaskQuery
+
+PAGE = 200
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+STATUS_COLOURS = {
+    "draft": "#7a7a7a", "pending": "#b58900", "running": "#268bd2", "aborted": "#cb4b16",
+    "completed": "#2e9e44", "failed": "#dc322f", "published": "#6c71c4",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    field: str  # Task attribute, or a computed one below
+    sortable: bool = True
+
+
+COLUMNS = (
+    Column("ID", "id"), Column("TYPE", "type"), Column("NAME", "name"), Column("TAGS", "tags", False),
+    Column("STATUS", "status"), Column("PROJECT", "project", False), Column("USER", "user"),
+    Column("STARTED", "started"), Column("UPDATED", "last_update"), Column("ITERATION", "last_iteration"),
+    Column("DESCRIPTION", "description", False),
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    task: Task
+    project: str
+    tags: str
+
+
+class TaskTableModel(QAbstractTableModel):
+    """Holds the row count and the pages it has shown; a header click re-runs the query with ORDER BY."""
+
+    def __init__(self, core: Core, query: TaskQuery | None = None) -> None:
+        super().__init__()
+        self.core = core
+        self.query = query or TaskQuery()
+        self._count = 0
+        self._pages: dict[int, list[Row]] = {}
+        self._refresh()
+
+    # Queries
+
+    def set_query(self, query: TaskQuery) -> None:
+        self.beginResetModel()
+        self.query = query
+        self._refresh()
+        self.endResetModel()
+
+    def _refresh(self) -> None:
+        self._count = self.core.tasks.count(self.query)
+        self._pages.clear()
+
+    def _page(self, number: int) -> list[Row]:
+        if number not in self._pages:
+            tasks = self.core.tasks.query(replace(self.query, limit=PAGE, offset=number * PAGE))
+            ids = [t.id for t in tasks]
+            with self.core.store.read() as session:
+                projects = dict(session.exec(select(Project.id, Project.name)).all())
+                tags: dict[str, list[str]] = {}
+                for task_id, tag in session.exec(
+                    select(TaskTag.task_id, TaskTag.tag).where(col(TaskTag.task_id).in_(ids)).order_by(TaskTag.tag)
+                ).all():
+                    tags.setdefault(task_id, []).append(tag)
+            self._pages[number] = [Row(t, projects.get(t.project_id, ""), ", ".join(tags.get(t.id, []))) for t in tasks]
+        return self._pages[number]
+
+    def row(self, number: int) -> Row | None:
+        page = self._page(number // PAGE)
+        offset = number % PAGE
+        return page[offset] if offset < len(page) else None
+
+    def task_id(self, number: int) -> str | None:
+        row = self.row(number)
+        return row.task.id if row else None
+
+    def on_change(self, change: Change) -> None:
+        """Refresh in place: changed rows repaint; created or deleted tasks recount."""
+        if change.kind != "task":
+            return
+        if change.action in ("created", "deleted"):
+            self.set_query(self.query)
+            return
+        loaded = {row.task.id: (page, i) for page, rows in self._pages.items() for i, row in enumerate(rows)}
+        for task_id in change.ids:
+            if task_id in loaded:
+                page, i = loaded[task_id]
+                self._pages.pop(page, None)
+                first = self.index(page * PAGE, 0)
+                last = self.index(min(self._count, (page + 1) * PAGE) - 1, len(COLUMNS) - 1)
+                self.dataChanged.emit(first, last)
+
+    # QAbstractTableModel
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].title
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row(index.row())
+        if row is None:
+            return None
+        column = COLUMNS[index.column()]
+        if role == ID_ROLE:
+            return row.task.id
+        if role == Qt.ItemDataRole.ForegroundRole and column.field == "status":
+            return QColor(STATUS_COLOURS.get(row.task.status, "#000000"))
+        if role not in (Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.ToolTipRole):
+            return None
+        raw = {"project": row.project, "tags": row.tags}.get(column.field, getattr(row.task, column.field, None))
+        if role == SORT_ROLE:
+            return raw
+        if raw is None:
+            return ""
+        if isinstance(raw, datetime):
+            return raw.astimezone().strftime("%Y-%m-%d %H:%M")
+        if column.field == "status":
+            return str(raw).capitalize()
+        return str(raw)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not COLUMNS[column].sortable:
+            return
+        self.layoutAboutToBeChanged.emit()
+        self.query = replace(self.query, order_by=COLUMNS[column].field,
+                             descending=order == Qt.SortOrder.DescendingOrder)
+        self._pages.clear()
+        self.layoutChanged.emit()

@@ -1,0 +1,23 @@
+"""Fixtures for window tests: a seeded database and the real main window, offscreen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tasktune_gui.app import make_window
+from tasktune_gui.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where the demo repository is made
+    built: MainWindow = make_window(sqlite_url)
+    qtbot.addWidget(built)
+    built.show()
+    yield built
+    built.close()
+    built.core.close()

@@ -1,0 +1,133 @@
+"""The window, clicked through offscreen: navigation, the task table, its menu, Clone and Enqueue."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMenu
+from pytestqt.qtbot import QtBot
+
+from tasktune_gui.core.tasks import TaskQuery
+from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
+from tasktune_gui.ui.main_window import PAGES, MainWindow
+from tasktune_gui.ui.task_table_model import COLUMNS, TaskTableModel
+
+
+def row_of(window: MainWindow, name: str) -> int:
+    model = window.model
+    for row in range(model.rowCount()):
+        found = model.row(row)
+        if found is not None and found.task.name == name:
+            return row
+    raise AssertionError(f"no row named {name}")
+
+
+def select_rows(qtbot: QtBot, window: MainWindow, *names: str) -> None:
+    table = window.tasks_page.table
+    table.clearSelection()
+    for i, name in enumerate(names):
+        rect = table.visualRect(window.model.index(row_of(window, name), 2))
+        modifier = Qt.KeyboardModifier.ControlModifier if i else Qt.KeyboardModifier.NoModifier
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+
+
+def open_demo(qtbot: QtBot, window: MainWindow) -> None:
+    window.navigation.setCurrentRow(PAGES.index("Projects"))
+    projects = window.projects
+    item = next(projects.item(i) for i in range(projects.count()) if projects.item(i).text().startswith("Demo"))
+    where = projects.visualItemRect(item).center()
+    # A view counts a double-click only on the item its press landed on, as a person's click does.
+    qtbot.mouseClick(projects.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.mouseDClick(projects.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.tasks_page)
+
+
+def context_menu(window: MainWindow) -> QMenu:
+    table = window.tasks_page.table
+    position = table.visualRect(table.selectionModel().selectedRows()[0]).center()
+    table.customContextMenuRequested.emit(QPoint(position))
+    menu = window.tasks_page.last_menu
+    assert menu is not None
+    return menu
+
+
+def entries(menu: QMenu) -> dict[str, tuple[str, bool]]:
+    return {a.objectName(): (a.text(), a.isEnabled()) for a in menu.actions()}
+
+
+def test_object_names_and_demo_rows(window: MainWindow, qtbot: QtBot) -> None:
+    for name in ("mainWindow", "navigation", "dashboardPage", "projectsPage", "taskTable", "modelsPage",
+                 "workersPage"):
+        assert window.objectName() == name or window.findChild(object, name) is not None, name
+    open_demo(qtbot, window)
+    assert window.model.rowCount() == 4
+    statuses = {window.model.row(r).task.name: window.model.index(r, 4).data() for r in range(4)}  # type: ignore[union-attr]
+    assert statuses["baseline"] == "Completed"
+
+
+def test_table_model_passes_the_model_tester(window: MainWindow, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    qtmodeltester.check(TaskTableModel(window.core, TaskQuery()))
+
+
+def test_sorting_and_filtering_run_in_the_database(window: MainWindow, qtbot: QtBot) -> None:
+    open_demo(qtbot, window)
+    name_column = [c.field for c in COLUMNS].index("name")
+    window.tasks_page.table.sortByColumn(name_column, Qt.SortOrder.AscendingOrder)
+    names = [window.model.row(r).task.name for r in range(window.model.rowCount())]  # type: ignore[union-attr]
+    assert names == sorted(names)
+    qtbot.keyClicks(window.tasks_page.search, "sweep")
+    assert window.model.rowCount() == 1
+    window.tasks_page.search.clear()
+    status_filter = window.tasks_page.status_filter
+    status_filter.setCurrentIndex(status_filter.findData("failed"))
+    assert [window.model.row(0).task.name] == ["high learning rate"]  # type: ignore[union-attr]
+
+
+def test_context_menu_follows_the_lifecycle(window: MainWindow, qtbot: QtBot) -> None:
+    open_demo(qtbot, window)
+    select_rows(qtbot, window, "baseline")
+    menu = entries(context_menu(window))
+    assert menu["menu_enqueue"][1] is False  # Completed cannot be enqueued
+    assert menu["menu_reset"][1] is True
+    assert menu["menu_publish"][1] is True
+    assert menu["menu_abort"][1] is False
+    select_rows(qtbot, window, "momentum sweep", "high learning rate", "baseline")
+    menu = entries(context_menu(window))
+    assert menu["menu_enqueue"] == ("Enqueue… (2 of 3)", True)
+    assert menu["menu_retry"] == ("Retry (1 of 3)", True)
+    assert menu["menu_clone"][1] is False  # one task at a time
+
+
+def test_clone_through_the_dialog(window: MainWindow, qtbot: QtBot) -> None:
+    open_demo(qtbot, window)
+    select_rows(qtbot, window, "baseline")
+
+    def fill_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, CloneDialog)
+        assert dialog.name.text() == "Clone Of baseline"
+        dialog.project.setCurrentText("Experiments/new")
+        dialog.name.clear()
+        qtbot.keyClicks(dialog.name, "lr sweep")
+        qtbot.mouseClick(dialog.clone_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, fill_in)
+    menu = context_menu(window)
+    next(a for a in menu.actions() if a.objectName() == "menu_clone").trigger()
+    clones = window.core.tasks.query(TaskQuery(project="Experiments/new"))
+    assert [(t.name, t.status) for t in clones] == [("lr sweep", "draft")]
+
+
+def test_enqueue_through_the_dialog_turns_the_row_pending(window: MainWindow, qtbot: QtBot) -> None:
+    open_demo(qtbot, window)
+    select_rows(qtbot, window, "momentum sweep")
+
+    def choose() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, EnqueueDialog)
+        assert dialog.warning.isVisible()  # nobody watches "default" in this test
+        qtbot.mouseClick(dialog.enqueue_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, choose)
+    next(a for a in context_menu(window).actions() if a.objectName() == "menu_enqueue").trigger()
+    row = row_of(window, "momentum sweep")
+    qtbot.waitUntil(lambda: window.model.index(row, 4).data() == "Pending")
