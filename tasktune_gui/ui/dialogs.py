@@ -9,11 +9,21 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QWidget,
 )
 
 from tasktune_gui.core.queues import QueueSummary
 from tasktune_gui.ui.naming import named
+
+
+def accept_cancel(dialog: QDialog, text: str, name: str) -> tuple[QDialogButtonBox, QPushButton]:
+    """Cancel and a named accept button wired to the dialog."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    accept = named(buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole), name)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, accept
 
 
 class CloneDialog(QDialog):
@@ -29,11 +39,7 @@ class CloneDialog(QDialog):
         self.project.setCurrentText(project)
         self.name = named(QLineEdit(f"Clone Of {source_name}"), "cloneName")
         self.description = named(QLineEdit(), "cloneDescription")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.clone_button = buttons.addButton("CLONE", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.clone_button.setObjectName("cloneButton")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.clone_button = accept_cancel(self, "CLONE", "cloneButton")
         form = QFormLayout(self)
         form.addRow("Project", self.project)
         form.addRow("Name", self.name)
@@ -55,11 +61,7 @@ class EnqueueDialog(QDialog):
                                summary.name)
         self.warning = named(QLabel(), "enqueueWarning")
         self.warning.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.enqueue_button = buttons.addButton("ENQUEUE", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.enqueue_button.setObjectName("enqueueButton")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.enqueue_button = accept_cancel(self, "ENQUEUE", "enqueueButton")
         form = QFormLayout(self)
         form.addRow("Queue", self.queue)
         form.addRow(self.warning)
