@@ -25,6 +25,7 @@ from tasktune_gui.ui.actions import TaskAction, build_qactions
 from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.qt_bridge import ChangeSignals
+from tasktune_gui.ui.task_page import TaskPage
 from tasktune_gui.ui.task_table_model import TaskTableModel
 from tasktune_gui.ui.tasks_page import TasksPage, default_query
 
@@ -54,6 +55,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.tasks_page)
         self.stack.addWidget(self._placeholder("modelsPage", "Models come with the model registry."))
         self.stack.addWidget(self._placeholder("workersPage", "Workers & Queues: see `tasktune queue list`."))
+        self.task_page = TaskPage(core)
+        self.stack.addWidget(self.task_page)  # reached from the table, not from the navigation
         splitter = QSplitter()
         splitter.addWidget(self.navigation)
         splitter.addWidget(self.stack)
@@ -112,6 +115,10 @@ class MainWindow(QMainWindow):
         self.tasks_page.show_project(project)
         self.navigation.setCurrentRow(PAGES.index("Tasks"))
 
+    def open_task(self, task_id: str) -> None:
+        self.task_page.show_task(task_id)
+        self.stack.setCurrentWidget(self.task_page)
+
     def _on_projects_item_activated(self, item: QListWidgetItem) -> None:
         if item.text() == ALL_PROJECTS or item.data(256):
             self.open_project(item.data(256))
@@ -147,7 +154,7 @@ class MainWindow(QMainWindow):
         elif action.id == "copy_id":
             QGuiApplication.clipboard().setText("\n".join(task_ids))
         elif action.id == "details":
-            self.statusBar().showMessage(f"Task {task_ids[0]}")
+            self.open_task(task_ids[0])
         else:
             for task_id in task_ids:
                 getattr(lifecycle, action.id)(task_id)
@@ -170,6 +177,7 @@ class MainWindow(QMainWindow):
 
     def _on_core_changed(self, change: Change) -> None:
         self.model.on_change(change)
+        self.task_page.on_change(change)
         if change.kind in ("project", "queue", "worker") or change.action in ("created", "deleted", "status"):
             self.refresh_lists()
 

@@ -1,0 +1,138 @@
+"""The task page: a header and the EXECUTION, CONFIGURATION, ARTIFACTS, INFO, CONSOLE and SCALARS tabs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.events import Change
+from tasktune_gui.ui.naming import named
+from tasktune_gui.ui.task_sections import ConfigurationTab, ExecutionTab
+
+CONSOLE_REFRESH_MS = 100  # coalesce bursts of console batches into one repaint
+
+
+class TaskPage(QWidget):
+    def __init__(self, core: Core) -> None:
+        super().__init__()
+        self.setObjectName("taskPage")
+        self.core = core
+        self.task_id: str | None = None
+        self._console_after = 0
+        self.name = named(QLineEdit(), "taskName")
+        self.status = named(QLabel(), "taskStatus")
+        self.id_label = named(QLabel(), "taskId")
+        copy = named(QPushButton("Copy ID"), "copyTaskId")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.task_id or ""))
+        self.name.editingFinished.connect(self._on_name_edited)
+        header = QHBoxLayout()
+        header.addWidget(self.name)
+        header.addWidget(self.status)
+        header.addWidget(self.id_label)
+        header.addWidget(copy)
+        self.tabs = named(QTabWidget(), "taskTabs")
+        self.execution = ExecutionTab(core)
+        self.configuration = ConfigurationTab(core)
+        self.artifacts = named(QLabel(), "artifactsView")
+        self.info = named(QLabel(), "infoView")
+        self.console = named(QPlainTextEdit(), "consoleView")
+        self.console.setReadOnly(True)
+        self.console.setMaximumBlockCount(200_000)  # a bounded buffer: old lines scroll away
+        self.scalars = named(QLabel(), "scalarsView")
+        tabs: tuple[tuple[str, QWidget], ...] = (("EXECUTION", self.execution), ("CONFIGURATION", self.configuration),
+                              ("ARTIFACTS", self.artifacts), ("INFO", self.info), ("CONSOLE", self.console),
+                              ("SCALARS", self.scalars))
+        for title, widget in tabs:
+            self.tabs.addTab(widget, title)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs)
+        self._console_timer = QTimer(self)
+        self._console_timer.setSingleShot(True)
+        self._console_timer.timeout.connect(self._append_console)
+
+    def show_task(self, task_id: str) -> None:
+        self.task_id = task_id
+        self._console_after = 0
+        self.console.clear()
+        self.refresh()
+        self._append_console()
+
+    def refresh(self) -> None:
+        if self.task_id is None:
+            return
+        record = self.core.task_json(self.task_id)
+        self.name.setText(record["name"])
+        self.status.setText(record["status"].capitalize() + (f" — {record['status_reason']}"
+                                                               if record["status_reason"] else ""))
+        self.id_label.setText(record["id"])
+        self.execution.show_record(record)
+        self.configuration.show_record(record)
+        self.artifacts.setText(_artifacts_text(record, self.core))
+        self.info.setText(_info_text(record))
+        self.scalars.setText("\n".join(f"{k} = {v}" for k, v in record["metrics"].items()) or "No scalars yet.")
+
+    def on_change(self, change: Change) -> None:
+        if self.task_id is None or self.task_id not in change.ids:
+            return
+        if change.action == "results":
+            if not self._console_timer.isActive():
+                self._console_timer.start(CONSOLE_REFRESH_MS)
+            return
+        if change.action == "deleted":
+            self.task_id = None
+            return
+        self.refresh()
+
+    def _append_console(self) -> None:
+        if self.task_id is None:
+            return
+        lines = self.core.results.console(self.task_id, after=self._console_after)
+        if not lines:
+            return
+        bar = self.console.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 2
+        self.console.appendPlainText("\n".join(line.text for line in lines))
+        self._console_after = lines[-1].id
+        if at_bottom:  # follow the tail only while the reader is at the bottom
+            bar.setValue(bar.maximum())
+
+    def _on_name_edited(self) -> None:
+        if self.task_id is None:
+            return
+        try:
+            self.core.tasks.rename(self.task_id, self.name.text())
+        except TaskTuneError as exc:
+            self.status.setText(str(exc))
+
+
+def _info_text(record: dict[str, Any]) -> str:
+    runtime = record["runtime"]
+    rows = [("Status", record["status"]), ("Reason", record["status_reason"]), ("Message", record["status_message"]),
+            ("Worker", runtime["worker"]), ("Host", runtime["host"]), ("PID", runtime["pid"]),
+            ("Exit code", runtime["exit_code"]), ("Started", record["started"]), ("Completed", record["completed"]),
+            ("User", record["user"]), ("Parent", record["parent"]), ("Created", record["created"])]
+    return "\n".join(f"{label}: {value}" for label, value in rows if value not in (None, ""))
+
+
+def _artifacts_text(record: dict[str, Any], core: Core) -> str:
+    lines = [f"Input model: {record['input_model'] or 'none'}"]
+    lines += [f"Output model: {model_id}" for model_id in record["output_models"]]
+    if record["id"]:
+        lines += [f"Artifact: {a.name}  {a.uri}  {a.size or ''}" for a in core.results.artifacts(record["id"])]
+    return "\n".join(lines)
+
