@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.core.settings import Settings
 from tasktune_gui.core.store import default_db_url
 
 
@@ -20,11 +21,12 @@ def open_core(db_url: str | None = None, seed: bool = True) -> Core:
     return core
 
 
-def make_window(db_url: str | None = None) -> Any:
-    """The main window over the given database (not shown); tests and `run` build it the same way."""
+def make_window(db_url: str | None = None, settings: Settings | None = None) -> Any:
+    """The main window over the given database (not shown). Its embedded worker runs only when the
+    settings passed in say so (tests pass none, so no worker starts behind their back)."""
     from tasktune_gui.ui.main_window import MainWindow
 
-    return MainWindow(open_core(db_url))
+    return MainWindow(open_core(db_url), settings)
 
 
 def has_display() -> bool:
@@ -41,7 +43,7 @@ def run(db_url: str | None = None) -> int:
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         app.setApplicationName("TaskTune")
-        window = make_window(db_url)
+        window = make_window(db_url, Settings.load())
         window.show()
         code = app.exec()
         window.core.close()

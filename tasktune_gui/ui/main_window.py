@@ -21,8 +21,10 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.feed import ChangeFeed
+from tasktune_gui.core.settings import Settings
 from tasktune_gui.ui.actions import TaskAction, build_qactions
 from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
+from tasktune_gui.ui.embedded_worker import EmbeddedWorker
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.qt_bridge import ChangeSignals
 from tasktune_gui.ui.task_page import TaskPage
@@ -35,9 +37,11 @@ FEED_POLL_MS = 500  # changes made by workers and other windows
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, settings: Settings | None = None) -> None:
         super().__init__()
         self.core = core
+        self.settings = settings or Settings(embedded_worker=False)
+        self.embedded_worker = EmbeddedWorker(core, self.settings)
         self.setObjectName("mainWindow")
         self.setWindowTitle("TaskTune")
         self.resize(1200, 760)
@@ -70,6 +74,12 @@ class MainWindow(QMainWindow):
         for key in ("clone", "enqueue", "abort"):
             toolbar.addAction(self.qactions[key])
         self.addToolBar(toolbar)
+        self.worker_toggle = self.menuBar().addMenu("&Worker").addAction("Run tasks in this window")
+        self.worker_toggle.setObjectName("action_embedded_worker")
+        self.worker_toggle.setCheckable(True)
+        self.worker_toggle.toggled.connect(self._on_worker_toggle_toggled)
+        self.worker_label = named(QLabel(), "workerStatus")
+        self.statusBar().addPermanentWidget(self.worker_label)
         self.statusBar().showMessage(f"Database: {core.store.display_name}")
         self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.projects.itemActivated.connect(self._on_projects_item_activated)
@@ -81,6 +91,8 @@ class MainWindow(QMainWindow):
         self._timer.timeout.connect(self.feed.poll)
         self._timer.start(FEED_POLL_MS)
         self.refresh_lists()
+        self.worker_toggle.setChecked(self.settings.embedded_worker)
+        self.worker_label.setText(self.embedded_worker.describe())
 
     # Pages
 
@@ -181,7 +193,15 @@ class MainWindow(QMainWindow):
         if change.kind in ("project", "queue", "worker") or change.action in ("created", "deleted", "status"):
             self.refresh_lists()
 
+    def _on_worker_toggle_toggled(self, on: bool) -> None:
+        if on:
+            self.embedded_worker.start()
+        else:
+            self.embedded_worker.stop()
+        self.worker_label.setText(self.embedded_worker.describe())
+
     def closeEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
+        self.embedded_worker.stop()
         self._timer.stop()
         self.signals.close()
         super().closeEvent(event)

@@ -1,0 +1,39 @@
+"""The app's settings: one typed schema with defaults, kept as JSON in the user config folder."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import platformdirs
+
+
+def settings_path() -> Path:
+    return Path(platformdirs.user_config_dir("tasktune", appauthor=False)) / "settings.json"
+
+
+@dataclass
+class Settings:
+    embedded_worker: bool = True  # the window runs tasks from its queues itself
+    embedded_worker_slots: int = 1
+    embedded_worker_queues: list[str] = field(default_factory=lambda: ["default"])
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Settings:
+        """The saved settings; defaults for anything missing, unknown or unreadable."""
+        try:
+            saved = json.loads((path or settings_path()).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        known = {f.name for f in fields(cls)}
+        defaults = cls()
+        values = {k: v for k, v in saved.items() if k in known and isinstance(v, type(getattr(defaults, k)))}
+        return cls(**values)
+
+    def save(self, path: Path | None = None) -> None:
+        target = path or settings_path()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(".tmp")
+        temporary.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        temporary.replace(target)  # never a half-written settings file
