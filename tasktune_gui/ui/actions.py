@@ -42,6 +42,8 @@ TASK_ACTIONS = (
     TaskAction("archive", "Archive", "", None),
     TaskAction("restore", "Restore", "", None),
     TaskAction("delete", "Delete", "Del", None, confirm=True),
+    TaskAction("add_tag", "Add tag…", "Ctrl+T", None),
+    TaskAction("move", "Move to project…", "Ctrl+M", None),
     TaskAction("copy_id", "Copy ID", "Ctrl+Shift+C", None),
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -165,11 +166,25 @@ class MainWindow(QMainWindow):
             self.enqueue(task_ids)
         elif action.id == "copy_id":
             QGuiApplication.clipboard().setText("\n".join(task_ids))
+        elif action.id in ("add_tag", "move"):
+            self.ask_metadata(action.id, task_ids)
         elif action.id == "details":
             self.open_task(task_ids[0])
         else:
             for task_id in task_ids:
                 getattr(lifecycle, action.id)(task_id)
+
+    def ask_metadata(self, what: str, task_ids: list[str]) -> None:
+        """Add a tag to, or move to a project, every selected task."""
+        label = "Tag" if what == "add_tag" else "Project (a new name creates it)"
+        text, ok = QInputDialog.getText(self, "TaskTune", label)
+        if not ok or not text.strip():
+            return
+        for task_id in task_ids:
+            if what == "add_tag":
+                self.core.tasks.add_tags(task_id, [text.strip()])
+            else:
+                self.core.tasks.move(task_id, text.strip())
 
     def clone(self, task_id: str) -> None:
         source = self.core.task_json(task_id)

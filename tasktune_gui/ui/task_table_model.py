@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -35,8 +35,18 @@ COLUMNS = (
     Column("ID", "id"), Column("TYPE", "type"), Column("NAME", "name"), Column("TAGS", "tags", False),
     Column("STATUS", "status"), Column("PROJECT", "project", False), Column("USER", "user"),
     Column("STARTED", "started"), Column("UPDATED", "last_update"), Column("ITERATION", "last_iteration"),
-    Column("DESCRIPTION", "description", False),
+    Column("DESCRIPTION", "description", False), Column("RUN TIME", "run_time", False),
+    Column("PARENT", "parent_id"),
 )
+
+
+def run_time(task: Task) -> str:
+    """How long it ran (or has been running): '1:02:03'."""
+    if task.started is None:
+        return ""
+    end = task.completed or datetime.now(UTC)
+    seconds = max(0, int((end - task.started).total_seconds()))
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -134,7 +144,8 @@ class TaskTableModel(QAbstractTableModel):
             return QColor(STATUS_COLOURS.get(row.task.status, "#000000"))
         if role not in (Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.ToolTipRole):
             return None
-        raw = {"project": row.project, "tags": row.tags}.get(column.field, getattr(row.task, column.field, None))
+        computed = {"project": row.project, "tags": row.tags, "run_time": run_time(row.task)}
+        raw = computed.get(column.field, getattr(row.task, column.field, None))
         if role == SORT_ROLE:
             return raw
         if raw is None:

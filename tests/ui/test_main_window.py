@@ -131,3 +131,33 @@ def test_enqueue_through_the_dialog_turns_the_row_pending(window: MainWindow, qt
     next(a for a in context_menu(window).actions() if a.objectName() == "menu_enqueue").trigger()
     row = row_of(window, "momentum sweep")
     qtbot.waitUntil(lambda: window.model.index(row, 4).data() == "Pending")
+
+
+def test_add_tag_and_move_for_a_multi_selection(window: MainWindow, qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    open_demo(qtbot, window)
+    select_rows(qtbot, window, "baseline", "momentum sweep")
+
+    def answer(text: str) -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue(text)
+        dialog.accept()
+
+    QTimer.singleShot(0, lambda: answer("best"))
+    next(a for a in context_menu(window).actions() if a.objectName() == "menu_add_tag").trigger()
+    tagged = window.core.tasks.query(TaskQuery(tags=["best"]))
+    assert sorted(t.name for t in tagged) == ["baseline", "momentum sweep"]
+    QTimer.singleShot(0, lambda: answer("Archive/2026"))
+    next(a for a in context_menu(window).actions() if a.objectName() == "menu_move").trigger()
+    moved = window.core.tasks.query(TaskQuery(project="Archive/2026"))
+    assert sorted(t.name for t in moved) == ["baseline", "momentum sweep"]
+
+
+def test_run_time_column(window: MainWindow, qtbot: QtBot) -> None:
+    open_demo(qtbot, window)
+    column = [c.title for c in COLUMNS].index("RUN TIME")
+    baseline = row_of(window, "baseline")
+    assert window.model.index(baseline, column).data().count(":") == 2
+    assert window.model.index(row_of(window, "momentum sweep"), column).data() == ""
