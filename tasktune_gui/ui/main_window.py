@@ -31,6 +31,7 @@ from tasktune_gui.ui.qt_bridge import ChangeSignals
 from tasktune_gui.ui.task_page import TaskPage
 from tasktune_gui.ui.task_table_model import TaskTableModel
 from tasktune_gui.ui.tasks_page import TasksPage, default_query
+from tasktune_gui.ui.workers_page import WorkersPage
 
 PAGES = ("Dashboard", "Projects", "Tasks", "Models", "Workers & Queues")
 ALL_PROJECTS = "All projects"
@@ -59,7 +60,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.projects)
         self.stack.addWidget(self.tasks_page)
         self.stack.addWidget(self._placeholder("modelsPage", "Models come with the model registry."))
-        self.stack.addWidget(self._placeholder("workersPage", "Workers & Queues: see `tasktune queue list`."))
+        self.workers_page = WorkersPage(core)
+        self.stack.addWidget(self.workers_page)
         self.task_page = TaskPage(core)
         self.stack.addWidget(self.task_page)  # reached from the table, not from the navigation
         splitter = QSplitter()
@@ -207,6 +209,7 @@ class MainWindow(QMainWindow):
         self.task_page.on_change(change)
         if change.kind in ("project", "queue", "worker") or change.action in ("created", "deleted", "status"):
             self.refresh_lists()
+            self.workers_page.refresh()
 
     def _on_worker_toggle_toggled(self, on: bool) -> None:
         if on:

@@ -1,0 +1,121 @@
+"""Workers & Queues: each queue's tasks in run order (reorder, dequeue), queues to create/delete, live workers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.models import utcnow
+from tasktune_gui.core.queues import WORKER_ONLINE_WINDOW
+from tasktune_gui.ui.naming import named
+
+ID_ROLE = 256
+
+
+class WorkersPage(QWidget):
+    def __init__(self, core: Core) -> None:
+        super().__init__()
+        self.setObjectName("workersPage")
+        self.core = core
+        self.queues = named(QListWidget(), "queueList")
+        self.entries = named(QListWidget(), "queueEntries")
+        self.workers = named(QListWidget(), "workerList")
+        self.message = named(QLabel(), "workersMessage")
+        buttons = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text in (("new", "New queue…"), ("delete", "Delete queue"), ("front", "Move to top"),
+                          ("up", "Up"), ("down", "Down"), ("back", "Move to bottom"), ("dequeue", "Dequeue")):
+            button = named(QPushButton(text), f"queue_{key}")
+            button.clicked.connect(lambda _c=False, k=key: self._on_button(k))
+            self.buttons[key] = button
+            buttons.addWidget(button)
+        lists = QHBoxLayout()
+        lists.addWidget(self.queues, 1)
+        lists.addWidget(self.entries, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addLayout(lists)
+        layout.addWidget(QLabel("WORKERS"))
+        layout.addWidget(self.workers)
+        layout.addWidget(self.message)
+        self.queues.currentRowChanged.connect(lambda _row: self.refresh_entries())
+        self.refresh()
+
+    def current_queue(self) -> str | None:
+        item = self.queues.currentItem()
+        return str(item.data(ID_ROLE)) if item else None
+
+    def refresh(self) -> None:
+        chosen = self.current_queue()
+        self.queues.blockSignals(True)
+        self.queues.clear()
+        for summary in self.core.queues.summaries():
+            item = QListWidgetItem(f"{summary.name}  ({summary.pending} pending, {summary.workers} workers)")
+            item.setData(ID_ROLE, summary.name)
+            self.queues.addItem(item)
+            if summary.name == chosen:
+                self.queues.setCurrentItem(item)
+        if self.queues.currentItem() is None and self.queues.count():
+            self.queues.setCurrentRow(0)
+        self.queues.blockSignals(False)
+        self.refresh_entries()
+        self.workers.clear()
+        now = utcnow()
+        for worker in self.core.workers.online(now - WORKER_ONLINE_WINDOW):
+            seen = int((now - worker.last_heartbeat) / timedelta(seconds=1))
+            self.workers.addItem(f"{worker.id}  on {worker.host}  {worker.slots} slot(s)  last seen {seen} s ago")
+
+    def refresh_entries(self) -> None:
+        selected = self.entries.currentItem().data(ID_ROLE) if self.entries.currentItem() else None
+        self.entries.clear()
+        queue = self.current_queue()
+        if queue is None:
+            return
+        for entry in self.core.queues.entries(queue, limit=1000):
+            item = QListWidgetItem(f"{entry.position}. {entry.name}  {entry.task_id}")
+            item.setData(ID_ROLE, entry.task_id)
+            self.entries.addItem(item)
+            if entry.task_id == selected:
+                self.entries.setCurrentItem(item)
+
+    def _on_button(self, key: str) -> None:
+        try:
+            self._act(key)
+        except TaskTuneError as exc:
+            self.message.setText(str(exc))
+            return
+        self.message.setText("")
+        self.refresh()
+
+    def _act(self, key: str) -> None:
+        if key == "new":
+            name, ok = QInputDialog.getText(self, "New queue", "Name")
+            if ok and name.strip():
+                self.core.queues.create(name)
+            return
+        queue = self.current_queue()
+        if key == "delete" and queue is not None:
+            if QMessageBox.question(self, "TaskTune", f"Delete queue '{queue}'?") == QMessageBox.StandardButton.Yes:
+                self.core.queues.delete(queue)
+            return
+        item = self.entries.currentItem()
+        if item is None:
+            return
+        task_id = str(item.data(ID_ROLE))
+        if key == "dequeue":
+            self.core.lifecycle.dequeue(task_id)
+        else:
+            self.core.queues.move(task_id, key)

@@ -1,0 +1,58 @@
+"""Workers & Queues: a queue's tasks in run order, reordered and dequeued by clicking; queues made and refused."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from tasktune_gui.core.models import Task
+from tasktune_gui.ui.main_window import PAGES, MainWindow
+
+
+def names(window: MainWindow) -> list[str]:
+    entries = window.workers_page.entries
+    return [entries.item(i).text().split("  ")[0].split(". ", 1)[1] for i in range(entries.count())]
+
+
+def test_reorder_and_dequeue(window: MainWindow, qtbot: QtBot) -> None:
+    core = window.core
+    for name in ("second", "third"):
+        core.lifecycle.enqueue(core.tasks.add(Task(id="", name=name), "Demo"))
+    window.navigation.setCurrentRow(PAGES.index("Workers & Queues"))
+    page = window.workers_page
+    qtbot.waitUntil(lambda: names(window) == ["waiting for a worker", "second", "third"])
+    page.entries.setCurrentRow(2)
+    qtbot.mouseClick(page.buttons["front"], Qt.MouseButton.LeftButton)
+    assert names(window) == ["third", "waiting for a worker", "second"]
+    page.entries.setCurrentRow(1)
+    qtbot.mouseClick(page.buttons["down"], Qt.MouseButton.LeftButton)
+    assert names(window) == ["third", "second", "waiting for a worker"]
+    page.entries.setCurrentRow(0)
+    qtbot.mouseClick(page.buttons["dequeue"], Qt.MouseButton.LeftButton)
+    assert names(window) == ["second", "waiting for a worker"]
+
+
+def confirm() -> None:
+    box = QApplication.activeModalWidget()
+    assert isinstance(box, QMessageBox)
+    box.button(QMessageBox.StandardButton.Yes).click()
+
+
+def test_new_queue_and_a_refused_delete(window: MainWindow, qtbot: QtBot) -> None:
+    page = window.workers_page
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("gpu")
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+    qtbot.mouseClick(page.buttons["new"], Qt.MouseButton.LeftButton)
+    assert [q.name for q in window.core.queues.summaries()] == ["default", "gpu"]
+    queue_names = [page.queues.item(i).data(256) for i in range(page.queues.count())]
+    page.queues.setCurrentRow(queue_names.index("default"))
+    QTimer.singleShot(0, confirm)
+    qtbot.mouseClick(page.buttons["delete"], Qt.MouseButton.LeftButton)
+    assert "cannot be deleted" in page.message.text()
