@@ -31,7 +31,7 @@ class TaskAction:
 
 
 TASK_ACTIONS = (
-    TaskAction("details", "Details", "Return", None, multi=False),
+    TaskAction("details", "Details", "", None, multi=False),  # Enter in the table: its `activated`
     TaskAction("clone", "Clone…", "Ctrl+D", None, multi=False),
     TaskAction("enqueue", "Enqueue…", "Ctrl+E", Operation.ENQUEUE),
     TaskAction("retry", "Retry", "Ctrl+Shift+R", Operation.RETRY),

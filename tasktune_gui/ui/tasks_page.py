@@ -50,7 +50,7 @@ class TasksPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
-        self.table.doubleClicked.connect(lambda _index: self._trigger_by_id("details"))
+        self.table.activated.connect(lambda _index: self._trigger_by_id("details"))  # Enter, double-click
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
         filters.addWidget(self.status_filter)

@@ -78,3 +78,11 @@ def test_console_follows_new_lines(window: MainWindow, qtbot: QtBot) -> None:
     window.core.queues.pop(["default"], worker="test")
     window.core.results.append_console(task_id, [("stdout", "first line"), ("stdout", "second line")])
     qtbot.waitUntil(lambda: "second line" in window.task_page.console.toPlainText())
+
+
+def test_enter_on_a_row_opens_its_page(window: MainWindow, qtbot: QtBot) -> None:
+    open_demo(qtbot, window)
+    select_rows(qtbot, window, "baseline")
+    qtbot.keyClick(window.tasks_page.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.task_page)
+    assert window.task_page.name.text() == "baseline"
