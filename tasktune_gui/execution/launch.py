@@ -7,8 +7,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlmodel import Session
+
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.lookup import get_task
+from tasktune_gui.core.models import Model
 from tasktune_gui.core.serialize import configuration, hyperparameters
 from tasktune_gui.execution.commandline import (
     CONFIG_DIR_VARIABLE,
@@ -20,7 +23,13 @@ from tasktune_gui.execution.commandline import (
 )
 from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.runner import Command
-from tasktune_gui.execution.sdk_channel import EVENTS_VARIABLE, TASK_FILE_VARIABLE, install_sdk, write_task_file
+from tasktune_gui.execution.sdk_channel import (
+    EVENTS_VARIABLE,
+    OUTPUT_DIR_VARIABLE,
+    TASK_FILE_VARIABLE,
+    install_sdk,
+    write_task_file,
+)
 from tasktune_gui.execution.workspace import Source
 
 PYTHON_NAMES = frozenset({"python", "python3"})
@@ -39,6 +48,8 @@ class TaskSnapshot:
     requirements: str
     hyperparameters: Sections
     configuration: dict[str, dict[str, str]]
+    output_uri: str = ""
+    input_model_uri: str = ""
 
     @property
     def branch_only(self) -> bool:
@@ -58,7 +69,25 @@ def read_snapshot(core: Core, task_id: str) -> TaskSnapshot:
             requirements=task.requirements,
             hyperparameters=hyperparameters(session, task.id),
             configuration=configuration(session, task.id),
+            output_uri=task.output_uri,
+            input_model_uri=_model_uri(session, task.input_model_id),
         )
+
+
+def _model_uri(session: Session, model_id: str | None) -> str:
+    model = session.get(Model, model_id) if model_id else None
+    return model.uri if model else ""
+
+
+def output_folder(snapshot: TaskSnapshot, run_dir: Path) -> Path:
+    """Where the SDK puts artifacts and models: the task's local output destination, else the run folder.
+
+    Remote destinations (s3://, gs://, azure://) are not written yet: their files stay in the run folder."""
+    uri = snapshot.output_uri.strip()
+    if uri.startswith("file://"):
+        uri = uri[len("file://"):]
+    base = Path(uri) if uri.startswith("/") else run_dir / "outputs"
+    return base / snapshot.id
 
 
 def _inside(root: Path, relative: str) -> Path:
@@ -118,7 +147,8 @@ def build_command(
     env["PYTHONUNBUFFERED"] = "1"  # lines reach the console as they are printed
     write_config_files(config_dir, snapshot.configuration)
     env[CONFIG_DIR_VARIABLE] = str(config_dir)
-    write_task_file(sdk_dir / "task.json", snapshot.id, snapshot.hyperparameters)
+    write_task_file(sdk_dir / "task.json", snapshot.id, snapshot.hyperparameters, snapshot.input_model_uri)
+    env[OUTPUT_DIR_VARIABLE] = str(output_folder(snapshot, config_dir.parent))
     env[TASK_FILE_VARIABLE] = str(sdk_dir / "task.json")
     env[EVENTS_VARIABLE] = str(sdk_dir / "events.jsonl")
     env["TASKTUNE_TASK_ID"] = snapshot.id

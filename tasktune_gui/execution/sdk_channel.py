@@ -11,11 +11,14 @@ from pathlib import Path
 import tasktune_gui
 import tasktune_gui.sdk
 from tasktune_gui.core.api import Core
+from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.models import Artifact
 from tasktune_gui.core.results import ScalarPoint
 
 log = logging.getLogger(__name__)
 TASK_FILE_VARIABLE = "TASKTUNE_TASK_FILE"
 EVENTS_VARIABLE = "TASKTUNE_EVENTS"
+OUTPUT_DIR_VARIABLE = "TASKTUNE_OUTPUT_DIR"
 READ_INTERVAL_S = 0.2
 
 
@@ -29,12 +32,15 @@ def install_sdk(folder: Path) -> Path:
     return folder
 
 
-def write_task_file(path: Path, task_id: str, hyperparameters: dict[str, dict[str, dict[str, str]]]) -> None:
-    """What `sdk.connect` returns: each section's values as the task holds them."""
+def write_task_file(
+    path: Path, task_id: str, hyperparameters: dict[str, dict[str, dict[str, str]]], input_model_uri: str = ""
+) -> None:
+    """What `sdk.connect` returns (each section's values as the task holds them) and the input model's URI."""
     path.parent.mkdir(parents=True, exist_ok=True)
     sections = {section: {name: spec.get("value", "") for name, spec in names.items()}
                 for section, names in hyperparameters.items()}
-    path.write_text(json.dumps({"id": task_id, "hyperparameters": sections}), encoding="utf-8")
+    record = {"id": task_id, "hyperparameters": sections, "input_model_uri": input_model_uri}
+    path.write_text(json.dumps(record), encoding="utf-8")
 
 
 class EventsReader:
@@ -77,7 +83,16 @@ class EventsReader:
                                                float(event["value"])))
                 elif event.get("kind") == "text":
                     texts.append(("stdout", str(event["text"])))
-            except (ValueError, KeyError, TypeError, AttributeError):
+                elif event.get("kind") == "artifact":
+                    self.core.results.add_artifact(self.task_id, Artifact(
+                        task_id=self.task_id, name=str(event["name"]), uri=Path(event["path"]).as_uri(),
+                        size=int(event["size"]), hash=str(event["hash"]), type=str(event.get("type", ""))))
+                elif event.get("kind") == "model":
+                    self.core.models.create(str(event["name"]), uri=Path(event["path"]).as_uri(),
+                                            framework=str(event.get("framework", "")),
+                                            labels={str(k): int(v) for k, v in dict(event["labels"]).items()},
+                                            task_id=self.task_id)
+            except (ValueError, KeyError, TypeError, AttributeError, TaskTuneError):
                 log.warning("task %s: unreadable SDK event %r", self.task_id, raw[:200])
         if scalars:
             self.core.results.report_scalars(self.task_id, scalars)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
-__all__ = ["connect", "connect_configuration", "report_scalar", "report_text", "task_id"]
+__all__ = [
+    "connect",
+    "connect_configuration",
+    "input_model",
+    "register_output_model",
+    "report_scalar",
+    "report_text",
+    "task_id",
+    "upload_artifact",
+]
 
 
 def _task_file() -> dict[str, Any]:
@@ -71,3 +82,59 @@ def report_scalar(title: str, series: str, value: float, iteration: int) -> None
 
 def report_text(text: str) -> None:
     _emit({"kind": "text", "text": str(text)})
+
+
+def _output_dir(kind: str) -> Path:
+    folder = Path(os.environ.get("TASKTUNE_OUTPUT_DIR") or Path.cwd() / "tasktune-outputs") / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _store(source: Any, folder: Path, name: str) -> tuple[Path, str]:
+    """Copy a file (or write an object as JSON, or its text) into `folder`; the copy and its type."""
+    if isinstance(source, str | Path) and Path(source).is_file():
+        target = folder / Path(source).name
+        shutil.copyfile(source, target)
+        return target, Path(source).suffix.lstrip(".") or "file"
+    try:
+        text, kind = json.dumps(source, indent=2), "json"
+    except TypeError:
+        text, kind = str(source), "txt"
+    target = folder / f"{name}.{kind}"
+    target.write_text(text, encoding="utf-8")
+    return target, kind
+
+
+def _digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def upload_artifact(name: str, artifact: Any) -> Path:
+    """Keep a file (or a JSON-able object) as an output artifact of the task; returns where it was kept."""
+    target, kind = _store(artifact, _output_dir("artifacts"), name)
+    _emit({"kind": "artifact", "name": name, "path": str(target), "size": target.stat().st_size,
+           "hash": _digest(target), "type": kind})
+    return target
+
+
+def register_output_model(path: str | Path, name: str | None = None, labels: dict[str, int] | None = None,
+                          framework: str = "") -> Path:
+    """Keep a weights file as an output model of the task, with its label enumeration."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"no model file at {path}")
+    target, _kind = _store(Path(path), _output_dir("models"), name or Path(path).stem)
+    _emit({"kind": "model", "name": name or Path(path).stem, "path": str(target), "labels": labels or {},
+           "framework": framework})
+    return target
+
+
+def input_model() -> Path | None:
+    """A local path to the task's input model (a folder path or file:// URI), or None when it has none."""
+    uri = str(_task_file().get("input_model_uri") or "")
+    if uri.startswith("file://"):
+        uri = uri[len("file://"):]
+    return Path(uri) if uri.startswith("/") else None

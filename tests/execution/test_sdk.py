@@ -38,3 +38,44 @@ def test_sdk_values_and_reports(sqlite_core: Core, worker: Worker, repo: Path) -
     assert "hello from the sdk" in lines
     assert sqlite_core.results.scalars(task_id) == [ScalarPoint("loss", "train", i, 1.0 / (i + 1)) for i in range(3)]
     assert sqlite_core.tasks.get(task_id).last_iteration == 2
+
+
+OUTPUTS_SCRIPT = """\
+from pathlib import Path
+from tasktune_gui import sdk
+source = sdk.input_model()
+print("input", source.read_text() if source else None)
+Path("weights.bin").write_bytes(b"\\x00trained")
+sdk.upload_artifact("metrics", {"accuracy": 0.9})
+sdk.upload_artifact("weights file", "weights.bin")
+sdk.register_output_model("weights.bin", name="classifier", labels={"cat": 0, "dog": 1})
+"""
+
+
+def test_sdk_artifacts_models_and_input_model(sqlite_core: Core, worker: Worker, repo: Path, tmp_path: Path) -> None:
+    import hashlib
+    import json
+
+    (repo / "outputs.py").write_text(OUTPUTS_SCRIPT)
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "outputs")
+    pretrained = tmp_path / "pretrained.txt"
+    pretrained.write_text("base weights")
+    model_id = sqlite_core.models.create("base", uri=pretrained.as_uri())
+    destination = tmp_path / "results"
+    task_id = add_task(sqlite_core, repo, entry_point="outputs.py", output_uri=str(destination),
+                       input_model_id=model_id)
+    wait_for(sqlite_core, lambda: status(sqlite_core, task_id) in ("completed", "failed"), what="the end")
+    assert sqlite_core.tasks.get(task_id).status == "completed", sqlite_core.tasks.get(task_id).status_message
+    assert "input base weights" in [line.text for line in sqlite_core.results.console(task_id)]
+    artifacts = {a.name: a for a in sqlite_core.results.artifacts(task_id)}
+    assert set(artifacts) == {"metrics", "weights file"}
+    kept = Path(artifacts["weights file"].uri.removeprefix("file://"))
+    assert kept.is_relative_to(destination / task_id)
+    assert artifacts["weights file"].hash == hashlib.sha256(b"\x00trained").hexdigest()
+    assert artifacts["weights file"].size == len(b"\x00trained")
+    assert json.loads(Path(artifacts["metrics"].uri.removeprefix("file://")).read_text()) == {"accuracy": 0.9}
+    record = sqlite_core.task_json(task_id)
+    assert len(record["output_models"]) == 1
+    model = sqlite_core.models.get(record["output_models"][0])
+    assert (model.name, model.labels, model.task_id) == ("classifier", {"cat": 0, "dog": 1}, task_id)
