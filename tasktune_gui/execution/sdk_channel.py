@@ -7,6 +7,7 @@ import logging
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 import tasktune_gui
 import tasktune_gui.sdk
@@ -83,15 +84,8 @@ class EventsReader:
                                                float(event["value"])))
                 elif event.get("kind") == "text":
                     texts.append(("stdout", str(event["text"])))
-                elif event.get("kind") == "artifact":
-                    self.core.results.add_artifact(self.task_id, Artifact(
-                        task_id=self.task_id, name=str(event["name"]), uri=Path(event["path"]).as_uri(),
-                        size=int(event["size"]), hash=str(event["hash"]), type=str(event.get("type", ""))))
-                elif event.get("kind") == "model":
-                    self.core.models.create(str(event["name"]), uri=Path(event["path"]).as_uri(),
-                                            framework=str(event.get("framework", "")),
-                                            labels={str(k): int(v) for k, v in dict(event["labels"]).items()},
-                                            task_id=self.task_id)
+                elif event.get("kind") in ("artifact", "model"):
+                    store_event(self.core, self.task_id, event)
             except (ValueError, KeyError, TypeError, AttributeError, TaskTuneError):
                 log.warning("task %s: unreadable SDK event %r", self.task_id, raw[:200])
         if scalars:
@@ -103,3 +97,15 @@ class EventsReader:
         """Read what the script wrote last, then stop following."""
         self._stop.set()
         self._thread.join()
+
+
+def store_event(core: Core, task_id: str, event: dict[str, Any]) -> None:
+    """An artifact or an output model the SDK reported, recorded on the task."""
+    if event["kind"] == "artifact":
+        core.results.add_artifact(task_id, Artifact(
+            task_id=task_id, name=str(event["name"]), uri=Path(event["path"]).as_uri(), size=int(event["size"]),
+            hash=str(event["hash"]), type=str(event.get("type", ""))))
+    elif event["kind"] == "model":
+        core.models.create(str(event["name"]), uri=Path(event["path"]).as_uri(),
+                           framework=str(event.get("framework", "")),
+                           labels={str(k): int(v) for k, v in dict(event["labels"]).items()}, task_id=task_id)

@@ -11,6 +11,7 @@ from typing import Any
 
 __all__ = [
     "connect",
+    "init",
     "connect_configuration",
     "input_model",
     "register_output_model",
@@ -63,10 +64,29 @@ def connect_configuration(name: str, default: str | Path | None = None) -> Path 
     return Path(default) if default is not None else None
 
 
+_plain_run: Any = None  # the PlainRun that `init` made outside a worker
+
+
+def init(project: str, name: str) -> str | None:
+    """The task this script runs as. Under a worker, the worker's; run by hand, a new task in the local
+    database (repository, commit, diff, packages, arguments), Running now and Completed or Failed at exit."""
+    global _plain_run
+    if task_id() is not None:
+        return task_id()
+    if _plain_run is None:
+        from tasktune_gui.sdk.plain_run import PlainRun
+
+        _plain_run = PlainRun(project, name)
+    return str(_plain_run.task_id)
+
+
 def _emit(event: dict[str, Any]) -> None:
+    if _plain_run is not None:
+        _plain_run.handle(event)
+        return
     path = os.environ.get("TASKTUNE_EVENTS")
     if not path:
-        return  # a plain run outside a worker: nothing listens yet
+        return  # neither a worker nor `init`: the values are simply not recorded
     line = json.dumps(event) + "\n"
     # One write of one line with O_APPEND: the worker never reads half an event from two threads.
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

@@ -1,0 +1,73 @@
+"""A script run by hand with `sdk.init`: recorded as a task in the local database, Completed or Failed at exit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.tasks import TaskQuery
+
+SCRIPT = """\
+import argparse, sys
+from tasktune_gui import sdk
+parser = argparse.ArgumentParser()
+parser.add_argument("--lr", type=float, default=0.1)
+args = parser.parse_args()
+print("task", sdk.init("By hand", "first try"))
+for step in range(3):
+    sdk.report_scalar("loss", "train", args.lr / (step + 1), step)
+sdk.upload_artifact("summary", {"lr": args.lr})
+if args.lr > 1:
+    raise RuntimeError("learning rate too high")
+"""
+
+
+def run_by_hand(repo: Path, db_url: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, TASKTUNE_DB=db_url)
+    env.pop("TASKTUNE_TASK_ID", None)
+    env.pop("TASKTUNE_EVENTS", None)
+    return subprocess.run([sys.executable, "train.py", *argv], cwd=repo, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def make_repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "train.py").write_text(SCRIPT)
+    for argv in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "first"]):
+        subprocess.run(["git", *argv], cwd=repo, check=True, capture_output=True)
+    return repo
+
+
+def test_a_plain_run_becomes_a_completed_task(tmp_path: Path, sqlite_url: str) -> None:
+    repo = make_repo(tmp_path)
+    result = run_by_hand(repo, sqlite_url, "--lr", "0.5")
+    assert result.returncode == 0, result.stderr
+    core = Core.open(sqlite_url)
+    try:
+        [task] = core.tasks.query(TaskQuery(project="By hand"))
+        record = core.task_json(task.id)
+        assert f"task {task.id}" in result.stdout
+        assert (record["name"], record["status"]) == ("first try", "completed")
+        assert record["hyperparams"]["Args"]["lr"]["value"] == "0.5"
+        assert record["execution"]["entry_point"] == "train.py"
+        assert record["metrics"] == {"loss/train": 0.5 / 3}
+        assert [a.name for a in core.results.artifacts(task.id)] == ["summary"]
+    finally:
+        core.close()
+
+
+def test_a_plain_run_that_raises_is_failed(tmp_path: Path, sqlite_url: str) -> None:
+    repo = make_repo(tmp_path)
+    result = run_by_hand(repo, sqlite_url, "--lr", "5")
+    assert result.returncode == 1
+    core = Core.open(sqlite_url)
+    try:
+        [task] = core.tasks.query(TaskQuery(project="By hand"))
+        assert (task.status, task.status_reason) == ("failed", "uncaught RuntimeError")
+        assert task.status_message == "learning rate too high"
+    finally:
+        core.close()
