@@ -15,6 +15,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.models import Artifact
 from tasktune_gui.core.results import ScalarPoint
+from tasktune_gui.execution.outputs import publish
 
 log = logging.getLogger(__name__)
 TASK_FILE_VARIABLE = "TASKTUNE_TASK_FILE"
@@ -86,7 +87,7 @@ class EventsReader:
                     texts.append(("stdout", str(event["text"])))
                 elif event.get("kind") in ("artifact", "model"):
                     store_event(self.core, self.task_id, event)
-            except (ValueError, KeyError, TypeError, AttributeError, TaskTuneError):
+            except (ValueError, KeyError, TypeError, AttributeError, OSError, TaskTuneError):
                 log.warning("task %s: unreadable SDK event %r", self.task_id, raw[:200])
         if scalars:
             self.core.results.report_scalars(self.task_id, scalars)
@@ -100,12 +101,14 @@ class EventsReader:
 
 
 def store_event(core: Core, task_id: str, event: dict[str, Any]) -> None:
-    """An artifact or an output model the SDK reported, recorded on the task."""
+    """An artifact or an output model the SDK reported: copied to the output destination, recorded on the task."""
+    local = Path(event["path"])
+    kind = "artifacts" if event["kind"] == "artifact" else "models"
+    uri = publish(local, core.tasks.get(task_id).output_uri, task_id, kind)
     if event["kind"] == "artifact":
         core.results.add_artifact(task_id, Artifact(
-            task_id=task_id, name=str(event["name"]), uri=Path(event["path"]).as_uri(), size=int(event["size"]),
+            task_id=task_id, name=str(event["name"]), uri=uri, size=int(event["size"]),
             hash=str(event["hash"]), type=str(event.get("type", ""))))
     elif event["kind"] == "model":
-        core.models.create(str(event["name"]), uri=Path(event["path"]).as_uri(),
-                           framework=str(event.get("framework", "")),
+        core.models.create(str(event["name"]), uri=uri, framework=str(event.get("framework", "")),
                            labels={str(k): int(v) for k, v in dict(event["labels"]).items()}, task_id=task_id)
