@@ -21,6 +21,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
 from tasktune_gui.ui.naming import named
+from tasktune_gui.ui.scalars_view import ScalarsView
 from tasktune_gui.ui.task_sections import ConfigurationTab, ExecutionTab
 
 CONSOLE_REFRESH_MS = 100  # coalesce bursts of console batches into one repaint
@@ -52,7 +53,7 @@ class TaskPage(QWidget):
         self.console = named(QPlainTextEdit(), "consoleView")
         self.console.setReadOnly(True)
         self.console.setMaximumBlockCount(200_000)  # a bounded buffer: old lines scroll away
-        self.scalars = named(QLabel(), "scalarsView")
+        self.scalars = ScalarsView()
         tabs: tuple[tuple[str, QWidget], ...] = (("EXECUTION", self.execution), ("CONFIGURATION", self.configuration),
                               ("ARTIFACTS", self.artifacts), ("INFO", self.info), ("CONSOLE", self.console),
                               ("SCALARS", self.scalars))
@@ -84,7 +85,7 @@ class TaskPage(QWidget):
         self.configuration.show_record(record)
         self.artifacts.setText(_artifacts_text(record, self.core))
         self.info.setText(_info_text(record))
-        self.scalars.setText("\n".join(f"{k} = {v}" for k, v in record["metrics"].items()) or "No scalars yet.")
+        self.scalars.show_points(self.core.results.scalars(self.task_id))
 
     def on_change(self, change: Change) -> None:
         if self.task_id is None or self.task_id not in change.ids:
@@ -92,7 +93,7 @@ class TaskPage(QWidget):
         if change.action == "results":
             if not self._console_timer.isActive():
                 self._console_timer.start(CONSOLE_REFRESH_MS)
-            return
+            return  # scalars are redrawn when the task's record changes (last iteration), not per batch
         if change.action == "deleted":
             self.task_id = None
             return

@@ -33,7 +33,13 @@ def test_tabs_and_header(window: MainWindow, qtbot: QtBot) -> None:
         "EXECUTION", "CONFIGURATION", "ARTIFACTS", "INFO", "CONSOLE", "SCALARS"]
     assert window.task_page.id_label.text() == task_id
     assert "epoch 5/5" in window.task_page.console.toPlainText()
-    assert "loss/train = 0.39" in window.task_page.scalars.text()
+    charts = window.task_page.scalars.charts
+    assert sorted(charts) == ["accuracy", "loss"]
+    [curve] = charts["loss"].getPlotItem().listDataItems()
+    xs, ys = curve.xData, curve.yData  # as reported, before drawing downsamples them
+    reported = [p for p in window.core.results.scalars(task_id) if p.metric == "loss"]
+    assert list(xs) == [p.iteration for p in reported]
+    assert list(ys) == [p.value for p in reported]
 
 
 def test_a_completed_task_is_read_only_and_says_why(window: MainWindow, qtbot: QtBot) -> None:
