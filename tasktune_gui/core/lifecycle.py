@@ -16,6 +16,7 @@ from tasktune_gui.core.models import TASK_RESULT_TABLES, Model, Task, TaskTag, u
 from tasktune_gui.core.queues import DEFAULT_QUEUE, push, remove, watchers
 from tasktune_gui.core.status import ENABLED_FOR, Operation, Status, can_transition, describe_statuses
 from tasktune_gui.core.store import Store
+from tasktune_gui.core.users import current_user
 
 RUNTIME_CLEARED: dict[str, Any] = {
     "worker": None,
@@ -73,6 +74,7 @@ def enqueue_in(session: Session, task: Task, queue_name: str | None, operation: 
         Status.PENDING,
         queue=queue.name,
         status_before_enqueue=status.value,
+        enqueued_by=current_user(),
         status_reason="",
         status_message="",
     )

@@ -49,7 +49,8 @@ class Task(SQLModel, table=True):
     project_id: int = Field(default=0, foreign_key="project.id")  # set when the task is added
     parent_id: str | None = Field(default=None, index=True)
     description: str = _text()
-    user: str = ""
+    user: str = ""  # who created or cloned it
+    enqueued_by: str = ""  # who enqueued it last
     archived: bool = False
 
     status: str = "draft"
@@ -75,6 +76,7 @@ class Task(SQLModel, table=True):
     container_image: str = ""
     container_arguments: str = ""
     container_setup_script: str = _text()
+    container_use_image_env: bool = False  # run with the image's own Python, no virtual environment
     output_uri: str = ""
     queue: str | None = None  # the last queue it was enqueued to
 
@@ -132,6 +134,10 @@ class Queue(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True)
     created: datetime = Field(default_factory=utcnow)
+    # A queue bound to an SSH host runs its tasks there (an alias of ~/.ssh/config); empty: on the worker's machine.
+    ssh_host: str = ""
+    remote_dir: str = ""  # the folder on that host holding mirrors, environments and runs
+    gpus: str = ""  # "0,1": the host's GPUs, one task per GPU
 
 
 class QueueEntry(SQLModel, table=True):
@@ -152,6 +158,8 @@ class Worker(SQLModel, table=True):
     host: str = ""
     pid: int | None = None
     slots: int = 1
+    kind: str = "local"  # local, docker, tray
+    paused: bool = False  # a paused worker takes no new work
     started: datetime = Field(default_factory=utcnow)
     last_heartbeat: datetime = Field(default_factory=utcnow, index=True)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +17,7 @@ from tasktune_gui.core.models import ConfigObject, Hyperparameter, Project, Task
 from tasktune_gui.core.queues import DEFAULT_QUEUE
 from tasktune_gui.core.status import Operation, Status, TaskType
 from tasktune_gui.core.store import Store
+from tasktune_gui.core.users import current_user
 
 # What a clone copies from its source (REFERENCE §1); results, runtime and queue are left behind.
 CLONED_FIELDS = (
@@ -36,6 +36,7 @@ CLONED_FIELDS = (
     "container_image",
     "container_arguments",
     "container_setup_script",
+    "container_use_image_env",
     "output_uri",
     "input_model_id",
     "labels",
@@ -44,13 +45,6 @@ CLONED_FIELDS = (
 CLONED_TABLES: tuple[Any, ...] = (Hyperparameter, UserProperty, ConfigObject, TaskTag)
 
 SORTABLE = ("name", "type", "status", "created", "started", "completed", "last_update", "last_iteration", "user", "id")
-
-
-def current_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no passwd entry in some containers
-        return "unknown"
 
 
 def validate_task_type(value: str) -> str:
