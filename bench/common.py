@@ -1,4 +1,4 @@
-"""Shared by the benchmarks: timing, percentiles, a temporary Core, and JSON output."""
+"""Shared by the benchmarks: timing, percentiles, a temporary Core, query plans, and JSON output."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import event  # noqa: E402
 
 from tasktune_gui.core.api import Core  # noqa: E402
 
@@ -33,11 +35,31 @@ def time_ms(action: Callable[[], object], repeat: int) -> list[float]:
 
 
 def summary(samples: list[float], goal_ms: float) -> dict[str, Any]:
+    """Median, 90th percentile (nearest rank) and minimum; "ok" when the median meets the goal."""
     ordered = sorted(samples)
-    p90 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
+    p90 = ordered[min(len(ordered) - 1, max(0, -(-len(ordered) * 9 // 10) - 1))]
     median = statistics.median(ordered)
     return {"median_ms": round(median, 3), "p90_ms": round(p90, 3), "min_ms": round(ordered[0], 3),
             "runs": len(ordered), "goal_ms": goal_ms, "ok": median < goal_ms}
+
+
+def query_plan(core: Core, action: Callable[[], object]) -> list[str]:
+    """SQLite's EXPLAIN QUERY PLAN of the last SELECT that `action` runs, exactly as the core sends it."""
+    seen: list[tuple[str, Any]] = []
+
+    def remember(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(core.store.engine, "before_cursor_execute", remember)
+    try:
+        action()
+    finally:
+        event.remove(core.store.engine, "before_cursor_execute", remember)
+    statement, parameters = seen[-1]
+    with core.store.engine.connect() as conn:
+        rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+    return [str(row[-1]) for row in rows]
 
 
 def emit(result: dict[str, Any]) -> None:

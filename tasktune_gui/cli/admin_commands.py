@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from tasktune_gui.cli.common import UsageError, at_file, opened_core
+from tasktune_gui.core.lookup import get_project, project_name
 from tasktune_gui.core.queues import MOVES
 from tasktune_gui.core.serialize import iso
 
@@ -126,6 +127,9 @@ def _model_record(model: Any, project: str) -> dict[str, Any]:
 
 def _model_list(args: argparse.Namespace) -> int:
     with opened_core(args) as core:
+        if args.project:
+            with core.store.read() as session:
+                get_project(session, args.project)  # an unknown project is refused, as `list` does
         records = [_model_record(m, p) for m, p in core.models.list(args.project)]
     if args.json:
         print(json.dumps(records, indent=2, ensure_ascii=False))
@@ -139,8 +143,6 @@ def _model_show(args: argparse.Namespace) -> int:
     with opened_core(args) as core:
         model = core.models.get(args.id)
         with core.store.read() as session:
-            from tasktune_gui.core.lookup import project_name
-
             record = _model_record(model, project_name(session, model.project_id) if model.project_id else "")
     if args.json:
         print(json.dumps(record, indent=2, ensure_ascii=False))

@@ -18,6 +18,11 @@ class UsageError(Exception):
     """A command line that cannot be carried out as written (exit 2); nothing was changed."""
 
 
+def one_line(message: str) -> str:
+    """A message as one line: a newline in a value the user typed must not split the error in two."""
+    return " ".join(message.split()) or "failed"
+
+
 @contextmanager
 def opened_core(args: argparse.Namespace) -> Iterator[Core]:
     core = Core.open(args.db)
@@ -59,6 +64,16 @@ def assignment_arg(what: str) -> Callable[[str], tuple[str, str]]:
 
     parse.__name__ = what  # argparse names the option's type in its messages
     return parse
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
+    return value
 
 
 def status_list(values: list[str] | None) -> list[str]:

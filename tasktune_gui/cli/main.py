@@ -9,15 +9,22 @@ import traceback
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from tasktune_gui.cli import admin_commands, task_commands
-from tasktune_gui.cli.common import UsageError
+from tasktune_gui.cli.common import UsageError, one_line
 from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.store import default_db_url
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
 
 EPILOG = """exit codes: 0 done; 1 the operation was refused or failed (nothing was changed);
-2 the command line was wrong (nothing was changed).
+2 the command line was wrong: an unknown option, a value of the wrong form (a --param without '=',
+  a malformed --db URL), an @FILE that cannot be read (nothing was changed).
+Errors are one line on stderr, starting "tasktune: error:"; TASKTUNE_DEBUG=1 adds the traceback of an
+unexpected one. Commands that create something print the new id alone on stdout.
 Task ids may be shortened to a unique prefix of four or more characters."""
 
 
@@ -27,7 +34,7 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         command = self.prog.removeprefix("tasktune").strip()
         hint = f" (see tasktune {command + ' ' if command else ''}--help)"
-        self.exit(EXIT_USAGE, f"tasktune: error: {message}{hint}\n")
+        self.exit(EXIT_USAGE, f"tasktune: error: {one_line(message)}{hint}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,14 +60,34 @@ def _add_worker(commands: Any) -> None:
     worker_command.add_parser(commands)
 
 
+# Options whose value is itself a command line: `--args --verbose` must not read --verbose as ours.
+COMMAND_LINE_OPTIONS = ("--args", "--container-args")
+
+
+def glue_command_line_values(argv: Sequence[str]) -> list[str]:
+    """`--args --verbose` → `--args=--verbose`, so a value that starts with a dash is taken as the value."""
+    glued: list[str] = []
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--":
+            glued.append(token)
+            glued.extend(tokens)
+            break
+        if token in COMMAND_LINE_OPTIONS:
+            value = next(tokens, None)
+            glued.append(token if value is None else f"{token}={value}")
+        else:
+            glued.append(token)
+    return glued
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(glue_command_line_values(sys.argv[1:] if argv is None else argv))
     try:
+        _check_db_url(args.db)
         if args.command is None:
-            from tasktune_gui.app import run
-
-            return run(args.db)
+            return _open_window(args.db)
         code: int = args.handler(args)
         return code
     except UsageError as exc:
@@ -73,15 +100,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `tasktune log ID | head`: the reader left; that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a file the system refused (the database is a folder, no permission...)
+        where = f": '{exc.filename}'" if exc.filename else ""
+        return _fail(EXIT_REFUSED, f"{exc.strerror or exc}{where}")
     except Exception as exc:  # an unexpected failure still ends with one line
-        if os.environ.get("TASKTUNE_DEBUG"):
+        if os.environ.get("TASKTUNE_DEBUG", "") not in ("", "0"):
             traceback.print_exc()
         return _fail(EXIT_REFUSED, f"unexpected {type(exc).__name__}: {exc} (TASKTUNE_DEBUG=1 shows details)")
 
 
+def _check_db_url(given: str | None) -> None:
+    """A malformed URL is a usage error, said before any database is touched."""
+    url = given or default_db_url()
+    try:
+        make_url(url).get_dialect()  # an unknown database kind is refused here too
+    except ArgumentError:
+        where = "--db" if given else "$TASKTUNE_DB"
+        raise UsageError(f"{where} '{url}' is not a database URL (for example sqlite:////home/me/tasktune.db "
+                         "or postgresql+psycopg://user@host/tasktune)") from None
+
+
+def _open_window(db_url: str | None) -> int:
+    unavailable = "every command works without it: tasktune --help"
+    try:
+        from tasktune_gui.app import run
+    except ImportError as exc:
+        return _fail(EXIT_REFUSED, f"the window is not available in this installation ({exc}); {unavailable}")
+    try:
+        return run(db_url)
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] != "PySide6":
+            raise
+        return _fail(EXIT_REFUSED, f"the window needs PySide6, which is not installed here; {unavailable}")
+
+
 def _fail(code: int, message: str) -> int:
-    first_line = " ".join(message.split("\n")[0].split()) if message else "failed"
-    sys.stderr.write(f"tasktune: error: {first_line}\n")
+    sys.stderr.write(f"tasktune: error: {one_line(message)}\n")
     return code
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from tasktune_gui.cli.common import (
+    UsageError,
     assignment_arg,
     at_file,
     opened_core,
@@ -14,15 +16,15 @@ from tasktune_gui.cli.common import (
     read_file,
 )
 from tasktune_gui.cli.task_views import add_view_parsers
-from tasktune_gui.core.capture import args_section, capture
 from tasktune_gui.core.editing import TaskEdit
+from tasktune_gui.core.errors import CaptureError
 from tasktune_gui.core.lifecycle import EnqueueResult
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.status import TaskType
 from tasktune_gui.core.uris import validate_output_uri
 
 Commands = Any  # argparse does not export its subparsers type
-CONFIG_TYPES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml", ".ini": "ini"}
+CONFIG_TYPES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}  # anything else is "txt"
 
 
 def add_parsers(commands: Commands) -> None:
@@ -73,7 +75,7 @@ def _add_create(commands: Commands) -> None:
                               description="Record a task from a git working copy; prints its id.")
     sub.add_argument("--project", required=True)
     sub.add_argument("--name", required=True)
-    sub.add_argument("--repo", required=True, metavar="PATH_OR_URL", help="the working copy holding the script")
+    sub.add_argument("--repo", required=True, metavar="PATH", help="the local git working copy holding the script")
     sub.add_argument("--script", required=True, help="path of the script (relative to --repo), or '-m module'")
     ref = sub.add_mutually_exclusive_group()
     ref.add_argument("--branch")
@@ -81,10 +83,12 @@ def _add_create(commands: Commands) -> None:
     ref.add_argument("--commit")
     sub.add_argument("--working-dir", default=None)
     sub.add_argument("--binary", default="python3")
-    sub.add_argument("--args", default=None, metavar='"ARGS..."', help="override the script's argument defaults")
+    sub.add_argument("--args", default=None, metavar='"ARGS..."',
+                     help='override the script\'s argument defaults, e.g. --args "--lr 0.1 --verbose"')
     sub.add_argument("--requirements", default=None, metavar="FILE", help="a pip requirements file")
     sub.add_argument("--container", default="", metavar="IMAGE")
-    sub.add_argument("--container-args", default="")
+    sub.add_argument("--container-args", default="", metavar='"ARGS..."',
+                     help="extra docker run arguments, e.g. --container-args \"--gpus all\"")
     sub.add_argument("--output-uri", default="")
     sub.add_argument("--type", default="training", choices=[t.value for t in TaskType])
     sub.add_argument("--queue", default=None, help="enqueue the new task right away")
@@ -92,6 +96,10 @@ def _add_create(commands: Commands) -> None:
 
 
 def _create(args: argparse.Namespace) -> int:
+    # Imported here: only `create` needs git, and every other command starts faster without it.
+    from tasktune_gui.core.capture import args_section, capture
+
+    _check_working_copy(args.repo)
     requirements = read_file(args.requirements, "requirements") if args.requirements else None
     output_uri = validate_output_uri(args.output_uri)
     with opened_core(args) as core:
@@ -111,6 +119,16 @@ def _create(args: argparse.Namespace) -> int:
             _warn_unwatched(core.queues.summaries(), args.queue)
     print(task_id)
     return 0
+
+
+def _check_working_copy(repo: str) -> None:
+    """`--repo` names a local working copy: capture reads the script, its arguments and the diff from it."""
+    if Path(repo).expanduser().is_dir():
+        return
+    if "://" in repo or repo.startswith("git@"):
+        raise CaptureError(f"--repo '{repo}' is a URL; create reads the script from a local working copy: "
+                           "clone it and pass that folder")
+    raise CaptureError(f"--repo '{repo}' is not a folder")
 
 
 def _add_clone(commands: Commands) -> None:
@@ -150,7 +168,8 @@ def _add_set(commands: Commands) -> None:
     sub.add_argument("--binary")
     sub.add_argument("--repository")
     sub.add_argument("--container", dest="container_image", metavar="IMAGE")
-    sub.add_argument("--container-args", dest="container_arguments")
+    sub.add_argument("--container-args", dest="container_arguments", metavar='"ARGS..."',
+                     help="extra docker run arguments")
     sub.add_argument("--setup-script", default=None, metavar="@FILE", help="the container's setup shell script")
     sub.add_argument("--output-uri")
     sub.add_argument("--input-model", default=None, metavar="MODEL_ID", help="a model id, or '' to remove it")
@@ -186,6 +205,8 @@ def build_edit(args: argparse.Namespace) -> TaskEdit:
 
 def _set(args: argparse.Namespace) -> int:
     edit = build_edit(args)
+    if edit == TaskEdit():
+        raise UsageError("nothing to set: give at least one option, such as --param Args/lr=0.01")
     with opened_core(args) as core:
         core.editor.apply(args.id, edit)
     return 0

@@ -8,13 +8,13 @@ import sys
 import threading
 from typing import Any
 
-from tasktune_gui.cli.common import opened_core, status_list
+from tasktune_gui.cli.common import one_line, opened_core, positive_int, status_list
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidValue
 from tasktune_gui.core.lookup import get_task
 from tasktune_gui.core.serialize import iso, task_summary
 from tasktune_gui.core.status import Status
-from tasktune_gui.core.tasks import SORTABLE, TaskQuery
+from tasktune_gui.core.tasks import SORTABLE, TaskQuery, validate_task_type
 
 FINAL = {Status.COMPLETED, Status.FAILED, Status.ABORTED, Status.PUBLISHED, Status.DRAFT}
 FOLLOW_POLL_SECONDS = 0.1
@@ -28,14 +28,14 @@ def add_view_parsers(commands: Any) -> None:
     listing = commands.add_parser("list", help="list tasks, most recently updated first")
     listing.add_argument("--project", default=None)
     listing.add_argument("--status", action="append", default=None, help="e.g. pending,running (repeatable)")
-    listing.add_argument("--type", action="append", default=None)
-    listing.add_argument("--tag", action="append", default=None)
-    listing.add_argument("--user", action="append", default=None)
+    listing.add_argument("--type", action="append", default=None, help="e.g. training (repeatable)")
+    listing.add_argument("--tag", action="append", default=None, help="tasks with this tag (repeatable: any of them)")
+    listing.add_argument("--user", action="append", default=None, help="tasks created by this user (repeatable)")
     listing.add_argument("--search", default="", help="part of a name, or the start of an id")
     listing.add_argument("--archived", action="store_true", help="list archived tasks instead")
     listing.add_argument("--sort", default="last_update", choices=SORTABLE)
     listing.add_argument("--ascending", action="store_true")
-    listing.add_argument("--limit", type=int, default=100)
+    listing.add_argument("--limit", type=positive_int, default=100, help="at most this many (default 100)")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_list)
     log = commands.add_parser("log", help="print a task's console output")
@@ -58,6 +58,9 @@ def _show(args: argparse.Namespace) -> int:
         f"{record['name']}  [{record['status']}]  {record['id']}",
         f"  project     {record['project']}   type {record['type']}   user {record['user']}",
         f"  reason      {record['status_reason']}" if record["status_reason"] else "",
+        f"  description {one_line(record['description'])}" if record["description"] else "",
+        f"  parent      {record['parent']}" if record["parent"] else "",
+        f"  updated     {record['last_update']}" if record["last_update"] else "",
         f"  repository  {execution['repository']}  {ref}",
         f"  script      {execution['entry_point']}  (in {execution['working_dir']}, with {execution['binary']})",
         f"  diff        {len(execution['diff'].splitlines())} line(s)" if execution["diff"] else "",
@@ -82,9 +85,12 @@ def _list(args: argparse.Namespace) -> int:
     unknown = [s for s in statuses if s not in {x.value for x in Status}]
     if unknown:
         raise InvalidValue(f"'{unknown[0]}' is not a status (use {', '.join(s.value for s in Status)})")
-    query = TaskQuery(project=args.project, statuses=statuses, types=status_list(args.type),
+    types = status_list(args.type)
+    for task_type in types:
+        validate_task_type(task_type)
+    query = TaskQuery(project=args.project, statuses=statuses, types=types,
                       tags=args.tag or [], users=args.user or [], search=args.search, archived=args.archived,
-                      order_by=args.sort, descending=not args.ascending, limit=max(args.limit, 0))
+                      order_by=args.sort, descending=not args.ascending, limit=args.limit)
     with opened_core(args) as core:
         tasks = core.tasks.query(query)
         with core.store.read() as session:

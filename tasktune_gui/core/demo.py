@@ -2,96 +2,240 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import socket
 import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
-from sqlmodel import select
+from git import Git
+from git.exc import GitCommandNotFound
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.core.capture import args_section, capture
+from tasktune_gui.core.capture import CapturedSource, args_section, capture
 from tasktune_gui.core.editing import TaskEdit
-from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
+from tasktune_gui.core.lookup import ensure_project
 from tasktune_gui.core.models import Project, Task
+from tasktune_gui.core.queues import DEFAULT_QUEUE
 from tasktune_gui.core.results import ScalarPoint
 
 DEMO_PROJECT = "Demo"
-RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "demo_repo"
-GIT_IDENTITY = ["-c", "user.name=TaskTune", "-c", "user.email=demo@tasktune.local"]
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+DEMO_SOURCE = RESOURCES / "demo_repo"
+REPO_FOLDER = "demo-repo"
+SCRIPT = "train.py"
+CONFIG_FILE = "config/model.json"
+# Commits must work with no git identity configured, and without the user's signing or hooks getting involved.
+GIT_IDENTITY = ("-c", "user.name=TaskTune", "-c", "user.email=demo@tasktune.local", "-c", "commit.gpgsign=false")
+EPOCH_LINE = re.compile(r"epoch (\d+)/\d+ loss=(\S+) acc=(\S+)")
+RUN_TIMEOUT_S = 120
 
 
-def demo_repository(data_dir: Path) -> Path:
-    """A git repository holding the demo script, made once in the data folder."""
-    if not RESOURCES.is_dir():
-        raise TaskTuneError(f"the demo repository is missing from {RESOURCES}")
-    target = data_dir / "demo-repo"
-    if not (target / ".git").is_dir():
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(RESOURCES, target)
-        for argv in (["init", "-q", "-b", "main"], ["add", "-A"], [*GIT_IDENTITY, "commit", "-q", "-m", "Demo"]):
-            subprocess.run(["git", *argv], cwd=target, check=True, capture_output=True)
-    return target
+class DemoUnavailable(TaskTuneError):
+    """The demo cannot be made here: its files are missing, or git is."""
 
 
-def _is_empty(core: Core) -> bool:
-    with core.store.read() as session:
-        return session.exec(select(Project.id).limit(1)).first() is None
+@dataclass(frozen=True)
+class DemoTask:
+    """One task of the Demo project: its Args overrides and what happens to it once created."""
+
+    name: str
+    description: str
+    args: dict[str, str]  # values that differ from the script's defaults
+    tags: list[str] = field(default_factory=list)
+    outcome: str = "draft"  # "run": run the script now; "queue": leave it pending; "draft": edit it only
+    edits: list[tuple[str, str, str]] = field(default_factory=list)  # made after creation, as a person would
+
+
+DEMO_TASKS = (
+    DemoTask("baseline", "The script's defaults for five epochs.", {"epochs": "5"}, ["demo", "baseline"], "run"),
+    DemoTask("high learning rate", "Too large a step: the loss blows up and the script exits 1.",
+             {"lr": "50", "epochs": "3"}, ["demo"], "run"),
+    DemoTask("momentum sweep", "A draft to tune: momentum with a smaller step. Enqueue it to compare.",
+             {}, ["demo", "sweep"], "draft", [("Args", "optimizer", "momentum"), ("Args", "lr", "0.05")]),
+    DemoTask("waiting for a worker", "Pending in the default queue: start a worker to run it.",
+             {"epochs": "20"}, ["demo"], "queue"),
+)
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("tasktune", appauthor=False))
 
 
 def seed_demo(core: Core, data_dir: Path | None = None) -> bool:
-    """Seed the Demo project when the database is empty; False when it already holds anything."""
-    if not _is_empty(core):
-        return False
-    folder = data_dir or Path(platformdirs.user_data_dir("tasktune", appauthor=False))
-    repo = demo_repository(folder)
-    found = capture("train.py", cwd=repo)
-    config_text = (repo / "config" / "model.json").read_text(encoding="utf-8")
-    args = args_section(found.args)
+    """Seed the Demo project into an empty database; False (and nothing done) when it holds anything.
 
-    def add(name: str, tags: list[str], overrides: dict[str, str] | None = None) -> str:
-        section = {key: dict(spec) for key, spec in args.items()}
-        for key, value in (overrides or {}).items():
-            section[key]["value"] = value
-        task = Task(id="", name=name, repository=found.repository, branch=found.branch, commit=found.commit,
-                    entry_point=found.entry_point, working_dir=found.working_dir, requirements=found.requirements,
-                    original_requirements=found.requirements, diff=found.diff,
-                    description="A logistic-regression run from the demo repository.")
-        return core.tasks.add(
-            task, DEMO_PROJECT, tags=tags, hyperparameters={"Args": section},
-            configuration={"model": {"value": config_text, "type": "json", "description": "model settings"}},
-            user_properties={"dataset": {"value": "generated", "description": "where the examples come from"}},
-        )
-
-    if not _is_empty(core):  # another process seeded while we captured
+    The repository is made and captured before the database is touched; the project is then claimed in one
+    write transaction that first checks the database is still empty, so of two processes starting at once
+    exactly one seeds.
+    """
+    with core.store.read() as session:
+        if not _is_empty(session):
+            return False
+    repo = demo_repository(data_dir or default_data_dir())
+    source = capture(SCRIPT, cwd=repo)
+    if not _claim(core, repo):
         return False
-    _run_baseline(core, add("baseline", ["demo", "baseline"], {"epochs": "5"}))
-    _fail(core, add("high learning rate", ["demo"], {"lr": "50", "epochs": "3"}))
-    sweep = add("momentum sweep", ["demo", "sweep"])
-    core.editor.apply(sweep, TaskEdit(hyperparameters=[("Args", "optimizer", "momentum"), ("Args", "lr", "0.05")]))
-    core.lifecycle.enqueue(add("waiting for a worker", ["demo"], {"epochs": "20"}))
+    config_text = (repo / CONFIG_FILE).read_text(encoding="utf-8")
+    for spec in DEMO_TASKS:
+        task_id = _add(core, source, config_text, spec)
+        if spec.outcome == "run":
+            _run(core, repo, task_id, spec.args)
+        elif spec.edits:
+            core.editor.apply(task_id, TaskEdit(hyperparameters=spec.edits))
     return True
 
 
-def _run_baseline(core: Core, task_id: str) -> None:
-    """A finished run with console output and scalars, through the real lifecycle."""
-    core.lifecycle.enqueue(task_id)
-    core.queues.pop(["default"], worker="demo", host="demo")
-    losses = [0.62, 0.51, 0.45, 0.41, 0.39]
-    lines = [("stdout", "run demo: 400 examples, 2 features, lr=0.1")]
-    lines += [("stdout", f"epoch {i}/5 loss={loss:.4f} acc={0.9 + i / 100:.2f}") for i, loss in enumerate(losses, 1)]
-    core.results.append_console(task_id, lines)
-    core.results.report_scalars(
-        task_id,
-        [ScalarPoint("loss", "train", i, loss) for i, loss in enumerate(losses, 1)]
-        + [ScalarPoint("accuracy", "train", i, 0.9 + i / 100) for i in range(1, 6)],
+def demo_repository(data_dir: Path, source: Path = DEMO_SOURCE) -> Path:
+    """`data_dir/demo-repo`: a git repository with one commit of the demo files, made once and reused."""
+    if not (source / SCRIPT).is_file():
+        raise DemoUnavailable(
+            f"the demo repository is missing: no {SCRIPT} in '{source}' (TaskTune's resources/ folder "
+            "should be installed next to the tasktune_gui package)"
+        )
+    target = data_dir / REPO_FOLDER
+    if (target / ".git").is_dir():
+        return target
+    data_dir.mkdir(parents=True, exist_ok=True)
+    # Built aside and renamed into place, so a half-made repository is never seen, even by another process.
+    staging = Path(tempfile.mkdtemp(prefix=f".{REPO_FOLDER}-", dir=data_dir))
+    try:
+        tree = staging / REPO_FOLDER
+        shutil.copytree(source, tree, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        _git(tree, "-c", "init.defaultBranch=main", "init", "-q")
+        _git(tree, "add", "-A")
+        _git(tree, *GIT_IDENTITY, "commit", "-q", "--no-verify", "-m", "TaskTune demo")
+        _move_into_place(tree, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _move_into_place(tree: Path, target: Path) -> None:
+    try:
+        tree.rename(target)
+        return
+    except OSError:
+        if (target / ".git").is_dir():
+            return  # another process made it first
+    shutil.rmtree(target, ignore_errors=True)  # a leftover folder that is not a repository
+    try:
+        tree.rename(target)
+    except OSError as exc:
+        raise DemoUnavailable(f"cannot make the demo repository at '{target}': {exc}") from exc
+
+
+def _git(cwd: Path, *argv: str) -> None:
+    """Run git through GitPython (an argv list, never a shell); DemoUnavailable when it fails."""
+    try:
+        status, _out, err = Git(cwd).execute(["git", *argv], with_extended_output=True, with_exceptions=False)
+    except GitCommandNotFound as exc:
+        raise DemoUnavailable("git is not installed or not on PATH: the demo needs it") from exc
+    if status:
+        raise DemoUnavailable(f"git {' '.join(argv)} failed in '{cwd}': {str(err).strip()}")
+
+
+def _is_empty(session: Session) -> bool:
+    return (
+        session.exec(select(Project.id).limit(1)).first() is None
+        and session.exec(select(Task.id).limit(1)).first() is None
     )
-    core.lifecycle.complete(task_id)
 
 
-def _fail(core: Core, task_id: str) -> None:
+def _claim(core: Core, repo: Path) -> bool:
+    """Create the Demo project if the database is still empty; False when another process got there first."""
+    try:
+        with core.store.write() as session:
+            if not _is_empty(session):
+                return False
+            project = ensure_project(session, DEMO_PROJECT)
+            project.description = f"Example tasks from TaskTune's demo repository in {repo}"
+            session.add(project)
+    except IntegrityError:  # PostgreSQL: both saw an empty database; the other created "Demo" first
+        return False
+    return True
+
+
+def _add(core: Core, source: CapturedSource, config_text: str, spec: DemoTask) -> str:
+    args = args_section(source.args)
+    for name, value in spec.args.items():
+        args[name]["value"] = value
+    task = Task(
+        id="",
+        name=spec.name,
+        description=spec.description,
+        repository=source.repository,
+        branch=source.branch,
+        tag=source.tag,
+        commit=source.commit,
+        entry_point=source.entry_point,
+        working_dir=source.working_dir,
+        requirements=source.requirements,
+        original_requirements=source.requirements,
+        diff=source.diff,
+    )
+    return core.tasks.add(
+        task,
+        DEMO_PROJECT,
+        queue=DEFAULT_QUEUE if spec.outcome == "queue" else None,
+        hyperparameters={"Args": args},
+        configuration={
+            "model": {"value": config_text, "type": "json", "description": f"read in place of {CONFIG_FILE}"}
+        },
+        user_properties={
+            "dataset": {"value": "circle-400", "description": "400 generated points, inside or outside a circle"},
+            "purpose": {"value": "demo", "description": "made by TaskTune on first start"},
+        },
+        tags=spec.tags,
+    )
+
+
+def _run(core: Core, repo: Path, task_id: str, args: dict[str, str]) -> None:
+    """Run the script as this task through the lifecycle (enqueue, start, complete or fail), recording its
+    console and the loss and accuracy of each epoch as a worker would."""
     core.lifecycle.enqueue(task_id)
-    core.queues.pop(["default"], worker="demo", host="demo")
-    core.results.append_console(task_id, [("stdout", "run demo: 400 examples, 2 features, lr=50.0"),
-                                          ("stderr", "loss diverged")])
-    core.lifecycle.fail(task_id, "exit code 1", "loss diverged", exit_code=1)
+    try:
+        # Taken by id rather than popped, so a worker already watching "default" is never robbed of its task.
+        # No worker id: the watchdog must not take this short run for one whose worker was lost.
+        core.lifecycle.start(task_id, worker="", host=socket.gethostname())
+    except InvalidTransition:
+        return  # such a worker took it first and runs it for real
+    # Values equal to the script's defaults need not be passed: the script applies them itself.
+    argv = [word for name, value in args.items() for word in (f"--{name}", value)]
+    env = {name: value for name, value in os.environ.items() if not name.startswith("TASKTUNE_")}
+    try:
+        done = subprocess.run(
+            [sys.executable, SCRIPT, *argv], cwd=repo, env=env, capture_output=True, text=True,
+            timeout=RUN_TIMEOUT_S, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        core.lifecycle.fail(task_id, "failed to start", f"the demo run did not finish: {exc}")
+        return
+    stdout, stderr = done.stdout.splitlines(), done.stderr.splitlines()
+    core.results.append_console(task_id, [("stdout", line) for line in stdout] + [("stderr", line) for line in stderr])
+    core.results.report_scalars(task_id, epoch_scalars(stdout))
+    if done.returncode == 0:
+        core.lifecycle.complete(task_id)
+    else:
+        message = stderr[-1] if stderr else ""
+        core.lifecycle.fail(task_id, f"exit code {done.returncode}", message, exit_code=done.returncode)
+
+
+def epoch_scalars(lines: list[str]) -> list[ScalarPoint]:
+    """Loss and accuracy from the script's "epoch 3/10 loss=0.4213 acc=0.81" lines."""
+    points: list[ScalarPoint] = []
+    for line in lines:
+        found = EPOCH_LINE.fullmatch(line.strip())
+        if found:
+            epoch = int(found[1])
+            points += [ScalarPoint("loss", "train", epoch, float(found[2])),
+                       ScalarPoint("accuracy", "train", epoch, float(found[3]))]
+    return points

@@ -6,11 +6,15 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.models import Task
 
 TRAIN_SCRIPT = '''import argparse
 parser = argparse.ArgumentParser()
@@ -78,3 +82,21 @@ def one_error_line(result: subprocess.CompletedProcess[str], code: int, *fragmen
     assert lines[0].startswith("tasktune: error: ")
     for fragment in fragments:
         assert fragment in lines[0]
+
+
+@contextmanager
+def opened(db_url: str) -> Iterator[Core]:
+    """The Core over the test database, in this process: for setting up what a command then reads."""
+    core = Core.open(db_url)
+    try:
+        yield core
+    finally:
+        core.close()
+
+
+def add_task(db_url: str, name: str, project: str = "P", tags: tuple[str, ...] = ()) -> str:
+    """A Draft stored directly (no git needed), with one argument in its Args section."""
+    with opened(db_url) as core:
+        task = Task(id="", name=name, repository="/src/repo", entry_point="train.py", working_dir=".")
+        args = {"lr": {"value": "0.01", "type": "float", "description": "learning rate"}}
+        return core.tasks.add(task, project, hyperparameters={"Args": args}, tags=list(tags))

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from tests.cli.conftest import Run, created_id, git, show
+from tests.cli.conftest import Run, add_task, created_id, git, opened, show
 
 DOCUMENTED_KEYS = (
     "id name type project parent description tags user archived status status_reason status_message created "
@@ -44,10 +44,61 @@ def test_create_records_the_working_copy(tt: Run, repo: Path) -> None:
 
 def test_create_with_queue_enqueues_and_warns(tt: Run, repo: Path) -> None:
     result = tt("create", "--project", "P", "--name", "n", "--repo", str(repo), "--script", "train.py",
-                "--queue", "default")
+                "--queue", "default", "--args", "--verbose")  # a lone option is still the value of --args
     task_id = created_id(result)
-    assert "no worker watches queue 'default'" in result.stderr
-    assert show(tt, task_id)["status"] == "pending"
+    assert result.stderr == (
+        "warning: no worker watches queue 'default'; start one with: tasktune worker --queue default\n"
+    )
+    record = show(tt, task_id)
+    assert record["status"] == "pending" and record["execution"]["queue"] == "default"
+    assert record["hyperparams"]["Args"]["verbose"]["value"] == "true"
+
+
+def test_create_options_reach_the_record(tt: Run, repo: Path, tmp_path: Path) -> None:
+    (repo / "configs").mkdir()
+    (repo / "configs" / "base.yaml").write_text("lr: 1\n")
+    git(repo, "add", "configs")
+    git(repo, "commit", "-q", "-m", "configs")
+    first_commit = git(repo, "rev-list", "--max-parents=0", "HEAD").strip()
+    (tmp_path / "requirements.txt").write_text("torch==2.3\nnumpy\n")
+    task_id = created_id(tt(
+        "create", "--project", "P", "--name", "pinned", "--repo", str(repo), "--script", "train.py",
+        "--commit", first_commit, "--working-dir", "configs", "--binary", "python3.11", "--type", "testing",
+        "--args", "--run-name 'a b; rm -rf ~' --epochs 7", "--requirements", str(tmp_path / "requirements.txt"),
+        "--container", "pytorch/pytorch:2.3", "--container-args", "--gpus all", "--output-uri", "s3://minio:9000/b/out",
+    ))
+    record = show(tt, task_id)
+    execution = record["execution"]
+    assert (execution["commit"], execution["tag"], execution["diff"]) == (first_commit, None, "")
+    assert (execution["working_dir"], execution["binary"], record["type"]) == ("configs", "python3.11", "testing")
+    assert execution["requirements"] == execution["original_requirements"] == "torch==2.3\nnumpy\n"
+    assert execution["container"] == {"image": "pytorch/pytorch:2.3", "arguments": "--gpus all", "setup_script": ""}
+    assert execution["output_uri"] == "s3://minio:9000/b/out"
+    args = record["hyperparams"]["Args"]
+    assert args["run-name"]["value"] == "a b; rm -rf ~"
+    assert (args["epochs"]["value"], args["lr"]["value"]) == ("7", "0.01")
+
+
+def test_list_filters_sorts_and_limits(tt: Run) -> None:
+    url = tt.db_url  # type: ignore[attr-defined]
+    alpha = add_task(url, "alpha run", "A", tags=("best",))
+    beta = add_task(url, "beta run", "A/sub")
+    gamma = add_task(url, "gamma", "B", tags=("best", "old"))
+    with opened(url) as core:
+        core.lifecycle.enqueue(beta)
+        core.lifecycle.archive(gamma)
+
+    def ids(*argv: str) -> list[str]:
+        return [row["id"] for row in json.loads(tt("list", "--json", *argv, check=True).stdout)]
+
+    assert ids("--sort", "name", "--ascending") == [alpha, beta]
+    assert ids("--project", "A", "--sort", "name", "--ascending") == [alpha, beta]  # subprojects included
+    assert ids("--status", "pending,completed") == ids("--status", "pending", "--status", "completed") == [beta]
+    assert ids("--tag", "best") == [alpha]
+    assert ids("--archived") == [gamma]
+    assert ids("--search", "run", "--sort", "name", "--ascending", "--limit", "1") == [alpha]
+    assert ids("--search", gamma[:6], "--archived") == [gamma]
+    assert ids("--user", "nobody-here") == []
 
 
 def test_list_filters_and_json(tt: Run, repo: Path) -> None:
@@ -71,6 +122,12 @@ def test_human_show_and_short_ids(tt: Run, repo: Path) -> None:
                             "--script", "train.py"))
     out = tt("show", task_id[:6], check=True).stdout
     assert "readable" in out and task_id in out and "lr = 0.01" in out
+    table = tt("list", check=True).stdout.splitlines()
+    header, row = table[0], table[1]
+    assert row.split()[:3] == [task_id, "draft", "readable"]
+    assert [row.index(cell) for cell in (task_id, "draft", "readable", "P ")] == [
+        header.index(title) for title in ("ID", "STATUS", "NAME", "PROJECT")
+    ]
 
 
 def test_positional_arguments_are_marked(tt: Run, repo: Path) -> None:

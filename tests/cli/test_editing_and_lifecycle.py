@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from tasktune_gui.core.api import Core
-from tests.cli.conftest import Run, created_id, show
+from tests.cli.conftest import Run, add_task, created_id, opened, show
 
-HOSTILE = "; rm -rf ~ \"quoted\" 'single' $HOME `id` ünïcødé"
+HOSTILE = "; rm -rf ~ \"quoted\" 'single' $HOME `id` ünïcødé 🚀\nsecond line\ttab = x/y"
 
 
 def make_task(tt: Run, repo: Path) -> str:
@@ -17,10 +17,13 @@ def make_task(tt: Run, repo: Path) -> str:
 def test_set_applies_every_kind_of_edit(tt: Run, repo: Path, tmp_path: Path) -> None:
     task_id = make_task(tt, repo)
     (tmp_path / "model.yaml").write_text("layers: 3\n")
+    (tmp_path / "data.json").write_text('{"n": 1}')
+    (tmp_path / "notes.cfg").write_text("[x]\n")
     (tmp_path / "req.txt").write_text("numpy==2.0\n")
     (tmp_path / "fix.diff").write_text("diff --git a/x b/x\n")
     tt("set", task_id, "--param", "Args/lr=0.2", "--param", f"General/note={HOSTILE}", "--env", "SEED=7",
-       "--property", "owner=me", "--config", f"model=@{tmp_path / 'model.yaml'}",
+       "--property", "owner=me", "--property", f"why={HOSTILE}", "--config", f"model=@{tmp_path / 'model.yaml'}",
+       "--config", f"data=@{tmp_path / 'data.json'}", "--config", f"notes=@{tmp_path / 'notes.cfg'}",
        "--requirements", f"@{tmp_path / 'req.txt'}", "--diff", f"@{tmp_path / 'fix.diff'}",
        "--tag", "v1", "--script", "train.py", "--working-dir", ".", "--container", "python:3.11",
        "--output-uri", "s3://minio.lab:9000/bucket/out", check=True)
@@ -29,7 +32,9 @@ def test_set_applies_every_kind_of_edit(tt: Run, repo: Path, tmp_path: Path) -> 
     assert record["hyperparams"]["General"]["note"]["value"] == HOSTILE
     assert record["hyperparams"]["Environment"]["SEED"]["value"] == "7"
     assert record["user_properties"]["owner"]["value"] == "me"
+    assert record["user_properties"]["why"]["value"] == HOSTILE
     assert record["configuration"]["model"] == {"value": "layers: 3\n", "type": "yaml", "description": ""}
+    assert [c["type"] for c in record["configuration"].values()] == ["yaml", "json", "txt"]
     execution = record["execution"]
     assert execution["requirements"] == "numpy==2.0\n" and execution["original_requirements"] == ""
     assert execution["diff"] == "diff --git a/x b/x\n"
@@ -39,33 +44,39 @@ def test_set_applies_every_kind_of_edit(tt: Run, repo: Path, tmp_path: Path) -> 
     tt("set", task_id, "--clear-diff", "--branch", "dev", check=True)
     execution = show(tt, task_id)["execution"]
     assert execution["diff"] == "" and execution["branch"] == "dev" and execution["tag"] is None
+    clone = show(tt, created_id(tt("clone", task_id, "--project", "Copies")))
+    assert (clone["name"], clone["parent"], clone["project"], clone["status"]) == (
+        "Clone Of base", task_id, "Copies", "draft")
+    assert clone["hyperparams"] == show(tt, task_id)["hyperparams"]
 
 
 def test_lifecycle_commands(tt: Run, repo: Path, sqlite_url: str) -> None:
     task_id = make_task(tt, repo)
-    tt("tag", task_id, "best", "baseline", check=True)
+    tt("tag", task_id, "best", "baseline", "stale", check=True)
+    tt("tag", task_id, "stale", "--remove", check=True)
     tt("rename", task_id, "renamed", check=True)
+    tt("describe", task_id, "first try\nwith notes", check=True)
     tt("enqueue", task_id, check=True)
     tt("queue", "create", "gpu", check=True)
     other = created_id(tt("clone", task_id, "--name", "sibling"))
-    tt("enqueue", other, "--queue", "gpu", check=True)
+    warning = tt("enqueue", other, "--queue", "gpu", check=True).stderr
+    assert warning == "warning: no worker watches queue 'gpu'; start one with: tasktune worker --queue gpu\n"
     assert "sibling" in tt("queue", "show", "gpu", check=True).stdout
     tt("dequeue", other, check=True)
     assert show(tt, other)["status"] == "draft"
+    with opened(sqlite_url) as core:
+        core.workers.register("lab-host", 4242, ["gpu"])
+    assert tt("enqueue", other, "--queue", "gpu", check=True).stderr == ""  # watched: no warning
+    tt("dequeue", other, check=True)
     tt("abort", task_id, check=True)
     record = show(tt, task_id)
     assert record["status"] == "aborted" and record["name"] == "renamed" and record["tags"] == ["baseline", "best"]
+    assert record["description"] == "first try\nwith notes" and record["status_reason"] == "user abort"
     tt("reset", task_id, check=True)
     tt("enqueue", task_id, check=True)
-    core = Core.open(sqlite_url)
-    try:
+    with opened(sqlite_url) as core:
         core.queues.pop(["default"], worker="w", host="h")
-        core.results.append_console(task_id, [("stdout", "line one"), ("stderr", "  spaced  "), ("stdout", "")])
         core.lifecycle.fail(task_id, "exit code 3")
-    finally:
-        core.close()
-    assert tt("log", task_id, check=True).stdout == "line one\n  spaced  \n\n"
-    assert tt("log", task_id, "--follow", check=True).stdout == "line one\n  spaced  \n\n"
     tt("retry", task_id, check=True)
     assert show(tt, task_id)["status"] == "pending"
     tt("archive", task_id, check=True)
@@ -90,5 +101,31 @@ def test_queue_project_and_model_commands(tt: Run, tmp_path: Path) -> None:
     (tmp_path / "net.txt").write_text("conv -> relu\n")
     model_id = created_id(tt("model", "create", "--name", "resnet", "--project", "lab/vision",
                              "--design", f"@{tmp_path / 'net.txt'}", "--labels", '{"cat": 0, "dog": 1}'))
-    assert "resnet" in tt("model", "list", check=True).stdout
-    assert '"dog": 1' in tt("model", "show", model_id, "--json", check=True).stdout
+    loose_id = created_id(tt("model", "create", "--name", "loose"))
+    listing = [row.split()[:2] for row in tt("model", "list", check=True).stdout.splitlines()]
+    assert listing == [[loose_id, "loose"], [model_id, "resnet"]]  # newest first
+    in_project = json.loads(tt("model", "list", "--project", "lab/vision", "--json", check=True).stdout)
+    assert [m["id"] for m in in_project] == [model_id]
+    model = json.loads(tt("model", "show", model_id, "--json", check=True).stdout)
+    assert {k: model[k] for k in ("name", "project", "design", "labels")} == {
+        "name": "resnet", "project": "lab/vision", "design": "conv -> relu\n", "labels": {"cat": 0, "dog": 1}}
+    assert "resnet" in tt("model", "show", model_id, check=True).stdout
+
+
+def test_queue_show_and_move(tt: Run) -> None:
+    url = tt.db_url  # type: ignore[attr-defined]
+    first, second, third = (add_task(url, name) for name in ("first", "second", "third"))
+    with opened(url) as core:
+        for task_id in (first, second, third):
+            core.lifecycle.enqueue(task_id)
+
+    def order() -> list[list[str]]:
+        return [line.split() for line in tt("queue", "show", "default", check=True).stdout.splitlines()]
+
+    assert order() == [["1", first, "first"], ["2", second, "second"], ["3", third, "third"]]
+    tt("queue", "move", third[:6], "--to", "front", check=True)
+    tt("queue", "move", first, "--to", "back", check=True)
+    tt("queue", "move", second, "--to", "down", check=True)
+    assert [row[1] for row in order()] == [third, first, second]
+    listing = tt("queue", "list", check=True).stdout.splitlines()
+    assert listing[0].split() == ["QUEUE", "PENDING", "WORKERS"] and listing[1].split() == ["default", "3", "0"]
