@@ -213,7 +213,7 @@ class Lifecycle:
         )
 
     def record_runtime(self, task_id: str, **fields: Any) -> None:
-        allowed = {"pid", "container_id", "host", "worker", "commit", "requirements"}
+        allowed = {"pid", "container_id", "container_image", "host", "worker", "commit", "requirements"}
         unknown = set(fields) - allowed
         if unknown:
             raise TaskTuneError(f"not runtime fields: {', '.join(sorted(unknown))}")

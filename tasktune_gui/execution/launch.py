@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,10 @@ class TaskSnapshot:
     configuration: dict[str, dict[str, str]]
     output_uri: str = ""
     input_model_uri: str = ""
+    container_image: str = ""
+    container_arguments: str = ""
+    container_setup_script: str = ""
+    container_use_image_env: bool = False
 
     @property
     def branch_only(self) -> bool:
@@ -71,6 +76,10 @@ def read_snapshot(core: Core, task_id: str) -> TaskSnapshot:
             configuration=configuration(session, task.id),
             output_uri=task.output_uri,
             input_model_uri=_model_uri(session, task.input_model_id),
+            container_image=task.container_image.strip(),
+            container_arguments=task.container_arguments,
+            container_setup_script=task.container_setup_script,
+            container_use_image_env=task.container_use_image_env,
         )
 
 
@@ -117,8 +126,11 @@ def build_command(
     env_bin: Path | None = None,
     extra_env: dict[str, str] | None = None,
     interpreter: str | None = None,
+    base_env: Mapping[str, str] | None = None,
 ) -> Command:
-    """argv, working directory and environment for the task's process (REFERENCE §3)."""
+    """argv, working directory and environment for the task's process (REFERENCE §3).
+
+    `base_env` is the environment the task starts from: the worker's own, or a container's."""
     repo_root = repo_root.resolve()
     module = snapshot.entry_point.startswith("-m ")
     if not snapshot.entry_point:
@@ -133,7 +145,7 @@ def build_command(
     if not cwd.is_dir():
         raise StepFailed(f"working directory not found: {snapshot.working_dir}")
 
-    env = dict(os.environ)
+    env = dict(os.environ if base_env is None else base_env)
     env.pop("TASKTUNE_DB", None)  # a task talks to its worker, not to the database
     if env_bin is not None:
         env["PATH"] = os.pathsep.join([str(env_bin), env.get("PATH", "")])

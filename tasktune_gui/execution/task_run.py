@@ -8,15 +8,20 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
+from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.environments import EnvironmentCache, is_python
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.launch import build_command, read_snapshot
+from tasktune_gui.execution.launch import TaskSnapshot, build_command, output_folder, read_snapshot
 from tasktune_gui.execution.runner import Outcome, ProcessRun
 from tasktune_gui.execution.sdk_channel import EVENTS_VARIABLE, EventsReader
 from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
+
+if TYPE_CHECKING:  # the docker SDK is imported only by workers in Docker mode
+    from tasktune_gui.execution.docker_run import ContainerRun
 
 log = logging.getLogger(__name__)
 MESSAGE_LINES = 10
@@ -30,6 +35,7 @@ class RunSettings:
     abort_grace: float = 10.0
     extra_env: dict[str, str] = field(default_factory=dict)
     keep_workspace: bool = False
+    docker: DockerConfig | None = None  # Docker mode: every task runs in a container
 
 
 class TaskRun:
@@ -40,7 +46,7 @@ class TaskRun:
         self.task_id = task_id
         self.settings = settings
         self._lock = threading.Lock()
-        self._process: ProcessRun | None = None
+        self._process: ProcessRun | ContainerRun | None = None
         self._stop_reason: str | None = None
 
     def request_stop(self, reason: str) -> None:
@@ -78,6 +84,9 @@ class TaskRun:
         commit = prepare_workspace(self.settings.cache, snapshot.source, snapshot.diff, repo)
         if not snapshot.source.commit and not snapshot.source.tag:  # a branch head (or HEAD) as resolved now
             self.core.lifecycle.record_runtime(self.task_id, commit=commit)
+        if self.settings.docker is not None:
+            self._run_in_container(self.settings.docker, snapshot, repo, run_dir)
+            return
         environments = self.settings.environments
         env_bin = environments.prepare(snapshot.binary, snapshot.requirements, repo, self._record_packages)
         # Without an environment, python3 is the machine's, resolved once: a pyenv shim costs ~100 ms a start.
@@ -97,6 +106,49 @@ class TaskRun:
             outcome = self._process.wait()
         finally:
             events.close()
+        self._report(outcome)
+
+    def _run_in_container(self, config: DockerConfig, snapshot: TaskSnapshot, repo: Path, run_dir: Path) -> None:
+        """The Docker backend: the same workspace and command, run by docker exec in the task's container."""
+        from tasktune_gui.execution.docker_run import ContainerRun, ContainerTask
+
+        image = snapshot.container_image or config.default_image
+        if not image:
+            raise StepFailed("no container image", "the task names none and this worker has no default image")
+        if image != snapshot.container_image:  # written back, so a clone runs in the same image
+            self.core.lifecycle.record_runtime(self.task_id, container_image=image)
+        # Inside, the slot's GPU comes as a device request and is the container's device 0.
+        extra_env = {k: v for k, v in self.settings.extra_env.items() if k != "CUDA_VISIBLE_DEVICES"}
+        task = ContainerTask(self.task_id, image, snapshot.container_arguments, snapshot.container_setup_script,
+                             snapshot.container_use_image_env, output_folder(snapshot, run_dir),
+                             dict(self.settings.extra_env))
+        container = ContainerRun(config, task, run_dir, self.settings.cache.root,
+                                 lambda batch: self.core.results.append_console(self.task_id, batch))
+        try:
+            with self._lock:
+                self._process = container
+                stopping = self._stop_reason is not None
+            if stopping:
+                self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id))
+                return
+            container.start(repo)
+            self.core.lifecycle.record_runtime(self.task_id, container_id=container.container_id)
+            container.run_setup(repo)
+            env_bin = None
+            if not snapshot.container_use_image_env:
+                env_bin = container.environments().prepare(snapshot.binary, snapshot.requirements, repo,
+                                                           self._record_packages)
+            interpreter = str(env_bin / "python") if env_bin is not None and is_python(snapshot.binary) else None
+            command = build_command(snapshot, repo, run_dir / "config", env_bin, extra_env,
+                                    interpreter or snapshot.binary, base_env=container.base_env)
+            events = EventsReader(self.core, self.task_id, Path(command.env[EVENTS_VARIABLE]))
+            try:
+                container.launch(command)
+                outcome = container.wait()
+            finally:
+                events.close()
+        finally:
+            container.close()
         self._report(outcome)
 
     def _record_packages(self, installed: str) -> None:

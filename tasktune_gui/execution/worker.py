@@ -18,6 +18,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.models import Queue, QueueEntry, Task
+from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache
 from tasktune_gui.execution.task_run import RunSettings, TaskRun
 from tasktune_gui.execution.wakeup import Wakeup
@@ -47,6 +48,7 @@ class WorkerConfig:
     fallback_poll: float = 1.0  # in case a wake-up is missed (another database server, a lost event)
     on_stop: str = STOP_ABORT  # what a clean stop does with running tasks: abort them, or let them finish
     env_max_bytes: int = DEFAULT_MAX_BYTES
+    docker: DockerConfig | None = None  # Docker mode: each task in a container of its image (or the default)
 
     @property
     def slot_count(self) -> int:
@@ -75,6 +77,7 @@ class Worker:
             environments=EnvironmentCache(config.cache_dir, config.env_max_bytes),
             runs_dir=config.cache_dir / "runs",
             abort_grace=config.abort_grace,
+            docker=config.docker,
         )
         self._slots = [
             _Slot(i, dataclasses.replace(settings, extra_env=self._slot_env(i))) for i in range(config.slot_count)

@@ -1,0 +1,66 @@
+"""Virtual environments made inside a task's container with the image's Python, cached on the host per image."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache, normalize_requirements
+from tasktune_gui.execution.errors import StepFailed
+
+# Runs argv in the container (workdir, extra environment) and returns (exit code, output).
+ExecInContainer = Callable[[Sequence[str], Path, dict[str, str]], tuple[int, str]]
+UV_IN_CONTAINER = "/opt/tasktune/uv"
+CANNOT_EXECUTE = (126, 127)  # the host's uv is not usable in this image (a musl image, say)
+
+
+def image_folder(cache_dir: Path, image_id: str) -> Path:
+    """Everything cached for one image; keyed by its id, so a rebuilt tag gets fresh environments."""
+    return cache_dir / "container-envs" / image_id.split(":")[-1][:16]
+
+
+class ContainerEnvironments(EnvironmentCache):
+    """The host-side cache (locks, LRU eviction) of EnvironmentCache; creation runs in the container."""
+
+    def __init__(self, root: Path, run: ExecInContainer, uv: bool, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        super().__init__(root, max_bytes, uv=UV_IN_CONTAINER if uv else "")
+        self.uv_cache = root / "uv-cache"
+        self._exec = run
+
+    def interpreter(self, binary: str) -> str:
+        return binary  # found on the container's PATH when the environment is made
+
+    def key(self, interpreter: str, requirements: str) -> str:
+        text = f"{interpreter}\n{normalize_requirements(requirements)}"
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+    def _step(self, argv: list[str], repo: Path) -> str:
+        code, output = self._run(argv, repo)
+        if code != 0:
+            raise StepFailed("failed creating environment", output.strip()[-4000:])
+        return output
+
+    def _run(self, argv: list[str], repo: Path) -> tuple[int, str]:
+        env = {"UV_CACHE_DIR": str(self.uv_cache), "UV_PYTHON_DOWNLOADS": "never", "UV_NO_PROGRESS": "1",
+               "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"}
+        return self._exec(argv, repo, env)
+
+    def _create(self, folder: Path, interpreter: str, requirements: str, repo: Path) -> str:
+        req_file = folder.with_suffix(".requirements.txt")
+        req_file.write_text(requirements, encoding="utf-8")
+        python = str(folder / "bin" / "python")
+        try:
+            if self.uv:
+                code, output = self._run([self.uv, "venv", "--quiet", "--python", interpreter, str(folder)], repo)
+                if code == 0:
+                    self._step([self.uv, "pip", "install", "--quiet", "--python", python, "-r", str(req_file)], repo)
+                    return self._step([self.uv, "pip", "freeze", "--python", python], repo)
+                if code not in CANNOT_EXECUTE:
+                    raise StepFailed("failed creating environment", output.strip()[-4000:])
+            # The image's own venv and pip: slower, but needs nothing from the host.
+            self._step([interpreter, "-m", "venv", str(folder)], repo)
+            self._step([python, "-m", "pip", "install", "--quiet", "-r", str(req_file)], repo)
+            return self._step([python, "-m", "pip", "freeze"], repo)
+        finally:
+            req_file.unlink(missing_ok=True)
