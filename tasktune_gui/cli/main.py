@@ -61,7 +61,7 @@ def _add_worker(commands: Any) -> None:
 
 
 # Options whose value is itself a command line: `--args --verbose` must not read --verbose as ours.
-COMMAND_LINE_OPTIONS = ("--args", "--container-args")
+COMMAND_LINE_OPTIONS = ("--args", "--container-args", "--docker-args")
 
 
 def glue_command_line_values(argv: Sequence[str]) -> list[str]:

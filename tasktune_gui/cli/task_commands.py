@@ -88,7 +88,9 @@ def _add_create(commands: Commands) -> None:
     sub.add_argument("--requirements", default=None, metavar="FILE", help="a pip requirements file")
     sub.add_argument("--container", default="", metavar="IMAGE")
     sub.add_argument("--container-args", default="", metavar='"ARGS..."',
-                     help="extra docker run arguments, e.g. --container-args \"--gpus all\"")
+                     help="extra docker run arguments, e.g. --container-args \"--shm-size 8g\"")
+    sub.add_argument("--use-image-env", action="store_true",
+                     help="in a container, run with the image's own Python instead of a virtual environment")
     sub.add_argument("--output-uri", default="")
     sub.add_argument("--type", default="training", choices=[t.value for t in TaskType])
     sub.add_argument("--queue", default=None, help="enqueue the new task right away")
@@ -110,7 +112,7 @@ def _create(args: argparse.Namespace) -> int:
             tag=found.tag, commit=found.commit, entry_point=found.entry_point, working_dir=found.working_dir,
             binary=args.binary, requirements=found.requirements, original_requirements=found.requirements,
             diff=found.diff, container_image=args.container, container_arguments=args.container_args,
-            output_uri=output_uri,
+            container_use_image_env=args.use_image_env, output_uri=output_uri,
         )
         section = args_section(found.args)
         task_id = core.tasks.add(task, args.project, queue=args.queue,
@@ -171,6 +173,8 @@ def _add_set(commands: Commands) -> None:
     sub.add_argument("--container-args", dest="container_arguments", metavar='"ARGS..."',
                      help="extra docker run arguments")
     sub.add_argument("--setup-script", default=None, metavar="@FILE", help="the container's setup shell script")
+    sub.add_argument("--use-image-env", action=argparse.BooleanOptionalAction, default=None,
+                     help="in a container, run with the image's own Python instead of a virtual environment")
     sub.add_argument("--output-uri")
     sub.add_argument("--input-model", default=None, metavar="MODEL_ID", help="a model id, or '' to remove it")
     sub.set_defaults(handler=_set)
@@ -200,6 +204,7 @@ def build_edit(args: argparse.Namespace) -> TaskEdit:
         edit.configuration.append((name, at_file(value, f"--config {name}"), CONFIG_TYPES.get(suffix, "txt")))
     if args.input_model is not None:
         edit.input_model = args.input_model or None
+    edit.use_image_env = args.use_image_env
     return edit
 
 

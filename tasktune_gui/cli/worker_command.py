@@ -13,6 +13,9 @@ from typing import Any
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.execution.container_args import ALLOWABLE, parse_allow, parse_container_args
+from tasktune_gui.execution.docker_config import DockerConfig
+from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.worker import STOP_ABORT, STOP_FINISH, Worker, WorkerConfig
 
 
@@ -40,6 +43,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="between SIGTERM and SIGKILL when a task is aborted")
     parser.add_argument("--on-stop", choices=(STOP_ABORT, STOP_FINISH), default=STOP_ABORT,
                         help="on SIGTERM/Ctrl-C: abort running tasks (default) or let them finish")
+    docker = parser.add_argument_group("Docker mode")
+    docker.add_argument("--docker", nargs="?", const="", default=None, metavar="DEFAULT_IMAGE",
+                        help="run every task in a container of its image (else DEFAULT_IMAGE); never pulls")
+    docker.add_argument("--docker-args", default="", metavar='"ARGS..."',
+                        help="docker run options of this worker for every container, e.g. \"--shm-size 8g\"")
+    docker.add_argument("--docker-allow", action="append", default=[], metavar="NAMES",
+                        help=f"task container arguments to allow, comma-separated: {', '.join(sorted(ALLOWABLE))}")
+    docker.add_argument("--docker-keep", action="store_true", help="keep stopped containers (debugging)")
 
 
 def config_from(args: argparse.Namespace) -> WorkerConfig:
@@ -59,7 +70,21 @@ def config_from(args: argparse.Namespace) -> WorkerConfig:
     )
     if args.cache_dir is not None:
         config.cache_dir = args.cache_dir
+    if args.docker is not None:
+        config.docker = docker_config(args)
+    elif args.docker_args or args.docker_allow or args.docker_keep:
+        raise TaskTuneError("--docker-args, --docker-allow and --docker-keep need --docker")
     return config
+
+
+def docker_config(args: argparse.Namespace) -> DockerConfig:
+    try:
+        allow = parse_allow(",".join(args.docker_allow))
+        parse_container_args(args.docker_args, Path.cwd(), None)  # a typo is reported now, not on every task
+    except (ValueError, StepFailed) as exc:
+        raise TaskTuneError(f"--docker-args/--docker-allow: {exc}") from None
+    return DockerConfig(default_image=args.docker.strip(), args=args.docker_args, allow=allow,
+                        keep_containers=args.docker_keep)
 
 
 def handle(args: argparse.Namespace, core: Core | None = None) -> int:
@@ -97,7 +122,8 @@ def _serve(core: Core, config: WorkerConfig, args: argparse.Namespace) -> int:
             worker.run_once(args.wait)
         else:
             worker_id = worker.start()
-            print(f"worker {worker_id} watching {', '.join(config.queues)} with {config.slot_count} slot(s)",
+            mode = "" if config.docker is None else f" in Docker ({config.docker.default_image or 'task images'})"
+            print(f"worker {worker_id} watching {', '.join(config.queues)} with {config.slot_count} slot(s){mode}",
                   file=sys.stderr)
             while not stop_requested.wait(1.0):
                 pass

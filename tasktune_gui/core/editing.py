@@ -48,6 +48,7 @@ class TaskEdit:
     removed_configuration: list[str] = field(default_factory=list)
     input_model: object = UNSET  # a model id, None to clear, UNSET to leave
     labels: dict[str, int] | None = None
+    use_image_env: bool | None = None  # container: run with the image's own Python (None: leave as it is)
 
     def touches_draft_only(self) -> bool:
         return bool(
@@ -58,6 +59,7 @@ class TaskEdit:
             or self.removed_configuration
             or self.input_model is not UNSET
             or self.labels is not None
+            or self.use_image_env is not None
         )
 
 
@@ -105,6 +107,8 @@ class TaskEditor:
             if edit.user_properties or edit.removed_user_properties:
                 _require_editable(task, "user properties", NOT_PUBLISHED)
             _apply_execution(task, edit.execution)
+            if edit.use_image_env is not None:
+                task.container_use_image_env = edit.use_image_env
             _apply_hyperparameters(session, task.id, edit)
             _apply_properties(session, task.id, edit)
             _apply_configuration(session, task.id, edit)
@@ -139,7 +143,7 @@ class TaskEditor:
 
 
 def _what(edit: TaskEdit) -> str:
-    if edit.execution:
+    if edit.execution or edit.use_image_env is not None:
         return "the execution"
     if edit.hyperparameters or edit.removed_hyperparameters:
         return "hyperparameters"

@@ -105,6 +105,7 @@ def task_to_dict(session: Session, task: Task) -> dict[str, Any]:
                 "image": task.container_image,
                 "arguments": task.container_arguments,
                 "setup_script": task.container_setup_script,
+                "use_image_env": task.container_use_image_env,
             },
             "output_uri": task.output_uri,
             "queue": task.queue,

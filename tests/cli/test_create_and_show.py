@@ -25,7 +25,7 @@ def test_create_records_the_working_copy(tt: Run, repo: Path) -> None:
     record = show(tt, task_id)
     assert all(key in record for key in DOCUMENTED_KEYS)
     assert all(key in record["execution"] for key in EXECUTION_KEYS)
-    assert set(record["execution"]["container"]) == {"image", "arguments", "setup_script"}
+    assert set(record["execution"]["container"]) == {"image", "arguments", "setup_script", "use_image_env"}
     assert set(record["runtime"]) >= {"worker", "host", "pid", "exit_code"}
     execution = record["execution"]
     assert execution["commit"] == git(repo, "rev-parse", "HEAD").strip()
@@ -72,7 +72,8 @@ def test_create_options_reach_the_record(tt: Run, repo: Path, tmp_path: Path) ->
     assert (execution["commit"], execution["tag"], execution["diff"]) == (first_commit, None, "")
     assert (execution["working_dir"], execution["binary"], record["type"]) == ("configs", "python3.11", "testing")
     assert execution["requirements"] == execution["original_requirements"] == "torch==2.3\nnumpy\n"
-    assert execution["container"] == {"image": "pytorch/pytorch:2.3", "arguments": "--gpus all", "setup_script": ""}
+    assert execution["container"] == {"image": "pytorch/pytorch:2.3", "arguments": "--gpus all", "setup_script": "",
+                                      "use_image_env": False}
     assert execution["output_uri"] == "s3://minio:9000/b/out"
     args = record["hyperparams"]["Args"]
     assert args["run-name"]["value"] == "a b; rm -rf ~"
