@@ -18,6 +18,9 @@ class Settings:
     embedded_worker: bool = True  # the window runs tasks from its queues itself
     embedded_worker_slots: int = 1
     embedded_worker_queues: list[str] = field(default_factory=lambda: ["default"])
+    embedded_worker_docker: bool = False  # the window's worker runs each task in a container (Docker mode)
+    embedded_worker_docker_image: str = ""  # for tasks that name no image
+    embedded_worker_docker_args: str = ""  # docker run options for every container, e.g. "--shm-size 8g"
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:

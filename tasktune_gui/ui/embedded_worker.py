@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.settings import Settings
+from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.worker import STOP_ABORT, Worker, WorkerConfig
 
 
@@ -23,7 +24,10 @@ class EmbeddedWorker:
         if self.worker is None:
             return "Worker: off"
         queues = ", ".join(self.settings.embedded_worker_queues)
-        return f"Worker: on {queues} ({self.settings.embedded_worker_slots} slot(s))"
+        text = f"Worker: on {queues} ({self.settings.embedded_worker_slots} slot(s))"
+        if self.settings.embedded_worker_docker:
+            text += f" in Docker ({self.settings.embedded_worker_docker_image or 'task images'})"
+        return text
 
     def start(self) -> None:
         if self.worker is not None:
@@ -31,9 +35,21 @@ class EmbeddedWorker:
         for queue in self.settings.embedded_worker_queues:
             self.core.queues.ensure(queue)
         config = WorkerConfig(queues=list(self.settings.embedded_worker_queues),
-                              slots=self.settings.embedded_worker_slots)
+                              slots=self.settings.embedded_worker_slots, docker=self.docker_config())
         self.worker = Worker(self.core, config)
         self.worker.start()
+
+    def docker_config(self) -> DockerConfig | None:
+        if not self.settings.embedded_worker_docker:
+            return None
+        return DockerConfig(default_image=self.settings.embedded_worker_docker_image.strip(),
+                            args=self.settings.embedded_worker_docker_args)
+
+    def restart(self) -> None:
+        """Apply changed settings: a running worker is stopped (aborting what it runs) and started anew."""
+        if self.worker is not None:
+            self.stop()
+            self.start()
 
     def stop(self) -> None:
         """Closing the window aborts what its worker runs: a task is never left Running without a worker."""

@@ -25,6 +25,7 @@ from tasktune_gui.core.feed import ChangeFeed
 from tasktune_gui.core.settings import Settings
 from tasktune_gui.ui.actions import TaskAction, build_qactions
 from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
+from tasktune_gui.ui.docker_dialog import DockerWorkerDialog
 from tasktune_gui.ui.embedded_worker import EmbeddedWorker
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.qt_bridge import ChangeSignals
@@ -77,10 +78,14 @@ class MainWindow(QMainWindow):
         for key in ("clone", "enqueue", "abort"):
             toolbar.addAction(self.qactions[key])
         self.addToolBar(toolbar)
-        self.worker_toggle = self.menuBar().addMenu("&Worker").addAction("Run tasks in this window")
+        worker_menu = self.menuBar().addMenu("&Worker")
+        self.worker_toggle = worker_menu.addAction("Run tasks in this window")
         self.worker_toggle.setObjectName("action_embedded_worker")
         self.worker_toggle.setCheckable(True)
         self.worker_toggle.toggled.connect(self._on_worker_toggle_toggled)
+        self.docker_action = worker_menu.addAction("Docker mode…")
+        self.docker_action.setObjectName("action_embedded_worker_docker")
+        self.docker_action.triggered.connect(self._on_docker_action_triggered)
         self.worker_label = named(QLabel(), "workerStatus")
         self.statusBar().addPermanentWidget(self.worker_label)
         self.statusBar().showMessage(f"Database: {core.store.display_name}")
@@ -216,6 +221,20 @@ class MainWindow(QMainWindow):
             self.embedded_worker.start()
         else:
             self.embedded_worker.stop()
+        self.worker_label.setText(self.embedded_worker.describe())
+
+    def _on_docker_action_triggered(self) -> None:
+        dialog = DockerWorkerDialog(self.settings, self)
+        if dialog.exec():
+            self.apply_docker_settings(dialog)
+
+    def apply_docker_settings(self, dialog: DockerWorkerDialog) -> None:
+        dialog.apply_to(self.settings)
+        try:
+            self.settings.save()
+        except OSError as exc:  # the change still holds for this session
+            self.statusBar().showMessage(f"Settings not saved: {exc}")
+        self.embedded_worker.restart()
         self.worker_label.setText(self.embedded_worker.describe())
 
     def closeEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
