@@ -8,9 +8,17 @@ from pathlib import Path
 import docker
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.worker import Worker
 from tests.execution.conftest import add_task, git, status, wait_for
-from tests.execution.docker.conftest import console, finished, report, sections, tasktune_containers
+from tests.execution.docker.conftest import (
+    console,
+    docker_worker_config,
+    finished,
+    report,
+    sections,
+    tasktune_containers,
+)
 
 
 def test_full_task_runs_in_a_container(sqlite_core: Core, docker_worker: Worker, docker_repo: Path,
@@ -108,3 +116,34 @@ def test_environment_made_with_the_images_python_and_the_image_environment_optio
     assert finished(sqlite_core, as_is) == "completed"
     seen = report(sqlite_core, as_is)
     assert seen == {"value": None, "prefix": "/usr"}  # the image's own Python, no virtual environment
+
+
+def test_abort_during_the_setup_script(sqlite_core: Core, docker_worker: Worker, docker_repo: Path,
+                                       docker_client: docker.DockerClient) -> None:
+    task_id = add_task(sqlite_core, docker_repo, entry_point="inside.py",
+                       container_setup_script="echo setting up\nsleep 600\n")
+    wait_for(sqlite_core, lambda: "setting up" in console(sqlite_core, task_id), timeout=60, what="the setup")
+    asked = time.monotonic()
+    sqlite_core.lifecycle.abort(task_id)
+    assert finished(sqlite_core, task_id) == "aborted"
+    assert time.monotonic() - asked < 10
+    assert tasktune_containers(docker_client, task_id) == []
+
+
+def test_debug_setting_keeps_the_stopped_container(sqlite_core: Core, tmp_path: Path, docker_repo: Path,
+                                                   docker_client: docker.DockerClient, test_image: str) -> None:
+    config = docker_worker_config(tmp_path, DockerConfig(default_image=test_image, keep_containers=True))
+    worker = Worker(sqlite_core, config)
+    task_id = add_task(sqlite_core, docker_repo, entry_point="inside.py")
+    try:
+        assert worker.run_once() == task_id
+    finally:
+        worker.stop()
+    assert status(sqlite_core, task_id) == "completed"
+    kept = tasktune_containers(docker_client, task_id)
+    try:
+        assert len(kept) == 1
+        assert kept[0].status == "exited" and kept[0].short_id == sqlite_core.tasks.get(task_id).container_id
+    finally:
+        for container in kept:
+            container.remove(force=True)
