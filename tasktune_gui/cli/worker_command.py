@@ -105,6 +105,13 @@ def handle(args: argparse.Namespace, core: Core | None = None) -> int:
 
 
 def _serve(core: Core, config: WorkerConfig, args: argparse.Namespace) -> int:
+    if config.docker is not None:
+        from tasktune_gui.execution.docker_run import check_engine  # the docker SDK only in Docker mode
+
+        try:
+            check_engine()
+        except StepFailed as exc:
+            raise TaskTuneError(f"{exc.reason} ({exc.detail.splitlines()[0] if exc.detail else ''})") from None
     for name in config.queues:
         if core.queues.ensure(name):
             print(f"created queue '{name}'", file=sys.stderr)

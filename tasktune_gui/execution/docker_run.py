@@ -68,6 +68,20 @@ class _Lines:
             self.carry = b""
 
 
+def check_engine() -> str:
+    """The engine's version, or StepFailed saying why no engine answers (for a worker to refuse at its start)."""
+    try:
+        client = docker.from_env()
+    except DockerException as exc:
+        raise StepFailed("Docker is not available on this machine", str(exc)) from exc
+    try:
+        return str(client.version().get("Version", "?"))
+    except DockerException as exc:
+        raise StepFailed("Docker is not available on this machine", str(exc)) from exc
+    finally:
+        client.close()
+
+
 def _close_stream(stream: Any) -> None:
     """An exec's output stream owns an upgraded connection: shut it, then close the response holding its file."""
     with contextlib.suppress(DockerException, OSError):
@@ -146,9 +160,9 @@ class ContainerRun:
             raise StepFailed("stopped before the container started")
         try:
             container.start()
-            container.reload()
         except (APIError, DockerException) as exc:
             raise StepFailed("failed starting container", str(exc)) from exc
+        # As created: the image's variables, the engine's default PATH, and the -e options.
         env_list = container.attrs.get("Config", {}).get("Env") or []
         self.base_env = dict(item.partition("=")[::2] for item in env_list)
 
@@ -166,7 +180,7 @@ class ContainerRun:
             mounts.append(Mount(UV_IN_CONTAINER, uv, type="bind", read_only=True))
         for source, target, mode in options.binds:
             if source.startswith("/"):
-                if source.startswith(str(repo)):
+                if Path(source) == repo or repo in Path(source).parents:
                     Path(source).mkdir(parents=True, exist_ok=True)  # as `docker run -v` would
                 mounts.append(Mount(target, source, type="bind", read_only=mode == "ro"))
             else:

@@ -112,6 +112,7 @@ class TaskRun:
         """The Docker backend: the same workspace and command, run by docker exec in the task's container."""
         from tasktune_gui.execution.docker_run import ContainerRun, ContainerTask
 
+        run_dir, repo = run_dir.resolve(), repo.resolve()  # mounted at the same paths: they must be absolute
         image = snapshot.container_image or config.default_image
         if not image:
             raise StepFailed("no container image", "the task names none and this worker has no default image")
@@ -122,7 +123,7 @@ class TaskRun:
         task = ContainerTask(self.task_id, image, snapshot.container_arguments, snapshot.container_setup_script,
                              snapshot.container_use_image_env, output_folder(snapshot, run_dir),
                              dict(self.settings.extra_env))
-        container = ContainerRun(config, task, run_dir, self.settings.cache.root,
+        container = ContainerRun(config, task, run_dir, self.settings.cache.root.resolve(),
                                  lambda batch: self.core.results.append_console(self.task_id, batch))
         try:
             with self._lock:

@@ -31,6 +31,9 @@ print(json.dumps({
     "args": vars(args), "color": os.environ.get("COLOR"), "from_args": os.environ.get("FROM_ARGS"),
     "helper": helper.VALUE, "prefix": sys.prefix, "cwd": os.getcwd(),
 }), flush=True)
+from tasktune_gui import sdk  # the SDK's channel is mounted: its events reach the worker
+sdk.report_scalar("loss", "train", 0.25, 1)
+sdk.upload_artifact("notes", {"lr": args.lr})
 """
 # First line, then waits for the test's go-ahead file before the second: the console must show the first meanwhile.
 LIVE_SCRIPT = """\

@@ -42,6 +42,8 @@ def test_full_task_runs_in_a_container(sqlite_core: Core, docker_worker: Worker,
     assert seen["color"] == "blue" and seen["from_args"] == "yes"
     assert seen["helper"] == "from the diff"
     assert "setup says hello" in console(sqlite_core, task_id)
+    assert [(p.metric, p.series, p.value) for p in sqlite_core.results.scalars(task_id)] == [("loss", "train", 0.25)]
+    assert [a.name for a in sqlite_core.results.artifacts(task_id)] == ["notes"]
     task = sqlite_core.tasks.get(task_id)
     assert task.container_image == test_image  # the worker's default, written back for a clone
     assert task.container_id and task.exit_code == 0

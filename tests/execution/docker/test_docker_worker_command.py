@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -37,3 +38,12 @@ def test_worker_refuses_bad_docker_options_in_one_line(sqlite_url: str, tmp_path
                               capture_output=True, text=True, timeout=120, check=False)
         assert done.returncode == 1, options
         assert said in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_worker_in_docker_mode_without_an_engine_refuses_to_start(sqlite_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "DOCKER_HOST": f"unix://{tmp_path / 'nobody.sock'}"}
+    done = subprocess.run(tasktune_worker(sqlite_url, tmp_path / "cache", "--once", "--docker", "img"),
+                          capture_output=True, text=True, timeout=120, check=False, env=env)
+    assert done.returncode == 1
+    assert done.stderr.startswith("tasktune worker: Docker is not available on this machine")
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
