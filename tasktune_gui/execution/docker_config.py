@@ -16,3 +16,4 @@ class DockerConfig:
     allow: frozenset[str] = frozenset()  # names from container_args.ALLOWABLE
     keep_containers: bool = False  # debugging: stopped containers stay for `docker inspect` / `docker logs`
     env_max_bytes: int = DEFAULT_MAX_BYTES
+    host_uv: bool = True  # mount the host's uv to make environments; else the image's venv and pip

@@ -12,7 +12,6 @@ from tasktune_gui.execution.errors import StepFailed
 # Runs argv in the container (workdir, extra environment) and returns (exit code, output).
 ExecInContainer = Callable[[Sequence[str], Path, dict[str, str]], tuple[int, str]]
 UV_IN_CONTAINER = "/opt/tasktune/uv"
-CANNOT_EXECUTE = (126, 127)  # the host's uv is not usable in this image (a musl image, say)
 
 
 def image_folder(cache_dir: Path, image_id: str) -> Path:
@@ -51,13 +50,11 @@ class ContainerEnvironments(EnvironmentCache):
         req_file.write_text(requirements, encoding="utf-8")
         python = str(folder / "bin" / "python")
         try:
-            if self.uv:
-                code, output = self._run([self.uv, "venv", "--quiet", "--python", interpreter, str(folder)], repo)
-                if code == 0:
-                    self._step([self.uv, "pip", "install", "--quiet", "--python", python, "-r", str(req_file)], repo)
-                    return self._step([self.uv, "pip", "freeze", "--python", python], repo)
-                if code not in CANNOT_EXECUTE:
-                    raise StepFailed("failed creating environment", output.strip()[-4000:])
+            # The host's uv runs in most images (glibc ones); a musl or older-glibc image cannot run it.
+            if self.uv and self._run([self.uv, "--version"], repo)[0] == 0:
+                self._step([self.uv, "venv", "--quiet", "--python", interpreter, str(folder)], repo)
+                self._step([self.uv, "pip", "install", "--quiet", "--python", python, "-r", str(req_file)], repo)
+                return self._step([self.uv, "pip", "freeze", "--python", python], repo)
             # The image's own venv and pip: slower, but needs nothing from the host.
             self._step([interpreter, "-m", "venv", str(folder)], repo)
             self._step([python, "-m", "pip", "install", "--quiet", "-r", str(req_file)], repo)

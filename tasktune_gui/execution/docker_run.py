@@ -175,7 +175,7 @@ class ContainerRun:
                 continue  # already visible through a mounted parent
             folder.mkdir(parents=True, exist_ok=True)
             mounts.append(Mount(str(folder), str(folder), type="bind"))
-        uv = find_uv()
+        uv = find_uv() if self.config.host_uv else None
         if uv:
             mounts.append(Mount(UV_IN_CONTAINER, uv, type="bind", read_only=True))
         for source, target, mode in options.binds:
@@ -254,7 +254,8 @@ class ContainerRun:
     def environments(self) -> ContainerEnvironments:
         return ContainerEnvironments(image_folder(self.cache_dir, self.image_id),
                                      lambda argv, workdir, env: self.run_step(argv, workdir, env),
-                                     uv=find_uv() is not None, max_bytes=self.config.env_max_bytes)
+                                     uv=self.config.host_uv and find_uv() is not None,
+                                     max_bytes=self.config.env_max_bytes)
 
     def _console(self) -> ConsoleCapture:
         if self.capture is None:

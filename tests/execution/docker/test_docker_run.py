@@ -149,3 +149,18 @@ def test_debug_setting_keeps_the_stopped_container(sqlite_core: Core, tmp_path: 
     finally:
         for container in kept:
             container.remove(force=True)
+
+
+def test_environment_with_the_images_own_venv_and_pip(sqlite_core: Core, tmp_path: Path, docker_repo: Path,
+                                                      test_image: str) -> None:
+    config = docker_worker_config(tmp_path, DockerConfig(default_image=test_image, host_uv=False))
+    worker = Worker(sqlite_core, config)
+    task_id = add_task(sqlite_core, docker_repo, entry_point="package.py",
+                       requirements="./tinypkg-1.0-py3-none-any.whl\n")
+    try:
+        assert worker.run_once() == task_id
+    finally:
+        worker.stop()
+    assert status(sqlite_core, task_id) == "completed", sqlite_core.tasks.get(task_id).status_message
+    seen = report(sqlite_core, task_id)
+    assert seen["value"] == "1.0" and "container-envs" in str(seen["prefix"])
