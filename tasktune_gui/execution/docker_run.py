@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import socket
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -32,6 +34,7 @@ KEEP_ALIVE = ["sleep", "2147483647"]
 TERMINATE_ALL = ["sh", "-c", "kill -TERM -1"]
 SETUP_SCRIPT = "setup.sh"
 KILLED = 137
+DEFAULT_HOST = "unix:///var/run/docker.sock"
 
 
 @dataclass
@@ -68,12 +71,25 @@ class _Lines:
             self.carry = b""
 
 
-def check_engine() -> str:
-    """The engine's version, or StepFailed saying why no engine answers (for a worker to refuse at its start)."""
+def connect() -> docker.DockerClient:
+    """A client of the engine DOCKER_HOST names (else the default socket); StepFailed when none answers."""
+    host = os.environ.get("DOCKER_HOST") or DEFAULT_HOST
+    if host.startswith("unix://"):
+        # Tried here first: the SDK leaves the socket of a refused connection open (a ResourceWarning).
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            try:
+                probe.connect(host[len("unix://"):])
+            except OSError as exc:
+                raise StepFailed("Docker is not available on this machine", f"{host}: {exc}") from None
     try:
-        client = docker.from_env()
+        return docker.from_env()
     except DockerException as exc:
         raise StepFailed("Docker is not available on this machine", str(exc)) from exc
+
+
+def check_engine() -> str:
+    """The engine's version, or StepFailed saying why no engine answers (for a worker to refuse at its start)."""
+    client = connect()
     try:
         return str(client.version().get("Version", "?"))
     except DockerException as exc:
@@ -123,10 +139,7 @@ class ContainerRun:
         self._container: Container | None = None
         self._exec_id: str | None = None
         self._reader: threading.Thread | None = None
-        try:
-            self.client = docker.from_env()
-        except DockerException as exc:
-            raise StepFailed("Docker is not available on this machine", str(exc)) from exc
+        self.client = connect()
         self.image_id = ""
         self.base_env: dict[str, str] = {}
 

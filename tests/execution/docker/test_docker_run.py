@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import docker
+import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.docker_config import DockerConfig
@@ -164,3 +165,16 @@ def test_environment_with_the_images_own_venv_and_pip(sqlite_core: Core, tmp_pat
     assert status(sqlite_core, task_id) == "completed", sqlite_core.tasks.get(task_id).status_message
     seen = report(sqlite_core, task_id)
     assert seen["value"] == "1.0" and "container-envs" in str(seen["prefix"])
+
+
+def test_without_an_engine_the_task_fails_with_the_reason(sqlite_core: Core, tmp_path: Path, repo: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'nobody.sock'}")
+    worker = Worker(sqlite_core, docker_worker_config(tmp_path, DockerConfig(default_image="any:1")))
+    task_id = add_task(sqlite_core, repo)
+    try:
+        assert worker.run_once() == task_id
+    finally:
+        worker.stop()
+    task = sqlite_core.tasks.get(task_id)
+    assert (task.status, task.status_reason) == ("failed", "Docker is not available on this machine")
