@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import insert, update
@@ -29,6 +29,7 @@ class ScalarPoint:
     series: str
     iteration: int
     value: float
+    time: datetime | None = field(default=None, compare=False)  # when it was reported; read back from the store
 
 
 class ResultStore:
@@ -81,7 +82,7 @@ class ResultStore:
                 insert(Scalar),
                 [
                     {"task_id": task_id, "metric": p.metric, "series": p.series, "iteration": p.iteration,
-                     "value": p.value, "time": now}
+                     "value": p.value, "time": p.time or now}
                     for p in points
                 ],
             )
@@ -111,7 +112,7 @@ class ResultStore:
                 select(Scalar).where(Scalar.task_id == task_id).order_by(col(Scalar.metric), col(Scalar.series),
                                                                          col(Scalar.iteration))
             ).all()
-            return [ScalarPoint(r.metric, r.series, r.iteration, r.value) for r in rows]
+            return [ScalarPoint(r.metric, r.series, r.iteration, r.value, r.time) for r in rows]
 
     def add_artifact(self, task_id: str, artifact: Artifact) -> None:
         artifact.task_id = task_id

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,8 @@ def _emit(event: dict[str, Any]) -> None:
 
 
 def report_scalar(title: str, series: str, value: float, iteration: int) -> None:
-    _emit({"kind": "scalar", "title": title, "series": series, "value": float(value), "iteration": int(iteration)})
+    _emit({"kind": "scalar", "title": title, "series": series, "value": float(value), "iteration": int(iteration),
+           "time": time.time()})
 
 
 def report_text(text: str) -> None:

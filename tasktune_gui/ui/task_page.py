@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -20,11 +18,10 @@ from PySide6.QtWidgets import (
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
+from tasktune_gui.ui.console_view import ConsoleView
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.scalars_view import ScalarsView
 from tasktune_gui.ui.task_sections import ConfigurationTab, ExecutionTab
-
-CONSOLE_REFRESH_MS = 100  # coalesce bursts of console batches into one repaint
 
 
 class TaskPage(QWidget):
@@ -33,7 +30,6 @@ class TaskPage(QWidget):
         self.setObjectName("taskPage")
         self.core = core
         self.task_id: str | None = None
-        self._console_after = 0
         self.name = named(QLineEdit(), "taskName")
         self.status = named(QLabel(), "taskStatus")
         self.id_label = named(QLabel(), "taskId")
@@ -50,9 +46,7 @@ class TaskPage(QWidget):
         self.configuration = ConfigurationTab(core)
         self.artifacts = named(QLabel(), "artifactsView")
         self.info = named(QLabel(), "infoView")
-        self.console = named(QPlainTextEdit(), "consoleView")
-        self.console.setReadOnly(True)
-        self.console.setMaximumBlockCount(200_000)  # a bounded buffer: old lines scroll away
+        self.console = ConsoleView(core)
         self.scalars = ScalarsView()
         tabs: tuple[tuple[str, QWidget], ...] = (("EXECUTION", self.execution), ("CONFIGURATION", self.configuration),
                               ("ARTIFACTS", self.artifacts), ("INFO", self.info), ("CONSOLE", self.console),
@@ -62,16 +56,11 @@ class TaskPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.tabs)
-        self._console_timer = QTimer(self)
-        self._console_timer.setSingleShot(True)
-        self._console_timer.timeout.connect(self._append_console)
 
     def show_task(self, task_id: str) -> None:
         self.task_id = task_id
-        self._console_after = 0
-        self.console.clear()
         self.refresh()
-        self._append_console()
+        self.console.show_task(task_id)
 
     def refresh(self) -> None:
         if self.task_id is None:
@@ -91,26 +80,13 @@ class TaskPage(QWidget):
         if self.task_id is None or self.task_id not in change.ids:
             return
         if change.action == "results":
-            if not self._console_timer.isActive():
-                self._console_timer.start(CONSOLE_REFRESH_MS)
+            self.console.results_changed()
             return  # scalars are redrawn when the task's record changes (last iteration), not per batch
         if change.action == "deleted":
             self.task_id = None
+            self.console.show_task(None)
             return
         self.refresh()
-
-    def _append_console(self) -> None:
-        if self.task_id is None:
-            return
-        lines = self.core.results.console(self.task_id, after=self._console_after)
-        if not lines:
-            return
-        bar = self.console.verticalScrollBar()
-        at_bottom = bar.value() >= bar.maximum() - 2
-        self.console.appendPlainText("\n".join(line.text for line in lines))
-        self._console_after = lines[-1].id
-        if at_bottom:  # follow the tail only while the reader is at the bottom
-            bar.setValue(bar.maximum())
 
     def _on_name_edited(self) -> None:
         if self.task_id is None:

@@ -32,10 +32,10 @@ def test_tabs_and_header(window: MainWindow, qtbot: QtBot) -> None:
     assert [tabs.tabText(i) for i in range(tabs.count())] == [
         "EXECUTION", "CONFIGURATION", "ARTIFACTS", "INFO", "CONSOLE", "SCALARS"]
     assert window.task_page.id_label.text() == task_id
-    assert "epoch 5/5" in window.task_page.console.toPlainText()
+    assert "epoch 5/5" in window.task_page.console.text.toPlainText()
     charts = window.task_page.scalars.charts
     assert sorted(charts) == ["accuracy", "loss"]
-    [curve] = charts["loss"].getPlotItem().listDataItems()
+    [curve] = charts["loss"].plot.getPlotItem().listDataItems()
     xs, ys = curve.xData, curve.yData  # as reported, before drawing downsamples them
     reported = [p for p in window.core.results.scalars(task_id) if p.metric == "loss"]
     assert list(xs) == [p.iteration for p in reported]
@@ -83,7 +83,7 @@ def test_console_follows_new_lines(window: MainWindow, qtbot: QtBot) -> None:
     task_id = open_task(qtbot, window, "waiting for a worker")
     window.core.queues.pop(["default"], worker="test")
     window.core.results.append_console(task_id, [("stdout", "first line"), ("stdout", "second line")])
-    qtbot.waitUntil(lambda: "second line" in window.task_page.console.toPlainText())
+    qtbot.waitUntil(lambda: "second line" in window.task_page.console.text.toPlainText())
 
 
 def test_enter_on_a_row_opens_its_page(window: MainWindow, qtbot: QtBot) -> None:
