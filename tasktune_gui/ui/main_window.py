@@ -27,6 +27,7 @@ from tasktune_gui.ui.actions import TaskAction, build_qactions
 from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
 from tasktune_gui.ui.embedded_worker import EmbeddedWorker
 from tasktune_gui.ui.naming import named
+from tasktune_gui.ui.notifier import EndNotifier
 from tasktune_gui.ui.qt_bridge import ChangeSignals
 from tasktune_gui.ui.task_page import TaskPage
 from tasktune_gui.ui.task_table_model import TaskTableModel
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.projects.itemDoubleClicked.connect(self._on_projects_item_activated)
         self.dashboard.itemDoubleClicked.connect(self._on_projects_item_activated)
         self.signals.changed.connect(self._on_core_changed)
+        self.notifier = EndNotifier(core, self, self.signals)
         self.navigation.setCurrentRow(PAGES.index("Dashboard"))
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.feed.poll)
