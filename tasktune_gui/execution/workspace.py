@@ -79,6 +79,8 @@ class MirrorCache:
         self.mirrors.mkdir(parents=True, exist_ok=True)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        # Full commit ids already found in a mirror: objects stay, so a repeat run needs no git call to know.
+        self._known_commits: set[tuple[Path, str]] = set()
 
     def path_for(self, repository: str) -> Path:
         digest = hashlib.sha256(repository.encode()).hexdigest()[:16]
@@ -101,6 +103,8 @@ class MirrorCache:
         """The mirror and the full commit id the source names, cloning or fetching as needed."""
         repository = normalize_repository(source.repository)
         mirror = self.path_for(repository)
+        if source.commit and (mirror, source.commit) in self._known_commits:
+            return mirror, source.commit
         with self.locked(mirror):
             if not (mirror / "HEAD").exists():
                 try:
@@ -124,6 +128,8 @@ class MirrorCache:
                 found = _rev_parse(mirror, source)
         if found is None:
             raise StepFailed(f"failed checking out {source.ref_label}", f"not found in {source.repository}")
+        if source.commit == found:
+            self._known_commits.add((mirror, found))
         return mirror, found
 
 
