@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtGui import QGuiApplication
@@ -18,10 +19,12 @@ from PySide6.QtWidgets import (
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
+from tasktune_gui.ui.artifacts_view import OutputsView
+from tasktune_gui.ui.configuration_tab import ConfigurationTab
 from tasktune_gui.ui.console_view import ConsoleView
+from tasktune_gui.ui.execution_tab import ExecutionTab
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.scalars_view import ScalarsView
-from tasktune_gui.ui.task_sections import ConfigurationTab, ExecutionTab
 
 
 class TaskPage(QWidget):
@@ -44,7 +47,7 @@ class TaskPage(QWidget):
         self.tabs = named(QTabWidget(), "taskTabs")
         self.execution = ExecutionTab(core)
         self.configuration = ConfigurationTab(core)
-        self.artifacts = named(QLabel(), "artifactsView")
+        self.artifacts = OutputsView(core)
         self.info = named(QLabel(), "infoView")
         self.console = ConsoleView(core)
         self.scalars = ScalarsView()
@@ -72,7 +75,7 @@ class TaskPage(QWidget):
         self.id_label.setText(record["id"])
         self.execution.show_record(record)
         self.configuration.show_record(record)
-        self.artifacts.setText(_artifacts_text(record, self.core))
+        self.artifacts.show_record(record)
         self.info.setText(_info_text(record))
         self.scalars.show_points(self.core.results.scalars(self.task_id))
 
@@ -102,14 +105,16 @@ def _info_text(record: dict[str, Any]) -> str:
     rows = [("Status", record["status"]), ("Reason", record["status_reason"]), ("Message", record["status_message"]),
             ("Worker", runtime["worker"]), ("Host", runtime["host"]), ("PID", runtime["pid"]),
             ("Exit code", runtime["exit_code"]), ("Started", record["started"]), ("Completed", record["completed"]),
+            ("Duration", _duration(record["started"], record["completed"])),
             ("User", record["user"]), ("Parent", record["parent"]), ("Created", record["created"])]
     return "\n".join(f"{label}: {value}" for label, value in rows if value not in (None, ""))
 
 
-def _artifacts_text(record: dict[str, Any], core: Core) -> str:
-    lines = [f"Input model: {record['input_model'] or 'none'}"]
-    lines += [f"Output model: {model_id}" for model_id in record["output_models"]]
-    if record["id"]:
-        lines += [f"Artifact: {a.name}  {a.uri}  {a.size or ''}" for a in core.results.artifacts(record["id"])]
-    return "\n".join(lines)
-
+def _duration(started: str | None, ended: str | None) -> str:
+    """Run time as h:mm:ss; still counting while the task runs."""
+    if not started:
+        return ""
+    begin = datetime.fromisoformat(started)
+    end = datetime.fromisoformat(ended) if ended else datetime.now(begin.tzinfo or UTC)
+    seconds = max(0, int((end - begin).total_seconds()))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" + ("" if ended else " (running)")
