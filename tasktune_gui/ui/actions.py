@@ -19,6 +19,7 @@ class TaskAction:
     operation: Operation | None  # None: enabled for any task
     confirm: bool = False
     multi: bool = True  # acts on every selected task it applies to
+    min_selected: int = 1  # Compare needs two
 
     def applies_to(self, status: str, archived: bool) -> bool:
         if self.id == "delete":
@@ -45,7 +46,15 @@ TASK_ACTIONS = (
     TaskAction("add_tag", "Add tag…", "Ctrl+T", None),
     TaskAction("move", "Move to project…", "Ctrl+M", None),
     TaskAction("copy_id", "Copy ID", "Ctrl+Shift+C", None),
+    TaskAction("compare", "Compare", "Ctrl+Shift+M", None, min_selected=2),
 )
+
+
+def applicable_ids(action: TaskAction, selected: list[tuple[str, str, bool]]) -> list[str]:
+    """The selected tasks (id, status, archived) the action acts on; empty when it cannot act on this selection."""
+    if len(selected) < action.min_selected or (not action.multi and len(selected) != 1):
+        return []
+    return [task_id for task_id, status, archived in selected if action.applies_to(status, archived)]
 
 
 def build_qactions(parent: QWidget, trigger: Callable[[TaskAction], None]) -> dict[str, QAction]:

@@ -23,7 +23,8 @@ from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.feed import ChangeFeed
 from tasktune_gui.core.settings import Settings
-from tasktune_gui.ui.actions import TaskAction, build_qactions
+from tasktune_gui.ui.actions import TaskAction, applicable_ids, build_qactions
+from tasktune_gui.ui.compare_view import CompareDialog
 from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
 from tasktune_gui.ui.embedded_worker import EmbeddedWorker
 from tasktune_gui.ui.naming import named
@@ -143,9 +144,9 @@ class MainWindow(QMainWindow):
     # Actions
 
     def _on_menu_bar_action(self, action: TaskAction) -> None:
-        applicable = [t for t, s, arch in self.tasks_page.selected_tasks() if action.applies_to(s, arch)]
+        applicable = applicable_ids(action, self.tasks_page.selected_tasks())
         if applicable:
-            self.run_action(action, applicable if action.multi else applicable[:1])
+            self.run_action(action, applicable)
 
     def run_action(self, action: TaskAction, task_ids: list[str]) -> None:
         if not task_ids:
@@ -174,9 +175,17 @@ class MainWindow(QMainWindow):
             self.ask_metadata(action.id, task_ids)
         elif action.id == "details":
             self.open_task(task_ids[0])
+        elif action.id == "compare":
+            self.compare(task_ids)
         else:
             for task_id in task_ids:
                 getattr(lifecycle, action.id)(task_id)
+
+    def compare(self, task_ids: list[str]) -> CompareDialog:
+        dialog = CompareDialog([self.core.task_json(task_id) for task_id in task_ids], self)
+        dialog.show()
+        self.last_compare = dialog
+        return dialog
 
     def ask_metadata(self, what: str, task_ids: list[str]) -> None:
         """Add a tag to, or move to a project, every selected task."""
