@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
         self.embedded_worker.stop()
-        self._timer.stop()
+        for timer in self.findChildren(QTimer):  # the feed poll and any pending repaint of a page
+            timer.stop()
         self.signals.close()
         super().closeEvent(event)
