@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from tasktune_gui.core.status import ENABLED_FOR, Operation, Status
+from tasktune_gui.ui.icons import icon
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def build_qactions(parent: QWidget, trigger: Callable[[TaskAction], None]) -> di
     """The QActions for the menu bar, toolbar and context menu alike."""
     built: dict[str, QAction] = {}
     for action in TASK_ACTIONS:
-        qaction = QAction(action.text, parent)
+        qaction = QAction(icon(action.id), action.text, parent)
         qaction.setObjectName(f"action_{action.id}")
         if action.shortcut:
             qaction.setShortcut(QKeySequence(action.shortcut))

@@ -27,6 +27,7 @@ from tasktune_gui.ui.actions import TaskAction, applicable_ids, build_qactions
 from tasktune_gui.ui.compare_view import CompareDialog
 from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
 from tasktune_gui.ui.embedded_worker import EmbeddedWorker
+from tasktune_gui.ui.icons import icon
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.notifier import EndNotifier
 from tasktune_gui.ui.qt_bridge import ChangeSignals
@@ -55,6 +56,8 @@ class MainWindow(QMainWindow):
         self.tasks_page = TasksPage(self.model, self.run_action)
         self.navigation = named(QListWidget(), "navigation")
         self.navigation.addItems(list(PAGES))
+        for row, page in enumerate(PAGES):
+            self.navigation.item(row).setIcon(icon(page.split()[0].lower()))
         self.stack = QStackedWidget()
         self.dashboard = self._list_page("dashboardPage")
         self.projects = self._list_page("projectsPage")
@@ -76,7 +79,7 @@ class MainWindow(QMainWindow):
         toolbar = named(QToolBar("Task actions"), "taskToolbar")
         for qaction in self.qactions.values():
             menu.addAction(qaction)
-        for key in ("clone", "enqueue", "abort"):
+        for key in ("clone", "enqueue", "retry", "abort", "compare"):
             toolbar.addAction(self.qactions[key])
         self.addToolBar(toolbar)
         self.worker_toggle = self.menuBar().addMenu("&Worker").addAction("Run tasks in this window")
