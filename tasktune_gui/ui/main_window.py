@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.qactions = build_qactions(self, self._on_menu_bar_action)
         menu = self.menuBar().addMenu("&Task")
         toolbar = named(QToolBar("Task actions"), "taskToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for qaction in self.qactions.values():
             menu.addAction(qaction)
         for key in ("clone", "enqueue", "retry", "abort", "compare"):
