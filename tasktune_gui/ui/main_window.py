@@ -36,6 +36,7 @@ from tasktune_gui.ui.task_table_model import TaskTableModel
 from tasktune_gui.ui.tasks_page import TasksPage, default_query
 from tasktune_gui.ui.workers_page import WorkersPage
 
+LISTS_REFRESH_MS = 250
 PAGES = ("Dashboard", "Projects", "Tasks", "Models", "Workers & Queues")
 ALL_PROJECTS = "All projects"
 FEED_POLL_MS = 500  # changes made by workers and other windows
@@ -100,6 +101,10 @@ class MainWindow(QMainWindow):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.feed.poll)
         self._timer.start(FEED_POLL_MS)
+        # Project counts, queues and workers are redrawn at most every LISTS_REFRESH_MS however many tasks change.
+        self._lists_timer = QTimer(self)
+        self._lists_timer.setSingleShot(True)
+        self._lists_timer.timeout.connect(self._refresh_overviews)
         self.refresh_lists()
         self.worker_toggle.setChecked(self.settings.embedded_worker)
         self.worker_label.setText(self.embedded_worker.describe())
@@ -222,9 +227,13 @@ class MainWindow(QMainWindow):
     def _on_core_changed(self, change: Change) -> None:
         self.model.on_change(change)
         self.task_page.on_change(change)
-        if change.kind in ("project", "queue", "worker") or change.action in ("created", "deleted", "status"):
-            self.refresh_lists()
-            self.workers_page.refresh()
+        overview = change.kind in ("project", "queue", "worker") or change.action in ("created", "deleted", "status")
+        if overview and not self._lists_timer.isActive():
+            self._lists_timer.start(LISTS_REFRESH_MS)
+
+    def _refresh_overviews(self) -> None:
+        self.refresh_lists()
+        self.workers_page.refresh()
 
     def _on_worker_toggle_toggled(self, on: bool) -> None:
         if on:
