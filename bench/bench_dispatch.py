@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task, utcnow
+from tasktune_gui.execution.environments import EnvironmentCache
 from tasktune_gui.execution.wakeup import Wakeup
 from tasktune_gui.execution.worker import Worker, WorkerConfig
 
@@ -25,6 +26,12 @@ def make_repo(folder: Path) -> Path:
     for args in (["init", "-q"], ["add", "."], ["-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "x"]):
         subprocess.run(["git", *args], cwd=repo, check=True)
     return repo
+
+
+def noop_task(repo: Path, name: str) -> Task:
+    """Pinned to the commit, as a captured task is."""
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True, text=True)
+    return Task(id="", name=name, repository=str(repo), entry_point="noop.py", commit=commit.stdout.strip())
 
 
 def wait_until_ended(core: Core, wakeup: Wakeup, task_id: str) -> Task:
@@ -43,8 +50,7 @@ def measure(core: Core, repo: Path, count: int) -> list[float]:
     latencies = []
     try:
         for n in range(count):
-            draft = Task(id="", name=f"noop {n}", repository=str(repo), entry_point="noop.py")
-            task_id = core.tasks.add(draft, "bench")
+            task_id = core.tasks.add(noop_task(repo, f"noop {n}"), "bench")
             enqueued = utcnow()
             core.lifecycle.enqueue(task_id, "bench")
             task = wait_until_ended(core, wakeup, task_id)
@@ -72,6 +78,9 @@ def summary(name: str, values: list[float]) -> dict[str, object]:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else TASKS
+    if "--overhead-only" in sys.argv:
+        overhead_only(count)
+        return
     folder = Path(tempfile.mkdtemp(prefix="tasktune-bench-"))
     repo = make_repo(folder)
     url = f"sqlite:///{folder / 'bench.db'}"
@@ -105,13 +114,23 @@ def main() -> None:
         core.close()
 
 
+def script_alone_s(repo: Path) -> float:
+    """The no-op script run by hand with the interpreter the worker resolves for `python3`, median of 20."""
+    interpreter = EnvironmentCache(repo.parent / "alone-cache").interpreter("python3")
+    samples = []
+    for _ in range(20):
+        started = time.perf_counter()
+        subprocess.run([interpreter, "noop.py"], cwd=repo, check=True)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
 def overhead(core: Core, repo: Path, count: int) -> dict[str, object]:
     """Wall time per no-op task with 2 slots, beyond the script's own run time (interpreter start and exit)."""
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "pass"], check=True)
-    script_s = time.perf_counter() - started
-    ids = [core.tasks.add(Task(id="", name="noop", repository=str(repo), entry_point="noop.py"), "bench", queue="bench")
-           for _ in range(count)]
+    script_s = script_alone_s(repo)
+    commit = noop_task(repo, "noop").commit
+    ids = [core.tasks.add(Task(id="", name="noop", repository=str(repo), entry_point="noop.py", commit=commit),
+                          "bench", queue="bench") for _ in range(count)]
     started = time.perf_counter()
     wakeup = Wakeup(core)
     try:
@@ -130,6 +149,21 @@ def overhead(core: Core, repo: Path, count: int) -> dict[str, object]:
         "overhead_ms": round((per_task - script_s) * 1000, 1),
         "goal_overhead_ms": 30,
     }
+
+
+def overhead_only(count: int) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="tasktune-bench-"))
+    repo = make_repo(folder)
+    core = Core.open(f"sqlite:///{folder / 'bench.db'}")
+    core.queues.ensure("bench")
+    worker = Worker(core, WorkerConfig(queues=["bench"], cache_dir=folder / "cache", slots=2))
+    worker.start()
+    try:
+        measure(core, repo, 3)
+        print(json.dumps(overhead(core, repo, count)))
+    finally:
+        worker.stop()
+        core.close()
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import json
 import logging
 import shutil
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,7 @@ class EventsReader:
                 event = json.loads(raw)
                 if event.get("kind") == "scalar":
                     scalars.append(ScalarPoint(str(event["title"]), str(event["series"]), int(event["iteration"]),
-                                               float(event["value"])))
+                                               float(event["value"]), _reported_at(event)))
                 elif event.get("kind") == "text":
                     texts.append(("stdout", str(event["text"])))
                 elif event.get("kind") in ("artifact", "model"):
@@ -112,3 +113,9 @@ def store_event(core: Core, task_id: str, event: dict[str, Any]) -> None:
     elif event["kind"] == "model":
         core.models.create(str(event["name"]), uri=uri, framework=str(event.get("framework", "")),
                            labels={str(k): int(v) for k, v in dict(event["labels"]).items()}, task_id=task_id)
+
+
+def _reported_at(event: dict[str, Any]) -> datetime | None:
+    """The script's own clock when it reported the value: events may be read a little later, or from a far host."""
+    stamp = event.get("time")
+    return datetime.fromtimestamp(float(stamp), UTC) if isinstance(stamp, (int, float)) else None

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,8 @@ def connect(values: dict[str, Any], name: str = "General") -> dict[str, Any]:
     section = _task_file().get("hyperparameters", {}).get(name, {})
     for key, text in section.items():
         values[key] = _convert(text, values[key]) if key in values else text
+    if _plain_run is not None:  # run by hand: the task records what the script used
+        _plain_run.record_section(name, values)
     return values
 
 
@@ -97,7 +100,8 @@ def _emit(event: dict[str, Any]) -> None:
 
 
 def report_scalar(title: str, series: str, value: float, iteration: int) -> None:
-    _emit({"kind": "scalar", "title": title, "series": series, "value": float(value), "iteration": int(iteration)})
+    _emit({"kind": "scalar", "title": title, "series": series, "value": float(value), "iteration": int(iteration),
+           "time": time.time()})
 
 
 def report_text(text: str) -> None:

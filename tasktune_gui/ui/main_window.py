@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -23,17 +23,21 @@ from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.feed import ChangeFeed
 from tasktune_gui.core.settings import Settings
-from tasktune_gui.ui.actions import TaskAction, build_qactions
+from tasktune_gui.ui.actions import TaskAction, applicable_ids, build_qactions
+from tasktune_gui.ui.compare_view import CompareDialog
 from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
 from tasktune_gui.ui.docker_dialog import DockerWorkerDialog
 from tasktune_gui.ui.embedded_worker import EmbeddedWorker
+from tasktune_gui.ui.icons import icon
 from tasktune_gui.ui.naming import named
+from tasktune_gui.ui.notifier import EndNotifier
 from tasktune_gui.ui.qt_bridge import ChangeSignals
 from tasktune_gui.ui.task_page import TaskPage
 from tasktune_gui.ui.task_table_model import TaskTableModel
 from tasktune_gui.ui.tasks_page import TasksPage, default_query
 from tasktune_gui.ui.workers_page import WorkersPage
 
+LISTS_REFRESH_MS = 250
 PAGES = ("Dashboard", "Projects", "Tasks", "Models", "Workers & Queues")
 ALL_PROJECTS = "All projects"
 FEED_POLL_MS = 500  # changes made by workers and other windows
@@ -54,6 +58,8 @@ class MainWindow(QMainWindow):
         self.tasks_page = TasksPage(self.model, self.run_action)
         self.navigation = named(QListWidget(), "navigation")
         self.navigation.addItems(list(PAGES))
+        for row, page in enumerate(PAGES):
+            self.navigation.item(row).setIcon(icon(page.split()[0].lower()))
         self.stack = QStackedWidget()
         self.dashboard = self._list_page("dashboardPage")
         self.projects = self._list_page("projectsPage")
@@ -73,9 +79,10 @@ class MainWindow(QMainWindow):
         self.qactions = build_qactions(self, self._on_menu_bar_action)
         menu = self.menuBar().addMenu("&Task")
         toolbar = named(QToolBar("Task actions"), "taskToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for qaction in self.qactions.values():
             menu.addAction(qaction)
-        for key in ("clone", "enqueue", "abort"):
+        for key in ("clone", "enqueue", "retry", "abort", "compare"):
             toolbar.addAction(self.qactions[key])
         self.addToolBar(toolbar)
         worker_menu = self.menuBar().addMenu("&Worker")
@@ -94,10 +101,15 @@ class MainWindow(QMainWindow):
         self.projects.itemDoubleClicked.connect(self._on_projects_item_activated)
         self.dashboard.itemDoubleClicked.connect(self._on_projects_item_activated)
         self.signals.changed.connect(self._on_core_changed)
+        self.notifier = EndNotifier(core, self, self.signals)
         self.navigation.setCurrentRow(PAGES.index("Dashboard"))
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.feed.poll)
         self._timer.start(FEED_POLL_MS)
+        # Project counts, queues and workers are redrawn at most every LISTS_REFRESH_MS however many tasks change.
+        self._lists_timer = QTimer(self)
+        self._lists_timer.setSingleShot(True)
+        self._lists_timer.timeout.connect(self._refresh_overviews)
         self.refresh_lists()
         self.worker_toggle.setChecked(self.settings.embedded_worker)
         self.worker_label.setText(self.embedded_worker.describe())
@@ -146,9 +158,9 @@ class MainWindow(QMainWindow):
     # Actions
 
     def _on_menu_bar_action(self, action: TaskAction) -> None:
-        applicable = [t for t, s, arch in self.tasks_page.selected_tasks() if action.applies_to(s, arch)]
+        applicable = applicable_ids(action, self.tasks_page.selected_tasks())
         if applicable:
-            self.run_action(action, applicable if action.multi else applicable[:1])
+            self.run_action(action, applicable)
 
     def run_action(self, action: TaskAction, task_ids: list[str]) -> None:
         if not task_ids:
@@ -177,9 +189,17 @@ class MainWindow(QMainWindow):
             self.ask_metadata(action.id, task_ids)
         elif action.id == "details":
             self.open_task(task_ids[0])
+        elif action.id == "compare":
+            self.compare(task_ids)
         else:
             for task_id in task_ids:
                 getattr(lifecycle, action.id)(task_id)
+
+    def compare(self, task_ids: list[str]) -> CompareDialog:
+        dialog = CompareDialog([self.core.task_json(task_id) for task_id in task_ids], self)
+        dialog.show()
+        self.last_compare = dialog
+        return dialog
 
     def ask_metadata(self, what: str, task_ids: list[str]) -> None:
         """Add a tag to, or move to a project, every selected task."""
@@ -212,9 +232,13 @@ class MainWindow(QMainWindow):
     def _on_core_changed(self, change: Change) -> None:
         self.model.on_change(change)
         self.task_page.on_change(change)
-        if change.kind in ("project", "queue", "worker") or change.action in ("created", "deleted", "status"):
-            self.refresh_lists()
-            self.workers_page.refresh()
+        overview = change.kind in ("project", "queue", "worker") or change.action in ("created", "deleted", "status")
+        if overview and not self._lists_timer.isActive():
+            self._lists_timer.start(LISTS_REFRESH_MS)
+
+    def _refresh_overviews(self) -> None:
+        self.refresh_lists()
+        self.workers_page.refresh()
 
     def _on_worker_toggle_toggled(self, on: bool) -> None:
         if on:
@@ -239,6 +263,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
         self.embedded_worker.stop()
-        self._timer.stop()
+        for timer in self.findChildren(QTimer):  # the feed poll and any pending repaint of a page
+            timer.stop()
         self.signals.close()
         super().closeEvent(event)

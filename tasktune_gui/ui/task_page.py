@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -20,11 +19,12 @@ from PySide6.QtWidgets import (
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
+from tasktune_gui.ui.artifacts_view import OutputsView
+from tasktune_gui.ui.configuration_tab import ConfigurationTab
+from tasktune_gui.ui.console_view import ConsoleView
+from tasktune_gui.ui.execution_tab import ExecutionTab
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.scalars_view import ScalarsView
-from tasktune_gui.ui.task_sections import ConfigurationTab, ExecutionTab
-
-CONSOLE_REFRESH_MS = 100  # coalesce bursts of console batches into one repaint
 
 
 class TaskPage(QWidget):
@@ -33,7 +33,6 @@ class TaskPage(QWidget):
         self.setObjectName("taskPage")
         self.core = core
         self.task_id: str | None = None
-        self._console_after = 0
         self.name = named(QLineEdit(), "taskName")
         self.status = named(QLabel(), "taskStatus")
         self.id_label = named(QLabel(), "taskId")
@@ -48,11 +47,9 @@ class TaskPage(QWidget):
         self.tabs = named(QTabWidget(), "taskTabs")
         self.execution = ExecutionTab(core)
         self.configuration = ConfigurationTab(core)
-        self.artifacts = named(QLabel(), "artifactsView")
+        self.artifacts = OutputsView(core)
         self.info = named(QLabel(), "infoView")
-        self.console = named(QPlainTextEdit(), "consoleView")
-        self.console.setReadOnly(True)
-        self.console.setMaximumBlockCount(200_000)  # a bounded buffer: old lines scroll away
+        self.console = ConsoleView(core)
         self.scalars = ScalarsView()
         tabs: tuple[tuple[str, QWidget], ...] = (("EXECUTION", self.execution), ("CONFIGURATION", self.configuration),
                               ("ARTIFACTS", self.artifacts), ("INFO", self.info), ("CONSOLE", self.console),
@@ -62,16 +59,11 @@ class TaskPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.tabs)
-        self._console_timer = QTimer(self)
-        self._console_timer.setSingleShot(True)
-        self._console_timer.timeout.connect(self._append_console)
 
     def show_task(self, task_id: str) -> None:
         self.task_id = task_id
-        self._console_after = 0
-        self.console.clear()
         self.refresh()
-        self._append_console()
+        self.console.show_task(task_id)
 
     def refresh(self) -> None:
         if self.task_id is None:
@@ -83,7 +75,7 @@ class TaskPage(QWidget):
         self.id_label.setText(record["id"])
         self.execution.show_record(record)
         self.configuration.show_record(record)
-        self.artifacts.setText(_artifacts_text(record, self.core))
+        self.artifacts.show_record(record)
         self.info.setText(_info_text(record))
         self.scalars.show_points(self.core.results.scalars(self.task_id))
 
@@ -91,26 +83,13 @@ class TaskPage(QWidget):
         if self.task_id is None or self.task_id not in change.ids:
             return
         if change.action == "results":
-            if not self._console_timer.isActive():
-                self._console_timer.start(CONSOLE_REFRESH_MS)
+            self.console.results_changed()
             return  # scalars are redrawn when the task's record changes (last iteration), not per batch
         if change.action == "deleted":
             self.task_id = None
+            self.console.show_task(None)
             return
         self.refresh()
-
-    def _append_console(self) -> None:
-        if self.task_id is None:
-            return
-        lines = self.core.results.console(self.task_id, after=self._console_after)
-        if not lines:
-            return
-        bar = self.console.verticalScrollBar()
-        at_bottom = bar.value() >= bar.maximum() - 2
-        self.console.appendPlainText("\n".join(line.text for line in lines))
-        self._console_after = lines[-1].id
-        if at_bottom:  # follow the tail only while the reader is at the bottom
-            bar.setValue(bar.maximum())
 
     def _on_name_edited(self) -> None:
         if self.task_id is None:
@@ -126,14 +105,16 @@ def _info_text(record: dict[str, Any]) -> str:
     rows = [("Status", record["status"]), ("Reason", record["status_reason"]), ("Message", record["status_message"]),
             ("Worker", runtime["worker"]), ("Host", runtime["host"]), ("PID", runtime["pid"]),
             ("Exit code", runtime["exit_code"]), ("Started", record["started"]), ("Completed", record["completed"]),
+            ("Duration", _duration(record["started"], record["completed"])),
             ("User", record["user"]), ("Parent", record["parent"]), ("Created", record["created"])]
     return "\n".join(f"{label}: {value}" for label, value in rows if value not in (None, ""))
 
 
-def _artifacts_text(record: dict[str, Any], core: Core) -> str:
-    lines = [f"Input model: {record['input_model'] or 'none'}"]
-    lines += [f"Output model: {model_id}" for model_id in record["output_models"]]
-    if record["id"]:
-        lines += [f"Artifact: {a.name}  {a.uri}  {a.size or ''}" for a in core.results.artifacts(record["id"])]
-    return "\n".join(lines)
-
+def _duration(started: str | None, ended: str | None) -> str:
+    """Run time as h:mm:ss; still counting while the task runs."""
+    if not started:
+        return ""
+    begin = datetime.fromisoformat(started)
+    end = datetime.fromisoformat(ended) if ended else datetime.now(begin.tzinfo or UTC)
+    seconds = max(0, int((end - begin).total_seconds()))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" + ("" if ended else " (running)")

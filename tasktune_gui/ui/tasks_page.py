@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from tasktune_gui.core.status import Status
 from tasktune_gui.core.tasks import TaskQuery
-from tasktune_gui.ui.actions import TASK_ACTIONS, TaskAction, label_for
+from tasktune_gui.ui.actions import TASK_ACTIONS, TaskAction, applicable_ids, label_for
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.task_table_model import COLUMNS, TaskTableModel
 
@@ -79,9 +79,7 @@ class TasksPage(QWidget):
         menu.setObjectName("taskContextMenu")
         selected = self.selected_tasks()
         for action in TASK_ACTIONS:
-            applicable = [tid for tid, status, archived in selected if action.applies_to(status, archived)]
-            if not action.multi and len(selected) != 1:
-                applicable = []
+            applicable = applicable_ids(action, selected)
             entry = menu.addAction(label_for(action, len(applicable), len(selected)))
             entry.setObjectName(f"menu_{action.id}")
             entry.setEnabled(bool(applicable))
@@ -90,9 +88,9 @@ class TasksPage(QWidget):
 
     def _trigger_by_id(self, action_id: str) -> None:
         action = next(a for a in TASK_ACTIONS if a.id == action_id)
-        applicable = [t for t, s, arch in self.selected_tasks() if action.applies_to(s, arch)]
+        applicable = applicable_ids(action, self.selected_tasks())
         if applicable:
-            self._run_action(action, applicable[:1] if not action.multi else applicable)
+            self._run_action(action, applicable)
 
     def _on_table_context_menu(self, position: QPoint) -> None:
         if not self.table.indexAt(position).isValid():

@@ -36,7 +36,11 @@ def test_sdk_values_and_reports(sqlite_core: Core, worker: Worker, repo: Path) -
     assert "params 0.5 1 True float" in lines
     assert "config layers: 2" in lines
     assert "hello from the sdk" in lines
-    assert sqlite_core.results.scalars(task_id) == [ScalarPoint("loss", "train", i, 1.0 / (i + 1)) for i in range(3)]
+    scalars = sqlite_core.results.scalars(task_id)
+    assert scalars == [ScalarPoint("loss", "train", i, 1.0 / (i + 1)) for i in range(3)]
+    # Stamped by the script's clock when reported, for the wall-time axis.
+    assert all(p.time is not None and task.started is not None
+               and p.time.replace(tzinfo=None) >= task.started.replace(tzinfo=None) for p in scalars)
     assert sqlite_core.tasks.get(task_id).last_iteration == 2
 
 

@@ -1,0 +1,198 @@
+"""The CONSOLE tab: the task's output as it arrives, following the tail at the bottom, with find and save."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.ui.naming import named
+
+REFRESH_MS = 100  # coalesce bursts of console batches into one repaint
+PAGE = 2_000  # lines read and drawn per turn of the event loop, so a flood never freezes the window
+KEPT_LINES = 200_000  # the view is a bounded buffer; Save writes every line from the database
+SAVE_PAGE = 10_000
+
+
+class ConsoleReader(QObject):
+    """Reads new lines on a thread of its own, so a flood of output never makes the window wait on the database.
+
+    The thread lives only while there is something to read: a closed window leaves nothing running."""
+
+    arrived = Signal(str, int, str)  # task id, id of the last line read (or the one asked after), the lines
+
+    def __init__(self, core: Core) -> None:
+        super().__init__()
+        self.core = core
+        self._wanted: tuple[str, int] | None = None  # (task id, after); the newest request wins
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def request(self, task_id: str, after: int) -> None:
+        with self._lock:
+            self._wanted = (task_id, after)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name="console-reader", daemon=True)
+                self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                wanted, self._wanted = self._wanted, None
+                if wanted is None:
+                    self._thread = None
+                    return
+            task_id, after = wanted
+            try:
+                lines = self.core.results.console_texts(task_id, after=after, limit=PAGE)
+            except Exception:  # a deleted task or a closed database: nothing to show
+                lines = []
+            with contextlib.suppress(RuntimeError):  # the view was deleted meanwhile
+                self.arrived.emit(task_id, lines[-1][0] if lines else after, "\n".join(t for _, t in lines))
+
+
+class ConsoleView(QWidget):
+    """Reads new lines from the core when told the task has results; never polls on its own."""
+
+    def __init__(self, core: Core) -> None:
+        super().__init__()
+        self.setObjectName("consolePanel")
+        self.core = core
+        self.task_id: str | None = None
+        self._after = 0
+        self.text = named(QPlainTextEdit(), "consoleView")
+        self.text.setReadOnly(True)
+        self.text.setMaximumBlockCount(KEPT_LINES)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.find_box = named(QLineEdit(), "consoleFind")
+        self.find_box.setPlaceholderText("Find (Ctrl+F; Enter next, Shift+Enter previous)")
+        self.find_box.setClearButtonEnabled(True)
+        self.find_box.returnPressed.connect(self.find_next)
+        self.find_status = named(QLabel(), "consoleFindStatus")
+        previous = named(QPushButton("Previous"), "consoleFindPrevious")
+        previous.clicked.connect(self.find_previous)
+        following = named(QPushButton("Next"), "consoleFindNext")
+        following.clicked.connect(self.find_next)
+        self.save_button = named(QPushButton("Save…"), "consoleSave")
+        self.save_button.setToolTip("Save the whole console of this task to a text file")
+        self.save_button.clicked.connect(self._ask_and_save)
+        bar = QHBoxLayout()
+        for widget in (self.find_box, previous, following, self.find_status):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.text)
+        focus_find = QShortcut(QKeySequence.StandardKey.Find, self)
+        focus_find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        focus_find.activated.connect(self._focus_find)
+        find_previous = QShortcut(QKeySequence("Shift+Return"), self.find_box)
+        find_previous.setContext(Qt.ShortcutContext.WidgetShortcut)
+        find_previous.activated.connect(self.find_previous)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.append_new)
+        self.reader = ConsoleReader(core)
+        self.reader.arrived.connect(self._on_arrived, Qt.ConnectionType.QueuedConnection)
+        self._reading = False
+
+    def show_task(self, task_id: str | None) -> None:
+        self.task_id = task_id
+        self._after = 0
+        self._reading = False
+        self.text.clear()
+        self.find_status.clear()
+        self.append_new()
+
+    def results_changed(self) -> None:
+        """New lines may be there: read them at most every REFRESH_MS, however fast they come."""
+        if not self._timer.isActive():
+            self._timer.start(REFRESH_MS)
+
+    def append_new(self) -> None:
+        """Ask the reader for the lines after the last one shown; they are drawn when they arrive."""
+        if self.task_id is None or self._reading:
+            return
+        self._reading = True
+        self.reader.request(self.task_id, self._after)
+
+    def _on_arrived(self, task_id: str, last: int, text: str) -> None:
+        self._reading = False
+        if task_id != self.task_id or last <= self._after:
+            return  # nothing new, or lines of a task no longer shown
+        bar = self.text.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 2
+        self.text.appendPlainText(text)
+        self._after = last
+        if at_bottom:  # follow the tail only while the reader is at the bottom
+            bar.setValue(bar.maximum())
+        self.append_new()  # more may be waiting; an empty answer ends the round
+
+    # Find
+
+    def _focus_find(self) -> None:
+        self.find_box.setFocus()
+        self.find_box.selectAll()
+
+    def find_next(self) -> bool:
+        return self._find(QTextDocument.FindFlag(0))
+
+    def find_previous(self) -> bool:
+        return self._find(QTextDocument.FindFlag.FindBackward)
+
+    def _find(self, flags: QTextDocument.FindFlag) -> bool:
+        needle = self.find_box.text()
+        if not needle:
+            self.find_status.clear()
+            return False
+        found = self.text.find(needle, flags)
+        if not found:  # wrap around, as editors do
+            cursor = self.text.textCursor()
+            backward = bool(flags & QTextDocument.FindFlag.FindBackward)
+            cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
+            self.text.setTextCursor(cursor)
+            found = self.text.find(needle, flags)
+        self.find_status.setText("" if found else "not found")
+        return found
+
+    # Save
+
+    def _ask_and_save(self) -> None:
+        if self.task_id is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save console", f"{self.task_id}.log", "Text files (*.log *.txt)")
+        if path:
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> int:
+        """Every line of the task from the database (not only what the view keeps); returns the count."""
+        if self.task_id is None:
+            return 0
+        count, after = 0, 0
+        try:
+            with path.open("w", encoding="utf-8") as handle:
+                while lines := self.core.results.console(self.task_id, after=after, limit=SAVE_PAGE):
+                    handle.writelines(line.text + "\n" for line in lines)
+                    count += len(lines)
+                    after = lines[-1].id
+        except OSError as exc:
+            self.find_status.setText(f"not saved: {exc.strerror or exc}")
+            return 0
+        self.find_status.setText(f"saved {count} lines to {path.name}")
+        return count

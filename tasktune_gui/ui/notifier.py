@@ -1,0 +1,73 @@
+"""A desktop notification when a task ends while the window is hidden, minimised or in the background."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import QSystemTrayIcon, QWidget
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.events import Change
+from tasktune_gui.ui.qt_bridge import ChangeSignals
+
+ENDED = {"completed": "completed", "failed": "failed", "aborted": "was aborted"}
+
+
+def _send_with_tray_or_notify_send(title: str, body: str, tray: list[QSystemTrayIcon]) -> None:
+    """The tray's balloon where a tray host runs, else the freedesktop `notify-send` when installed."""
+    if QSystemTrayIcon.isSystemTrayAvailable():
+        if not tray:
+            pixmap = QPixmap(32, 32)
+            pixmap.fill(QColor("#268bd2"))
+            tray.append(QSystemTrayIcon(QIcon(pixmap)))
+        tray[0].show()
+        tray[0].showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 8000)
+        return
+    program = shutil.which("notify-send")
+    if program:  # argv only: a task name never reaches a shell
+        subprocess.Popen([program, "--app-name=TaskTune", title, body], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+
+
+class EndNotifier(QObject):
+    """Watches status changes; says once per task and end which task ended, when nobody is looking."""
+
+    def __init__(self, core: Core, window: QWidget, signals: ChangeSignals,
+                 send: Callable[[str, str], None] | None = None) -> None:
+        super().__init__(window)
+        self.core = core
+        self.window = window
+        self.sent: list[tuple[str, str]] = []  # what was said, newest last
+        self._tray: list[QSystemTrayIcon] = []
+        self.send = send or (lambda title, body: _send_with_tray_or_notify_send(title, body, self._tray))
+        self._told: dict[str, str] = {}  # task id → the end already told; forgotten when it runs again
+        signals.changed.connect(self.on_change)
+
+    def attended(self) -> bool:
+        window = self.window
+        return window.isVisible() and not window.isMinimized() and window.isActiveWindow()
+
+    def on_change(self, change: Change) -> None:
+        if change.kind != "task" or change.action != "status" or self.attended():
+            return
+        for task_id in change.ids:
+            try:
+                task = self.core.tasks.get(task_id)
+            except TaskTuneError:
+                continue  # deleted meanwhile
+            ended = ENDED.get(task.status)
+            if ended is None:
+                self._told.pop(task_id, None)
+                continue
+            if self._told.get(task_id) == task.status:
+                continue
+            self._told[task_id] = task.status
+            title = f"{task.name} {ended}"
+            body = task.status_reason or ("" if task.status == "completed" else task.status_message[:200])
+            self.sent.append((title, body))
+            self.send(title, body)

@@ -1,0 +1,106 @@
+"""The CONSOLE tab: live lines, follow the tail only at the bottom, find with wrap-around, save every line."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.models import Task
+from tasktune_gui.ui.console_view import PAGE, ConsoleView
+
+
+@pytest.fixture
+def console(qtbot: QtBot, sqlite_core: Core) -> tuple[ConsoleView, str]:
+    task_id = sqlite_core.tasks.add(Task(id="", name="talker", repository="/r", entry_point="t.py"), "Console")
+    view = ConsoleView(sqlite_core)
+    qtbot.addWidget(view)
+    view.resize(600, 300)
+    view.show()
+    view.show_task(task_id)
+    return view, task_id
+
+
+def lines(core: Core, task_id: str, texts: list[str]) -> None:
+    core.results.append_console(task_id, [("stdout", text) for text in texts])
+
+
+def test_new_lines_arrive_and_follow_the_tail_only_at_the_bottom(console: tuple[ConsoleView, str],
+                                                                 qtbot: QtBot, sqlite_core: Core) -> None:
+    view, task_id = console
+    lines(sqlite_core, task_id, [f"line {n}" for n in range(500)])
+    view.results_changed()
+    qtbot.waitUntil(lambda: "line 499" in view.text.toPlainText())
+    bar = view.text.verticalScrollBar()
+    assert bar.value() == bar.maximum()  # at the bottom: follows
+    bar.setValue(10)  # the reader scrolls up to read
+    lines(sqlite_core, task_id, [f"more {n}" for n in range(200)])
+    view.results_changed()
+    qtbot.waitUntil(lambda: "more 199" in view.text.toPlainText())
+    assert bar.value() == 10  # left where the reader is
+    bar.setValue(bar.maximum())
+    lines(sqlite_core, task_id, ["last"])
+    view.results_changed()
+    qtbot.waitUntil(lambda: view.text.toPlainText().endswith("last"))
+    assert bar.value() == bar.maximum()
+
+
+def test_find_next_previous_wraps_and_says_not_found(console: tuple[ConsoleView, str], qtbot: QtBot,
+                                                     sqlite_core: Core) -> None:
+    view, task_id = console
+    lines(sqlite_core, task_id, ["epoch 1 loss 0.9", "warning: lr high", "epoch 2 loss 0.5", "warning: nan"])
+    view.results_changed()
+    qtbot.waitUntil(lambda: view.text.toPlainText().endswith("warning: nan"))
+    qtbot.keyClick(view.text, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert view.find_box.hasFocus()
+    qtbot.keyClicks(view.find_box, "warning")
+    qtbot.keyClick(view.find_box, Qt.Key.Key_Return)
+    assert view.text.textCursor().block().text() == "warning: lr high"
+    qtbot.keyClick(view.find_box, Qt.Key.Key_Return)
+    assert view.text.textCursor().block().text() == "warning: nan"
+    qtbot.keyClick(view.find_box, Qt.Key.Key_Return)  # wraps to the first match
+    assert view.text.textCursor().block().text() == "warning: lr high"
+    qtbot.keyClick(view.find_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)  # backwards, wrapping
+    assert view.text.textCursor().block().text() == "warning: nan"
+    view.find_box.setText("diverged")
+    assert not view.find_next()
+    assert view.find_status.text() == "not found"
+
+
+def test_a_flood_arrives_in_pages_read_off_the_gui_thread(console: tuple[ConsoleView, str], qtbot: QtBot,
+                                                          sqlite_core: Core) -> None:
+    view, task_id = console
+    readers: list[str] = []
+    original = sqlite_core.results.console_texts
+
+    def spy(*args: object, **kwargs: object) -> list[tuple[int, str]]:
+        readers.append(threading.current_thread().name)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    sqlite_core.results.console_texts = spy  # type: ignore[method-assign]
+    lines(sqlite_core, task_id, [f"flood {n}" for n in range(3 * PAGE + 5)])
+    view.results_changed()
+    qtbot.waitUntil(lambda: view.text.toPlainText().endswith(f"flood {3 * PAGE + 4}"), timeout=10_000)
+    assert view.text.blockCount() == 3 * PAGE + 5  # every line once, in order
+    assert set(readers) == {"console-reader"} and len(readers) >= 4
+
+
+def test_save_writes_every_line_from_the_database(console: tuple[ConsoleView, str], sqlite_core: Core,
+                                                  tmp_path: Path) -> None:
+    view, task_id = console
+    texts = [f"row {n} ünïcode" for n in range(25_000)]  # more than one page of the core's reader
+    lines(sqlite_core, task_id, texts)
+    target = tmp_path / "out.log"
+    assert view.save_to(target) == 25_000
+    assert target.read_text(encoding="utf-8").splitlines() == texts
+    assert "saved 25000 lines" in view.find_status.text()
+
+
+def test_save_to_an_unwritable_place_says_why(console: tuple[ConsoleView, str], tmp_path: Path) -> None:
+    view, _ = console
+    assert view.save_to(tmp_path / "missing-folder" / "out.log") == 0
+    assert view.find_status.text().startswith("not saved: No such file")
