@@ -188,6 +188,9 @@ class ContainerRun:
                 continue  # already visible through a mounted parent
             folder.mkdir(parents=True, exist_ok=True)
             mounts.append(Mount(str(folder), str(folder), type="bind"))
+        mirrors = self.cache_dir / "mirrors"  # the workspace's .git borrows their objects: git works inside too
+        if mirrors.is_dir():
+            mounts.append(Mount(str(mirrors), str(mirrors), type="bind", read_only=True))
         uv = find_uv() if self.config.host_uv else None
         if uv:
             mounts.append(Mount(UV_IN_CONTAINER, uv, type="bind", read_only=True))

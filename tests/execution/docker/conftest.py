@@ -30,6 +30,7 @@ print(json.dumps({
     "setup": open("/etc/tasktune-setup-marker").read().strip() if os.path.exists("/etc/tasktune-setup-marker") else "",
     "args": vars(args), "color": os.environ.get("COLOR"), "from_args": os.environ.get("FROM_ARGS"),
     "helper": helper.VALUE, "prefix": sys.prefix, "cwd": os.getcwd(),
+    "git_objects": os.path.isdir(open(".git/objects/info/alternates").read().strip()),
 }), flush=True)
 from tasktune_gui import sdk  # the SDK's channel is mounted: its events reach the worker
 sdk.report_scalar("loss", "train", 0.25, 1)

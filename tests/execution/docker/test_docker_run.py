@@ -42,6 +42,7 @@ def test_full_task_runs_in_a_container(sqlite_core: Core, docker_worker: Worker,
     assert seen["args"] == {"lr": 0.5, "name": "it's $HOME; rm -rf /"}  # no shell ever saw the value
     assert seen["color"] == "blue" and seen["from_args"] == "yes"
     assert seen["helper"] == "from the diff"
+    assert seen["git_objects"] is True  # the workspace's git history is readable inside
     assert "setup says hello" in console(sqlite_core, task_id)
     assert [(p.metric, p.series, p.value) for p in sqlite_core.results.scalars(task_id)] == [("loss", "train", 0.25)]
     assert [a.name for a in sqlite_core.results.artifacts(task_id)] == ["notes"]
