@@ -341,21 +341,14 @@ class ContainerRun:
         return Outcome(KILLED if code is None else int(code), stopped, list(capture.last_stderr))
 
     def _terminate(self) -> None:
-        try:
-            container = self._require_container_even_stopping()
-            container.exec_run(TERMINATE_ALL, detach=True)
-        except DockerException:
-            pass  # no shell in the image: straight to the kill
+        with self._lock:
+            container = self._container
+        if container is not None:
+            with contextlib.suppress(DockerException):  # no shell in the image: straight to the kill
+                container.exec_run(TERMINATE_ALL, detach=True)
         assert self._reader is not None
         self._reader.join(self._grace)
         self._kill()
-
-    def _require_container_even_stopping(self) -> Container:
-        with self._lock:
-            container = self._container
-        if container is None:
-            raise StepFailed("no container")
-        return container
 
     def _kill(self) -> None:
         with self._lock:

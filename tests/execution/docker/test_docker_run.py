@@ -179,3 +179,16 @@ def test_without_an_engine_the_task_fails_with_the_reason(sqlite_core: Core, tmp
         worker.stop()
     task = sqlite_core.tasks.get(task_id)
     assert (task.status, task.status_reason) == ("failed", "Docker is not available on this machine")
+
+
+def test_a_child_holding_the_output_does_not_keep_the_task_running(  # the engine ends the stream at the exit
+        sqlite_core: Core, docker_worker: Worker, docker_repo: Path) -> None:
+    (docker_repo / "orphan.py").write_text(
+        "import subprocess\nsubprocess.Popen(['sleep', '600'])\nprint('parent done', flush=True)\n")
+    git(docker_repo, "add", "orphan.py")
+    git(docker_repo, "commit", "-qm", "orphan")
+    task_id = add_task(sqlite_core, docker_repo, entry_point="orphan.py")
+    wait_for(sqlite_core, lambda: "parent done" in console(sqlite_core, task_id), timeout=60, what="the parent")
+    ended = time.monotonic()
+    assert finished(sqlite_core, task_id) == "completed"
+    assert time.monotonic() - ended < 10
