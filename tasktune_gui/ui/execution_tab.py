@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QLabel,
@@ -220,29 +221,35 @@ class ContainerSection(EditableSection):
         self.setup_script = named(_mono(QPlainTextEdit()), "execution_container_setup")
         self.setup_script.setMaximumHeight(100)
         self.setup_script.setPlaceholderText("Shell commands run in the container before the environment step")
+        self.use_image_env = named(QCheckBox("Use the image's own Python (no virtual environment)"),
+                                   "execution_container_use_image_env")
         self.delete_button = named(QPushButton("Remove container"), "containerDelete")
         self.delete_button.clicked.connect(self._remove)
         form = _form(self)
         form.addRow("Image", self.image)
         form.addRow("Arguments", self.arguments)
         form.addRow("Setup shell script", self.setup_script)
+        form.addRow("", self.use_image_env)
         self.add(self.delete_button)
 
     def _remove(self) -> None:
         for field in (self.image, self.arguments):
             field.clear()
         self.setup_script.clear()
+        self.use_image_env.setChecked(False)
 
     def fill(self, record: dict[str, Any]) -> None:
         container = record["execution"]["container"]
         self.image.setText(container["image"])
         self.arguments.setText(container["arguments"])
         self.setup_script.setPlainText(container["setup_script"])
+        self.use_image_env.setChecked(bool(container.get("use_image_env")))
 
     def set_fields_editable(self, editing: bool) -> None:
         for field in (self.image, self.arguments):
             field.setReadOnly(not editing)
         self.setup_script.setReadOnly(not editing)
+        self.use_image_env.setEnabled(editing)
         self.delete_button.setVisible(editing)
 
     def collect(self) -> TaskEdit:
@@ -252,7 +259,9 @@ class ContainerSection(EditableSection):
         before = {"container_image": old["image"], "container_arguments": old["arguments"],
                   "container_setup_script": old["setup_script"]}
         changes: dict[str, str | None] = {key: value for key, value in new.items() if value != before[key]}
-        return TaskEdit(execution=changes)
+        use_image_env = self.use_image_env.isChecked()
+        return TaskEdit(execution=changes,
+                        use_image_env=use_image_env if use_image_env != bool(old.get("use_image_env")) else None)
 
 
 class OutputSection(EditableSection):

@@ -102,13 +102,17 @@ def test_container_add_change_and_remove(window: MainWindow, qtbot: QtBot) -> No
     qtbot.keyClicks(container.image, "lab/pytorch:2.3")
     qtbot.keyClicks(container.arguments, "--shm-size 8g")
     qtbot.keyClicks(container.setup_script, "apt-get install -y libgl1")
+    container.use_image_env.click()
     qtbot.mouseClick(container.save_button, LEFT)
     assert execution(window, task_id)["container"] == {
-        "image": "lab/pytorch:2.3", "arguments": "--shm-size 8g", "setup_script": "apt-get install -y libgl1"}
+        "image": "lab/pytorch:2.3", "arguments": "--shm-size 8g", "setup_script": "apt-get install -y libgl1",
+        "use_image_env": True}
+    assert container.use_image_env.isChecked() and not container.use_image_env.isEnabled()
     qtbot.mouseClick(container.edit_button, LEFT)
     qtbot.mouseClick(container.delete_button, LEFT)
     qtbot.mouseClick(container.save_button, LEFT)
-    assert execution(window, task_id)["container"] == {"image": "", "arguments": "", "setup_script": ""}
+    assert execution(window, task_id)["container"] == {"image": "", "arguments": "", "setup_script": "",
+                                                       "use_image_env": False}
 
 
 def test_output_destination_is_checked_inline_and_a_refusal_keeps_the_text(window: MainWindow, qtbot: QtBot) -> None:
