@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -24,10 +25,13 @@ from tasktune_gui.core.events import Change
 from tasktune_gui.core.feed import ChangeFeed
 from tasktune_gui.core.settings import Settings
 from tasktune_gui.ui.actions import TaskAction, build_qactions
+from tasktune_gui.ui.breadcrumbs import Breadcrumbs, Crumb
+from tasktune_gui.ui.dashboard_page import DashboardPage
 from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
 from tasktune_gui.ui.embedded_worker import EmbeddedWorker
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.notifier import EndNotifier
+from tasktune_gui.ui.projects_page import ALL_PROJECTS, ProjectsPage
 from tasktune_gui.ui.qt_bridge import ChangeSignals
 from tasktune_gui.ui.task_page import TaskPage
 from tasktune_gui.ui.task_table_model import TaskTableModel
@@ -35,8 +39,9 @@ from tasktune_gui.ui.tasks_page import TasksPage, default_query
 from tasktune_gui.ui.workers_page import WorkersPage
 
 PAGES = ("Dashboard", "Projects", "Tasks", "Models", "Workers & Queues")
-ALL_PROJECTS = "All projects"
 FEED_POLL_MS = 500  # changes made by workers and other windows
+REFRESH_MS = 250  # a burst of changes redraws the overview pages once
+WORKERS_POLL_MS = 5000  # heartbeats are not change notifications: recount who is online
 
 
 class MainWindow(QMainWindow):
@@ -55,8 +60,10 @@ class MainWindow(QMainWindow):
         self.navigation = named(QListWidget(), "navigation")
         self.navigation.addItems(list(PAGES))
         self.stack = QStackedWidget()
-        self.dashboard = self._list_page("dashboardPage")
-        self.projects = self._list_page("projectsPage")
+        self.dashboard = DashboardPage(core)
+        self.projects = ProjectsPage(core)
+        self.breadcrumbs = Breadcrumbs()
+        self.current_project: str | None = None
         self.stack.addWidget(self.dashboard)
         self.stack.addWidget(self.projects)
         self.stack.addWidget(self.tasks_page)
@@ -65,11 +72,16 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.workers_page)
         self.task_page = TaskPage(core)
         self.stack.addWidget(self.task_page)  # reached from the table, not from the navigation
-        splitter = QSplitter()
-        splitter.addWidget(self.navigation)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        self.setCentralWidget(splitter)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.breadcrumbs)
+        right_layout.addWidget(self.stack, 1)
+        self.splitter = named(QSplitter(), "mainSplitter")
+        self.splitter.addWidget(self.navigation)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
         self.qactions = build_qactions(self, self._on_menu_bar_action)
         menu = self.menuBar().addMenu("&Task")
         toolbar = named(QToolBar("Task actions"), "taskToolbar")
@@ -83,12 +95,24 @@ class MainWindow(QMainWindow):
         self.worker_toggle.setCheckable(True)
         self.worker_toggle.toggled.connect(self._on_worker_toggle_toggled)
         self.worker_label = named(QLabel(), "workerStatus")
+        self.database_label = named(QLabel(f"Database: {core.store.display_name}"), "statusDatabase")
+        self.workers_online_label = named(QLabel(), "statusWorkers")
+        self.statusBar().addPermanentWidget(self.database_label)
+        self.statusBar().addPermanentWidget(self.workers_online_label)
         self.statusBar().addPermanentWidget(self.worker_label)
-        self.statusBar().showMessage(f"Database: {core.store.display_name}")
-        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.projects.itemActivated.connect(self._on_projects_item_activated)
-        self.projects.itemDoubleClicked.connect(self._on_projects_item_activated)
-        self.dashboard.itemDoubleClicked.connect(self._on_projects_item_activated)
+        self.navigation.currentRowChanged.connect(self._on_navigation_row_changed)
+        self.stack.currentChanged.connect(self._on_stack_current_changed)
+        self.projects.project_requested.connect(self.open_project)
+        self.dashboard.project_requested.connect(self.open_project)
+        self.dashboard.task_requested.connect(self.open_task)
+        self.dashboard.all_projects_requested.connect(lambda: self.show_page("Projects"))
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh_lists)
+        self._workers_timer = QTimer(self)
+        self._workers_timer.timeout.connect(self._on_workers_timer_timeout)
+        self._workers_timer.start(WORKERS_POLL_MS)
         self.signals.changed.connect(self._on_core_changed)
         self.notifier = EndNotifier(core, self, self.signals)
         self.navigation.setCurrentRow(PAGES.index("Dashboard"))
@@ -96,13 +120,11 @@ class MainWindow(QMainWindow):
         self._timer.timeout.connect(self.feed.poll)
         self._timer.start(FEED_POLL_MS)
         self.refresh_lists()
+        self._on_workers_timer_timeout()
         self.worker_toggle.setChecked(self.settings.embedded_worker)
         self.worker_label.setText(self.embedded_worker.describe())
 
     # Pages
-
-    def _list_page(self, name: str) -> QListWidget:
-        return named(QListWidget(), name)
 
     def _placeholder(self, name: str, text: str) -> QWidget:
         page = named(QWidget(), name)
@@ -110,35 +132,66 @@ class MainWindow(QMainWindow):
         return page
 
     def refresh_lists(self) -> None:
-        summaries = self.core.projects.summaries()
-        self.projects.clear()
-        self.projects.addItem(ALL_PROJECTS)
-        for summary in summaries:
-            counts = ", ".join(f"{n} {s}" for s, n in sorted(summary.counts.items()))
-            item = QListWidgetItem(f"{summary.name}    {counts}")
-            item.setData(256, summary.name)
-            self.projects.addItem(item)
-        self.dashboard.clear()
-        self.dashboard.addItem("RECENT PROJECTS")
-        for summary in sorted(summaries, key=lambda s: s.last_update, reverse=True)[:5]:
-            item = QListWidgetItem(f"  {summary.name}")
-            item.setData(256, summary.name)
-            self.dashboard.addItem(item)
-        self.dashboard.addItem("QUEUES")
-        for queue in self.core.queues.summaries():
-            self.dashboard.addItem(f"  {queue.name}: {queue.pending} pending, {queue.workers} workers")
+        """Redraw the overview page in view; the other one is redrawn when it is shown."""
+        if self.stack.currentWidget() is self.projects:
+            self.projects.refresh()
+        else:
+            self.dashboard.refresh()
+            self.projects.refresh()
+
+    def schedule_refresh(self) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def show_page(self, title: str) -> None:
+        self.navigation.setCurrentRow(PAGES.index(title))
 
     def open_project(self, project: str | None) -> None:
+        self.current_project = project
         self.tasks_page.show_project(project)
-        self.navigation.setCurrentRow(PAGES.index("Tasks"))
+        if self.navigation.currentRow() == PAGES.index("Tasks"):
+            self.stack.setCurrentWidget(self.tasks_page)
+        self.show_page("Tasks")
+        self._update_breadcrumbs()
 
     def open_task(self, task_id: str) -> None:
         self.task_page.show_task(task_id)
         self.stack.setCurrentWidget(self.task_page)
+        self._update_breadcrumbs()
 
-    def _on_projects_item_activated(self, item: QListWidgetItem) -> None:
-        if item.text() == ALL_PROJECTS or item.data(256):
-            self.open_project(item.data(256))
+    def _on_navigation_row_changed(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+
+    def _on_stack_current_changed(self, _index: int) -> None:
+        if self.stack.currentWidget() in (self.dashboard, self.projects):
+            self.refresh_lists()
+        self._update_breadcrumbs()
+
+    def _project_trail(self, project: str | None, last_clickable: bool) -> list[Crumb]:
+        trail: list[Crumb] = [("Projects", lambda: self.show_page("Projects"))]
+        parts = project.split("/") if project else [ALL_PROJECTS]
+        for depth, part in enumerate(parts, start=1):
+            target = "/".join(parts[:depth]) if project else None
+            trail.append((part, partial(self.open_project, target)))
+        if not last_clickable:
+            trail[-1] = (trail[-1][0], None)
+        return trail
+
+    def _update_breadcrumbs(self) -> None:
+        page = self.stack.currentWidget()
+        if page is self.tasks_page:
+            trail = self._project_trail(self.current_project, last_clickable=False)
+        elif page is self.task_page and self.task_page.task_id is not None:
+            record = self.core.task_json(self.task_page.task_id)
+            trail = [*self._project_trail(record["project"], last_clickable=True), (record["name"], None)]
+        else:
+            row = self.navigation.currentRow()
+            trail = [(PAGES[row] if 0 <= row < len(PAGES) else "", None)]
+        self.breadcrumbs.set_trail(trail)
+
+    def _on_workers_timer_timeout(self) -> None:
+        online = self.core.overview.workers_online()
+        self.workers_online_label.setText(f"{online} worker{'s' if online != 1 else ''} online")
 
     # Actions
 
@@ -210,8 +263,12 @@ class MainWindow(QMainWindow):
         self.model.on_change(change)
         self.task_page.on_change(change)
         if change.kind in ("project", "queue", "worker") or change.action in ("created", "deleted", "status"):
-            self.refresh_lists()
+            self.schedule_refresh()
             self.workers_page.refresh()
+        if change.kind == "worker":
+            self._on_workers_timer_timeout()
+        if self.stack.currentWidget() is self.task_page and self.task_page.task_id in change.ids:
+            self._update_breadcrumbs()
 
     def _on_worker_toggle_toggled(self, on: bool) -> None:
         if on:
@@ -223,5 +280,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
         self.embedded_worker.stop()
         self._timer.stop()
+        self._refresh_timer.stop()
+        self._workers_timer.stop()
         self.signals.close()
         super().closeEvent(event)

@@ -32,12 +32,8 @@ def select_rows(qtbot: QtBot, window: MainWindow, *names: str) -> None:
 
 def open_demo(qtbot: QtBot, window: MainWindow) -> None:
     window.navigation.setCurrentRow(PAGES.index("Projects"))
-    projects = window.projects
-    item = next(projects.item(i) for i in range(projects.count()) if projects.item(i).text().startswith("Demo"))
-    where = projects.visualItemRect(item).center()
-    # A view counts a double-click only on the item its press landed on, as a person's click does.
-    qtbot.mouseClick(projects.viewport(), Qt.MouseButton.LeftButton, pos=where)
-    qtbot.mouseDClick(projects.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    card = window.projects.card("Demo")
+    qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.tasks_page)
 
 
