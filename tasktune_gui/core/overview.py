@@ -10,7 +10,7 @@ from sqlalchemy import select as sql_select
 from sqlmodel import col, select
 
 from tasktune_gui.core.errors import InvalidValue
-from tasktune_gui.core.models import Hyperparameter, LastMetric, Project, Task, Worker, utcnow
+from tasktune_gui.core.models import Hyperparameter, LastMetric, Project, Task, TaskTag, Worker, utcnow
 from tasktune_gui.core.queues import WORKER_ONLINE_WINDOW
 from tasktune_gui.core.store import Store
 
@@ -72,6 +72,11 @@ class Overview:
                 .limit(limit)
             ).all()
             return [TaskBrief(*row) for row in rows]
+
+    def tags(self) -> list[str]:
+        """Every tag in use, for the tag filter's completion (read from the tag index)."""
+        with self.store.read() as session:
+            return list(session.exec(select(TaskTag.tag).distinct().order_by(col(TaskTag.tag))).all())
 
     def workers_online(self, now: datetime | None = None) -> int:
         since = (now or utcnow()) - WORKER_ONLINE_WINDOW

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
@@ -36,6 +37,7 @@ from tasktune_gui.ui.qt_bridge import ChangeSignals
 from tasktune_gui.ui.task_page import TaskPage
 from tasktune_gui.ui.task_table_model import TaskTableModel
 from tasktune_gui.ui.tasks_page import TasksPage, default_query
+from tasktune_gui.ui.window_state import WindowState
 from tasktune_gui.ui.workers_page import WorkersPage
 
 PAGES = ("Dashboard", "Projects", "Tasks", "Models", "Workers & Queues")
@@ -45,7 +47,7 @@ WORKERS_POLL_MS = 5000  # heartbeats are not change notifications: recount who i
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, core: Core, settings: Settings | None = None) -> None:
+    def __init__(self, core: Core, settings: Settings | None = None, state_path: Path | None = None) -> None:
         super().__init__()
         self.core = core
         self.settings = settings or Settings(embedded_worker=False)
@@ -119,6 +121,8 @@ class MainWindow(QMainWindow):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.feed.poll)
         self._timer.start(FEED_POLL_MS)
+        self.state = WindowState(state_path)
+        self._restore_state()
         self.refresh_lists()
         self._on_workers_timer_timeout()
         self.worker_toggle.setChecked(self.settings.embedded_worker)
@@ -138,6 +142,18 @@ class MainWindow(QMainWindow):
         else:
             self.dashboard.refresh()
             self.projects.refresh()
+        self.tasks_page.filters.set_tags(self.core.overview.tags())
+
+    def _restore_state(self) -> None:
+        for column in self.state.extra_columns():
+            self.model.add_extra_column(column)
+        header = self.tasks_page.table.horizontalHeader()
+        if self.state.restore_header(header):
+            self.tasks_page.table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.state.restore_window(self, self.splitter)
+
+    def save_state(self) -> None:
+        self.state.save(self, self.splitter, self.tasks_page.table.horizontalHeader(), self.model.extra)
 
     def schedule_refresh(self) -> None:
         if not self._refresh_timer.isActive():
@@ -278,6 +294,7 @@ class MainWindow(QMainWindow):
         self.worker_label.setText(self.embedded_worker.describe())
 
     def closeEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
+        self.save_state()
         self.embedded_worker.stop()
         self._timer.stop()
         self._refresh_timer.stop()

@@ -24,6 +24,9 @@ def test_recent_tasks_newest_first_without_archived(core: Core) -> None:
     assert [(t.id, t.name, t.project, t.status) for t in recent] == [(first, "a2", "P", "draft"),
                                                                     (third, "c", "P", "draft")]
     assert len(core.overview.recent_tasks(limit=1)) == 1
+    core.tasks.add_tags(first, ["b-tag", "a-tag"])
+    core.tasks.add_tags(third, ["a-tag"])
+    assert core.overview.tags() == ["a-tag", "b-tag"]
 
 
 def test_workers_online_counts_recent_heartbeats_only(core: Core) -> None:
