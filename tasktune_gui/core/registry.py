@@ -80,6 +80,12 @@ class ModelRegistry:
                 raise ModelNotFound(model_id)
             return model
 
+    def project_of(self, model_id: str) -> str:
+        """The name of the project a model belongs to ('' when none)."""
+        with self.store.read() as session:
+            model = self._get(session, model_id)
+            return project_name(session, model.project_id) if model.project_id else ""
+
     def list(self, project: str | None = None) -> list[tuple[Model, str]]:
         with self.store.read() as session:
             statement = select(Model).order_by(col(Model.created).desc())
@@ -123,8 +129,8 @@ class ModelRegistry:
             session.add(model)
             note(session, Change("model", "updated", (model_id,)))
 
-    def set_labels(self, model_id: str, labels: dict[str, int]) -> None:
-        """Replace the label → id table; names must be non-empty and ids distinct non-negative integers."""
+    def set_labels(self, model_id: str, labels: dict[str, Any] | builtins.list[tuple[str, Any]]) -> None:
+        """Replace the label → id table; names must be non-empty and distinct, ids distinct integers >= 0."""
         checked = validate_labels(labels)
         with self.store.write() as session:
             model = self._get(session, model_id)
@@ -152,10 +158,10 @@ def _model_filter(statement: Any, project: str | None, search: str) -> Any:
     return statement
 
 
-def validate_labels(labels: dict[str, Any]) -> dict[str, int]:
-    """Labels as a model keeps them, or one clear error naming the bad entry."""
+def validate_labels(labels: dict[str, Any] | list[tuple[str, Any]]) -> dict[str, int]:
+    """Labels as a model keeps them, or one clear error naming the bad entry (pairs may repeat a name)."""
     checked: dict[str, int] = {}
-    for name, value in labels.items():
+    for name, value in labels.items() if isinstance(labels, dict) else labels:
         label = str(name).strip()
         if not label:
             raise InvalidValue("a label needs a name")

@@ -30,6 +30,7 @@ from tasktune_gui.ui.breadcrumbs import Breadcrumbs, Crumb
 from tasktune_gui.ui.dashboard_page import DashboardPage
 from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
 from tasktune_gui.ui.embedded_worker import EmbeddedWorker
+from tasktune_gui.ui.models_page import ModelsPage
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.notifier import EndNotifier
 from tasktune_gui.ui.projects_page import ALL_PROJECTS, ProjectsPage
@@ -69,7 +70,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.dashboard)
         self.stack.addWidget(self.projects)
         self.stack.addWidget(self.tasks_page)
-        self.stack.addWidget(self._placeholder("modelsPage", "Models come with the model registry."))
+        self.models_page = ModelsPage(core)
+        self.stack.addWidget(self.models_page)
         self.workers_page = WorkersPage(core)
         self.stack.addWidget(self.workers_page)
         self.task_page = TaskPage(core)
@@ -108,6 +110,9 @@ class MainWindow(QMainWindow):
         self.dashboard.project_requested.connect(self.open_project)
         self.dashboard.task_requested.connect(self.open_task)
         self.dashboard.all_projects_requested.connect(lambda: self.show_page("Projects"))
+        self.models_page.model_opened.connect(self._on_models_page_model_opened)
+        self.models_page.task_requested.connect(self.open_task)
+        self.task_page.artifacts.model_requested.connect(self.open_model)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_MS)
@@ -129,11 +134,6 @@ class MainWindow(QMainWindow):
         self.worker_label.setText(self.embedded_worker.describe())
 
     # Pages
-
-    def _placeholder(self, name: str, text: str) -> QWidget:
-        page = named(QWidget(), name)
-        QVBoxLayout(page).addWidget(QLabel(text))
-        return page
 
     def refresh_lists(self) -> None:
         """Redraw the overview page in view; the other one is redrawn when it is shown."""
@@ -175,7 +175,16 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.task_page)
         self._update_breadcrumbs()
 
+    def open_model(self, model_id: str) -> None:
+        self.show_page("Models")
+        self.models_page.open_model(model_id)
+
+    def _on_models_page_model_opened(self, _model_id: str) -> None:
+        self._update_breadcrumbs()
+
     def _on_navigation_row_changed(self, row: int) -> None:
+        if row == PAGES.index("Models"):
+            self.models_page.show_list()
         self.stack.setCurrentIndex(row)
 
     def _on_stack_current_changed(self, _index: int) -> None:
@@ -200,10 +209,17 @@ class MainWindow(QMainWindow):
         elif page is self.task_page and self.task_page.task_id is not None:
             record = self.core.task_json(self.task_page.task_id)
             trail = [*self._project_trail(record["project"], last_clickable=True), (record["name"], None)]
+        elif page is self.models_page and self.models_page.stack.currentWidget() is self.models_page.model_page:
+            model_id = self.models_page.model_page.model_id or ""
+            trail = [("Models", self._on_models_crumb), (self.core.models.get(model_id).name, None)]
         else:
             row = self.navigation.currentRow()
             trail = [(PAGES[row] if 0 <= row < len(PAGES) else "", None)]
         self.breadcrumbs.set_trail(trail)
+
+    def _on_models_crumb(self) -> None:
+        self.models_page.show_list()
+        self._update_breadcrumbs()
 
     def _on_workers_timer_timeout(self) -> None:
         online = self.core.overview.workers_online()
@@ -278,6 +294,7 @@ class MainWindow(QMainWindow):
     def _on_core_changed(self, change: Change) -> None:
         self.model.on_change(change)
         self.task_page.on_change(change)
+        self.models_page.on_change(change)
         if change.kind in ("project", "queue", "worker") or change.action in ("created", "deleted", "status"):
             self.schedule_refresh()
             self.workers_page.refresh()

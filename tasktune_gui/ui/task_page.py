@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
+from tasktune_gui.ui.artifacts_tab import ArtifactsTab
 from tasktune_gui.ui.console_view import ConsoleView
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.scalars_view import ScalarsView
@@ -44,7 +45,7 @@ class TaskPage(QWidget):
         self.tabs = named(QTabWidget(), "taskTabs")
         self.execution = ExecutionTab(core)
         self.configuration = ConfigurationTab(core)
-        self.artifacts = named(QLabel(), "artifactsView")
+        self.artifacts = ArtifactsTab(core)
         self.info = named(QLabel(), "infoView")
         self.console = ConsoleView(core)
         self.scalars = ScalarsView()
@@ -72,7 +73,7 @@ class TaskPage(QWidget):
         self.id_label.setText(record["id"])
         self.execution.show_record(record)
         self.configuration.show_record(record)
-        self.artifacts.setText(_artifacts_text(record, self.core))
+        self.artifacts.show_record(record)
         self.info.setText(_info_text(record))
         self.scalars.show_points(self.core.results.scalars(self.task_id))
 
@@ -104,12 +105,3 @@ def _info_text(record: dict[str, Any]) -> str:
             ("Exit code", runtime["exit_code"]), ("Started", record["started"]), ("Completed", record["completed"]),
             ("User", record["user"]), ("Parent", record["parent"]), ("Created", record["created"])]
     return "\n".join(f"{label}: {value}" for label, value in rows if value not in (None, ""))
-
-
-def _artifacts_text(record: dict[str, Any], core: Core) -> str:
-    lines = [f"Input model: {record['input_model'] or 'none'}"]
-    lines += [f"Output model: {model_id}" for model_id in record["output_models"]]
-    if record["id"]:
-        lines += [f"Artifact: {a.name}  {a.uri}  {a.size or ''}" for a in core.results.artifacts(record["id"])]
-    return "\n".join(lines)
-

@@ -66,11 +66,12 @@ def test_model_edits_are_validated_and_stored(core: Core) -> None:
     with pytest.raises(InvalidValue, match="needs a name"):
         core.models.update(model_id, name="  ")
     for bad, message in (({"": 1}, "needs a name"), ({"x": "a"}, "not an integer"), ({"x": -1}, "0 or more"),
-                         ({"x": 1, "y": 1}, "both have id 1")):
+                         ({"x": 1, "y": 1}, "both have id 1"), ([("x", 1), (" x", 2)], "appears twice")):
         with pytest.raises(InvalidValue, match=message):
             core.models.set_labels(model_id, bad)  # type: ignore[arg-type]
     assert core.models.get(model_id).labels == {"cat": 1, "dog": 2}
     assert core.models.count() == 2
+    assert core.models.project_of(model_id) == "vision"
     assert [m.name for m, _p in core.models.query(project="vision")] == ["resnet50"]
     assert [(m.name, p) for m, p in core.models.query(search="oth")] == [("other", "nlp")]
     assert [m.name for m, _p in core.models.query(order_by="name", descending=False)] == ["other", "resnet50"]
