@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QInputDialog,
     QLabel,
     QListWidget,
@@ -33,6 +34,7 @@ from tasktune_gui.ui.embedded_worker import EmbeddedWorker
 from tasktune_gui.ui.models_page import ModelsPage
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.notifier import EndNotifier
+from tasktune_gui.ui.palette import ThemeFollower
 from tasktune_gui.ui.projects_page import ALL_PROJECTS, ProjectsPage
 from tasktune_gui.ui.qt_bridge import ChangeSignals
 from tasktune_gui.ui.task_page import TaskPage
@@ -126,6 +128,10 @@ class MainWindow(QMainWindow):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.feed.poll)
         self._timer.start(FEED_POLL_MS)
+        app = QApplication.instance()
+        self.theme = ThemeFollower(app, self) if isinstance(app, QApplication) else None
+        if self.theme is not None:
+            self.theme.changed.connect(self._on_theme_changed)
         self.state = WindowState(state_path)
         self._restore_state()
         self.refresh_lists()
@@ -216,6 +222,10 @@ class MainWindow(QMainWindow):
             row = self.navigation.currentRow()
             trail = [(PAGES[row] if 0 <= row < len(PAGES) else "", None)]
         self.breadcrumbs.set_trail(trail)
+
+    def _on_theme_changed(self, _dark: bool) -> None:
+        self.refresh_lists()  # the cards' status colours are in their text
+        self.tasks_page.table.viewport().update()
 
     def _on_models_crumb(self) -> None:
         self.models_page.show_list()
@@ -312,6 +322,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
         self.save_state()
+        if self.theme is not None:
+            self.theme.close()
         self.embedded_worker.stop()
         self._timer.stop()
         self._refresh_timer.stop()
