@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
@@ -37,11 +38,13 @@ from tasktune_gui.ui.notifier import EndNotifier
 from tasktune_gui.ui.palette import ThemeFollower
 from tasktune_gui.ui.projects_page import ALL_PROJECTS, ProjectsPage
 from tasktune_gui.ui.qt_bridge import ChangeSignals
-from tasktune_gui.ui.task_page import TaskPage
 from tasktune_gui.ui.task_table_model import TaskTableModel
 from tasktune_gui.ui.tasks_page import TasksPage, default_query
 from tasktune_gui.ui.window_state import WindowState
 from tasktune_gui.ui.workers_page import WorkersPage
+
+if TYPE_CHECKING:
+    from tasktune_gui.ui.task_page import TaskPage
 
 PAGES = ("Dashboard", "Projects", "Tasks", "Models", "Workers & Queues")
 FEED_POLL_MS = 500  # changes made by workers and other windows
@@ -76,8 +79,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.models_page)
         self.workers_page = WorkersPage(core)
         self.stack.addWidget(self.workers_page)
-        self.task_page = TaskPage(core)
-        self.stack.addWidget(self.task_page)  # reached from the table, not from the navigation
+        self._task_page: TaskPage | None = None  # built when first opened (see `task_page`)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -114,7 +116,6 @@ class MainWindow(QMainWindow):
         self.dashboard.all_projects_requested.connect(lambda: self.show_page("Projects"))
         self.models_page.model_opened.connect(self._on_models_page_model_opened)
         self.models_page.task_requested.connect(self.open_task)
-        self.task_page.artifacts.model_requested.connect(self.open_model)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_MS)
@@ -140,6 +141,17 @@ class MainWindow(QMainWindow):
         self.worker_label.setText(self.embedded_worker.describe())
 
     # Pages
+
+    @property
+    def task_page(self) -> TaskPage:
+        """The task page, built on first use: its charts' libraries (numpy, pyqtgraph) cost a second at start-up."""
+        if self._task_page is None:
+            from tasktune_gui.ui.task_page import TaskPage
+
+            self._task_page = TaskPage(self.core)
+            self._task_page.artifacts.model_requested.connect(self.open_model)
+            self.stack.addWidget(self._task_page)  # reached from the table, not from the navigation
+        return self._task_page
 
     def refresh_lists(self) -> None:
         """Redraw the overview page in view; the other one is redrawn when it is shown."""
@@ -212,8 +224,8 @@ class MainWindow(QMainWindow):
         page = self.stack.currentWidget()
         if page is self.tasks_page:
             trail = self._project_trail(self.current_project, last_clickable=False)
-        elif page is self.task_page and self.task_page.task_id is not None:
-            record = self.core.task_json(self.task_page.task_id)
+        elif page is not None and page is self._task_page and self._task_page.task_id is not None:
+            record = self.core.task_json(self._task_page.task_id)
             trail = [*self._project_trail(record["project"], last_clickable=True), (record["name"], None)]
         elif page is self.models_page and self.models_page.stack.currentWidget() is self.models_page.model_page:
             model_id = self.models_page.model_page.model_id or ""
@@ -303,14 +315,16 @@ class MainWindow(QMainWindow):
 
     def _on_core_changed(self, change: Change) -> None:
         self.model.on_change(change)
-        self.task_page.on_change(change)
+        if self._task_page is not None:
+            self._task_page.on_change(change)
         self.models_page.on_change(change)
         if change.kind in ("project", "queue", "worker") or change.action in ("created", "deleted", "status"):
             self.schedule_refresh()
             self.workers_page.refresh()
         if change.kind == "worker":
             self._on_workers_timer_timeout()
-        if self.stack.currentWidget() is self.task_page and self.task_page.task_id in change.ids:
+        page = self._task_page
+        if page is not None and self.stack.currentWidget() is page and page.task_id in change.ids:
             self._update_breadcrumbs()
 
     def _on_worker_toggle_toggled(self, on: bool) -> None:
