@@ -73,6 +73,10 @@ class Overview:
             ).all()
             return [TaskBrief(*row) for row in rows]
 
+    def project_names(self) -> list[str]:
+        with self.store.read() as session:
+            return list(session.exec(select(Project.name).order_by(col(Project.name))).all())
+
     def tags(self) -> list[str]:
         """Every tag in use, for the tag filter's completion (read from the tag index)."""
         with self.store.read() as session:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.core.registry import ProjectSummary
 from tasktune_gui.core.status import Status
 from tasktune_gui.ui.cards import ProjectCard, fill_grid, when
 from tasktune_gui.ui.naming import named
@@ -71,8 +72,10 @@ class DashboardPage(QWidget):
         layout.addLayout(self.card_grid)
         layout.addLayout(bottom, 1)
 
-    def refresh(self) -> None:
-        summaries = sorted(self.core.projects.summaries(), key=lambda s: s.last_update, reverse=True)
+    def refresh(self, summaries: list[ProjectSummary] | None = None) -> None:
+        """Redraw; `summaries` when the caller has just read them (they cost a scan of the task index)."""
+        summaries = sorted(summaries if summaries is not None else self.core.projects.summaries(),
+                           key=lambda s: s.last_update, reverse=True)
         self.cards = [ProjectCard(s.name, s.name, s.counts, s.last_update) for s in summaries[:RECENT_PROJECTS]]
         for card in self.cards:
             card.activated.connect(self.project_requested.emit)

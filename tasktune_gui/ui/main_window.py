@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 PAGES = ("Dashboard", "Projects", "Tasks", "Models", "Workers & Queues")
 FEED_POLL_MS = 500  # changes made by workers and other windows
-REFRESH_MS = 250  # a burst of changes redraws the overview pages once
+REFRESH_MS = 1000  # a burst of changes redraws the overview pages once (a scan of the task index)
 WORKERS_POLL_MS = 5000  # heartbeats are not change notifications: recount who is online
 
 
@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.projects = ProjectsPage(core)
         self.breadcrumbs = Breadcrumbs()
         self.current_project: str | None = None
+        self._lists_stale = True
         self.stack.addWidget(self.dashboard)
         self.stack.addWidget(self.projects)
         self.stack.addWidget(self.tasks_page)
@@ -154,12 +155,11 @@ class MainWindow(QMainWindow):
         return self._task_page
 
     def refresh_lists(self) -> None:
-        """Redraw the overview page in view; the other one is redrawn when it is shown."""
-        if self.stack.currentWidget() is self.projects:
-            self.projects.refresh()
-        else:
-            self.dashboard.refresh()
-            self.projects.refresh()
+        """Redraw the overview pages from one read of the project summaries."""
+        self._lists_stale = False
+        summaries = self.core.projects.summaries()
+        self.projects.refresh(summaries)
+        self.dashboard.refresh(summaries)
         self.tasks_page.filters.set_tags(self.core.overview.tags())
 
     def _restore_state(self) -> None:
@@ -173,8 +173,14 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         self.state.save(self, self.splitter, self.tasks_page.table.horizontalHeader(), self.model.extra)
 
+    def overview_shown(self) -> bool:
+        return self.stack.currentWidget() in (self.dashboard, self.projects)
+
     def schedule_refresh(self) -> None:
-        if not self._refresh_timer.isActive():
+        """Redraw the overview pages soon if one is in view, else when one is shown next."""
+        if not self.overview_shown():
+            self._lists_stale = True
+        elif not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
     def show_page(self, title: str) -> None:
@@ -206,7 +212,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
 
     def _on_stack_current_changed(self, _index: int) -> None:
-        if self.stack.currentWidget() in (self.dashboard, self.projects):
+        if self.overview_shown() and self._lists_stale:
             self.refresh_lists()
         self._update_breadcrumbs()
 

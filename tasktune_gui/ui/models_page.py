@@ -59,8 +59,8 @@ class ModelBrowser(QWidget):
         self.scope.blockSignals(True)
         self.scope.clear()
         self.scope.addItem("All projects", None)
-        for summary in self.core.projects.summaries():
-            self.scope.addItem(summary.name, summary.name)
+        for name in self.core.overview.project_names():
+            self.scope.addItem(name, name)
         self.scope.setCurrentIndex(max(0, self.scope.findData(project)) if project else 0)
         self.scope.blockSignals(False)
         self._on_filter_changed()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.registry import ProjectSummary
 from tasktune_gui.ui.cards import ProjectCard, fill_grid
 from tasktune_gui.ui.dialogs import accept_cancel
 from tasktune_gui.ui.naming import named
@@ -89,9 +90,14 @@ class ProjectsPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
         self.last_dialog: NewProjectDialog | None = None
+        self._summaries: list[ProjectSummary] = []
 
-    def refresh(self) -> None:
-        summaries = self.core.projects.summaries()
+    def refresh(self, summaries: list[ProjectSummary] | None = None) -> None:
+        self._summaries = summaries if summaries is not None else self.core.projects.summaries()
+        self._fill()
+
+    def _fill(self) -> None:
+        summaries = self._summaries
         needle = self.search.text().strip().lower()
         totals: dict[str, int] = {}
         for summary in summaries:
@@ -109,7 +115,7 @@ class ProjectsPage(QWidget):
         return next(c for c in self.cards if c.title == title)
 
     def _on_search_changed(self) -> None:
-        self.refresh()
+        self._fill()  # the search runs over the summaries already read
 
     def _on_new_clicked(self) -> None:
         self.last_dialog = NewProjectDialog(self.core.projects.create, self)

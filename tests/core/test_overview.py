@@ -72,6 +72,7 @@ def test_model_edits_are_validated_and_stored(core: Core) -> None:
     assert core.models.get(model_id).labels == {"cat": 1, "dog": 2}
     assert core.models.count() == 2
     assert core.models.project_of(model_id) == "vision"
+    assert core.overview.project_names() == ["nlp", "vision"]
     assert [m.name for m, _p in core.models.query(project="vision")] == ["resnet50"]
     assert [(m.name, p) for m, p in core.models.query(search="oth")] == [("other", "nlp")]
     assert [m.name for m, _p in core.models.query(order_by="name", descending=False)] == ["other", "resnet50"]
