@@ -62,6 +62,10 @@ def child(url: str, repeat: int) -> dict[str, Any]:
 
     from PySide6.QtCore import Qt
 
+    def type_and_apply(text: str) -> None:
+        window.tasks_page.search.setText(text)
+        window.tasks_page.filters.flush()  # as Enter does; typing waits for a pause first
+
     window.navigation.setCurrentRow(PAGES.index("Tasks"))
     first_table = until_repainted(lambda: window.open_project(None))
     switch, sort, status_filter, search = [], [], [], []
@@ -78,8 +82,8 @@ def child(url: str, repeat: int) -> dict[str, Any]:
         status_filter.append(until_repainted(lambda index=index: combo.setCurrentIndex(index)))
     for i in range(repeat):
         text = f"run {i + 1}" if i % 2 == 0 else ""
-        search.append(until_repainted(lambda text=text: window.tasks_page.search.setText(text)))
-    window.tasks_page.search.clear()
+        search.append(until_repainted(lambda text=text: type_and_apply(text)))
+    type_and_apply("")
     window.open_project(None)
     all_sorted = until_repainted(lambda: table.sortByColumn(field("name"), Qt.SortOrder.AscendingOrder))
     all_filtered = until_repainted(lambda: combo.setCurrentIndex(combo.findData("failed")))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QWidget
 
 from tasktune_gui.core.status import Status, TaskType
 from tasktune_gui.core.tasks import TaskQuery
 from tasktune_gui.ui.naming import named
+
+TYPING_PAUSE_MS = 150  # typed filters query once the typing pauses, not on every key (a scan on big tables)
 
 
 class FilterBar(QWidget):
@@ -39,13 +41,28 @@ class FilterBar(QWidget):
         layout.addWidget(self.search, 3)
         for widget in (self.status_filter, self.type_filter, self.tag_filter, self.user_filter):
             layout.addWidget(widget, 1)
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(TYPING_PAUSE_MS)
+        self._typing.timeout.connect(self.changed.emit)
         for line in (self.search, self.tag_filter, self.user_filter):
-            line.textChanged.connect(self._on_any_changed)
+            line.textChanged.connect(self._on_text_changed)
+            line.returnPressed.connect(self.flush)
         for combo in (self.status_filter, self.type_filter):
-            combo.currentIndexChanged.connect(self._on_any_changed)
+            combo.currentIndexChanged.connect(self._on_combo_changed)
 
-    def _on_any_changed(self, *_args: object) -> None:
+    def _on_text_changed(self, _text: str) -> None:
+        self._typing.start()
+
+    def _on_combo_changed(self, _index: int) -> None:
+        self._typing.stop()
         self.changed.emit()
+
+    def flush(self) -> None:
+        """Apply typed filters now (Enter, or a caller that cannot wait for the pause)."""
+        if self._typing.isActive():
+            self._typing.stop()
+            self.changed.emit()
 
     def set_tags(self, tags: list[str]) -> None:
         self.tag_filter.setCompleter(QCompleter(tags, self.tag_filter))

@@ -89,17 +89,20 @@ def test_filters_by_type_tag_user_and_id(window: MainWindow, qtbot: QtBot) -> No
     assert window.model.rowCount() == 1
     filters.type_filter.setCurrentIndex(0)
     qtbot.keyClicks(filters.tag_filter, "sweep")
+    qtbot.keyClick(filters.tag_filter, Qt.Key.Key_Return)  # Enter applies at once
     names = {window.model.row(r).task.name for r in range(window.model.rowCount())}  # type: ignore[union-attr]
     assert "momentum sweep" in names and "baseline" not in names
     filters.tag_filter.clear()
+    filters.flush()
     qtbot.keyClicks(filters.user_filter, "nobody-here")
-    assert window.model.rowCount() == 0
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0)
     filters.user_filter.clear()
     qtbot.keyClicks(filters.user_filter, window.core.tasks.get(sweep_id).user)
-    assert window.model.rowCount() == 4
+    qtbot.waitUntil(lambda: window.model.rowCount() == 4)
     filters.user_filter.clear()
     qtbot.keyClicks(filters.search, sweep_id[:6])
-    assert window.model.rowCount() == 1 and window.model.task_id(0) == sweep_id
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.model.task_id(0) == sweep_id
 
 
 def read_csv(path: Path) -> list[list[str]]:
