@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
         self.signals = ChangeSignals(core.events, self)
         self.feed = ChangeFeed(core.store, core.events)
-        self.model = TaskTableModel(core, default_query())
+        self.model = TaskTableModel(core, default_query(), load=False)
         self.tasks_page = TasksPage(self.model, self.run_action)
         self.navigation = named(QListWidget(), "navigation")
         self.navigation.addItems(list(PAGES))
@@ -212,6 +212,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
 
     def _on_stack_current_changed(self, _index: int) -> None:
+        if self.stack.currentWidget() is self.tasks_page:
+            self.model.ensure_loaded()
         if self.overview_shown() and self._lists_stale:
             self.refresh_lists()
         self._update_breadcrumbs()

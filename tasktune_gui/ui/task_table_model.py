@@ -93,14 +93,22 @@ def fetch_rows(core: Core, query: TaskQuery, extra: list[ExtraColumn]) -> list[R
 class TaskTableModel(QAbstractTableModel):
     """Holds the row count and the pages it has shown; a header click re-runs the query with ORDER BY."""
 
-    def __init__(self, core: Core, query: TaskQuery | None = None) -> None:
+    def __init__(self, core: Core, query: TaskQuery | None = None, load: bool = True) -> None:
+        """With `load=False` nothing is read until `ensure_loaded` or `set_query` (a window starts on its
+        dashboard: counting a million tasks for a table not yet shown would only delay it)."""
         super().__init__()
         self.core = core
         self.query = query or TaskQuery()
         self.extra: list[ExtraColumn] = []  # columns the user added, after the fixed ones
         self._count = 0
         self._pages: dict[int, list[Row]] = {}
-        self._refresh()
+        self.loaded = False
+        if load:
+            self._refresh()
+
+    def ensure_loaded(self) -> None:
+        if not self.loaded:
+            self.set_query(self.query)
 
     # Queries
 
@@ -111,6 +119,7 @@ class TaskTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _refresh(self) -> None:
+        self.loaded = True
         self._count = self.core.tasks.count(self.query)
         self._pages.clear()
 
@@ -154,7 +163,7 @@ class TaskTableModel(QAbstractTableModel):
 
     def on_change(self, change: Change) -> None:
         """Refresh in place: changed rows repaint; created or deleted tasks recount."""
-        if change.kind != "task":
+        if change.kind != "task" or not self.loaded:
             return
         if change.action in ("created", "deleted"):
             self.set_query(self.query)

@@ -62,6 +62,16 @@ def test_object_names_and_demo_rows(window: MainWindow, qtbot: QtBot) -> None:
 
 def test_table_model_passes_the_model_tester(window: MainWindow, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     qtmodeltester.check(TaskTableModel(window.core, TaskQuery()))
+    unloaded = TaskTableModel(window.core, TaskQuery(), load=False)
+    qtmodeltester.check(unloaded)
+    unloaded.ensure_loaded()
+    assert unloaded.rowCount() == 4
+
+
+def test_tasks_page_from_the_navigation_reads_the_table_then(window: MainWindow, qtbot: QtBot) -> None:
+    assert window.model.rowCount() == 0 and not window.model.loaded  # the window opens on its dashboard
+    window.navigation.setCurrentRow(PAGES.index("Tasks"))
+    assert window.model.rowCount() == 4
 
 
 def test_sorting_and_filtering_run_in_the_database(window: MainWindow, qtbot: QtBot) -> None:
