@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
-from tasktune_gui.ui.artifacts_view import OutputsView
+from tasktune_gui.ui.artifacts_tab import ArtifactsTab
 from tasktune_gui.ui.configuration_tab import ConfigurationTab
 from tasktune_gui.ui.console_view import ConsoleView
 from tasktune_gui.ui.execution_tab import ExecutionTab
@@ -47,7 +47,7 @@ class TaskPage(QWidget):
         self.tabs = named(QTabWidget(), "taskTabs")
         self.execution = ExecutionTab(core)
         self.configuration = ConfigurationTab(core)
-        self.artifacts = OutputsView(core)
+        self.artifacts = ArtifactsTab(core)
         self.info = named(QLabel(), "infoView")
         self.console = ConsoleView(core)
         self.scalars = ScalarsView()
