@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.workers_page = WorkersPage(core)
         self.stack.addWidget(self.workers_page)
         self._task_page: TaskPage | None = None  # built when first opened (see `task_page`)
+        self._side_page: TaskPage | None = None  # the split view's page beside the table, built when first shown
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -104,6 +105,12 @@ class MainWindow(QMainWindow):
         for key in ("clone", "enqueue", "retry", "abort", "compare"):
             toolbar.addAction(self.qactions[key])
         self.addToolBar(toolbar)
+        self.split_toggle = self.menuBar().addMenu("&View").addAction("Details beside the table")
+        self.split_toggle.setObjectName("action_split_view")
+        self.split_toggle.setCheckable(True)
+        self.split_toggle.setShortcut("F3")
+        self.split_toggle.toggled.connect(self.set_split_view)
+        self.tasks_page.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_beside())
         self.worker_toggle = self.menuBar().addMenu("&Worker").addAction("Run tasks in this window")
         self.worker_toggle.setObjectName("action_embedded_worker")
         self.worker_toggle.setCheckable(True)
@@ -164,6 +171,25 @@ class MainWindow(QMainWindow):
             self._task_page.artifacts.model_requested.connect(self.open_model)
             self.stack.addWidget(self._task_page)  # reached from the table, not from the navigation
         return self._task_page
+
+    def set_split_view(self, on: bool) -> None:
+        """The selected task's page beside the table (F3), following the current row."""
+        if on and self._side_page is None:
+            from tasktune_gui.ui.task_page import TaskPage
+
+            self._side_page = TaskPage(self.core)
+            self._side_page.setObjectName("sideTaskPage")
+            self._side_page.artifacts.model_requested.connect(self.open_model)
+        self.tasks_page.set_side(self._side_page if on else None)
+        if self.split_toggle.isChecked() != on:
+            self.split_toggle.setChecked(on)
+        self._show_beside()
+
+    def _show_beside(self) -> None:
+        task_id = self.tasks_page.current_id()
+        side = self._side_page
+        if side is not None and side.isVisible() and task_id is not None and task_id != side.task_id:
+            side.show_task(task_id)
 
     def refresh_lists(self) -> None:
         """Redraw the overview pages from one read of the project summaries."""
@@ -353,6 +379,8 @@ class MainWindow(QMainWindow):
         self.model.on_change(change)
         if self._task_page is not None:
             self._task_page.on_change(change)
+        if self._side_page is not None and self._side_page.isVisible():
+            self._side_page.on_change(change)
         self.models_page.on_change(change)
         if change.kind in ("project", "queue", "worker") or change.action in ("created", "deleted", "status"):
             self.schedule_refresh()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QMenu,
+    QSplitter,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -65,12 +66,31 @@ class TasksPage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.filters, 1)
         bar.addWidget(self.export_button)
+        # The table, and the selected task's page beside it when the split view is on.
+        self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "tasksSplitter")
+        self.splitter.addWidget(self.table)
+        self.side: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.table)
+        layout.addWidget(self.splitter)
         self.filters.changed.connect(self._on_filters_changed)
         self.last_menu: QMenu | None = None
         self.last_header_menu: QMenu | None = None
+
+    def set_side(self, widget: QWidget | None) -> None:
+        """Show `widget` beside the table (the split view), or only the table when None."""
+        if self.side is not None:
+            self.side.hide()
+        self.side = widget
+        if widget is not None:
+            if self.splitter.indexOf(widget) < 0:
+                self.splitter.addWidget(widget)
+                self.splitter.setSizes([3 * self.width() // 5, 2 * self.width() // 5])
+            widget.show()
+
+    def current_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.task_id(index.row()) if index.isValid() else None
 
     def show_project(self, project: str | None) -> None:
         self.model.set_query(replace(self.model.query, project=project))
