@@ -26,6 +26,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.feed import ChangeFeed
+from tasktune_gui.core.queues import QueueSummary
 from tasktune_gui.core.settings import Settings
 from tasktune_gui.ui.actions import TaskAction, applicable_ids, build_qactions
 from tasktune_gui.ui.breadcrumbs import Breadcrumbs, Crumb
@@ -370,7 +371,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Cloned to {new_id}")
 
     def enqueue(self, task_ids: list[str]) -> None:
-        dialog = EnqueueDialog(self.core.queues.summaries(), len(task_ids), self)
+        dialog = EnqueueDialog(self.core.queues.summaries(), len(task_ids), self,
+                               start_local_worker=self.run_queue_here)
         if dialog.exec():
             for task_id in task_ids:
                 self.core.lifecycle.enqueue(task_id, dialog.chosen())
@@ -390,6 +392,18 @@ class MainWindow(QMainWindow):
         page = self._task_page
         if page is not None and self.stack.currentWidget() is page and page.task_id in change.ids:
             self._update_breadcrumbs()
+
+    def run_queue_here(self, queue: str) -> list[QueueSummary]:
+        """The window's worker takes `queue` too (started if off); the queues as they are now."""
+        if queue not in self.settings.embedded_worker_queues:
+            self.settings.embedded_worker_queues.append(queue)
+        self.embedded_worker.stop()  # restarted below with the new queue list
+        if self.worker_toggle.isChecked():
+            self.embedded_worker.start()
+        else:
+            self.worker_toggle.setChecked(True)
+        self.worker_label.setText(self.embedded_worker.describe())
+        return self.core.queues.summaries()
 
     def _on_worker_toggle_toggled(self, on: bool) -> None:
         if on:
