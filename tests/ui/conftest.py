@@ -18,7 +18,8 @@ from tasktune_gui.ui.main_window import MainWindow
 def window(qtbot: QtBot, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where the demo repository is made
     threads_before = set(threading.enumerate())
-    built: MainWindow = make_window(sqlite_url)
+    # The layout file goes to the test's folder, never the real (or a shared) config folder.
+    built: MainWindow = make_window(sqlite_url, state_path=tmp_path / "window.ini")
     qtbot.addWidget(built)
     built.show()
     yield built
