@@ -13,9 +13,12 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
 from tasktune_gui.execution.environments import EnvironmentCache, is_python
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.launch import build_command, read_snapshot
+from tasktune_gui.execution.launch import TaskSnapshot, build_command, read_snapshot
 from tasktune_gui.execution.runner import Outcome, ProcessRun
 from tasktune_gui.execution.sdk_channel import EVENTS_VARIABLE, EventsReader
+from tasktune_gui.execution.ssh_config import SshOptions
+from tasktune_gui.execution.ssh_follow import RemoteProcess
+from tasktune_gui.execution.ssh_launch import Binding, RemoteLauncher, ssh_binding
 from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,7 @@ class RunSettings:
     abort_grace: float = 10.0
     extra_env: dict[str, str] = field(default_factory=dict)
     keep_workspace: bool = False
+    ssh: SshOptions = field(default_factory=SshOptions)  # for queues bound to an SSH host
 
 
 class TaskRun:
@@ -40,7 +44,7 @@ class TaskRun:
         self.task_id = task_id
         self.settings = settings
         self._lock = threading.Lock()
-        self._process: ProcessRun | None = None
+        self._process: ProcessRun | RemoteProcess | None = None
         self._stop_reason: str | None = None
 
     def request_stop(self, reason: str) -> None:
@@ -74,6 +78,10 @@ class TaskRun:
 
     def _run(self, run_dir: Path) -> None:
         snapshot = read_snapshot(self.core, self.task_id)
+        binding = ssh_binding(self.core, self.task_id)
+        if binding is not None:
+            self._run_remote(snapshot, binding, run_dir)
+            return
         repo = run_dir / "repo"
         commit = prepare_workspace(self.settings.cache, snapshot.source, snapshot.diff, repo)
         if not snapshot.source.commit and not snapshot.source.tag:  # a branch head (or HEAD) as resolved now
@@ -97,6 +105,27 @@ class TaskRun:
             outcome = self._process.wait()
         finally:
             events.close()
+        self._report(outcome)
+
+    def _run_remote(self, snapshot: TaskSnapshot, binding: Binding, run_dir: Path) -> None:
+        """The same steps on the queue's SSH host (ssh_launch): workspace, environment and process live there."""
+        launcher = RemoteLauncher(self.core, binding, self.settings.ssh, run_dir)
+        try:
+            commit = launcher.prepare(snapshot, self.settings.cache, self._record_packages)
+            if not snapshot.source.commit and not snapshot.source.tag:
+                self.core.lifecycle.record_runtime(self.task_id, commit=commit)
+            with self._lock:
+                if self._stop_reason is not None:
+                    self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id))
+                    return
+                sink = lambda batch: self.core.results.append_console(self.task_id, batch)  # noqa: E731
+                self._process = launcher.start(snapshot, self.settings.extra_env, sink)
+            self.core.lifecycle.record_runtime(self.task_id, pid=self._process.pid, host=binding.host)
+            if self.stopping:
+                self._process.stop(self.settings.abort_grace)
+            outcome = self._process.wait()
+        finally:
+            launcher.close()
         self._report(outcome)
 
     def _record_packages(self, installed: str) -> None:

@@ -19,6 +19,7 @@ from tasktune_gui.core.errors import InvalidTransition
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.models import Queue, QueueEntry, Task
 from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache
+from tasktune_gui.execution.ssh_config import SshOptions
 from tasktune_gui.execution.task_run import RunSettings, TaskRun
 from tasktune_gui.execution.wakeup import Wakeup
 from tasktune_gui.execution.watchdog import DEFAULT_TIMEOUT_S, fail_leftovers, fail_lost
@@ -47,6 +48,7 @@ class WorkerConfig:
     fallback_poll: float = 1.0  # in case a wake-up is missed (another database server, a lost event)
     on_stop: str = STOP_ABORT  # what a clean stop does with running tasks: abort them, or let them finish
     env_max_bytes: int = DEFAULT_MAX_BYTES
+    ssh: SshOptions = field(default_factory=SshOptions)  # ~/.ssh/config and known_hosts, for SSH-bound queues
 
     @property
     def slot_count(self) -> int:
@@ -75,6 +77,7 @@ class Worker:
             environments=EnvironmentCache(config.cache_dir, config.env_max_bytes),
             runs_dir=config.cache_dir / "runs",
             abort_grace=config.abort_grace,
+            ssh=config.ssh,
         )
         self._slots = [
             _Slot(i, dataclasses.replace(settings, extra_env=self._slot_env(i))) for i in range(config.slot_count)

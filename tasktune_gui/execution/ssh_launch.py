@@ -1,0 +1,200 @@
+"""A task run on an SSH host: the workspace and environment brought there, the process started detached by the
+remote agent, reconnection with backoff. asyncssh runs on an event loop in a thread of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shlex
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncssh
+from sqlmodel import select
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.lookup import get_task
+from tasktune_gui.core.models import Queue
+from tasktune_gui.execution.console import BatchSink
+from tasktune_gui.execution.errors import StepFailed
+from tasktune_gui.execution.launch import TaskSnapshot
+from tasktune_gui.execution.ssh_config import SshOptions, SshTarget, connect, resolve
+from tasktune_gui.execution.ssh_follow import RemoteProcess
+from tasktune_gui.execution.ssh_payload import agent_source, prepare_request, sdk_files, start_request, tree_archive
+from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
+
+T = TypeVar("T")
+DEFAULT_REMOTE_DIR = ".tasktune"
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A queue bound to an SSH host: the alias, the folder there, its GPUs."""
+
+    host: str
+    remote_dir: str
+    gpus: str
+
+    @property
+    def base(self) -> str:
+        # SFTP and the remote command both start in the home folder, so a relative path is the same for both.
+        folder = self.remote_dir.strip() or DEFAULT_REMOTE_DIR
+        return folder[2:] if folder.startswith("~/") else folder
+
+
+def ssh_binding(core: Core, task_id: str) -> Binding | None:
+    """The SSH host of the queue the task was taken from; None for a queue that runs on the worker's machine."""
+    with core.store.read() as session:
+        task = get_task(session, task_id)
+        queue = session.exec(select(Queue).where(Queue.name == task.queue)).first() if task.queue else None
+        if queue is None or not queue.ssh_host.strip():
+            return None
+        return Binding(queue.ssh_host.strip(), queue.remote_dir, queue.gpus)
+
+
+class LoopThread:
+    """One asyncio loop in a daemon thread; `call` runs a coroutine there and waits for its result."""
+
+    def __init__(self, name: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
+        self._thread.start()
+
+    def call(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+
+    def submit(self, coroutine: Coroutine[Any, Any, T]) -> None:
+        asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+
+    def close(self) -> None:
+        async def cancel_rest() -> None:
+            current = asyncio.current_task()
+            for task in [t for t in asyncio.all_tasks() if t is not current]:
+                task.cancel()
+
+        self.call(cancel_rest())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join()
+        self.loop.close()
+
+
+class Session:
+    """The connection to one host for one run, re-made with backoff when it drops."""
+
+    def __init__(self, target: SshTarget, options: SshOptions) -> None:
+        self.target = target
+        self.options = options
+        self.connection: asyncssh.SSHClientConnection | None = None
+
+    async def open(self) -> asyncssh.SSHClientConnection:
+        if self.connection is None:
+            self.connection = await connect(self.target, self.options)
+        return self.connection
+
+    def drop(self) -> None:
+        if self.connection is not None:
+            self.connection.abort()
+        self.connection = None
+
+    async def reopen(self) -> asyncssh.SSHClientConnection:
+        """Reconnect until it works or `reconnect_for_s` has passed; a refused host key or login ends at once."""
+        self.drop()
+        deadline = time.monotonic() + self.options.reconnect_for_s
+        delay = 0.1
+        while True:
+            try:
+                return await self.open()
+            except StepFailed as exc:
+                if not exc.reason.startswith("host unreachable") or time.monotonic() + delay > deadline:
+                    raise StepFailed(f"lost connection to {self.target.alias}", exc.detail or exc.reason) from exc
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.options.backoff_max_s)
+
+    async def agent(self, agent: str, *words: str, request: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Run the agent with argv words (no task value among them) and a JSON request on stdin."""
+        connection = await self.open()
+        command = shlex.join(["python3", agent, *words])
+        result = await connection.run(command, input=json.dumps(request or {}), check=False)
+        stdout = str(result.stdout or "")
+        if result.exit_status == 127:
+            raise StepFailed(f"python3 not found on {self.target.alias}", str(result.stderr or "").strip())
+        try:
+            answer: dict[str, Any] = json.loads(stdout)
+        except json.JSONDecodeError:
+            raise StepFailed(f"remote step failed on {self.target.alias}",
+                             (str(result.stderr or "") or stdout).strip()[-4000:]) from None
+        if "error" in answer:
+            reason, *detail = answer["error"]
+            raise StepFailed(str(reason), " ".join(detail))
+        return answer
+
+
+async def _upload_bytes(sftp: asyncssh.SFTPClient, data: bytes, path: str) -> None:
+    # Written aside and renamed, so a run that finds the file finds it whole.
+    partial = f"{path}.partial"
+    async with sftp.open(partial, "wb") as handle:
+        await handle.write(data)
+    await sftp.posix_rename(partial, path)
+
+
+class RemoteLauncher:
+    """Prepares and starts one task on the bound host; `start` hands back a process-like RemoteProcess."""
+
+    def __init__(self, core: Core, binding: Binding, options: SshOptions, run_dir: Path) -> None:
+        self.core = core
+        self.binding = binding
+        self.run_dir = run_dir
+        self.session = Session(resolve(binding.host, options), options)
+        self.loop = LoopThread(f"ssh-{binding.host}")
+        self.agent = ""  # the agent's and the SDK's paths on the host, known once prepare() has uploaded them
+        self.sdk = ""
+
+    def close(self) -> None:
+        self.loop.call(self._disconnect())
+        self.loop.close()
+
+    async def _disconnect(self) -> None:
+        self.session.drop()
+
+    def prepare(self, snapshot: TaskSnapshot, cache: MirrorCache, record: Callable[[str], None]) -> str:
+        """The checkout here (to read the diff's files), the tree there, the environment there; the commit."""
+        commit = prepare_workspace(cache, snapshot.source, snapshot.diff, self.run_dir / "repo")
+        tree = cache.root / "trees" / f"{commit}.tar"
+        if not tree.exists():
+            mirror, _ = cache.resolve(snapshot.source)
+            tree_archive(mirror, commit, tree)
+        request = prepare_request(snapshot, self.binding.base, commit, self.run_dir / "repo")
+        answer = self.loop.call(self._prepare(tree, request))
+        record(str(answer.get("packages", "")))
+        return commit
+
+    async def _prepare(self, tree: Path, request: dict[str, Any]) -> dict[str, Any]:
+        connection = await self.session.open()
+        base = self.binding.base
+        async with connection.start_sftp_client() as sftp:
+            await sftp.makedirs(f"{base}/trees", exist_ok=True)
+            agent, agent_name = agent_source()
+            self.agent = f"{base}/{agent_name}"
+            if not await sftp.exists(self.agent):
+                await _upload_bytes(sftp, agent, self.agent)
+            files, sdk_name = sdk_files()
+            self.sdk = f"{base}/{sdk_name}"
+            if not await sftp.exists(self.sdk):
+                for relative, data in files.items():
+                    await sftp.makedirs(f"{self.sdk}/{relative.rsplit('/', 1)[0]}", exist_ok=True)
+                    await _upload_bytes(sftp, data, f"{self.sdk}/{relative}")
+            remote_tree = f"{base}/trees/{tree.name}"
+            if not await sftp.exists(remote_tree):  # the commit is reused from an earlier run
+                await sftp.put(str(tree), f"{remote_tree}.partial")
+                await sftp.posix_rename(f"{remote_tree}.partial", remote_tree)
+        return await self.session.agent(self.agent, "prepare", request=request)
+
+    def start(self, snapshot: TaskSnapshot, extra_env: dict[str, str], sink: BatchSink) -> RemoteProcess:
+        """Start the task detached on the host; a RemoteProcess following it."""
+        request = start_request(snapshot, self.binding.base, self.sdk, extra_env)
+        answer = self.loop.call(self.session.agent(self.agent, "start", request=request))
+        return RemoteProcess(self, snapshot, int(answer["pid"]), str(answer["run"]), sink)
