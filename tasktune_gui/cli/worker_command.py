@@ -11,8 +11,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from tasktune_gui.cli.host_commands import add_ssh_config_option
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.execution.ssh_binding import SshOptions
 from tasktune_gui.execution.worker import STOP_ABORT, STOP_FINISH, Worker, WorkerConfig
 
 
@@ -40,6 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="between SIGTERM and SIGKILL when a task is aborted")
     parser.add_argument("--on-stop", choices=(STOP_ABORT, STOP_FINISH), default=STOP_ABORT,
                         help="on SIGTERM/Ctrl-C: abort running tasks (default) or let them finish")
+    add_ssh_config_option(parser)
 
 
 def config_from(args: argparse.Namespace) -> WorkerConfig:
@@ -59,6 +62,8 @@ def config_from(args: argparse.Namespace) -> WorkerConfig:
     )
     if args.cache_dir is not None:
         config.cache_dir = args.cache_dir
+    if args.ssh_config is not None:  # for queues bound to an SSH host
+        config.ssh = SshOptions(config_files=[args.ssh_config])
     return config
 
 

@@ -4,31 +4,17 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 import asyncssh
 
 from tasktune_gui.execution.errors import StepFailed
+from tasktune_gui.execution.ssh_binding import SshOptions
 
 CONNECT_TIMEOUT_S = 15
 KEEPALIVE_S = 5
-
-
-def _default_config() -> list[Path]:
-    path = Path("~/.ssh/config").expanduser()
-    return [path] if path.is_file() else []
-
-
-@dataclass(frozen=True)
-class SshOptions:
-    """Where the researcher's SSH settings are; tests pass their own files instead of ~/.ssh."""
-
-    config_files: list[Path] = field(default_factory=_default_config)
-    known_hosts: list[Path] | None = None  # None: UserKnownHostsFile of the alias, else ~/.ssh/known_hosts
-    reconnect_for_s: float = 3600.0  # how long a dropped connection is retried before the task fails
-    backoff_max_s: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -89,8 +75,10 @@ def _known_hosts_text(target: SshTarget) -> bytes:
     return b"".join(path.read_bytes() + b"\n" for path in target.known_hosts if path.is_file())
 
 
-def _listed_keys(target: SshTarget, known: bytes) -> list[Any]:
-    keys = asyncssh.match_known_hosts(known, target.hostname, "", target.port if target.port != 22 else None)[0]
+def listed_keys(target: SshTarget, known: bytes | None = None) -> list[Any]:
+    """The keys known_hosts lists for the host (none: it is unknown)."""
+    text = _known_hosts_text(target) if known is None else known
+    keys = asyncssh.match_known_hosts(text, target.hostname, "", target.port if target.port != 22 else None)[0]
     return list(keys)
 
 
@@ -119,7 +107,7 @@ async def connect(target: SshTarget, options: SshOptions) -> asyncssh.SSHClientC
 def _host_key_refusal(target: SshTarget, known: bytes, offered: asyncssh.SSHKey | None) -> StepFailed:
     fingerprint = offered.get_fingerprint() if offered is not None else "(not received)"
     files = ", ".join(str(p) for p in target.known_hosts)
-    if _listed_keys(target, known):
+    if listed_keys(target, known):
         return StepFailed(
             f"host key changed: {target.alias}",
             f"{target.known_hosts_name} now offers {fingerprint}, not the key in {files}; if the host was "

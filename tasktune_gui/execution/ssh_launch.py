@@ -9,51 +9,22 @@ import shlex
 import threading
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import asyncssh
-from sqlmodel import select
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.core.lookup import get_task
-from tasktune_gui.core.models import Queue
 from tasktune_gui.execution.console import BatchSink
 from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.launch import TaskSnapshot
-from tasktune_gui.execution.ssh_config import SshOptions, SshTarget, connect, resolve
+from tasktune_gui.execution.ssh_binding import Binding, SshOptions
+from tasktune_gui.execution.ssh_config import SshTarget, connect, resolve
 from tasktune_gui.execution.ssh_follow import RemoteProcess
 from tasktune_gui.execution.ssh_payload import agent_source, prepare_request, sdk_files, start_request, tree_archive
 from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
 
 T = TypeVar("T")
-DEFAULT_REMOTE_DIR = ".tasktune"
-
-
-@dataclass(frozen=True)
-class Binding:
-    """A queue bound to an SSH host: the alias, the folder there, its GPUs."""
-
-    host: str
-    remote_dir: str
-    gpus: str
-
-    @property
-    def base(self) -> str:
-        # SFTP and the remote command both start in the home folder, so a relative path is the same for both.
-        folder = self.remote_dir.strip() or DEFAULT_REMOTE_DIR
-        return folder[2:] if folder.startswith("~/") else folder
-
-
-def ssh_binding(core: Core, task_id: str) -> Binding | None:
-    """The SSH host of the queue the task was taken from; None for a queue that runs on the worker's machine."""
-    with core.store.read() as session:
-        task = get_task(session, task_id)
-        queue = session.exec(select(Queue).where(Queue.name == task.queue)).first() if task.queue else None
-        if queue is None or not queue.ssh_host.strip():
-            return None
-        return Binding(queue.ssh_host.strip(), queue.remote_dir, queue.gpus)
 
 
 class LoopThread:

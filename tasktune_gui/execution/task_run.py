@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
@@ -16,10 +17,11 @@ from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.launch import TaskSnapshot, build_command, read_snapshot
 from tasktune_gui.execution.runner import Outcome, ProcessRun
 from tasktune_gui.execution.sdk_channel import EVENTS_VARIABLE, EventsReader
-from tasktune_gui.execution.ssh_config import SshOptions
-from tasktune_gui.execution.ssh_follow import RemoteProcess
-from tasktune_gui.execution.ssh_launch import Binding, RemoteLauncher, ssh_binding
+from tasktune_gui.execution.ssh_binding import Binding, SshOptions, ssh_binding
 from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
+
+if TYPE_CHECKING:
+    from tasktune_gui.execution.ssh_follow import RemoteProcess
 
 log = logging.getLogger(__name__)
 MESSAGE_LINES = 10
@@ -109,6 +111,8 @@ class TaskRun:
 
     def _run_remote(self, snapshot: TaskSnapshot, binding: Binding, run_dir: Path) -> None:
         """The same steps on the queue's SSH host (ssh_launch): workspace, environment and process live there."""
+        from tasktune_gui.execution.ssh_launch import RemoteLauncher  # asyncssh loads only when a host is used
+
         launcher = RemoteLauncher(self.core, binding, self.settings.ssh, run_dir)
         try:
             commit = launcher.prepare(snapshot, self.settings.cache, self._record_packages)

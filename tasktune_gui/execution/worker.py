@@ -19,7 +19,7 @@ from tasktune_gui.core.errors import InvalidTransition
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.models import Queue, QueueEntry, Task
 from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache
-from tasktune_gui.execution.ssh_config import SshOptions
+from tasktune_gui.execution.ssh_binding import SshOptions
 from tasktune_gui.execution.task_run import RunSettings, TaskRun
 from tasktune_gui.execution.wakeup import Wakeup
 from tasktune_gui.execution.watchdog import DEFAULT_TIMEOUT_S, fail_leftovers, fail_lost

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.ssh_config import SshOptions
+from tasktune_gui.execution.ssh_binding import SshOptions
 from tasktune_gui.execution.worker import Worker, WorkerConfig
 from tests.conftest import require_component
 from tests.support.sshd import SSHD, SshServer
