@@ -1,6 +1,6 @@
 """The helper uploaded to an SSH host (standard library only): prepares a run, starts it detached, streams its files.
 
-Run as `python3 agent.py ACTION ...`; a request comes as JSON on stdin, an answer goes as JSON on stdout. Task
+Run as `python3 agent.py serve`: requests come as JSON lines on stdin, answers go as JSON lines on stdout. Task
 values only ever travel inside that JSON, so the remote login shell never reads one. Kept compatible with older
 Python 3 releases than TaskTune's own, since it runs with whatever `python3` the host has."""
 
@@ -61,6 +61,17 @@ def _find_uv() -> str | None:
     return shutil.which("uv", path=os.pathsep.join([os.environ.get("PATH", ""), *extra]))
 
 
+def _interpreter(binary: str) -> str:
+    """The real interpreter behind `binary`: a pyenv shim costs a shell script's start on every run."""
+    if binary in ("python", "python3"):
+        return sys.executable  # the launcher started this agent with the host's python3, resolved
+    found = shutil.which(binary)
+    if found is None:
+        raise Refused("binary not found: " + binary, "not on the host's PATH")
+    result = subprocess.run([found, "-c", "import sys; print(sys.executable)"], capture_output=True, check=False)
+    return result.stdout.decode().strip() or found
+
+
 def _environment(base: str, binary: str, requirements: str, repo: str) -> tuple[str | None, str]:
     """The bin folder of a cached environment for (interpreter, packages), made with uv or venv + pip."""
     if not _is_python(binary):
@@ -70,10 +81,7 @@ def _environment(base: str, binary: str, requirements: str, repo: str) -> tuple[
             requirements = handle.read()
     if not requirements.strip():
         return None, ""
-    found = shutil.which(binary)
-    if found is None:
-        raise Refused("binary not found: " + binary, "not on the host's PATH")
-    interpreter = os.path.realpath(found)
+    interpreter = _interpreter(binary)
     key = hashlib.sha256((interpreter + "\n" + _normalize(requirements)).encode()).hexdigest()[:20]
     folder = os.path.join(base, "envs", key)
     os.makedirs(os.path.dirname(folder), exist_ok=True)
@@ -122,6 +130,10 @@ def prepare(request: dict[str, Any]) -> dict[str, Any]:
     base = os.path.abspath(request["base"])
     run = os.path.join(base, "runs", request["task"])
     repo = os.path.join(run, "repo")
+    recorded = os.path.join(base, f"python.{os.getpid()}.tmp")
+    with open(recorded, "w") as handle:  # the next launcher starts this interpreter directly, not a shim
+        handle.write(sys.executable)
+    os.replace(recorded, os.path.join(base, "python"))
     shutil.rmtree(run, ignore_errors=True)
     os.makedirs(repo)
     with tarfile.open(os.path.join(base, "trees", request["commit"] + ".tar")) as archive:
@@ -181,6 +193,8 @@ def _command(request: dict[str, Any], run: str) -> dict[str, Any]:
     binary = request["binary"]
     found = os.path.join(env_bin, "python") if env_bin and binary in ("python", "python3") else None
     search = os.pathsep.join(p for p in (env_bin or "", env.get("PATH", "")) if p)
+    if found is None and not env_bin and binary in ("python", "python3"):
+        found = sys.executable
     interpreter = found if found and os.path.exists(found) else shutil.which(binary, path=search)
     if interpreter is None:
         raise Refused("binary not found: " + binary, "not on PATH " + search)
@@ -283,25 +297,45 @@ def kill(run: str, name: str) -> dict[str, Any]:
     return {"gone": False}
 
 
-def main() -> None:
-    action = sys.argv[1]
-    if action == "supervise":
-        supervise(sys.argv[2])
-        return
-    if action == "follow":
-        follow(sys.argv[2], [int(value) for value in sys.argv[3:6]])
-        return
+def _answer(request: dict[str, Any]) -> dict[str, Any]:
     try:
+        action = request["action"]
+        if action == "prepare":
+            return prepare(request)
+        if action == "start":
+            return start(request)
         if action == "kill":
-            answer = kill(sys.argv[2], sys.argv[3])
-        else:
-            request = json.load(sys.stdin)
-            answer = prepare(request) if action == "prepare" else start(request)
+            return kill(request["run"], request["signal"])
+        raise Refused("remote step failed", "unknown action " + str(action))
     except Refused as exc:
-        answer = {"error": [str(part) for part in exc.args]}
-    except Exception as exc:  # noqa: BLE001 - reported to the launcher as the task's failure detail
-        answer = {"error": ["remote step failed", type(exc).__name__ + ": " + str(exc)]}
-    sys.stdout.write(json.dumps(answer))
+        return {"error": [str(part) for part in exc.args]}
+    except Exception as exc:  # reported to the launcher as the task's failure detail
+        return {"error": ["remote step failed", type(exc).__name__ + ": " + str(exc)]}
+
+
+def serve() -> None:
+    """Answer JSON requests, one per line, on one SSH channel; a follow request streams until the run ends.
+
+    One long-lived channel per connection: every command over SSH pays the login shell's start-up (a profile
+    that loads pyenv or conda costs half a second), so the launcher asks for one and sends everything through it."""
+    out = sys.stdout.buffer
+    while True:
+        line = sys.stdin.buffer.readline()
+        if not line:
+            return
+        request = json.loads(line)
+        if request.get("action") == "follow":
+            follow(request["run"], [int(value) for value in request["offsets"]])
+            return
+        out.write(json.dumps(_answer(request)).encode() + b"\n")
+        out.flush()
+
+
+def main() -> None:
+    if sys.argv[1] == "supervise":
+        supervise(sys.argv[2])
+    else:
+        serve()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import shlex
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,7 +58,8 @@ class RemoteProcess:
         for signal_name, wait in (("SIGTERM", grace), ("SIGKILL", 0.0)):
             while True:
                 try:
-                    answer = await self.launcher.session.agent(self.launcher.agent, "kill", self.run, signal_name)
+                    request = {"action": "kill", "run": self.run, "signal": signal_name}
+                    answer = await self.launcher.session.request(request, own_channel=True)
                     break
                 except DROPPED:
                     await asyncio.sleep(0.5)  # the follow loop is reconnecting meanwhile
@@ -112,9 +112,11 @@ class RemoteProcess:
             self._ended.set()
 
     async def _follow_once(self, connection: asyncssh.SSHClientConnection) -> tuple[bool, int | None]:
-        words = [str(self.offsets[name]) for name in ("out", "err", "ev")]
-        command = shlex.join(["python3", self.launcher.agent, "follow", self.run, *words])
-        async with connection.create_process(command, encoding=None) as process:
+        # The channel that started the run follows it; after a reconnect, a new one.
+        process = self.launcher.session.take_channel() or await self.launcher.session.serve()
+        offsets = [self.offsets[name] for name in ("out", "err", "ev")]
+        process.stdin.write(json.dumps({"action": "follow", "run": self.run, "offsets": offsets}).encode() + b"\n")
+        try:
             while True:
                 header = await process.stdout.readline()
                 if not header.endswith(b"\n"):
@@ -130,6 +132,8 @@ class RemoteProcess:
                     raise StepFailed("remote console out of step", f"{name} at {offset}, expected {self.offsets[name]}")
                 self.offsets[name] += len(data)
                 await self._received(name, data)
+        finally:
+            process.close()
 
     async def _received(self, name: str, data: bytes) -> None:
         pending = self.carry[name] + data

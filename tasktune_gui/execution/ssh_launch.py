@@ -54,12 +54,15 @@ class LoopThread:
 
 
 class Session:
-    """The connection to one host for one run, re-made with backoff when it drops."""
+    """The connection to one host for one run, re-made with backoff when it drops, and the agent's channel on it."""
 
     def __init__(self, target: SshTarget, options: SshOptions) -> None:
         self.target = target
         self.options = options
         self.connection: asyncssh.SSHClientConnection | None = None
+        self.channel: asyncssh.SSHClientProcess[bytes] | None = None
+        self.agent = ""  # the agent's path on the host, once uploaded
+        self.python = "python3"  # the host's interpreter, resolved by an earlier run once it is known
 
     async def open(self) -> asyncssh.SSHClientConnection:
         if self.connection is None:
@@ -70,6 +73,7 @@ class Session:
         if self.connection is not None:
             self.connection.abort()
         self.connection = None
+        self.channel = None
 
     async def reopen(self) -> asyncssh.SSHClientConnection:
         """Reconnect until it works or `reconnect_for_s` has passed; a refused host key or login ends at once."""
@@ -85,23 +89,49 @@ class Session:
             await asyncio.sleep(delay)
             delay = min(delay * 2, self.options.backoff_max_s)
 
-    async def agent(self, agent: str, *words: str, request: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Run the agent with argv words (no task value among them) and a JSON request on stdin."""
+    async def serve(self) -> asyncssh.SSHClientProcess[bytes]:
+        """A new channel running `agent serve`: the only remote command, with no task value in it."""
         connection = await self.open()
-        command = shlex.join(["python3", agent, *words])
-        result = await connection.run(command, input=json.dumps(request or {}), check=False)
-        stdout = str(result.stdout or "")
-        if result.exit_status == 127:
-            raise StepFailed(f"python3 not found on {self.target.alias}", str(result.stderr or "").strip())
-        try:
-            answer: dict[str, Any] = json.loads(stdout)
-        except json.JSONDecodeError:
-            raise StepFailed(f"remote step failed on {self.target.alias}",
-                             (str(result.stderr or "") or stdout).strip()[-4000:]) from None
+        command = shlex.join([self.python, self.agent, "serve"])
+        return await connection.create_process(command, encoding=None)
+
+    def take_channel(self) -> asyncssh.SSHClientProcess[bytes] | None:
+        channel, self.channel = self.channel, None
+        return channel
+
+    async def request(self, request: dict[str, Any], own_channel: bool = False) -> dict[str, Any]:
+        """One JSON request and its answer, on the shared channel (or on a channel of its own, closed after)."""
+        if own_channel:
+            process = await self.serve()
+        else:
+            self.channel = self.channel or await self.serve()
+            process = self.channel
+        process.stdin.write(json.dumps(request).encode() + b"\n")
+        line = await process.stdout.readline()
+        if own_channel:
+            process.stdin.write_eof()
+        if not line.endswith(b"\n"):
+            return await self._ended(process, request, own_channel)
+        answer: dict[str, Any] = json.loads(line)
         if "error" in answer:
             reason, *detail = answer["error"]
             raise StepFailed(str(reason), " ".join(detail))
         return answer
+
+    async def _ended(self, process: Any, request: dict[str, Any], own_channel: bool) -> dict[str, Any]:
+        """The agent's channel closed without an answer: a stale interpreter path, no python3, or a crash."""
+        if self.connection is None or self.connection.is_closed():
+            raise ConnectionResetError("connection closed")
+        await process.wait_closed()
+        stderr = (await process.stderr.read()).decode("utf-8", "replace").strip()
+        if not own_channel:
+            self.channel = None
+        if process.exit_status == 127 and self.python != "python3":
+            self.python = "python3"  # the interpreter an earlier run recorded is gone; ask the PATH again
+            return await self.request(request, own_channel)
+        if process.exit_status == 127:
+            raise StepFailed(f"python3 not found on {self.target.alias}", stderr)
+        raise StepFailed(f"remote step failed on {self.target.alias}", stderr[-4000:])
 
 
 async def _upload_bytes(sftp: asyncssh.SFTPClient, data: bytes, path: str) -> None:
@@ -121,8 +151,7 @@ class RemoteLauncher:
         self.run_dir = run_dir
         self.session = Session(resolve(binding.host, options), options)
         self.loop = LoopThread(f"ssh-{binding.host}")
-        self.agent = ""  # the agent's and the SDK's paths on the host, known once prepare() has uploaded them
-        self.sdk = ""
+        self.sdk = ""  # the SDK's path on the host, known once prepare() has uploaded it
 
     def close(self) -> None:
         self.loop.call(self._disconnect())
@@ -149,9 +178,14 @@ class RemoteLauncher:
         async with connection.start_sftp_client() as sftp:
             await sftp.makedirs(f"{base}/trees", exist_ok=True)
             agent, agent_name = agent_source()
-            self.agent = f"{base}/{agent_name}"
-            if not await sftp.exists(self.agent):
-                await _upload_bytes(sftp, agent, self.agent)
+            self.session.agent = f"{base}/{agent_name}"
+            if not await sftp.exists(self.session.agent):
+                await _upload_bytes(sftp, agent, self.session.agent)
+            if await sftp.exists(f"{base}/python"):
+                async with sftp.open(f"{base}/python", "rb") as handle:
+                    recorded = await handle.read()
+                    text = recorded.decode() if isinstance(recorded, bytes) else str(recorded)
+                    self.session.python = text.strip() or "python3"
             files, sdk_name = sdk_files()
             self.sdk = f"{base}/{sdk_name}"
             if not await sftp.exists(self.sdk):
@@ -162,10 +196,10 @@ class RemoteLauncher:
             if not await sftp.exists(remote_tree):  # the commit is reused from an earlier run
                 await sftp.put(str(tree), f"{remote_tree}.partial")
                 await sftp.posix_rename(f"{remote_tree}.partial", remote_tree)
-        return await self.session.agent(self.agent, "prepare", request=request)
+        return await self.session.request({"action": "prepare", **request})
 
     def start(self, snapshot: TaskSnapshot, extra_env: dict[str, str], sink: BatchSink) -> RemoteProcess:
         """Start the task detached on the host; a RemoteProcess following it."""
         request = start_request(snapshot, self.binding.base, self.sdk, extra_env)
-        answer = self.loop.call(self.session.agent(self.agent, "start", request=request))
+        answer = self.loop.call(self.session.request({"action": "start", **request}))
         return RemoteProcess(self, snapshot, int(answer["pid"]), str(answer["run"]), sink)
