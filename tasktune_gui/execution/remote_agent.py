@@ -306,6 +306,9 @@ def _answer(request: dict[str, Any]) -> dict[str, Any]:
             return start(request)
         if action == "kill":
             return kill(request["run"], request["signal"])
+        if action == "remove":  # the run has ended and its results are home: its folder goes
+            shutil.rmtree(request["run"], ignore_errors=True)
+            return {}
         raise Refused("remote step failed", "unknown action " + str(action))
     except Refused as exc:
         return {"error": [str(part) for part in exc.args]}

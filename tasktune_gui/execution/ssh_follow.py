@@ -21,9 +21,11 @@ from tasktune_gui.execution.sdk_channel import EventsReader
 if TYPE_CHECKING:
     from tasktune_gui.execution.ssh_launch import RemoteLauncher
 
+# What a dropped connection looks like to asyncssh's callers, depending on the moment it drops.
+DROPPED = (OSError, EOFError, asyncio.IncompleteReadError, asyncssh.Error)
+
 log = logging.getLogger(__name__)
 STREAM_NAMES = {"out": "stdout", "err": "stderr"}
-DROPPED = (OSError, EOFError, asyncio.IncompleteReadError, asyncssh.Error)
 # A follow that ends with no exit frame while the connection is fine (its run folder removed): give up after this.
 MAX_BROKEN_FOLLOWS = 5
 

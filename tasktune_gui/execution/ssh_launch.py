@@ -4,6 +4,7 @@ remote agent, reconnection with backoff. asyncssh runs on an event loop in a thr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import shlex
 import threading
@@ -25,6 +26,8 @@ from tasktune_gui.execution.ssh_payload import agent_source, prepare_request, sd
 from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
 
 T = TypeVar("T")
+# What a dropped connection looks like to asyncssh's callers, depending on the moment it drops.
+DROPPED = (OSError, EOFError, asyncio.IncompleteReadError, asyncssh.Error)
 
 
 class LoopThread:
@@ -63,11 +66,14 @@ class Session:
         self.channel: asyncssh.SSHClientProcess[bytes] | None = None
         self.agent = ""  # the agent's path on the host, once uploaded
         self.python = "python3"  # the host's interpreter, resolved by an earlier run once it is known
+        self._opening = asyncio.Lock()
 
     async def open(self) -> asyncssh.SSHClientConnection:
-        if self.connection is None:
-            self.connection = await connect(self.target, self.options)
-        return self.connection
+        # One connection at a time: an abort and the follow loop may both find it gone at once.
+        async with self._opening:
+            if self.connection is None:
+                self.connection = await connect(self.target, self.options)
+            return self.connection
 
     def drop(self) -> None:
         if self.connection is not None:
@@ -153,12 +159,23 @@ class RemoteLauncher:
         self.loop = LoopThread(f"ssh-{binding.host}")
         self.sdk = ""  # the SDK's path on the host, known once prepare() has uploaded it
 
-    def close(self) -> None:
-        self.loop.call(self._disconnect())
+    def close(self, remove_run: str = "") -> None:
+        """Disconnect; with `remove_run`, delete that run folder on the host first (best effort)."""
+        self.loop.call(self._disconnect(remove_run))
         self.loop.close()
 
-    async def _disconnect(self) -> None:
+    async def _disconnect(self, remove_run: str) -> None:
+        if remove_run and self.session.connection is not None and not self.session.connection.is_closed():
+            with contextlib.suppress(StepFailed, *DROPPED):
+                await asyncio.wait_for(self.session.request({"action": "remove", "run": remove_run}, True), 30)
         self.session.drop()
+
+    def _call(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """A step before the start: a connection lost here fails the task (nothing runs on the host yet)."""
+        try:
+            return self.loop.call(coroutine)
+        except DROPPED as exc:
+            raise StepFailed(f"lost connection to {self.binding.host}", f"{type(exc).__name__}: {exc}") from exc
 
     def prepare(self, snapshot: TaskSnapshot, cache: MirrorCache, record: Callable[[str], None]) -> str:
         """The checkout here (to read the diff's files), the tree there, the environment there; the commit."""
@@ -168,7 +185,7 @@ class RemoteLauncher:
             mirror, _ = cache.resolve(snapshot.source)
             tree_archive(mirror, commit, tree)
         request = prepare_request(snapshot, self.binding.base, commit, self.run_dir / "repo")
-        answer = self.loop.call(self._prepare(tree, request))
+        answer = self._call(self._prepare(tree, request))
         record(str(answer.get("packages", "")))
         return commit
 
@@ -201,5 +218,5 @@ class RemoteLauncher:
     def start(self, snapshot: TaskSnapshot, extra_env: dict[str, str], sink: BatchSink) -> RemoteProcess:
         """Start the task detached on the host; a RemoteProcess following it."""
         request = start_request(snapshot, self.binding.base, self.sdk, extra_env)
-        answer = self.loop.call(self.session.request({"action": "start", **request}))
+        answer = self._call(self.session.request({"action": "start", **request}))
         return RemoteProcess(self, snapshot, int(answer["pid"]), str(answer["run"]), sink)

@@ -114,6 +114,7 @@ class TaskRun:
         from tasktune_gui.execution.ssh_launch import RemoteLauncher  # asyncssh loads only when a host is used
 
         launcher = RemoteLauncher(self.core, binding, self.settings.ssh, run_dir)
+        remote_run = ""
         try:
             commit = launcher.prepare(snapshot, self.settings.cache, self._record_packages)
             if not snapshot.source.commit and not snapshot.source.tag:
@@ -128,8 +129,9 @@ class TaskRun:
             if self.stopping:
                 self._process.stop(self.settings.abort_grace)
             outcome = self._process.wait()
+            remote_run = "" if self.settings.keep_workspace else self._process.run
         finally:
-            launcher.close()
+            launcher.close(remove_run=remote_run)
         self._report(outcome)
 
     def _record_packages(self, installed: str) -> None:

@@ -66,10 +66,19 @@ def test_full_run_on_the_host(sqlite_core: Core, ssh_worker: Worker, sshd: SshSe
     assert "done" in lines and not any("progress 0" in line for line in lines)  # \r redraws folded
     assert "a warning" in lines and f"task {task_id} it's $HOME; `x`" in lines
     assert task.host == sshd.alias and task.pid
-    # The run lived in the host's folder; the artifact came back to the researcher's file:// destination.
-    assert (remote_dir / "runs" / task_id / "out.log").is_file()
+    # The run's folder on the host is gone once its results are home; the commit's tree stays for the next run.
+    assert not (remote_dir / "runs" / task_id).exists()
+    tree = remote_dir / "trees" / f"{task.commit}.tar"
+    assert tree.is_file()
+    # The artifact came back to the researcher's file:// destination.
     artifacts = sqlite_core.results.artifacts(task_id)
     assert [a.name for a in artifacts] == ["summary"]
     local = outputs / task_id / "artifacts" / "summary.json"
     assert artifacts[0].uri == local.as_uri() and json.loads(local.read_text()) == {"ok": True}
     assert [(p.metric, p.value) for p in sqlite_core.results.scalars(task_id)] == [("loss", 0.5)]
+
+    # A second run of the same commit reuses the tree already on the host.
+    uploaded = tree.stat().st_ino
+    again = add_task(sqlite_core, repo, queue="lab", entry_point="run.py", diff=diff, commit=task.commit)
+    wait_for(sqlite_core, lambda: status(sqlite_core, again) in ("completed", "failed"), 60, "the second run")
+    assert status(sqlite_core, again) == "completed" and tree.stat().st_ino == uploaded
