@@ -199,7 +199,9 @@ def _command(request: dict[str, Any], run: str) -> dict[str, Any]:
     if interpreter is None:
         raise Refused("binary not found: " + binary, "not on PATH " + search)
     head = entry.split(None, 1) if module else [script]
-    return {"argv": [interpreter, *head, *request["args"]], "cwd": cwd, "env": env}
+    gpus = [gpu for gpu in request.get("gpus", "").split(",") if gpu.strip()]
+    base = os.path.abspath(request["base"])
+    return {"argv": [interpreter, *head, *request["args"]], "cwd": cwd, "env": env, "gpus": gpus, "base": base}
 
 
 def start(request: dict[str, Any]) -> dict[str, Any]:
@@ -219,18 +221,42 @@ def start(request: dict[str, Any]) -> dict[str, Any]:
     return {"pid": process.pid, "run": run}
 
 
+def _take_gpu(base: str, gpus: list[str], terminated: list[bool]) -> tuple[Any, str] | None:
+    """A GPU no other run on this host holds: its lock file stays open (held) until this process ends."""
+    folder = os.path.join(base, "gpus")
+    os.makedirs(folder, exist_ok=True)
+    while not terminated:
+        for gpu in gpus:
+            handle = open(os.path.join(folder, gpu + ".lock"), "w")  # noqa: SIM115 - held for the run
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return handle, gpu
+            except OSError:
+                handle.close()
+        time.sleep(0.5)  # every GPU is busy: the task waits its turn, Running
+    return None
+
+
 def supervise(run: str) -> None:
     """Session leader of the run: starts the task in its group, waits, writes the exit code for the launcher."""
     # A Python handler, unlike SIG_IGN, is not inherited by the task: an abort's SIGTERM reaches the task,
     # while this process stays to record how it ended.
-    signal.signal(signal.SIGTERM, lambda *_: None)
+    terminated: list[bool] = []
+    signal.signal(signal.SIGTERM, lambda *_: terminated.append(True))
     with open(os.path.join(run, "spec.json"), encoding="utf-8") as handle:
         spec = json.load(handle)
+    held = _take_gpu(spec["base"], spec["gpus"], terminated) if spec["gpus"] else None
+    if held is not None:
+        spec["env"]["CUDA_VISIBLE_DEVICES"] = held[1]
     with open(os.path.join(run, "out.log"), "ab") as out, open(os.path.join(run, "err.log"), "ab") as err:
         try:
+            if terminated:
+                raise InterruptedError("aborted while waiting for a free GPU")
             child = subprocess.Popen(spec["argv"], cwd=spec["cwd"], env=spec["env"], stdin=subprocess.DEVNULL,
                                      stdout=out, stderr=err)
             code = child.wait()
+        except InterruptedError:
+            code = -signal.SIGTERM
         except OSError as exc:
             err.write(("cannot start " + spec["argv"][0] + ": " + str(exc) + "\n").encode())
             code = 127

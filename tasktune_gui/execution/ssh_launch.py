@@ -9,6 +9,7 @@ import json
 import shlex
 import threading
 import time
+import uuid
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -141,8 +142,8 @@ class Session:
 
 
 async def _upload_bytes(sftp: asyncssh.SFTPClient, data: bytes, path: str) -> None:
-    # Written aside and renamed, so a run that finds the file finds it whole.
-    partial = f"{path}.partial"
+    # Written aside and renamed, so a run that finds the file finds it whole (and two runs never share one).
+    partial = f"{path}.{uuid.uuid4().hex}.partial"
     async with sftp.open(partial, "wb") as handle:
         await handle.write(data)
     await sftp.posix_rename(partial, path)
@@ -211,12 +212,13 @@ class RemoteLauncher:
                     await _upload_bytes(sftp, data, f"{self.sdk}/{relative}")
             remote_tree = f"{base}/trees/{tree.name}"
             if not await sftp.exists(remote_tree):  # the commit is reused from an earlier run
-                await sftp.put(str(tree), f"{remote_tree}.partial")
-                await sftp.posix_rename(f"{remote_tree}.partial", remote_tree)
+                partial = f"{remote_tree}.{uuid.uuid4().hex}.partial"
+                await sftp.put(str(tree), partial)
+                await sftp.posix_rename(partial, remote_tree)
         return await self.session.request({"action": "prepare", **request})
 
     def start(self, snapshot: TaskSnapshot, extra_env: dict[str, str], sink: BatchSink) -> RemoteProcess:
         """Start the task detached on the host; a RemoteProcess following it."""
-        request = start_request(snapshot, self.binding.base, self.sdk, extra_env)
+        request = start_request(snapshot, self.binding.base, self.sdk, extra_env, self.binding.gpus)
         answer = self._call(self.session.request({"action": "start", **request}))
         return RemoteProcess(self, snapshot, int(answer["pid"]), str(answer["run"]), sink)

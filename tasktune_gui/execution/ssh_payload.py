@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import tarfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from tasktune_gui.execution.workspace import git
 def tree_archive(mirror: Path, commit: str, destination: Path) -> None:
     """`git archive` of the commit from the local mirror: the host needs no git, only Python's tarfile."""
     destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_suffix(".partial")
+    partial = destination.with_name(f"{destination.name}.{uuid.uuid4().hex}.partial")  # two slots may race here
     git(["archive", "--format=tar", "-o", str(partial), commit], cwd=mirror)
     partial.replace(destination)
 
@@ -67,7 +68,10 @@ def prepare_request(snapshot: TaskSnapshot, base: str, commit: str, repo: Path) 
             "deleted": deleted, "binary": snapshot.binary, "requirements": snapshot.requirements}
 
 
-def start_request(snapshot: TaskSnapshot, base: str, sdk: str, extra_env: dict[str, str]) -> dict[str, Any]:
+def start_request(
+    snapshot: TaskSnapshot, base: str, sdk: str, extra_env: dict[str, str], gpus: str = ""
+) -> dict[str, Any]:
+    """What the agent needs to start the task; with `gpus` (the queue's), it takes one of them that is free."""
     names: dict[str, str] = {}
     files: dict[str, str] = {}
     for name, spec in snapshot.configuration.items():
@@ -85,7 +89,7 @@ def start_request(snapshot: TaskSnapshot, base: str, sdk: str, extra_env: dict[s
     env = {**extra_env, **environment_variables(snapshot.hyperparameters.get(ENVIRONMENT, {}))}
     return {"base": base, "task": snapshot.id, "entry_point": snapshot.entry_point, "ref": snapshot.source.ref_label,
             "working_dir": snapshot.working_dir, "binary": snapshot.binary, "args": args, "env": env,
-            "files": files, "config_index": names, "sdk": sdk}
+            "files": files, "config_index": names, "sdk": sdk, "gpus": gpus}
 
 
 def agent_source() -> tuple[bytes, str]:

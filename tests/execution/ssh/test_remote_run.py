@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.ssh_binding import SshOptions
+from tasktune_gui.execution.worker import Worker, WorkerConfig
 from tests.execution.conftest import add_task, git, status, wait_for
 from tests.support.sshd import SshServer
 
@@ -82,3 +83,40 @@ def test_full_run_on_the_host(sqlite_core: Core, ssh_worker: Worker, sshd: SshSe
     again = add_task(sqlite_core, repo, queue="lab", entry_point="run.py", diff=diff, commit=task.commit)
     wait_for(sqlite_core, lambda: status(sqlite_core, again) in ("completed", "failed"), 60, "the second run")
     assert status(sqlite_core, again) == "completed" and tree.stat().st_ino == uploaded
+
+
+GPU_SCRIPT = '''\
+import os, sys, time
+print("gpu", os.environ.get("CUDA_VISIBLE_DEVICES"), flush=True)
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.02)
+'''
+
+
+def test_each_task_takes_a_free_gpu_of_the_host(sqlite_core: Core, sshd: SshServer, tmp_path: Path,
+                                                remote_dir: Path) -> None:
+    sqlite_core.queues.create("gpus", ssh_host=sshd.alias, remote_dir=str(remote_dir), gpus="0,1")
+    root = tmp_path / "gpu-source"
+    root.mkdir()
+    (root / "job.py").write_text(GPU_SCRIPT)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "first")
+    gate = tmp_path / "gate"
+    args = {"Args": {"gate": {"value": str(gate), "type": "positional"}}}
+    worker = Worker(sqlite_core, WorkerConfig(queues=["gpus"], slots=2, cache_dir=tmp_path / "cache",
+                                              ssh=SshOptions(config_files=[sshd.ssh_config])))
+    worker.start()
+    try:
+        tasks = [add_task(sqlite_core, root, queue="gpus", entry_point="job.py", hyperparameters=args)
+                 for _ in range(2)]
+
+        def gpus() -> list[str]:
+            return [line.text for task in tasks for line in sqlite_core.results.console(task)]
+
+        wait_for(sqlite_core, lambda: len(gpus()) == 2, 60, "both tasks on their GPU")
+        assert sorted(gpus()) == ["gpu 0", "gpu 1"]
+        gate.touch()
+        wait_for(sqlite_core, lambda: all(status(sqlite_core, t) == "completed" for t in tasks), 60, "both ends")
+    finally:
+        worker.stop()
