@@ -149,7 +149,7 @@ def prepare(request: dict[str, Any]) -> dict[str, Any]:
     env_bin, installed = _environment(base, request["binary"], request["requirements"], repo)
     with open(os.path.join(run, "env.json"), "w", encoding="utf-8") as handle:
         json.dump({"bin": env_bin}, handle)
-    return {"packages": installed, "env_bin": env_bin}
+    return {"packages": installed, "env_bin": env_bin, "run": run}
 
 
 def _command(request: dict[str, Any], run: str) -> dict[str, Any]:

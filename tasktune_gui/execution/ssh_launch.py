@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import shlex
 import threading
@@ -141,6 +142,11 @@ class Session:
         raise StepFailed(f"remote step failed on {self.target.alias}", stderr[-4000:])
 
 
+def _local_model(uri: str) -> Path | None:
+    path = uri.strip().removeprefix("file://")
+    return Path(path) if path.startswith("/") and Path(path).exists() else None
+
+
 async def _upload_bytes(sftp: asyncssh.SFTPClient, data: bytes, path: str) -> None:
     # Written aside and renamed, so a run that finds the file finds it whole (and two runs never share one).
     partial = f"{path}.{uuid.uuid4().hex}.partial"
@@ -159,6 +165,7 @@ class RemoteLauncher:
         self.session = Session(resolve(binding.host, options), options)
         self.loop = LoopThread(f"ssh-{binding.host}")
         self.sdk = ""  # the SDK's path on the host, known once prepare() has uploaded it
+        self.input_model_uri = ""  # the input model's copy on the host, when it is a file on this machine
 
     def close(self, remove_run: str = "") -> None:
         """Disconnect; with `remove_run`, delete that run folder on the host first (best effort)."""
@@ -188,7 +195,17 @@ class RemoteLauncher:
         request = prepare_request(snapshot, self.binding.base, commit, self.run_dir / "repo")
         answer = self._call(self._prepare(tree, request))
         record(str(answer.get("packages", "")))
+        model = _local_model(snapshot.input_model_uri)
+        if model is not None:  # the input model is a file here: the script there gets its own copy
+            self.input_model_uri = self._call(self._upload_model(model, str(answer["run"])))
         return commit
+
+    async def _upload_model(self, model: Path, run: str) -> str:
+        connection = await self.session.open()
+        async with connection.start_sftp_client() as sftp:
+            await sftp.makedirs(f"{run}/input", exist_ok=True)
+            await sftp.put(str(model), f"{run}/input/{model.name}", recurse=True)
+        return f"{run}/input/{model.name}"
 
     async def _prepare(self, tree: Path, request: dict[str, Any]) -> dict[str, Any]:
         connection = await self.session.open()
@@ -219,6 +236,8 @@ class RemoteLauncher:
 
     def start(self, snapshot: TaskSnapshot, extra_env: dict[str, str], sink: BatchSink) -> RemoteProcess:
         """Start the task detached on the host; a RemoteProcess following it."""
+        if self.input_model_uri:
+            snapshot = dataclasses.replace(snapshot, input_model_uri=self.input_model_uri)
         request = start_request(snapshot, self.binding.base, self.sdk, extra_env, self.binding.gpus)
         answer = self._call(self.session.request({"action": "start", **request}))
         return RemoteProcess(self, snapshot, int(answer["pid"]), str(answer["run"]), sink)

@@ -26,6 +26,7 @@ sys.stderr.write("a warning\\n")
 sdk.report_scalar("loss", "train", 0.5, 1)
 sdk.upload_artifact("summary", {"ok": True})
 print("task", os.environ.get("TASKTUNE_TASK_ID"), os.environ.get("FROM_SECTION"))
+print("model", open(sdk.input_model()).read().strip(), "in", sdk.input_model().parent.name)
 '''
 
 
@@ -51,8 +52,12 @@ def test_full_run_on_the_host(sqlite_core: Core, ssh_worker: Worker, sshd: SshSe
     repo = _repo(tmp_path)
     diff = git(repo, "diff", "HEAD") + "\n"
     outputs = tmp_path / "outputs"
+    weights = tmp_path / "weights.bin"
+    weights.write_text("pretrained\n")
+    model_id = sqlite_core.models.create("base", uri=weights.as_uri())
     task_id = add_task(
         sqlite_core, repo, queue="lab", entry_point="run.py", diff=diff, output_uri=f"file://{outputs}",
+        input_model_id=model_id,
         hyperparameters={"Args": {"lr": {"value": "0.5", "type": "float"}},
                          "Environment": {"FROM_SECTION": {"value": "it's $HOME; `x`"}}},
     )
@@ -65,6 +70,7 @@ def test_full_run_on_the_host(sqlite_core: Core, ssh_worker: Worker, sshd: SshSe
     assert "deleted gone True" in lines
     assert "args ['--lr', '0.5']" in lines
     assert "done" in lines and not any("progress 0" in line for line in lines)  # \r redraws folded
+    assert "model pretrained in input" in lines  # copied to the host, beside the run
     assert "a warning" in lines and f"task {task_id} it's $HOME; `x`" in lines
     assert task.host == sshd.alias and task.pid
     # The run's folder on the host is gone once its results are home; the commit's tree stays for the next run.
@@ -80,7 +86,8 @@ def test_full_run_on_the_host(sqlite_core: Core, ssh_worker: Worker, sshd: SshSe
 
     # A second run of the same commit reuses the tree already on the host.
     uploaded = tree.stat().st_ino
-    again = add_task(sqlite_core, repo, queue="lab", entry_point="run.py", diff=diff, commit=task.commit)
+    again = add_task(sqlite_core, repo, queue="lab", entry_point="run.py", diff=diff, commit=task.commit,
+                     input_model_id=model_id)
     wait_for(sqlite_core, lambda: status(sqlite_core, again) in ("completed", "failed"), 60, "the second run")
     assert status(sqlite_core, again) == "completed" and tree.stat().st_ino == uploaded
 
