@@ -46,7 +46,7 @@ class RemoteProcess:
         self.events = EventsReader(launcher.core, snapshot.id, events)
         self.reconnects = 0
         self._stopped = threading.Event()
-        self._ended: asyncio.Event | None = None
+        self._ended = asyncio.Event()  # bound to the launcher's loop on first use (Python 3.10+)
 
     # Abort.
 
@@ -69,10 +69,9 @@ class RemoteProcess:
                     await asyncio.sleep(0.5)
             if answer.get("gone"):
                 return
-            ended = self._ended
-            if ended is not None and wait:
+            if wait:
                 try:
-                    await asyncio.wait_for(ended.wait(), wait)
+                    await asyncio.wait_for(self._ended.wait(), wait)
                     return
                 except TimeoutError:
                     continue
@@ -92,7 +91,6 @@ class RemoteProcess:
         return Outcome(exit_code, self._stopped.is_set(), list(self.capture.last_stderr))
 
     async def _follow(self) -> int | None:
-        self._ended = asyncio.Event()
         broken = 0
         try:
             while True:

@@ -24,8 +24,12 @@ for i in range(51, 101):
 '''
 # Starts a helper in its own process group's reach, says so, then waits to be aborted.
 LONG_SCRIPT = '''\
-import subprocess, sys, time
+import signal, subprocess, sys, time
 helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+def cleanup(*_):
+    print("cleaning up", flush=True)  # SIGTERM comes first: the task may save its state before it goes
+    sys.exit(3)
+signal.signal(signal.SIGTERM, cleanup)
 print("started", helper.pid, flush=True)
 time.sleep(600)
 '''
@@ -83,6 +87,7 @@ def test_abort_kills_the_remote_process_group(sqlite_core: Core, ssh_worker: Wor
     wait_for(sqlite_core, lambda: not ssh_worker.running(), 30, "the abort on the host")
     assert status(sqlite_core, task_id) == "aborted"
     assert _group_alive(group) == set()
+    assert _stdout(sqlite_core, task_id)[-1] == "cleaning up"
 
 
 def _group_alive(group: int) -> set[int]:
