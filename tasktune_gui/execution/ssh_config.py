@@ -40,9 +40,13 @@ def _config_paths(options: SshOptions) -> list[str]:
 
 
 def resolve(alias: str, options: SshOptions) -> SshTarget:
-    config = asyncssh.config.SSHClientConfig.load(
-        None, _config_paths(options), False, False, False, getpass.getuser(), (), alias, ()
-    )
+    try:
+        config = asyncssh.config.SSHClientConfig.load(
+            None, _config_paths(options), False, False, False, getpass.getuser(), (), alias, ()
+        )
+    except (asyncssh.Error, ValueError, OSError) as exc:
+        named = ", ".join(_config_paths(options)) or "no file"
+        raise StepFailed(f"cannot read the SSH config for {alias}", f"{named}: {exc}") from exc
     files = options.known_hosts
     if files is None:
         # "UserKnownHostsFile none" would mean "trust any key"; TaskTune never does, so that falls back too.

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
+import pytest
+
+from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.ssh_binding import SshOptions
 from tasktune_gui.execution.ssh_config import connect, resolve
 from tests.support.sshd import SshServer
@@ -30,3 +34,11 @@ def test_alias_fields_and_proxy_jump_are_honoured(sshd: SshServer) -> None:
 
     # Two sessions on the server: the jump host's, and the one tunnelled through it.
     assert asyncio.run(through_the_jump()) == ("reached", 2)
+
+
+def test_a_broken_config_is_a_clear_error(tmp_path: Path) -> None:
+    config = tmp_path / "ssh_config"
+    config.write_text("Host box\n  Port not-a-number\n")
+    with pytest.raises(StepFailed) as refused:
+        resolve("box", SshOptions(config_files=[config]))
+    assert refused.value.reason == "cannot read the SSH config for box" and str(config) in refused.value.detail
