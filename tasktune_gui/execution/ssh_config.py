@@ -45,8 +45,8 @@ def resolve(alias: str, options: SshOptions) -> SshTarget:
             None, _config_paths(options), False, False, False, getpass.getuser(), (), alias, ()
         )
     except (asyncssh.Error, ValueError, OSError) as exc:
-        named = ", ".join(_config_paths(options)) or "no file"
-        raise StepFailed(f"cannot read the SSH config for {alias}", f"{named}: {exc}") from exc
+        read = ", ".join(_config_paths(options)) or "no file"
+        raise StepFailed(f"cannot read the SSH config for {alias}", f"{read}: {exc}") from exc
     files = options.known_hosts
     if files is None:
         # "UserKnownHostsFile none" would mean "trust any key"; TaskTune never does, so that falls back too.
