@@ -36,8 +36,9 @@ class WorkersPage(QWidget):
         self.message = named(QLabel(), "workersMessage")
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for key, text in (("new", "New queue…"), ("delete", "Delete queue"), ("front", "Move to top"),
-                          ("up", "Up"), ("down", "Down"), ("back", "Move to bottom"), ("dequeue", "Dequeue")):
+        for key, text in (("new", "New queue…"), ("delete", "Delete queue"), ("host", "SSH host…"),
+                          ("front", "Move to top"), ("up", "Up"), ("down", "Down"), ("back", "Move to bottom"),
+                          ("dequeue", "Dequeue")):
             button = named(QPushButton(text), f"queue_{key}")
             button.clicked.connect(lambda _c=False, k=key: self._on_button(k))
             self.buttons[key] = button
@@ -63,7 +64,8 @@ class WorkersPage(QWidget):
         self.queues.blockSignals(True)
         self.queues.clear()
         for summary in self.core.queues.summaries():
-            item = QListWidgetItem(f"{summary.name}  ({summary.pending} pending, {summary.workers} workers)")
+            where = f"  on ssh:{summary.ssh_host}" if summary.ssh_host else ""
+            item = QListWidgetItem(f"{summary.name}  ({summary.pending} pending, {summary.workers} workers){where}")
             item.setData(ID_ROLE, summary.name)
             self.queues.addItem(item)
             if summary.name == chosen:
@@ -100,6 +102,16 @@ class WorkersPage(QWidget):
         self.message.setText("")
         self.refresh()
 
+    def _bind_host(self, queue: str) -> None:
+        """Its tasks then run on that host (an alias of ~/.ssh/config); an empty answer brings them back here."""
+        summary = next(s for s in self.core.queues.summaries() if s.name == queue)
+        host, ok = QInputDialog.getText(self, "SSH host", f"Run the tasks of '{queue}' on this SSH host (an alias "
+                                        "of ~/.ssh/config); leave empty to run them on the worker's machine",
+                                        text=summary.ssh_host)
+        if ok:
+            keep = host.strip() == summary.ssh_host
+            self.core.queues.bind(queue, host, summary.remote_dir if keep else "", summary.gpus if keep else "")
+
     def _act(self, key: str) -> None:
         if key == "new":
             name, ok = QInputDialog.getText(self, "New queue", "Name")
@@ -107,6 +119,9 @@ class WorkersPage(QWidget):
                 self.core.queues.create(name)
             return
         queue = self.current_queue()
+        if key == "host" and queue is not None:
+            self._bind_host(queue)
+            return
         if key == "delete" and queue is not None:
             if QMessageBox.question(self, "TaskTune", f"Delete queue '{queue}'?") == QMessageBox.StandardButton.Yes:
                 self.core.queues.delete(queue)
