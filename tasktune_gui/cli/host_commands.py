@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -29,24 +28,22 @@ def add_ssh_config_option(parser: argparse.ArgumentParser) -> None:
 def _trust(args: argparse.Namespace) -> int:
     # Imported here: asyncssh is only needed by the commands that talk to a host.
     from tasktune_gui.execution.ssh_binding import SshOptions
-    from tasktune_gui.execution.ssh_config import listed_keys, offered_key, resolve, trust
+    from tasktune_gui.execution.ssh_config import check_host_key, trust
 
     options = SshOptions(config_files=[args.ssh_config]) if args.ssh_config else SshOptions()
-    target = resolve(args.host, options)
-    key = asyncio.run(offered_key(target, options))
-    fingerprint = key.get_fingerprint()
-    listed = listed_keys(target)
-    if key in listed:
-        print(f"{args.host} ({target.known_hosts_name}) is already trusted: {fingerprint}")
+    check = check_host_key(args.host, options)
+    name, fingerprint = check.target.known_hosts_name, check.fingerprint
+    if check.state == "trusted":
+        print(f"{args.host} ({name}) is already trusted: {fingerprint}")
         return 0
-    if listed:
+    if check.state == "changed":
         raise TaskTuneError(f"{args.host} now offers {fingerprint}, not the key known_hosts lists; if the host was "
-                            f"reinstalled, remove the old line first: ssh-keygen -R '{target.known_hosts_name}'")
+                            f"reinstalled, remove the old line first: ssh-keygen -R '{name}'")
     if args.fingerprint is None:
-        raise TaskTuneError(f"{args.host} ({target.known_hosts_name}) offers {fingerprint}; if that is its key, "
+        raise TaskTuneError(f"{args.host} ({name}) offers {fingerprint}; if that is its key, "
                             f"run: tasktune host trust {args.host} --fingerprint {fingerprint}")
     if args.fingerprint.strip() != fingerprint:
         raise TaskTuneError(f"{args.host} offers {fingerprint}, not {args.fingerprint}: nothing was trusted")
-    path = trust(target, key)
-    print(f"trusted {fingerprint} for {target.known_hosts_name} in {path}")
+    path = trust(check.target, check.key)
+    print(f"trusted {fingerprint} for {name} in {path}")
     return 0

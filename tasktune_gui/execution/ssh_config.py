@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import os
 from dataclasses import dataclass
@@ -141,6 +142,27 @@ async def offered_key(target: SshTarget, options: SshOptions) -> asyncssh.SSHKey
     if recorder.offered is None:
         raise StepFailed(f"no host key received from {target.alias}")
     return recorder.offered
+
+
+@dataclass(frozen=True)
+class HostKeyCheck:
+    """The key a host offers now, against known_hosts: "trusted", "unknown" or "changed"."""
+
+    target: SshTarget
+    key: asyncssh.SSHKey
+    state: str
+
+    @property
+    def fingerprint(self) -> str:
+        return str(self.key.get_fingerprint())
+
+
+def check_host_key(alias: str, options: SshOptions) -> HostKeyCheck:
+    """Connect as far as the key exchange (blocking, off the GUI thread) and compare with known_hosts."""
+    target = resolve(alias, options)
+    key = asyncio.run(offered_key(target, options))
+    listed = listed_keys(target)
+    return HostKeyCheck(target, key, "trusted" if key in listed else "changed" if listed else "unknown")
 
 
 def trust(target: SshTarget, key: asyncssh.SSHKey) -> Path:

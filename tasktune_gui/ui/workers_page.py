@@ -20,16 +20,20 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.models import utcnow
 from tasktune_gui.core.queues import WORKER_ONLINE_WINDOW
+from tasktune_gui.execution.ssh_binding import SshOptions
+from tasktune_gui.ui.host_trust import HostKeyTrust
 from tasktune_gui.ui.naming import named
 
 ID_ROLE = 256
 
 
 class WorkersPage(QWidget):
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, ssh: SshOptions | None = None) -> None:
         super().__init__()
         self.setObjectName("workersPage")
         self.core = core
+        self.host_trust = HostKeyTrust(self, ssh or SshOptions())
+        self.host_trust.finished.connect(self._on_host_trust_finished)
         self.queues = named(QListWidget(), "queueList")
         self.entries = named(QListWidget(), "queueEntries")
         self.workers = named(QListWidget(), "workerList")
@@ -37,6 +41,7 @@ class WorkersPage(QWidget):
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for key, text in (("new", "New queue…"), ("delete", "Delete queue"), ("host", "SSH host…"),
+                          ("trust", "Trust host key…"),
                           ("front", "Move to top"), ("up", "Up"), ("down", "Down"), ("back", "Move to bottom"),
                           ("dequeue", "Dequeue")):
             button = named(QPushButton(text), f"queue_{key}")
@@ -94,13 +99,16 @@ class WorkersPage(QWidget):
                 self.entries.setCurrentItem(item)
 
     def _on_button(self, key: str) -> None:
+        self.message.setText("")
         try:
             self._act(key)
         except TaskTuneError as exc:
             self.message.setText(str(exc))
             return
-        self.message.setText("")
         self.refresh()
+
+    def _on_host_trust_finished(self, text: str) -> None:
+        self.message.setText(text)
 
     def _bind_host(self, queue: str) -> None:
         """Its tasks then run on that host (an alias of ~/.ssh/config); an empty answer brings them back here."""
@@ -121,6 +129,13 @@ class WorkersPage(QWidget):
         queue = self.current_queue()
         if key == "host" and queue is not None:
             self._bind_host(queue)
+            return
+        if key == "trust" and queue is not None:
+            host = next(s.ssh_host for s in self.core.queues.summaries() if s.name == queue)
+            if not host:
+                raise TaskTuneError(f"queue '{queue}' runs on the worker's machine; bind it to an SSH host first")
+            self.host_trust.ask(host)
+            self.message.setText(f"asking {host} for its key…")
             return
         if key == "delete" and queue is not None:
             if QMessageBox.question(self, "TaskTune", f"Delete queue '{queue}'?") == QMessageBox.StandardButton.Yes:
