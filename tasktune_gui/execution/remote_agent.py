@@ -313,14 +313,44 @@ def follow(run: str, offsets: list[int]) -> None:
         time.sleep(FOLLOW_POLL_S)
 
 
+def _descendants(pid: int) -> list[int]:
+    """Children and grandchildren from /proc, including those that left the group with setsid."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        parents.setdefault(parent, []).append(int(entry))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found.extend(children)
+        todo.extend(children)
+    return found
+
+
 def kill(run: str, name: str) -> dict[str, Any]:
+    """Signal the run's process group and every descendant (listed first: an orphan is reparented away)."""
     with open(os.path.join(run, "pid")) as handle:
         pid = int(handle.read())
+    number = getattr(signal, name)
+    escaped = _descendants(pid) if os.path.isdir("/proc") else []
     try:
-        os.killpg(pid, getattr(signal, name))
+        os.killpg(pid, number)
+        gone = False
     except ProcessLookupError:
-        return {"gone": True}
-    return {"gone": False}
+        gone = True
+    for child in escaped:
+        try:
+            os.kill(child, number)
+        except (ProcessLookupError, PermissionError):
+            continue
+    return {"gone": gone and not escaped}
 
 
 def _answer(request: dict[str, Any]) -> dict[str, Any]:

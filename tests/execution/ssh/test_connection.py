@@ -26,11 +26,12 @@ for i in range(51, 101):
 LONG_SCRIPT = '''\
 import signal, subprocess, sys, time
 helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+escaped = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
 def cleanup(*_):
     print("cleaning up", flush=True)  # SIGTERM comes first: the task may save its state before it goes
     sys.exit(3)
 signal.signal(signal.SIGTERM, cleanup)
-print("started", helper.pid, flush=True)
+print("started", helper.pid, escaped.pid, flush=True)
 time.sleep(600)
 '''
 
@@ -78,7 +79,7 @@ def test_abort_kills_the_remote_process_group(sqlite_core: Core, ssh_worker: Wor
     task_id = add_task(sqlite_core, _repo(tmp_path, LONG_SCRIPT), queue="lab", entry_point="job.py")
     started = wait_for(sqlite_core, lambda: [t for t in _stdout(sqlite_core, task_id) if t.startswith("started")],
                        60, "the task's start")
-    helper = int(started[0].split()[1])
+    helper, escaped = (int(word) for word in started[0].split()[1:])
     group = sqlite_core.tasks.get(task_id).pid
     assert group is not None
     assert {group, helper} < _group_alive(group)  # the supervisor, the script and its helper
@@ -87,6 +88,7 @@ def test_abort_kills_the_remote_process_group(sqlite_core: Core, ssh_worker: Wor
     wait_for(sqlite_core, lambda: not ssh_worker.running(), 30, "the abort on the host")
     assert status(sqlite_core, task_id) == "aborted"
     assert _group_alive(group) == set()
+    assert not psutil.pid_exists(escaped) or psutil.Process(escaped).status() == psutil.STATUS_ZOMBIE
     assert _stdout(sqlite_core, task_id)[-1] == "cleaning up"
 
 
