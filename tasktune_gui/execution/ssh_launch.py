@@ -4,6 +4,7 @@ remote agent, reconnection with backoff. asyncssh runs on an event loop in a thr
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import dataclasses
 import json
@@ -187,13 +188,15 @@ class RemoteLauncher:
 
     def prepare(self, snapshot: TaskSnapshot, cache: MirrorCache, record: Callable[[str], None]) -> str:
         """The checkout here (to read the diff's files), the tree there, the environment there; the commit."""
+        # The connection is made while git prepares the workspace here.
+        connecting = asyncio.run_coroutine_threadsafe(self.session.open(), self.loop.loop)
         commit = prepare_workspace(cache, snapshot.source, snapshot.diff, self.run_dir / "repo")
         tree = cache.root / "trees" / f"{commit}.tar"
         if not tree.exists():
             mirror, _ = cache.resolve(snapshot.source)
             tree_archive(mirror, commit, tree)
         request = prepare_request(snapshot, self.binding.base, commit, self.run_dir / "repo")
-        answer = self._call(self._prepare(tree, request))
+        answer = self._call(self._prepare(tree, request, connecting))
         record(str(answer.get("packages", "")))
         model = _local_model(snapshot.input_model_uri)
         if model is not None:  # the input model is a file here: the script there gets its own copy
@@ -207,8 +210,10 @@ class RemoteLauncher:
             await sftp.put(str(model), f"{run}/input/{model.name}", recurse=True)
         return f"{run}/input/{model.name}"
 
-    async def _prepare(self, tree: Path, request: dict[str, Any]) -> dict[str, Any]:
-        connection = await self.session.open()
+    async def _prepare(
+        self, tree: Path, request: dict[str, Any], connecting: concurrent.futures.Future[asyncssh.SSHClientConnection]
+    ) -> dict[str, Any]:
+        connection = await asyncio.wrap_future(connecting)
         base = self.binding.base
         async with connection.start_sftp_client() as sftp:
             await sftp.makedirs(f"{base}/trees", exist_ok=True)
@@ -221,18 +226,30 @@ class RemoteLauncher:
                     recorded = await handle.read()
                     text = recorded.decode() if isinstance(recorded, bytes) else str(recorded)
                     self.session.python = text.strip() or "python3"
-            files, sdk_name = sdk_files()
-            self.sdk = f"{base}/{sdk_name}"
-            if not await sftp.exists(self.sdk):
-                for relative, data in files.items():
-                    await sftp.makedirs(f"{self.sdk}/{relative.rsplit('/', 1)[0]}", exist_ok=True)
-                    await _upload_bytes(sftp, data, f"{self.sdk}/{relative}")
-            remote_tree = f"{base}/trees/{tree.name}"
-            if not await sftp.exists(remote_tree):  # the commit is reused from an earlier run
-                partial = f"{remote_tree}.{uuid.uuid4().hex}.partial"
-                await sftp.put(str(tree), partial)
-                await sftp.posix_rename(partial, remote_tree)
+            # The agent's channel starts (the login shell's start-up is most of a warm start) during the uploads.
+            serving = asyncio.ensure_future(self.session.serve())
+            try:
+                await self._upload_rest(sftp, tree)
+            except BaseException:
+                serving.cancel()
+                raise
+        self.session.channel = await serving
         return await self.session.request({"action": "prepare", **request})
+
+    async def _upload_rest(self, sftp: asyncssh.SFTPClient, tree: Path) -> None:
+        """The SDK and the commit's tree, unless an earlier run left them on the host."""
+        base = self.binding.base
+        files, sdk_name = sdk_files()
+        self.sdk = f"{base}/{sdk_name}"
+        if not await sftp.exists(self.sdk):
+            for relative, data in files.items():
+                await sftp.makedirs(f"{self.sdk}/{relative.rsplit('/', 1)[0]}", exist_ok=True)
+                await _upload_bytes(sftp, data, f"{self.sdk}/{relative}")
+        remote_tree = f"{base}/trees/{tree.name}"
+        if not await sftp.exists(remote_tree):  # the commit is reused from an earlier run
+            partial = f"{remote_tree}.{uuid.uuid4().hex}.partial"
+            await sftp.put(str(tree), partial)
+            await sftp.posix_rename(partial, remote_tree)
 
     def start(self, snapshot: TaskSnapshot, extra_env: dict[str, str], sink: BatchSink) -> RemoteProcess:
         """Start the task detached on the host; a RemoteProcess following it."""
