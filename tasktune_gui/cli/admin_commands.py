@@ -21,9 +21,17 @@ def add_parsers(commands: Any) -> None:
     show = queue_actions.add_parser("show", help="a queue's tasks in the order they will run")
     show.add_argument("name")
     show.set_defaults(handler=_queue_show)
-    create = queue_actions.add_parser("create", help="create a queue")
+    create = queue_actions.add_parser("create", help="create a queue (--ssh: its tasks run on that host)")
     create.add_argument("name")
-    create.set_defaults(handler=lambda a: _with(a, lambda c: c.queues.create(a.name)))
+    _add_ssh_options(create)
+    create.set_defaults(handler=lambda a: _with(
+        a, lambda c: c.queues.create(a.name, a.ssh or "", a.remote_dir or "", a.gpus or "")))
+    bind = queue_actions.add_parser("set", help="bind a queue to an SSH host, or back to the worker's machine")
+    bind.add_argument("name")
+    where = bind.add_mutually_exclusive_group(required=True)
+    where.add_argument("--local", action="store_true", help="run its tasks on the worker's own machine again")
+    _add_ssh_options(bind, where)
+    bind.set_defaults(handler=_queue_set)
     delete = queue_actions.add_parser("delete", help="delete an empty queue")
     delete.add_argument("name")
     delete.set_defaults(handler=lambda a: _with(a, lambda c: c.queues.delete(a.name)))
@@ -62,6 +70,22 @@ def add_parsers(commands: Any) -> None:
     show.set_defaults(handler=_model_show)
 
 
+def _add_ssh_options(parser: argparse.ArgumentParser, host_group: Any = None) -> None:
+    (host_group or parser).add_argument("--ssh", metavar="HOST", default=None,
+                                        help="an alias (or host) of your ~/.ssh/config; the worker runs tasks there")
+    parser.add_argument("--remote-dir", metavar="DIR", default=None,
+                        help="the folder on the host for workspaces and environments (default ~/.tasktune)")
+    parser.add_argument("--gpus", metavar="0,1", default=None, help="the host's GPUs")
+
+
+def _queue_set(args: argparse.Namespace) -> int:
+    if args.local and (args.remote_dir or args.gpus):
+        raise UsageError("--local takes no --remote-dir or --gpus")
+    with opened_core(args) as core:
+        core.queues.bind(args.name, "" if args.local else args.ssh, args.remote_dir or "", args.gpus or "")
+    return 0
+
+
 def _with(args: argparse.Namespace, action: Any) -> int:
     with opened_core(args) as core:
         action(core)
@@ -72,9 +96,11 @@ def _queue_list(args: argparse.Namespace) -> int:
     with opened_core(args) as core:
         summaries = core.queues.summaries()
     width = max([len("QUEUE")] + [len(s.name) for s in summaries])
-    print(f"{'QUEUE'.ljust(width)}  PENDING  WORKERS")
+    print(f"{'QUEUE'.ljust(width)}  PENDING  WORKERS  HOST")
     for s in summaries:
-        print(f"{s.name.ljust(width)}  {s.pending:>7}  {s.workers:>7}")
+        host = f"ssh:{s.ssh_host}" + (f" ({s.remote_dir})" if s.remote_dir else "") if s.ssh_host else "local"
+        gpus = f" gpus {s.gpus}" if s.gpus else ""
+        print(f"{s.name.ljust(width)}  {s.pending:>7}  {s.workers:>7}  {host}{gpus}")
     return 0
 
 

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from tasktune_gui.cli import admin_commands, task_commands
+from tasktune_gui.cli import admin_commands, host_commands, task_commands
 from tasktune_gui.cli.common import UsageError, one_line
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.store import default_db_url
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     task_commands.add_parsers(commands)
     admin_commands.add_parsers(commands)
+    host_commands.add_parsers(commands)
     _add_worker(commands)
     return parser
 

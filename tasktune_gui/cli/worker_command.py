@@ -11,11 +11,13 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from tasktune_gui.cli.host_commands import add_ssh_config_option
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.execution.container_args import ALLOWABLE, parse_allow, parse_container_args
 from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.errors import StepFailed
+from tasktune_gui.execution.ssh_binding import SshOptions
 from tasktune_gui.execution.worker import STOP_ABORT, STOP_FINISH, Worker, WorkerConfig
 
 
@@ -51,6 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     docker.add_argument("--docker-allow", action="append", default=[], metavar="NAMES",
                         help=f"task container arguments to allow, comma-separated: {', '.join(sorted(ALLOWABLE))}")
     docker.add_argument("--docker-keep", action="store_true", help="keep stopped containers (debugging)")
+    add_ssh_config_option(parser)
 
 
 def config_from(args: argparse.Namespace) -> WorkerConfig:
@@ -74,6 +77,8 @@ def config_from(args: argparse.Namespace) -> WorkerConfig:
         config.docker = docker_config(args)
     elif args.docker_args or args.docker_allow or args.docker_keep:
         raise TaskTuneError("--docker-args, --docker-allow and --docker-keep need --docker")
+    if args.ssh_config is not None:  # for queues bound to an SSH host
+        config.ssh = SshOptions(config_files=[args.ssh_config])
     return config
 
 

@@ -26,6 +26,9 @@ class QueueSummary:
     name: str
     pending: int
     workers: int
+    ssh_host: str = ""  # empty: its tasks run on the worker's own machine
+    remote_dir: str = ""
+    gpus: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,20 @@ def ensure_default_queue(session: Session) -> None:
         session.add(Queue(name=DEFAULT_QUEUE))
 
 
+def validate_ssh_binding(ssh_host: str, remote_dir: str, gpus: str) -> tuple[str, str, str]:
+    """An alias of ~/.ssh/config (never an option: it reaches asyncssh, not a shell), a folder, GPU numbers."""
+    ssh_host, remote_dir, gpus = ssh_host.strip(), remote_dir.strip(), gpus.replace(" ", "")
+    if ssh_host and (ssh_host.startswith("-") or any(ch.isspace() or ch in "'\"\\;$`" for ch in ssh_host)):
+        raise InvalidValue(f"'{ssh_host}' is not an SSH host alias")
+    if remote_dir and not ssh_host:
+        raise InvalidValue("a remote folder needs an SSH host (--ssh HOST)")
+    if any(ch in remote_dir for ch in "\n\r\0"):
+        raise InvalidValue("the remote folder must be one line")
+    if gpus and not all(part.isdigit() for part in gpus.split(",")):
+        raise InvalidValue(f"'{gpus}' is not a GPU list (like 0,1)")
+    return ssh_host, remote_dir, gpus
+
+
 def validate_queue_name(name: str) -> str:
     name = name.strip()
     if not name or any(ch.isspace() for ch in name) or "/" in name:
@@ -78,12 +95,13 @@ class QueueService:
         self.store = store
         self.events = events
 
-    def create(self, name: str) -> Queue:
+    def create(self, name: str, ssh_host: str = "", remote_dir: str = "", gpus: str = "") -> Queue:
         name = validate_queue_name(name)
+        ssh_host, remote_dir, gpus = validate_ssh_binding(ssh_host, remote_dir, gpus)
         with self.store.write() as session:
             if session.exec(select(Queue).where(Queue.name == name)).first() is not None:
                 raise TaskTuneError(f"a queue named '{name}' already exists")
-            queue = Queue(name=name)
+            queue = Queue(name=name, ssh_host=ssh_host, remote_dir=remote_dir, gpus=gpus)
             session.add(queue)
             note(session, Change("queue", "created", (name,)))
         return queue
@@ -97,6 +115,15 @@ class QueueService:
             session.add(Queue(name=name))
             note(session, Change("queue", "created", (name,)))
         return True
+
+    def bind(self, name: str, ssh_host: str, remote_dir: str = "", gpus: str = "") -> None:
+        """Run the queue's tasks on an SSH host from now on (an empty host: on the worker's machine again)."""
+        ssh_host, remote_dir, gpus = validate_ssh_binding(ssh_host, remote_dir, gpus)
+        with self.store.write() as session:
+            queue = get_queue(session, name)
+            queue.ssh_host, queue.remote_dir, queue.gpus = ssh_host, remote_dir, gpus
+            session.add(queue)
+            note(session, Change("queue", "updated", (name,)))
 
     def delete(self, name: str) -> None:
         with self.store.write() as session:
@@ -119,7 +146,8 @@ class QueueService:
                 ).all()
             )
             queues = session.exec(select(Queue).order_by(Queue.name)).all()
-            return [QueueSummary(q.name, counts.get(q.id or 0, 0), watchers(session, q.name)) for q in queues]
+            return [QueueSummary(q.name, counts.get(q.id or 0, 0), watchers(session, q.name), q.ssh_host,
+                                 q.remote_dir, q.gpus) for q in queues]
 
     def entries(self, name: str, limit: int | None = None) -> list[QueuedTask]:
         with self.store.read() as session:

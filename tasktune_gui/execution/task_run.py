@@ -18,10 +18,12 @@ from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.launch import TaskSnapshot, build_command, output_folder, read_snapshot
 from tasktune_gui.execution.runner import Outcome, ProcessRun
 from tasktune_gui.execution.sdk_channel import EVENTS_VARIABLE, EventsReader
+from tasktune_gui.execution.ssh_binding import Binding, SshOptions, ssh_binding
 from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
 
-if TYPE_CHECKING:  # the docker SDK is imported only by workers in Docker mode
+if TYPE_CHECKING:  # the docker SDK and asyncssh are imported only by workers that use them
     from tasktune_gui.execution.docker_run import ContainerRun
+    from tasktune_gui.execution.ssh_follow import RemoteProcess
 
 log = logging.getLogger(__name__)
 MESSAGE_LINES = 10
@@ -36,6 +38,7 @@ class RunSettings:
     extra_env: dict[str, str] = field(default_factory=dict)
     keep_workspace: bool = False
     docker: DockerConfig | None = None  # Docker mode: every task runs in a container
+    ssh: SshOptions = field(default_factory=SshOptions)  # for queues bound to an SSH host
 
 
 class TaskRun:
@@ -46,7 +49,7 @@ class TaskRun:
         self.task_id = task_id
         self.settings = settings
         self._lock = threading.Lock()
-        self._process: ProcessRun | ContainerRun | None = None
+        self._process: ProcessRun | ContainerRun | RemoteProcess | None = None
         self._stop_reason: str | None = None
 
     def request_stop(self, reason: str) -> None:
@@ -80,6 +83,10 @@ class TaskRun:
 
     def _run(self, run_dir: Path) -> None:
         snapshot = read_snapshot(self.core, self.task_id)
+        binding = ssh_binding(self.core, self.task_id)
+        if binding is not None:
+            self._run_remote(snapshot, binding, run_dir)
+            return
         repo = run_dir / "repo"
         commit = prepare_workspace(self.settings.cache, snapshot.source, snapshot.diff, repo)
         if not snapshot.source.commit and not snapshot.source.tag:  # a branch head (or HEAD) as resolved now
@@ -150,6 +157,31 @@ class TaskRun:
                 events.close()
         finally:
             container.close()
+        self._report(outcome)
+
+    def _run_remote(self, snapshot: TaskSnapshot, binding: Binding, run_dir: Path) -> None:
+        """The same steps on the queue's SSH host (ssh_launch): workspace, environment and process live there."""
+        from tasktune_gui.execution.ssh_launch import RemoteLauncher  # asyncssh loads only when a host is used
+
+        launcher = RemoteLauncher(self.core, binding, self.settings.ssh, run_dir)
+        remote_run = ""
+        try:
+            commit = launcher.prepare(snapshot, self.settings.cache, self._record_packages)
+            if not snapshot.source.commit and not snapshot.source.tag:
+                self.core.lifecycle.record_runtime(self.task_id, commit=commit)
+            with self._lock:
+                if self._stop_reason is not None:
+                    self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id))
+                    return
+                sink = lambda batch: self.core.results.append_console(self.task_id, batch)  # noqa: E731
+                self._process = launcher.start(snapshot, self.settings.extra_env, sink)
+            self.core.lifecycle.record_runtime(self.task_id, pid=self._process.pid, host=binding.host)
+            if self.stopping:
+                self._process.stop(self.settings.abort_grace)
+            outcome = self._process.wait()
+            remote_run = "" if self.settings.keep_workspace else self._process.run
+        finally:
+            launcher.close(remove_run=remote_run)
         self._report(outcome)
 
     def _record_packages(self, installed: str) -> None:

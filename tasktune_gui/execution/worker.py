@@ -20,6 +20,7 @@ from tasktune_gui.core.events import Change
 from tasktune_gui.core.models import Queue, QueueEntry, Task
 from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache
+from tasktune_gui.execution.ssh_binding import SshOptions
 from tasktune_gui.execution.task_run import RunSettings, TaskRun
 from tasktune_gui.execution.wakeup import Wakeup
 from tasktune_gui.execution.watchdog import DEFAULT_TIMEOUT_S, fail_leftovers, fail_lost
@@ -49,6 +50,7 @@ class WorkerConfig:
     on_stop: str = STOP_ABORT  # what a clean stop does with running tasks: abort them, or let them finish
     env_max_bytes: int = DEFAULT_MAX_BYTES
     docker: DockerConfig | None = None  # Docker mode: each task in a container of its image (or the default)
+    ssh: SshOptions = field(default_factory=SshOptions)  # ~/.ssh/config and known_hosts, for SSH-bound queues
 
     @property
     def slot_count(self) -> int:
@@ -78,6 +80,7 @@ class Worker:
             runs_dir=config.cache_dir / "runs",
             abort_grace=config.abort_grace,
             docker=config.docker,
+            ssh=config.ssh,
         )
         self._slots = [
             _Slot(i, dataclasses.replace(settings, extra_env=self._slot_env(i))) for i in range(config.slot_count)

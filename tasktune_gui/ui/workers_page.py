@@ -20,24 +20,30 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.models import utcnow
 from tasktune_gui.core.queues import WORKER_ONLINE_WINDOW
+from tasktune_gui.execution.ssh_binding import SshOptions
+from tasktune_gui.ui.host_trust import HostKeyTrust
 from tasktune_gui.ui.naming import named
 
 ID_ROLE = 256
 
 
 class WorkersPage(QWidget):
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, ssh: SshOptions | None = None) -> None:
         super().__init__()
         self.setObjectName("workersPage")
         self.core = core
+        self.host_trust = HostKeyTrust(self, ssh or SshOptions())
+        self.host_trust.finished.connect(self._on_host_trust_finished)
         self.queues = named(QListWidget(), "queueList")
         self.entries = named(QListWidget(), "queueEntries")
         self.workers = named(QListWidget(), "workerList")
         self.message = named(QLabel(), "workersMessage")
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for key, text in (("new", "New queue…"), ("delete", "Delete queue"), ("front", "Move to top"),
-                          ("up", "Up"), ("down", "Down"), ("back", "Move to bottom"), ("dequeue", "Dequeue")):
+        for key, text in (("new", "New queue…"), ("delete", "Delete queue"), ("host", "SSH host…"),
+                          ("trust", "Trust host key…"),
+                          ("front", "Move to top"), ("up", "Up"), ("down", "Down"), ("back", "Move to bottom"),
+                          ("dequeue", "Dequeue")):
             button = named(QPushButton(text), f"queue_{key}")
             button.clicked.connect(lambda _c=False, k=key: self._on_button(k))
             self.buttons[key] = button
@@ -63,7 +69,8 @@ class WorkersPage(QWidget):
         self.queues.blockSignals(True)
         self.queues.clear()
         for summary in self.core.queues.summaries():
-            item = QListWidgetItem(f"{summary.name}  ({summary.pending} pending, {summary.workers} workers)")
+            where = f"  on ssh:{summary.ssh_host}" if summary.ssh_host else ""
+            item = QListWidgetItem(f"{summary.name}  ({summary.pending} pending, {summary.workers} workers){where}")
             item.setData(ID_ROLE, summary.name)
             self.queues.addItem(item)
             if summary.name == chosen:
@@ -92,13 +99,26 @@ class WorkersPage(QWidget):
                 self.entries.setCurrentItem(item)
 
     def _on_button(self, key: str) -> None:
+        self.message.setText("")
         try:
             self._act(key)
         except TaskTuneError as exc:
             self.message.setText(str(exc))
             return
-        self.message.setText("")
         self.refresh()
+
+    def _on_host_trust_finished(self, text: str) -> None:
+        self.message.setText(text)
+
+    def _bind_host(self, queue: str) -> None:
+        """Its tasks then run on that host (an alias of ~/.ssh/config); an empty answer brings them back here."""
+        summary = next(s for s in self.core.queues.summaries() if s.name == queue)
+        host, ok = QInputDialog.getText(self, "SSH host", f"Run the tasks of '{queue}' on this SSH host (an alias "
+                                        "of ~/.ssh/config); leave empty to run them on the worker's machine",
+                                        text=summary.ssh_host)
+        if ok:
+            keep = host.strip() == summary.ssh_host
+            self.core.queues.bind(queue, host, summary.remote_dir if keep else "", summary.gpus if keep else "")
 
     def _act(self, key: str) -> None:
         if key == "new":
@@ -107,6 +127,16 @@ class WorkersPage(QWidget):
                 self.core.queues.create(name)
             return
         queue = self.current_queue()
+        if key == "host" and queue is not None:
+            self._bind_host(queue)
+            return
+        if key == "trust" and queue is not None:
+            host = next(s.ssh_host for s in self.core.queues.summaries() if s.name == queue)
+            if not host:
+                raise TaskTuneError(f"queue '{queue}' runs on the worker's machine; bind it to an SSH host first")
+            self.host_trust.ask(host)
+            self.message.setText(f"asking {host} for its key…")
+            return
         if key == "delete" and queue is not None:
             if QMessageBox.question(self, "TaskTune", f"Delete queue '{queue}'?") == QMessageBox.StandardButton.Yes:
                 self.core.queues.delete(queue)

@@ -128,4 +128,5 @@ def test_queue_show_and_move(tt: Run) -> None:
     tt("queue", "move", second, "--to", "down", check=True)
     assert [row[1] for row in order()] == [third, first, second]
     listing = tt("queue", "list", check=True).stdout.splitlines()
-    assert listing[0].split() == ["QUEUE", "PENDING", "WORKERS"] and listing[1].split() == ["default", "3", "0"]
+    assert listing[0].split() == ["QUEUE", "PENDING", "WORKERS", "HOST"]
+    assert listing[1].split() == ["default", "3", "0", "local"]

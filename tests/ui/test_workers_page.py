@@ -56,3 +56,28 @@ def test_new_queue_and_a_refused_delete(window: MainWindow, qtbot: QtBot) -> Non
     QTimer.singleShot(0, confirm)
     qtbot.mouseClick(page.buttons["delete"], Qt.MouseButton.LeftButton)
     assert "cannot be deleted" in page.message.text()
+
+
+def test_bind_a_queue_to_an_ssh_host(window: MainWindow, qtbot: QtBot) -> None:
+    page = window.workers_page
+    window.core.queues.create("gpu")
+    page.refresh()
+    queue_names = [page.queues.item(i).data(256) for i in range(page.queues.count())]
+    page.queues.setCurrentRow(queue_names.index("gpu"))
+
+    def answer(text: str) -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue(text)
+        dialog.accept()
+
+    QTimer.singleShot(0, lambda: answer("gpu1"))
+    qtbot.mouseClick(page.buttons["host"], Qt.MouseButton.LeftButton)
+    assert {q.name: q.ssh_host for q in window.core.queues.summaries()}["gpu"] == "gpu1"
+    assert page.queues.currentItem().text().endswith("on ssh:gpu1")
+    QTimer.singleShot(0, lambda: answer("-oProxyCommand=x"))
+    qtbot.mouseClick(page.buttons["host"], Qt.MouseButton.LeftButton)
+    assert "not an SSH host alias" in page.message.text()
+    QTimer.singleShot(0, lambda: answer(""))
+    qtbot.mouseClick(page.buttons["host"], Qt.MouseButton.LeftButton)
+    assert {q.name: q.ssh_host for q in window.core.queues.summaries()}["gpu"] == ""

@@ -1,0 +1,115 @@
+"""Remote runs over SSH against a throwaway sshd on loopback: enqueue → remote process started (warm cache), and
+the console's delay from the remote print to the local database; p50 of each (JSON on stdout)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import emit  # noqa: E402
+from tasktune_gui.core.api import Core  # noqa: E402
+from tasktune_gui.core.models import Task  # noqa: E402
+from tasktune_gui.execution.ssh_binding import SshOptions  # noqa: E402
+from tasktune_gui.execution.wakeup import Wakeup  # noqa: E402
+from tasktune_gui.execution.worker import Worker, WorkerConfig  # noqa: E402
+from tests.support.sshd import SshServer  # noqa: E402
+
+# The first line is the time the process started its script; then a line every 50 ms, each its print time.
+SCRIPT = """\
+import time
+print("start", time.time(), flush=True)
+for i in range(20):
+    time.sleep(0.05)
+    print("line", time.time(), flush=True)
+"""
+
+
+def make_repo(folder: Path) -> tuple[Path, str]:
+    repo = folder / "repo"
+    repo.mkdir()
+    (repo / "job.py").write_text(SCRIPT)
+    for args in (["init", "-q"], ["add", "."], ["-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "x"]):
+        subprocess.run(["git", *args], cwd=repo, check=True)
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True, text=True)
+    return repo, commit.stdout.strip()
+
+
+def run_one(core: Core, wakeup: Wakeup, repo: Path, commit: str, n: int) -> tuple[float, list[float]]:
+    """(enqueue → script start, ms), [print → stored, ms per line] for one task, the worker otherwise idle."""
+    task_id = core.tasks.add(Task(id="", name=f"remote {n}", repository=str(repo), entry_point="job.py",
+                                  commit=commit), "bench")
+    enqueued = time.time()
+    core.lifecycle.enqueue(task_id, "lab")
+    deadline = time.monotonic() + 120
+    while core.tasks.get(task_id).status not in ("completed", "failed", "aborted"):
+        if time.monotonic() > deadline:
+            raise TimeoutError(task_id)
+        wakeup.wait(0.2)
+    task = core.tasks.get(task_id)
+    if task.status != "completed":
+        raise RuntimeError(f"{task.status}: {task.status_reason} {task.status_message}")
+    start = 0.0
+    delays = []
+    for line in core.results.console(task_id):
+        word, printed = line.text.split()
+        stored = (line.time if line.time.tzinfo else line.time.replace(tzinfo=UTC)).timestamp()
+        if word == "start":
+            start = float(printed)
+        else:
+            delays.append((stored - float(printed)) * 1000)
+    return (start - enqueued) * 1000, delays
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tasks", type=int, default=20)
+    options = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="tasktune-bench-ssh-"))
+    os.environ.pop("SSH_AUTH_SOCK", None)
+    server = SshServer(folder / "sshd")
+    server.trust_host_key()
+    server.start()
+    core = Core.open(f"sqlite:///{folder / 'bench.db'}")
+    core.queues.create("lab", ssh_host=server.alias, remote_dir=str(folder / "remote"))
+    worker = Worker(core, WorkerConfig(queues=["lab"], cache_dir=folder / "cache",
+                                       ssh=SshOptions(config_files=[server.ssh_config])))
+    worker.start()
+    wakeup = Wakeup(core)
+    repo, commit = make_repo(folder)
+    try:
+        run_one(core, wakeup, repo, commit, 0)  # the cold run: agent, SDK and the commit's tree uploaded
+        starts: list[float] = []
+        delays: list[float] = []
+        for n in range(options.tasks):
+            start, lines = run_one(core, wakeup, repo, commit, n + 1)
+            starts.append(start)
+            delays.extend(lines)
+    finally:
+        wakeup.close()
+        worker.stop()
+        core.close()
+        server.stop()
+    emit({
+        "benchmark": "ssh_remote_run",
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "enqueue_to_remote_start": {"p50_ms": round(statistics.median(starts), 1), "max_ms": round(max(starts), 1),
+                                    "tasks": len(starts), "goal_p50_ms": 1000,
+                                    "ok": statistics.median(starts) < 1000},
+        "console_print_to_database": {"p50_ms": round(statistics.median(delays), 1),
+                                      "max_ms": round(max(delays), 1), "lines": len(delays), "goal_p50_ms": 200,
+                                      "ok": statistics.median(delays) < 200},
+    })
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Which queues run on an SSH host, and where the researcher's SSH settings are (no asyncssh needed to know)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import select
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.lookup import get_task
+from tasktune_gui.core.models import Queue
+
+DEFAULT_REMOTE_DIR = ".tasktune"
+
+
+def _default_config() -> list[Path]:
+    path = Path("~/.ssh/config").expanduser()
+    return [path] if path.is_file() else []
+
+
+@dataclass(frozen=True)
+class SshOptions:
+    """Where the researcher's SSH settings are; tests pass their own files instead of ~/.ssh."""
+
+    config_files: list[Path] = field(default_factory=_default_config)
+    known_hosts: list[Path] | None = None  # None: UserKnownHostsFile of the alias, else ~/.ssh/known_hosts
+    reconnect_for_s: float = 3600.0  # how long a dropped connection is retried before the task fails
+    backoff_max_s: float = 5.0
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A queue bound to an SSH host: the alias, the folder there, its GPUs."""
+
+    host: str
+    remote_dir: str
+    gpus: str
+
+    @property
+    def base(self) -> str:
+        # SFTP and the remote command both start in the home folder, so a relative path is the same for both.
+        folder = self.remote_dir.strip() or DEFAULT_REMOTE_DIR
+        return folder[2:] if folder.startswith("~/") else folder
+
+
+def ssh_binding(core: Core, task_id: str) -> Binding | None:
+    """The SSH host of the queue the task was taken from; None for a queue that runs on the worker's machine."""
+    with core.store.read() as session:
+        task = get_task(session, task_id)
+        queue = session.exec(select(Queue).where(Queue.name == task.queue)).first() if task.queue else None
+        if queue is None or not queue.ssh_host.strip():
+            return None
+        return Binding(queue.ssh_host.strip(), queue.remote_dir, queue.gpus)
+
+

@@ -1,0 +1,106 @@
+"""What a remote run ships to the host: the commit's tree as a tar (cached there by commit), the diff's files,
+and the start request (arguments, environment variables, configuration files, the SDK's task file)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import tarfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+import tasktune_gui
+import tasktune_gui.sdk
+from tasktune_gui.execution import remote_agent
+from tasktune_gui.execution.commandline import ENVIRONMENT, config_file_name, environment_variables, script_argv
+from tasktune_gui.execution.launch import TaskSnapshot
+from tasktune_gui.execution.workspace import git
+
+
+def tree_archive(mirror: Path, commit: str, destination: Path) -> None:
+    """`git archive` of the commit from the local mirror: the host needs no git, only Python's tarfile."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(f"{destination.name}.{uuid.uuid4().hex}.partial")  # two slots may race here
+    git(["archive", "--format=tar", "-o", str(partial), commit], cwd=mirror)
+    partial.replace(destination)
+
+
+def diff_paths(repo: Path, diff: str) -> list[str]:
+    """Every path the diff touches (old and new names of renames), read by git itself, not by hand."""
+    if not diff.strip():
+        return []
+    patch = diff if diff.endswith("\n") else diff + "\n"
+    words = git(["apply", "--numstat", "-z", "-"], cwd=repo, stdin=patch).split("\0")
+    # -z: "added\tdeleted\tpath" or, for a rename, "added\tdeleted\t" followed by the old and new paths.
+    paths: list[str] = []
+    for word in words:
+        if "\t" in word:
+            tail = word.split("\t", 2)[2]
+            if tail:
+                paths.append(tail)
+        elif word:
+            paths.append(word)
+    return list(dict.fromkeys(paths))
+
+
+def overlay(repo: Path, diff: str) -> tuple[bytes, list[str]]:
+    """The diff's result as files: a tar of what it adds or changes, and the paths it deletes."""
+    buffer = io.BytesIO()
+    deleted: list[str] = []
+    added = 0
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for relative in diff_paths(repo, diff):
+            path = repo / relative
+            if path.exists() or path.is_symlink():
+                archive.add(str(path), arcname=relative, recursive=False)
+                added += 1
+            else:
+                deleted.append(relative)
+    return (buffer.getvalue() if added else b""), deleted
+
+
+def prepare_request(snapshot: TaskSnapshot, base: str, commit: str, repo: Path) -> dict[str, Any]:
+    data, deleted = overlay(repo, snapshot.diff)
+    return {"base": base, "task": snapshot.id, "commit": commit, "overlay": base64.b64encode(data).decode(),
+            "deleted": deleted, "binary": snapshot.binary, "requirements": snapshot.requirements}
+
+
+def start_request(
+    snapshot: TaskSnapshot, base: str, sdk: str, extra_env: dict[str, str], gpus: str = ""
+) -> dict[str, Any]:
+    """What the agent needs to start the task; with `gpus` (the queue's), it takes one of them that is free."""
+    names: dict[str, str] = {}
+    files: dict[str, str] = {}
+    for name, spec in snapshot.configuration.items():
+        file_name = config_file_name(name, spec.get("type", ""))
+        while file_name in names.values():
+            file_name = f"_{file_name}"
+        names[name] = file_name
+        files[f"config/{file_name}"] = spec.get("value", "")
+    sections = {section: {name: spec.get("value", "") for name, spec in values.items()}
+                for section, values in snapshot.hyperparameters.items()}
+    files["sdk/task.json"] = json.dumps({"id": snapshot.id, "hyperparameters": sections,
+                                         "input_model_uri": snapshot.input_model_uri})
+    module = snapshot.entry_point.startswith("-m ")
+    args = script_argv(snapshot.entry_point, snapshot.hyperparameters)[2 if module else 1:]
+    env = {**extra_env, **environment_variables(snapshot.hyperparameters.get(ENVIRONMENT, {}))}
+    return {"base": base, "task": snapshot.id, "entry_point": snapshot.entry_point, "ref": snapshot.source.ref_label,
+            "working_dir": snapshot.working_dir, "binary": snapshot.binary, "args": args, "env": env,
+            "files": files, "config_index": names, "sdk": sdk, "gpus": gpus}
+
+
+def agent_source() -> tuple[bytes, str]:
+    """The agent's text and the name it has on the host, by content: a new TaskTune uploads its own."""
+    data = Path(remote_agent.__file__).read_bytes()
+    return data, f"agent-{hashlib.sha256(data).hexdigest()[:12]}.py"
+
+
+def sdk_files() -> tuple[dict[str, bytes], str]:
+    """The SDK package (standard library only) for the task's PYTHONPATH, and its folder name by content."""
+    files = {"tasktune_gui/__init__.py": Path(tasktune_gui.__file__).read_bytes(),
+             "tasktune_gui/sdk/__init__.py": Path(str(tasktune_gui.sdk.__file__)).read_bytes()}
+    digest = hashlib.sha256(b"".join(files.values())).hexdigest()[:12]
+    return files, f"sdk-{digest}"

@@ -1,0 +1,28 @@
+"""`queue create --ssh`, `queue set`, `queue list`: binding a queue to an SSH host from the command line."""
+
+from __future__ import annotations
+
+from tests.cli.conftest import Run, one_error_line, opened
+
+
+def test_create_set_and_list_ssh_queues(tt: Run) -> None:
+    assert tt("queue", "create", "lab", "--ssh", "gpu1", "--remote-dir", "/scratch/tt", "--gpus", "0,1").returncode == 0
+    assert tt("queue", "create", "cpu").returncode == 0
+    assert tt("queue", "set", "cpu", "--ssh", "box").returncode == 0
+    assert tt("queue", "set", "lab", "--local").returncode == 0
+    with opened(tt.db_url) as core:  # type: ignore[attr-defined]
+        queues = {q.name: q for q in core.queues.summaries()}
+    assert (queues["cpu"].ssh_host, queues["lab"].ssh_host, queues["lab"].remote_dir) == ("box", "", "")
+    assert tt("queue", "set", "lab", "--ssh", "gpu1", "--gpus", "0,1").returncode == 0
+    listing = tt("queue", "list").stdout.splitlines()
+    assert listing[0].split() == ["QUEUE", "PENDING", "WORKERS", "HOST"]
+    assert [line.split()[3:] for line in listing[1:]] == [["ssh:box"], ["local"], ["ssh:gpu1", "gpus", "0,1"]]
+
+
+def test_bad_bindings_are_refused_in_one_line(tt: Run) -> None:
+    one_error_line(tt("queue", "create", "q", "--remote-dir", "/x"), 1, "needs an SSH host")
+    one_error_line(tt("queue", "create", "q", "--ssh=-oProxyCommand=evil"), 1, "is not an SSH host alias")
+    one_error_line(tt("queue", "create", "q", "--ssh", "h", "--gpus", "a,b"), 1, "is not a GPU list")
+    one_error_line(tt("queue", "set", "nope", "--ssh", "h"), 1, "nope")
+    one_error_line(tt("queue", "set", "default"), 2, "--local")
+    assert "q" not in tt("queue", "list").stdout.split()

@@ -1,0 +1,48 @@
+"""Fixtures for remote runs: a real sshd on a loopback port, a queue bound to it, a worker serving that queue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.execution.ssh_binding import SshOptions
+from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tests.conftest import require_component
+from tests.support.sshd import SSHD, SshServer
+
+
+@pytest.fixture
+def sshd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SshServer]:
+    """A started server whose host key the client already trusts; the researcher's own ssh-agent is not used."""
+    require_component("OpenSSH server", SSHD.exists(), "install openssh-server (/usr/sbin/sshd)")
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    server = SshServer(tmp_path / "sshd")
+    server.trust_host_key()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def remote_dir(tmp_path: Path) -> Path:
+    """The host's TaskTune folder (the host is this machine: kept under the test's folder, not in $HOME)."""
+    return tmp_path / "remote"
+
+
+@pytest.fixture
+def lab_queue(sqlite_core: Core, sshd: SshServer, remote_dir: Path) -> str:
+    sqlite_core.queues.create("lab", ssh_host=sshd.alias, remote_dir=str(remote_dir))
+    return "lab"
+
+
+@pytest.fixture
+def ssh_worker(sqlite_core: Core, sshd: SshServer, lab_queue: str, tmp_path: Path) -> Iterator[Worker]:
+    config = WorkerConfig(queues=[lab_queue], cache_dir=tmp_path / "cache", abort_grace=5.0,
+                          ssh=SshOptions(config_files=[sshd.ssh_config], reconnect_for_s=60))
+    started = Worker(sqlite_core, config)
+    started.start()
+    yield started
+    started.stop()

@@ -1,0 +1,119 @@
+"""A throwaway OpenSSH server on a loopback port, with its own host key, authorized_keys and a client config."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import psutil
+
+SSHD = Path("/usr/sbin/sshd")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def keygen(path: Path) -> Path:
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", path.name, "-f", str(path)], check=True)
+    return path
+
+
+def fingerprint(public_key: Path) -> str:
+    """SHA256:... as `ssh-keygen -l` prints it."""
+    return subprocess.run(["ssh-keygen", "-l", "-f", str(public_key)], check=True, capture_output=True,
+                          text=True).stdout.split()[1]
+
+
+class SshServer:
+    """`/usr/sbin/sshd -D` on 127.0.0.1:<free port>; `ssh_config` names it `alias` for the client."""
+
+    def __init__(self, folder: Path, alias: str = "labhost") -> None:
+        self.folder = folder
+        self.alias = alias
+        self.port = _free_port()
+        self.user = getpass.getuser()
+        folder.mkdir(parents=True, exist_ok=True)
+        self.host_key = keygen(folder / "host_ed25519")
+        self.client_key = keygen(folder / "client_ed25519")
+        self.authorized_keys = folder / "authorized_keys"
+        self.authorized_keys.write_text(Path(f"{self.client_key}.pub").read_text())
+        self.authorized_keys.chmod(0o600)
+        self.known_hosts = folder / "known_hosts"
+        self.ssh_config = folder / "ssh_config"
+        self.write_client_config()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def host_fingerprint(self) -> str:
+        return fingerprint(Path(f"{self.host_key}.pub"))
+
+    def write_client_config(self, port: int | None = None, identity: Path | None = None) -> None:
+        self.ssh_config.write_text(
+            f"Host {self.alias}\n"
+            f"  HostName 127.0.0.1\n  Port {port or self.port}\n  User {self.user}\n"
+            f"  IdentityFile {identity or self.client_key}\n  IdentitiesOnly yes\n"
+            f"  UserKnownHostsFile {self.known_hosts}\n"
+        )
+
+    def trust_host_key(self) -> None:
+        key = Path(f"{self.host_key}.pub").read_text().split()[:2]
+        self.known_hosts.write_text(f"[127.0.0.1]:{self.port} {' '.join(key)}\n")
+
+    def start(self) -> None:
+        config = self.folder / "sshd_config"
+        config.write_text(
+            f"Port {self.port}\nListenAddress 127.0.0.1\nHostKey {self.host_key}\n"
+            f"PidFile {self.folder / 'sshd.pid'}\nAuthorizedKeysFile {self.authorized_keys}\n"
+            "StrictModes no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+            "PubkeyAuthentication yes\nPermitRootLogin prohibit-password\nUsePAM no\n"
+            "AllowTcpForwarding yes\nSubsystem sftp internal-sftp\nLogLevel ERROR\nMaxStartups 100\n"
+        )
+        if os.geteuid() == 0:
+            Path("/run/sshd").mkdir(parents=True, exist_ok=True)  # its privilege separation folder
+        with open(self.folder / "sshd.log", "ab") as log:
+            self.process = subprocess.Popen([str(SSHD), "-D", "-e", "-f", str(config)], stdin=subprocess.DEVNULL,
+                                            stderr=log)
+        deadline = time.monotonic() + 15
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"sshd exited: {(self.folder / 'sshd.log').read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)  # polling the port the server is about to open; no event to wait on
+
+    def sessions(self) -> list[psutil.Process]:
+        """The per-connection sshd processes (children of the listening one)."""
+        assert self.process is not None
+        try:
+            return list(psutil.Process(self.process.pid).children())
+        except psutil.Error:
+            return []
+
+    def cut_connections(self) -> int:
+        """Kill every session's sshd: the TCP connections drop as a network failure would drop them."""
+        sessions = self.sessions()
+        for process in sessions:
+            try:
+                process.send_signal(signal.SIGKILL)
+            except psutil.Error:
+                continue
+        psutil.wait_procs(sessions, timeout=5)
+        return len(sessions)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.cut_connections()
+            self.process.terminate()
+            self.process.wait(10)
