@@ -79,3 +79,12 @@ def test_model_edits_are_validated_and_stored(core: Core) -> None:
     assert core.models.count(search="zzz") == 0
 
 
+
+
+def test_project_summaries_count_unarchived_tasks_by_status(core: Core) -> None:
+    a, b, c = (new_task(core, name) for name in ("a", "b", "c"))
+    core.lifecycle.enqueue(b)
+    core.lifecycle.archive(c)
+    [summary] = core.projects.summaries()
+    assert (summary.name, summary.counts) == ("P", {"draft": 1, "pending": 1})
+    assert a
