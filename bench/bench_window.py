@@ -32,7 +32,7 @@ def child(url: str, repeat: int) -> dict[str, Any]:
     """Runs in the child process: build the window, show it, then time the operations."""
     imported = time.time()
     import psutil
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from tasktune_gui.core.api import Core
@@ -47,10 +47,19 @@ def child(url: str, repeat: int) -> dict[str, Any]:
     window.show()
     responsive: list[float] = []
     QTimer.singleShot(0, lambda: responsive.append(time.time()))  # runs once the shown window's events are done
-    while not responsive:
-        app.processEvents()
-    while not window.dashboard.cards:  # the project cards' counts are read off the GUI thread
-        app.processEvents()
+
+    def wait_for(condition: Any) -> None:
+        # An event loop polled by a timer: spinning processEvents() millions of times tripped a refcount
+        # error on None in PySide 6.12 / Python 3.11 ("none_dealloc") while a thread was busy.
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.timeout.connect(lambda: loop.quit() if condition() else None)
+        timer.start(2)
+        loop.exec()
+        timer.stop()
+
+    wait_for(lambda: bool(responsive))
+    wait_for(lambda: bool(window.dashboard.cards))  # the project cards' counts are read off the GUI thread
     cards_at = time.time()
     table = window.tasks_page.table
 

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)
 
 
 class Background(QObject):
-    """A small thread pool; callbacks run on the thread that owns this object (the GUI thread)."""
+    """A small thread pool; callbacks run on the thread that owns this object (the GUI thread).
+
+    Python's executor rather than QThreadPool.start(callable), which crashed PySide 6.12 under load
+    (a refcount error in its callable wrapper); the result crosses threads as a queued Qt signal.
+    """
 
     _finished = Signal(object, object, object)  # callback, result, error
 
     def __init__(self, parent: QObject | None = None, threads: int = 1) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(threads)
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tasktune-background")
         self._finished.connect(self._on_finished)  # queued: emitted from a pool thread
         self._closed = False
 
@@ -34,7 +38,7 @@ class Background(QObject):
             self._finished.emit(done, result, None)
 
         if not self._closed:
-            self.pool.start(task)
+            self.pool.submit(task)
 
     def _on_finished(self, callback: Callable[[Any], None] | None, result: Any, error: Exception | None) -> None:
         if self._closed:
@@ -51,5 +55,4 @@ class Background(QObject):
     def close(self) -> None:
         """Wait for running work and drop its callbacks: nothing outlives the window."""
         self._closed = True
-        self.pool.clear()
-        self.pool.waitForDone()
+        self.pool.shutdown(wait=True, cancel_futures=True)
