@@ -131,6 +131,28 @@ class TaskEditor:
     def set_configuration(self, task_id: str, name: str, value: str, type_: str = "") -> None:
         self.apply(task_id, TaskEdit(configuration=[(name, value, type_)]))
 
+    def record_script_section(self, task_id: str, section: str, values: dict[str, tuple[str, str]]) -> None:
+        """A script run by hand (Running, no worker) records the values it connected: name → (value, type).
+
+        Only names the section lacks are added, so what the task already holds is never changed; a task run by
+        a worker is refused, its values come from the record."""
+        if not section.strip():
+            raise InvalidValue("a section name cannot be empty")
+        with self.store.write() as session:
+            task = get_task(session, task_id)
+            if task.status != Status.RUNNING or task.worker:
+                raise TaskNotEditable(task.id, "hyperparameters", Status(task.status).label,
+                                      "a script run by hand, while it runs")
+            for name, (value, type_) in values.items():
+                if session.get(Hyperparameter, (task.id, section, name)) is None:
+                    position = _next_position(session, Hyperparameter, task.id)
+                    session.add(Hyperparameter(task_id=task.id, section=section, name=name, value=value, type=type_,
+                                               position=position))
+                    session.flush()
+            task.last_update = utcnow()
+            session.add(task)
+            note(session, Change("task", "updated", (task.id,)))
+
     def reset_requirements(self, task_id: str) -> None:
         """Back to the packages recorded when the task was created."""
         with self.store.read() as session:

@@ -52,6 +52,8 @@ def connect(values: dict[str, Any], name: str = "General") -> dict[str, Any]:
     section = _task_file().get("hyperparameters", {}).get(name, {})
     for key, text in section.items():
         values[key] = _convert(text, values[key]) if key in values else text
+    if _plain_run is not None:  # run by hand: the task records what the script used
+        _plain_run.record_section(name, values)
     return values
 
 

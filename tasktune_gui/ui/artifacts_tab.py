@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QPushButton,
     QWidget,
 )
@@ -19,9 +18,10 @@ from PySide6.QtWidgets import (
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.ui.artifacts_view import OutputsView
 from tasktune_gui.ui.naming import named
+from tasktune_gui.ui.section import READ_ONLY_REASON
 from tasktune_gui.ui.select_model_dialog import SelectModelDialog
-from tasktune_gui.ui.task_sections import READ_ONLY_REASON
 
 
 def model_link(core: Core, model_id: str) -> str:
@@ -47,7 +47,7 @@ class ArtifactsTab(QWidget):
         self.message = named(QLabel(), "inputModelMessage")
         self.output_models = named(QLabel(), "outputModels")
         self.output_models.linkActivated.connect(self.model_requested.emit)
-        self.artifacts = named(QListWidget(), "artifactList")
+        self.outputs = OutputsView(core)
         self.edit_button.clicked.connect(self._on_edit_clicked)
         self.remove_button.clicked.connect(lambda: self._set_input_model(None))
         row = QHBoxLayout()
@@ -58,7 +58,7 @@ class ArtifactsTab(QWidget):
         form.addRow("Input model", row)
         form.addRow(self.message)
         form.addRow("Output models", self.output_models)
-        form.addRow("Artifacts", self.artifacts)
+        form.addRow("Outputs", self.outputs)
         self.last_dialog: SelectModelDialog | None = None
 
     def show_record(self, record: dict[str, Any]) -> None:
@@ -71,9 +71,7 @@ class ArtifactsTab(QWidget):
         self.message.setText("" if draft else READ_ONLY_REASON)
         outputs = [model_link(self.core, m) for m in record["output_models"]]
         self.output_models.setText(", ".join(outputs) if outputs else "none")
-        self.artifacts.clear()
-        for artifact in self.core.results.artifacts(record["id"]):
-            self.artifacts.addItem(f"{artifact.name}  {artifact.uri}  {artifact.size or ''}")
+        self.outputs.show_record(record)
 
     def _on_edit_clicked(self) -> None:
         self.last_dialog = SelectModelDialog(self.core, self.record.get("project"), self)

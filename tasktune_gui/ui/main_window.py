@@ -6,7 +6,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,14 +26,17 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.feed import ChangeFeed
+from tasktune_gui.core.queues import QueueSummary
 from tasktune_gui.core.registry import ProjectSummary
 from tasktune_gui.core.settings import Settings
-from tasktune_gui.ui.actions import TaskAction, build_qactions
+from tasktune_gui.ui.actions import TaskAction, applicable_ids, build_qactions
 from tasktune_gui.ui.background import Background
 from tasktune_gui.ui.breadcrumbs import Breadcrumbs, Crumb
+from tasktune_gui.ui.compare_view import CompareDialog
 from tasktune_gui.ui.dashboard_page import DashboardPage
 from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
 from tasktune_gui.ui.embedded_worker import EmbeddedWorker
+from tasktune_gui.ui.icons import icon
 from tasktune_gui.ui.models_page import ModelsPage
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.notifier import EndNotifier
@@ -69,6 +72,8 @@ class MainWindow(QMainWindow):
         self.tasks_page = TasksPage(self.model, self.run_action)
         self.navigation = named(QListWidget(), "navigation")
         self.navigation.addItems(list(PAGES))
+        for row, page in enumerate(PAGES):
+            self.navigation.item(row).setIcon(icon(page.split()[0].lower()))
         self.stack = QStackedWidget()
         self.dashboard = DashboardPage(core)
         self.projects = ProjectsPage(core)
@@ -85,6 +90,7 @@ class MainWindow(QMainWindow):
         self.workers_page = WorkersPage(core)
         self.stack.addWidget(self.workers_page)
         self._task_page: TaskPage | None = None  # built when first opened (see `task_page`)
+        self._side_page: TaskPage | None = None  # the split view's page beside the table, built when first shown
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -98,11 +104,18 @@ class MainWindow(QMainWindow):
         self.qactions = build_qactions(self, self._on_menu_bar_action)
         menu = self.menuBar().addMenu("&Task")
         toolbar = named(QToolBar("Task actions"), "taskToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for qaction in self.qactions.values():
             menu.addAction(qaction)
-        for key in ("clone", "enqueue", "abort"):
+        for key in ("clone", "enqueue", "retry", "abort", "compare"):
             toolbar.addAction(self.qactions[key])
         self.addToolBar(toolbar)
+        self.split_toggle = self.menuBar().addMenu("&View").addAction("Details beside the table")
+        self.split_toggle.setObjectName("action_split_view")
+        self.split_toggle.setCheckable(True)
+        self.split_toggle.setShortcut("F3")
+        self.split_toggle.toggled.connect(self.set_split_view)
+        self.tasks_page.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_beside())
         self.worker_toggle = self.menuBar().addMenu("&Worker").addAction("Run tasks in this window")
         self.worker_toggle.setObjectName("action_embedded_worker")
         self.worker_toggle.setCheckable(True)
@@ -125,6 +138,12 @@ class MainWindow(QMainWindow):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh_lists)
+        # The Workers & Queues page redraws at most every REFRESH_MS, and only while it is in view.
+        self._workers_page_timer = QTimer(self)
+        self._workers_page_timer.setSingleShot(True)
+        self._workers_page_timer.setInterval(REFRESH_MS)
+        self._workers_page_timer.timeout.connect(self.workers_page.refresh)
+        self._workers_page_stale = False
         self._workers_timer = QTimer(self)
         self._workers_timer.timeout.connect(self._on_workers_timer_timeout)
         self._workers_timer.start(WORKERS_POLL_MS)
@@ -157,6 +176,25 @@ class MainWindow(QMainWindow):
             self._task_page.artifacts.model_requested.connect(self.open_model)
             self.stack.addWidget(self._task_page)  # reached from the table, not from the navigation
         return self._task_page
+
+    def set_split_view(self, on: bool) -> None:
+        """The selected task's page beside the table (F3), following the current row."""
+        if on and self._side_page is None:
+            from tasktune_gui.ui.task_page import TaskPage
+
+            self._side_page = TaskPage(self.core)
+            self._side_page.setObjectName("sideTaskPage")
+            self._side_page.artifacts.model_requested.connect(self.open_model)
+        self.tasks_page.set_side(self._side_page if on else None)
+        if self.split_toggle.isChecked() != on:
+            self.split_toggle.setChecked(on)
+        self._show_beside()
+
+    def _show_beside(self) -> None:
+        task_id = self.tasks_page.current_id()
+        side = self._side_page
+        if side is not None and side.isVisible() and task_id is not None and task_id != side.task_id:
+            side.show_task(task_id)
 
     def refresh_lists(self) -> None:
         """Redraw the overview pages from one read of the project summaries, made off the GUI thread
@@ -199,6 +237,12 @@ class MainWindow(QMainWindow):
         elif not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
+    def _schedule_workers_page(self) -> None:
+        if self.stack.currentWidget() is not self.workers_page:
+            self._workers_page_stale = True
+        elif not self._workers_page_timer.isActive():
+            self._workers_page_timer.start()
+
     def show_page(self, title: str) -> None:
         self.navigation.setCurrentRow(PAGES.index(title))
 
@@ -232,6 +276,9 @@ class MainWindow(QMainWindow):
             self.model.ensure_loaded()
         if self.overview_shown() and self._lists_stale:
             self.refresh_lists()
+        if self.stack.currentWidget() is self.workers_page and self._workers_page_stale:
+            self._workers_page_stale = False
+            self.workers_page.refresh()
         self._update_breadcrumbs()
 
     def _project_trail(self, project: str | None, last_clickable: bool) -> list[Crumb]:
@@ -274,9 +321,9 @@ class MainWindow(QMainWindow):
     # Actions
 
     def _on_menu_bar_action(self, action: TaskAction) -> None:
-        applicable = [t for t, s, arch in self.tasks_page.selected_tasks() if action.applies_to(s, arch)]
+        applicable = applicable_ids(action, self.tasks_page.selected_tasks())
         if applicable:
-            self.run_action(action, applicable if action.multi else applicable[:1])
+            self.run_action(action, applicable)
 
     def run_action(self, action: TaskAction, task_ids: list[str]) -> None:
         if not task_ids:
@@ -305,9 +352,17 @@ class MainWindow(QMainWindow):
             self.ask_metadata(action.id, task_ids)
         elif action.id == "details":
             self.open_task(task_ids[0])
+        elif action.id == "compare":
+            self.compare(task_ids)
         else:
             for task_id in task_ids:
                 getattr(lifecycle, action.id)(task_id)
+
+    def compare(self, task_ids: list[str]) -> CompareDialog:
+        dialog = CompareDialog([self.core.task_json(task_id) for task_id in task_ids], self)
+        dialog.show()
+        self.last_compare = dialog
+        return dialog
 
     def ask_metadata(self, what: str, task_ids: list[str]) -> None:
         """Add a tag to, or move to a project, every selected task."""
@@ -332,7 +387,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Cloned to {new_id}")
 
     def enqueue(self, task_ids: list[str]) -> None:
-        dialog = EnqueueDialog(self.core.queues.summaries(), len(task_ids), self)
+        dialog = EnqueueDialog(self.core.queues.summaries(), len(task_ids), self,
+                               start_local_worker=self.run_queue_here)
         if dialog.exec():
             for task_id in task_ids:
                 self.core.lifecycle.enqueue(task_id, dialog.chosen())
@@ -341,15 +397,29 @@ class MainWindow(QMainWindow):
         self.model.on_change(change)
         if self._task_page is not None:
             self._task_page.on_change(change)
+        if self._side_page is not None and self._side_page.isVisible():
+            self._side_page.on_change(change)
         self.models_page.on_change(change)
         if change.kind in ("project", "queue", "worker") or change.action in ("created", "deleted", "status"):
             self.schedule_refresh()
-            self.workers_page.refresh()
+            self._schedule_workers_page()
         if change.kind == "worker":
             self._on_workers_timer_timeout()
         page = self._task_page
         if page is not None and self.stack.currentWidget() is page and page.task_id in change.ids:
             self._update_breadcrumbs()
+
+    def run_queue_here(self, queue: str) -> list[QueueSummary]:
+        """The window's worker takes `queue` too (started if off); the queues as they are now."""
+        if queue not in self.settings.embedded_worker_queues:
+            self.settings.embedded_worker_queues.append(queue)
+        self.embedded_worker.stop()  # restarted below with the new queue list
+        if self.worker_toggle.isChecked():
+            self.embedded_worker.start()
+        else:
+            self.worker_toggle.setChecked(True)
+        self.worker_label.setText(self.embedded_worker.describe())
+        return self.core.queues.summaries()
 
     def _on_worker_toggle_toggled(self, on: bool) -> None:
         if on:
@@ -364,8 +434,7 @@ class MainWindow(QMainWindow):
             self.theme.close()
         self.background.close()
         self.embedded_worker.stop()
-        self._timer.stop()
-        self._refresh_timer.stop()
-        self._workers_timer.stop()
+        for timer in self.findChildren(QTimer):  # the feed poll and any pending repaint of a page
+            timer.stop()
         self.signals.close()
         super().closeEvent(event)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,10 +21,11 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
 from tasktune_gui.ui.artifacts_tab import ArtifactsTab
+from tasktune_gui.ui.configuration_tab import ConfigurationTab
 from tasktune_gui.ui.console_view import ConsoleView
+from tasktune_gui.ui.execution_tab import ExecutionTab
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.scalars_view import ScalarsView
-from tasktune_gui.ui.task_sections import ConfigurationTab, ExecutionTab
 
 
 class TaskPage(QWidget):
@@ -34,12 +37,15 @@ class TaskPage(QWidget):
         self.name = named(QLineEdit(), "taskName")
         self.status = named(QLabel(), "taskStatus")
         self.id_label = named(QLabel(), "taskId")
+        self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tags = named(QLabel(), "taskTags")
         copy = named(QPushButton("Copy ID"), "copyTaskId")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.task_id or ""))
         self.name.editingFinished.connect(self._on_name_edited)
         header = QHBoxLayout()
         header.addWidget(self.name)
         header.addWidget(self.status)
+        header.addWidget(self.tags)
         header.addWidget(self.id_label)
         header.addWidget(copy)
         self.tabs = named(QTabWidget(), "taskTabs")
@@ -71,6 +77,7 @@ class TaskPage(QWidget):
         self.status.setText(record["status"].capitalize() + (f" — {record['status_reason']}"
                                                                if record["status_reason"] else ""))
         self.id_label.setText(record["id"])
+        self.tags.setText("  ".join(f"#{tag}" for tag in record["tags"]))
         self.execution.show_record(record)
         self.configuration.show_record(record)
         self.artifacts.show_record(record)
@@ -103,5 +110,16 @@ def _info_text(record: dict[str, Any]) -> str:
     rows = [("Status", record["status"]), ("Reason", record["status_reason"]), ("Message", record["status_message"]),
             ("Worker", runtime["worker"]), ("Host", runtime["host"]), ("PID", runtime["pid"]),
             ("Exit code", runtime["exit_code"]), ("Started", record["started"]), ("Completed", record["completed"]),
+            ("Duration", _duration(record["started"], record["completed"])),
             ("User", record["user"]), ("Parent", record["parent"]), ("Created", record["created"])]
     return "\n".join(f"{label}: {value}" for label, value in rows if value not in (None, ""))
+
+
+def _duration(started: str | None, ended: str | None) -> str:
+    """Run time as h:mm:ss; still counting while the task runs."""
+    if not started:
+        return ""
+    begin = datetime.fromisoformat(started)
+    end = datetime.fromisoformat(ended) if ended else datetime.now(begin.tzinfo or UTC)
+    seconds = max(0, int((end - begin).total_seconds()))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" + ("" if ended else " (running)")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor
 from sqlmodel import col, select
 
@@ -18,6 +18,7 @@ from tasktune_gui.core.tasks import TaskQuery
 from tasktune_gui.ui.palette import status_colour
 
 PAGE = 200
+RECOUNT_MS = 200
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -102,6 +103,9 @@ class TaskTableModel(QAbstractTableModel):
         self.extra: list[ExtraColumn] = []  # columns the user added, after the fixed ones
         self._count = 0
         self._pages: dict[int, list[Row]] = {}
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.timeout.connect(lambda: self.set_query(self.query))
         self.loaded = False
         if load:
             self._refresh()
@@ -166,7 +170,9 @@ class TaskTableModel(QAbstractTableModel):
         if change.kind != "task" or not self.loaded:
             return
         if change.action in ("created", "deleted"):
-            self.set_query(self.query)
+            # Recounted once for a burst: a hundred tasks created at once must not reset the view a hundred times.
+            if not self._recount.isActive():
+                self._recount.start(RECOUNT_MS)
             return
         loaded = {row.task.id: (page, i) for page, rows in self._pages.items() for i, row in enumerate(rows)}
         for task_id in change.ids:

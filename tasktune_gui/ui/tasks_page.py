@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QMenu,
+    QSplitter,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from tasktune_gui.core.tasks import TaskQuery
-from tasktune_gui.ui.actions import TASK_ACTIONS, TaskAction, label_for
+from tasktune_gui.ui.actions import TASK_ACTIONS, TaskAction, applicable_ids, label_for
 from tasktune_gui.ui.column_chooser import ColumnChooser
 from tasktune_gui.ui.csv_export import export_csv
 from tasktune_gui.ui.naming import named
@@ -65,12 +66,31 @@ class TasksPage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.filters, 1)
         bar.addWidget(self.export_button)
+        # The table, and the selected task's page beside it when the split view is on.
+        self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "tasksSplitter")
+        self.splitter.addWidget(self.table)
+        self.side: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.table)
+        layout.addWidget(self.splitter)
         self.filters.changed.connect(self._on_filters_changed)
         self.last_menu: QMenu | None = None
         self.last_header_menu: QMenu | None = None
+
+    def set_side(self, widget: QWidget | None) -> None:
+        """Show `widget` beside the table (the split view), or only the table when None."""
+        if self.side is not None:
+            self.side.hide()
+        self.side = widget
+        if widget is not None:
+            if self.splitter.indexOf(widget) < 0:
+                self.splitter.addWidget(widget)
+                self.splitter.setSizes([3 * self.width() // 5, 2 * self.width() // 5])
+            widget.show()
+
+    def current_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.task_id(index.row()) if index.isValid() else None
 
     def show_project(self, project: str | None) -> None:
         self.model.set_query(replace(self.model.query, project=project))
@@ -90,9 +110,7 @@ class TasksPage(QWidget):
         menu.setObjectName("taskContextMenu")
         selected = self.selected_tasks()
         for action in TASK_ACTIONS:
-            applicable = [tid for tid, status, archived in selected if action.applies_to(status, archived)]
-            if not action.multi and len(selected) != 1:
-                applicable = []
+            applicable = applicable_ids(action, selected)
             entry = menu.addAction(label_for(action, len(applicable), len(selected)))
             entry.setObjectName(f"menu_{action.id}")
             entry.setEnabled(bool(applicable))
@@ -101,9 +119,9 @@ class TasksPage(QWidget):
 
     def _trigger_by_id(self, action_id: str) -> None:
         action = next(a for a in TASK_ACTIONS if a.id == action_id)
-        applicable = [t for t, s, arch in self.selected_tasks() if action.applies_to(s, arch)]
+        applicable = applicable_ids(action, self.selected_tasks())
         if applicable:
-            self._run_action(action, applicable[:1] if not action.multi else applicable)
+            self._run_action(action, applicable)
 
     def _on_table_context_menu(self, position: QPoint) -> None:
         if not self.table.indexAt(position).isValid():

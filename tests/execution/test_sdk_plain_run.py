@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tasktune_gui.core.api import Core
+from tasktune_gui.core.errors import TaskNotEditable
 from tasktune_gui.core.tasks import TaskQuery
 
 SCRIPT = """\
@@ -17,6 +20,9 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--lr", type=float, default=0.1)
 args = parser.parse_args()
 print("task", sdk.init("By hand", "first try"))
+params = sdk.connect({"batch": 32, "augment": True, "note": "a; b"}, name="General")
+print("batch", params["batch"], file=sys.stderr)
+print("progress 10%\\rprogress 100%")
 for step in range(3):
     sdk.report_scalar("loss", "train", args.lr / (step + 1), step)
 sdk.upload_artifact("summary", {"lr": args.lr})
@@ -56,6 +62,29 @@ def test_a_plain_run_becomes_a_completed_task(tmp_path: Path, sqlite_url: str) -
         assert record["execution"]["entry_point"] == "train.py"
         assert record["metrics"] == {"loss/train": 0.5 / 3}
         assert [a.name for a in core.results.artifacts(task.id)] == ["summary"]
+        assert record["hyperparams"]["General"] == {
+            "batch": {"value": "32", "type": "int", "description": ""},
+            "augment": {"value": "true", "type": "bool", "description": ""},
+            "note": {"value": "a; b", "type": "str", "description": ""},
+        }
+        console = [(line.stream, line.text) for line in core.results.console(task.id)]
+        assert console == [("stdout", f"task {task.id}"), ("stderr", "batch 32"), ("stdout", "progress 100%")]
+        assert "batch 32" in result.stderr  # still shown in the terminal
+    finally:
+        core.close()
+
+
+def test_a_clone_of_a_plain_run_gets_its_connected_values_under_a_worker(tmp_path: Path, sqlite_url: str) -> None:
+    repo = make_repo(tmp_path)
+    assert run_by_hand(repo, sqlite_url, "--lr", "0.5").returncode == 0
+    core = Core.open(sqlite_url)
+    try:
+        [task] = core.tasks.query(TaskQuery(project="By hand"))
+        clone = core.tasks.clone(task.id)
+        core.editor.set_hyperparameter(clone, "General", "batch", "64")
+        assert core.task_json(clone)["hyperparams"]["General"]["batch"]["value"] == "64"
+        with pytest.raises(TaskNotEditable):  # only the script's own run records its values, and only while it runs
+            core.editor.record_script_section(task.id, "General", {"batch": ("1", "int")})
     finally:
         core.close()
 

@@ -141,6 +141,33 @@ def test_enqueue_through_the_dialog_turns_the_row_pending(window: MainWindow, qt
     qtbot.waitUntil(lambda: window.model.index(row, 4).data() == "Pending")
 
 
+def test_enqueue_dialog_starts_a_local_worker_on_an_unwatched_queue(window: MainWindow, qtbot: QtBot) -> None:
+    window.core.queues.ensure("gpu")
+    open_demo(qtbot, window)
+    select_rows(qtbot, window, "momentum sweep")
+    seen: list[str] = []
+
+    def choose() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, EnqueueDialog)
+        dialog.queue.setCurrentIndex(dialog.queue.findData("gpu"))
+        assert dialog.warning.isVisible() and dialog.start_worker_button.isVisible()
+        qtbot.mouseClick(dialog.start_worker_button, Qt.MouseButton.LeftButton)
+        seen.append(dialog.queue.currentText())
+        assert not dialog.warning.isVisible()  # a worker watches it now
+        qtbot.mouseClick(dialog.enqueue_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, choose)
+    next(a for a in context_menu(window).actions() if a.objectName() == "menu_enqueue").trigger()
+    assert seen == ["gpu  (0 pending, 1 workers)"]
+    assert window.worker_toggle.isChecked() and "gpu" in window.settings.embedded_worker_queues
+    task_id = window.model.task_id(row_of(window, "momentum sweep"))
+    assert task_id is not None
+    # The window's own worker runs it.
+    qtbot.waitUntil(lambda: window.core.tasks.get(task_id).status in ("completed", "failed"), timeout=60_000)
+    window.worker_toggle.setChecked(False)
+
+
 def test_add_tag_and_move_for_a_multi_selection(window: MainWindow, qtbot: QtBot) -> None:
     from PySide6.QtWidgets import QInputDialog
 
