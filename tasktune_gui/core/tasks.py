@@ -213,13 +213,17 @@ class TaskService:
         statement = statement.where(col(Task.archived) == query.archived)
         if query.project:
             project = get_project(session, query.project)
+            ids = [project.id]
             if query.include_subprojects:
-                ids = select(Project.id).where(
+                ids = list(session.exec(select(Project.id).where(
                     (col(Project.name) == project.name) | col(Project.name).startswith(project.name + "/")
-                )
-                statement = statement.where(col(Task.project_id).in_(ids))
+                )).all())
+            # The ids as values, not a subquery: SQLite then sees how few projects match and reads the project
+            # indexes (a subquery made it walk the whole table in update order: 150-800 ms on a million tasks).
+            if len(ids) == 1:
+                statement = statement.where(col(Task.project_id) == ids[0])
             else:
-                statement = statement.where(col(Task.project_id) == project.id)
+                statement = statement.where(col(Task.project_id).in_(ids))
         if query.statuses:
             statement = statement.where(col(Task.status).in_(query.statuses))
         if query.types:

@@ -27,8 +27,10 @@ from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.feed import ChangeFeed
 from tasktune_gui.core.queues import QueueSummary
+from tasktune_gui.core.registry import ProjectSummary
 from tasktune_gui.core.settings import Settings
 from tasktune_gui.ui.actions import TaskAction, applicable_ids, build_qactions
+from tasktune_gui.ui.background import Background
 from tasktune_gui.ui.breadcrumbs import Breadcrumbs, Crumb
 from tasktune_gui.ui.compare_view import CompareDialog
 from tasktune_gui.ui.dashboard_page import DashboardPage
@@ -79,6 +81,8 @@ class MainWindow(QMainWindow):
         self.breadcrumbs = Breadcrumbs()
         self.current_project: str | None = None
         self._lists_stale = True
+        self._lists_generation = 0  # only the newest summaries are drawn
+        self.background = Background(self)
         self.stack.addWidget(self.dashboard)
         self.stack.addWidget(self.projects)
         self.stack.addWidget(self.tasks_page)
@@ -198,12 +202,24 @@ class MainWindow(QMainWindow):
             side.show_task(task_id)
 
     def refresh_lists(self) -> None:
-        """Redraw the overview pages from one read of the project summaries."""
+        """Redraw the overview pages from one read of the project summaries, made off the GUI thread
+        (counting a million tasks by project and status takes a good part of a second)."""
         self._lists_stale = False
-        summaries = self.core.projects.summaries()
+        self._lists_generation += 1
+        generation = self._lists_generation
+        self.background.run(self.core.projects.summaries,
+                            lambda summaries: self._on_summaries_ready(generation, summaries),
+                            self._on_summaries_failed)
+
+    def _on_summaries_ready(self, generation: int, summaries: list[ProjectSummary]) -> None:
+        if generation != self._lists_generation:
+            return
         self.projects.refresh(summaries)
         self.dashboard.refresh(summaries)
         self.tasks_page.filters.set_tags(self.core.overview.tags())
+
+    def _on_summaries_failed(self, error: Exception) -> None:
+        self.statusBar().showMessage(f"Could not read the projects: {error}")
 
     def _restore_state(self) -> None:
         for column in self.state.extra_columns():
@@ -435,6 +451,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         if self.theme is not None:
             self.theme.close()
+        self.background.close()
         self.embedded_worker.stop()
         for timer in self.findChildren(QTimer):  # the feed poll and any pending repaint of a page
             timer.stop()

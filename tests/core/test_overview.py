@@ -79,3 +79,25 @@ def test_model_edits_are_validated_and_stored(core: Core) -> None:
     assert core.models.count(search="zzz") == 0
 
 
+
+
+def test_project_summaries_count_unarchived_tasks_by_status(core: Core) -> None:
+    a, b, c = (new_task(core, name) for name in ("a", "b", "c"))
+    core.lifecycle.enqueue(b)
+    core.lifecycle.archive(c)
+    [summary] = core.projects.summaries()
+    assert (summary.name, summary.counts) == ("P", {"draft": 1, "pending": 1})
+    assert a
+
+
+def test_project_filter_takes_subprojects_but_not_lookalikes(core: Core) -> None:
+    from tasktune_gui.core.models import Task as TaskRecord
+    from tasktune_gui.core.tasks import TaskQuery
+
+    made = {p: core.tasks.add(TaskRecord(id="", name=p, repository="/r", entry_point="t.py"), p)
+            for p in ("vision", "vision/det", "visionary")}
+    assert {t.name for t in core.tasks.query(TaskQuery(project="vision"))} == {"vision", "vision/det"}
+    assert core.tasks.count(TaskQuery(project="vision")) == 2
+    only = TaskQuery(project="vision", include_subprojects=False)
+    assert [t.id for t in core.tasks.query(only)] == [made["vision"]] and core.tasks.count(only) == 1
+    assert [t.name for t in core.tasks.query(TaskQuery(project="vision/det"))] == ["vision/det"]

@@ -19,7 +19,7 @@ def working_window(qtbot: QtBot, sqlite_url: str, tmp_path: Path,
                    monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    built: MainWindow = make_window(sqlite_url, Settings(embedded_worker=True))
+    built: MainWindow = make_window(sqlite_url, Settings(embedded_worker=True), tmp_path / "window.ini")
     qtbot.addWidget(built)
     yield built
     built.close()

@@ -32,6 +32,7 @@ def select_rows(qtbot: QtBot, window: MainWindow, *names: str) -> None:
 
 def open_demo(qtbot: QtBot, window: MainWindow) -> None:
     window.navigation.setCurrentRow(PAGES.index("Projects"))
+    qtbot.waitUntil(lambda: "Demo" in [c.title for c in window.projects.cards])  # summaries come off-thread
     card = window.projects.card("Demo")
     qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.tasks_page)

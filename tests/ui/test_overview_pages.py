@@ -17,7 +17,7 @@ def click(qtbot: QtBot, widget: object) -> None:
 def test_dashboard_cards_recent_tasks_and_glance(window: MainWindow, qtbot: QtBot) -> None:
     dashboard = window.dashboard
     assert window.stack.currentWidget() is dashboard
-    assert [c.title for c in dashboard.cards] == ["Demo"]
+    qtbot.waitUntil(lambda: [c.title for c in dashboard.cards] == ["Demo"])  # counted off the GUI thread
     default = next(q for q in window.core.queues.summaries() if q.name == "default")
     assert f"default: {default.pending} pending · 0 workers" in dashboard.queues.item(0).text()
     assert dashboard.workers.text() == "0 workers online"

@@ -56,7 +56,7 @@ def test_window_follows_the_system_colour_scheme(window: MainWindow, qtbot: QtBo
     assert QGuiApplication.palette().color(QPalette.ColorRole.Window).name() == "#2b2b2b"
     assert index.data(Qt.ItemDataRole.ForegroundRole).name() == DARK_STATUS["completed"]
     window.show_page("Projects")
-    assert DARK_STATUS["completed"] in window.projects.card("Demo").counts_label.text()
+    qtbot.waitUntil(lambda: DARK_STATUS["completed"] in window.projects.card("Demo").counts_label.text())
     QApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
     qtbot.waitUntil(lambda: not palette_is_dark())
-    assert LIGHT_STATUS["completed"] in window.projects.card("Demo").counts_label.text()
+    qtbot.waitUntil(lambda: LIGHT_STATUS["completed"] in window.projects.card("Demo").counts_label.text())
