@@ -34,6 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--id", dest="worker_id", default=None, help="a stable worker id (cleans up after a crash)")
     parser.add_argument("--cache-dir", type=Path, default=None, help="mirrors, environments and run folders")
     parser.add_argument("--heartbeat", type=float, default=2.0, metavar="SECONDS", help=argparse.SUPPRESS)
+    # Tests set it very long so that only a wake-up (NOTIFY, data_version) can start a task quickly.
+    parser.add_argument("--fallback-poll", type=float, default=1.0, metavar="SECONDS", help=argparse.SUPPRESS)
     parser.add_argument("--watchdog-timeout", type=float, default=30.0, metavar="SECONDS",
                         help="a task whose worker is silent this long is marked Failed 'worker lost'")
     parser.add_argument("--abort-grace", type=float, default=10.0, metavar="SECONDS",
@@ -53,6 +55,7 @@ def config_from(args: argparse.Namespace) -> WorkerConfig:
         gpus=gpus,
         worker_id=args.worker_id,
         heartbeat_interval=args.heartbeat,
+        fallback_poll=args.fallback_poll,
         watchdog_timeout=args.watchdog_timeout,
         abort_grace=args.abort_grace,
         on_stop=args.on_stop,

@@ -18,6 +18,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.models import Queue, QueueEntry, Task
+from tasktune_gui.core.retry import Backoff, is_disconnect
 from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache
 from tasktune_gui.execution.task_run import RunSettings, TaskRun
 from tasktune_gui.execution.wakeup import Wakeup
@@ -47,6 +48,7 @@ class WorkerConfig:
     fallback_poll: float = 1.0  # in case a wake-up is missed (another database server, a lost event)
     on_stop: str = STOP_ABORT  # what a clean stop does with running tasks: abort them, or let them finish
     env_max_bytes: int = DEFAULT_MAX_BYTES
+    kind: str = "local"  # how the worker shows on the Workers page: local, tray, ...
 
     @property
     def slot_count(self) -> int:
@@ -86,6 +88,10 @@ class Worker:
         self._wakeup: Wakeup | None = None
         self._unsubscribe = core.events.subscribe(self._on_change)
         self.finished: list[str] = []
+        self.paused = False  # as last read from the database
+        self.database_error: str | None = None  # the last database failure, until the next success
+        # After an outage every worker's heartbeat is stale: judge nobody lost until they have had time to beat.
+        self._watchdog_after = 0.0
 
     def _slot_env(self, index: int) -> dict[str, str]:
         return {"CUDA_VISIBLE_DEVICES": self.config.gpus[index]} if self.config.gpus else {}
@@ -96,7 +102,7 @@ class Worker:
         if self.config.worker_id:
             fail_leftovers(self.core, self.config.worker_id)
         self.id = self.core.workers.register(
-            self.host, self.pid, self.config.queues, self.config.slot_count, self.config.worker_id
+            self.host, self.pid, self.config.queues, self.config.slot_count, self.config.worker_id, self.config.kind
         )
         fail_lost(self.core, self.config.watchdog_timeout)
         self._wakeup = Wakeup(self.core)
@@ -170,9 +176,22 @@ class Worker:
         return found is not None
 
     def take(self) -> str | None:
-        if self.stopping or not self.has_work():
+        if self.stopping:
+            return None
+        self.paused = self.core.workers.is_paused(self.id)
+        if self.paused or not self.has_work():
             return None
         return self.core.queues.pop(self.config.queues, self.id, self.host, self.pid)
+
+    def _database_failed(self, what: str, exc: Exception, backoff: Backoff) -> None:
+        """Say it once per outage; a lost connection is retried with backoff, anything else is a bug to show."""
+        first = self.database_error is None
+        self.database_error = f"{what}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+        if not is_disconnect(exc):
+            log.exception("%s failed", what)
+        elif first:
+            log.warning("%s: database unreachable; retrying with backoff", what)
+        self._watchdog_after = time.monotonic() + self.config.watchdog_timeout + backoff.delay
 
     def _free_slot(self) -> _Slot | None:
         with self._lock:
@@ -180,13 +199,18 @@ class Worker:
 
     def _dispatch_loop(self) -> None:
         assert self._wakeup is not None
+        backoff = Backoff()
         while not self.stopping:
             slot = self._free_slot()
             try:
                 task_id = self.take() if slot is not None else None
-            except Exception:  # a database hiccup must not end the worker; try again after the fallback poll
-                log.exception("taking a task failed")
-                task_id = None
+            except Exception as exc:  # a database outage must not end the worker
+                self._database_failed("taking a task", exc, backoff)
+                self._wakeup.wait(backoff.next_delay())
+                continue
+            if backoff.failures:
+                backoff.reset()
+                self.database_error = None
             if slot is not None and task_id is not None:
                 self._launch(slot, task_id)
                 continue
@@ -237,17 +261,26 @@ class Worker:
 
     def _monitor_loop(self) -> None:
         next_beat = time.monotonic() + self.config.heartbeat_interval
+        backoff = Backoff()
+        wait = self.config.abort_poll
         while not (self.stopping and not self.running() and self._all_slots_idle()):
-            self._monitor_wake.wait(self.config.abort_poll)
+            self._monitor_wake.wait(wait)
             self._monitor_wake.clear()
             try:
                 self._check_aborts()
-                if time.monotonic() >= next_beat:
+                if time.monotonic() >= next_beat or backoff.failures:
                     next_beat = time.monotonic() + self.config.heartbeat_interval
                     self.core.workers.heartbeat(self.id)
-                    fail_lost(self.core, self.config.watchdog_timeout)
-            except Exception:  # a busy or briefly unreachable database: try again on the next tick
-                log.exception("worker monitor tick failed")
+                    if time.monotonic() >= self._watchdog_after:
+                        fail_lost(self.core, self.config.watchdog_timeout)
+            except Exception as exc:  # an unreachable database: beat again as soon as it is back
+                self._database_failed("heartbeat", exc, backoff)
+                wait = backoff.next_delay()
+                continue
+            if backoff.failures:
+                backoff.reset()
+                self.database_error = None
+            wait = self.config.abort_poll
 
     def _all_slots_idle(self) -> bool:
         with self._lock:

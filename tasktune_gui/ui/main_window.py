@@ -28,7 +28,7 @@ from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
 from tasktune_gui.ui.embedded_worker import EmbeddedWorker
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.notifier import EndNotifier
-from tasktune_gui.ui.qt_bridge import ChangeSignals
+from tasktune_gui.ui.qt_bridge import ChangeSignals, Waker
 from tasktune_gui.ui.task_page import TaskPage
 from tasktune_gui.ui.task_table_model import TaskTableModel
 from tasktune_gui.ui.tasks_page import TasksPage, default_query
@@ -95,6 +95,9 @@ class MainWindow(QMainWindow):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.feed.poll)
         self._timer.start(FEED_POLL_MS)
+        # On PostgreSQL, notifications make other machines' changes show at once; the timer stays as a net.
+        self.feed_waker = Waker(self.feed.poll, self)
+        self._stop_listening = self.feed.listen(self.feed_waker.wake)
         self.refresh_lists()
         self.worker_toggle.setChecked(self.settings.embedded_worker)
         self.worker_label.setText(self.embedded_worker.describe())
@@ -223,5 +226,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
         self.embedded_worker.stop()
         self._timer.stop()
+        self._stop_listening()
         self.signals.close()
         super().closeEvent(event)
