@@ -25,12 +25,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser, once: bool = True) -> None:
     parser.add_argument("--queue", action="append", dest="queues", metavar="Q", help="a queue to watch (repeatable)")
     parser.add_argument("--slots", type=int, default=1, help="tasks run at the same time")
     parser.add_argument("--gpus", default="", help="comma-separated GPU ids: one slot per GPU (CUDA_VISIBLE_DEVICES)")
-    parser.add_argument("--once", action="store_true", help="take one task if there is one, run it, exit")
-    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="with --once: wait for a task")
+    if once:
+        parser.add_argument("--once", action="store_true", help="take one task if there is one, run it, exit")
+        parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="with --once: wait for a task")
+    else:
+        parser.set_defaults(once=False, wait=0.0)
     parser.add_argument("--id", dest="worker_id", default=None, help="a stable worker id (cleans up after a crash)")
     parser.add_argument("--cache-dir", type=Path, default=None, help="mirrors, environments and run folders")
     parser.add_argument("--heartbeat", type=float, default=2.0, metavar="SECONDS", help=argparse.SUPPRESS)
@@ -74,7 +77,7 @@ def handle(args: argparse.Namespace, core: Core | None = None) -> int:
         print(f"tasktune worker: {exc}", file=sys.stderr)
         return 1
     try:
-        return _serve(core, config, args)
+        return serve(core, config, args)
     except TaskTuneError as exc:
         print(f"tasktune worker: {exc}", file=sys.stderr)
         return 1
@@ -82,7 +85,8 @@ def handle(args: argparse.Namespace, core: Core | None = None) -> int:
         core.close()
 
 
-def _serve(core: Core, config: WorkerConfig, args: argparse.Namespace) -> int:
+def serve(core: Core, config: WorkerConfig, args: argparse.Namespace) -> int:
+    """Until SIGTERM or Ctrl-C (or one task with --once)."""
     for name in config.queues:
         if core.queues.ensure(name):
             print(f"created queue '{name}'", file=sys.stderr)
