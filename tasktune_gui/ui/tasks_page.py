@@ -39,6 +39,8 @@ class TasksPage(QWidget):
         self.status_filter.addItem("All statuses", "")
         for status in Status:
             self.status_filter.addItem(status.label, status.value)
+        self.user_filter = named(QComboBox(), "userFilter")
+        self.refresh_users()
         self.table = named(QTableView(), "taskTable")
         self.table.setModel(model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -54,15 +56,29 @@ class TasksPage(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
         filters.addWidget(self.status_filter)
+        filters.addWidget(self.user_filter)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table)
         self.search.textChanged.connect(self._on_filters_changed)
         self.status_filter.currentIndexChanged.connect(self._on_filters_changed)
+        self.user_filter.currentIndexChanged.connect(self._on_filters_changed)
         self.last_menu: QMenu | None = None
 
     def show_project(self, project: str | None) -> None:
+        self.refresh_users()
         self.model.set_query(replace(self.model.query, project=project))
+
+    def refresh_users(self) -> None:
+        """The users who created tasks, as the database has them now; the chosen one stays chosen."""
+        chosen = self.user_filter.currentData() or ""
+        self.user_filter.blockSignals(True)
+        self.user_filter.clear()
+        self.user_filter.addItem("All users", "")
+        for user in self.model.core.tasks.users():
+            self.user_filter.addItem(user, user)
+        self.user_filter.setCurrentIndex(max(0, self.user_filter.findData(chosen)))
+        self.user_filter.blockSignals(False)
 
     def selected_ids(self) -> list[str]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
@@ -102,9 +118,9 @@ class TasksPage(QWidget):
 
     def _on_filters_changed(self) -> None:
         status = self.status_filter.currentData()
-        self.model.set_query(
-            replace(self.model.query, search=self.search.text().strip(), statuses=[status] if status else [])
-        )
+        user = self.user_filter.currentData()
+        self.model.set_query(replace(self.model.query, search=self.search.text().strip(),
+                                     statuses=[status] if status else [], users=[user] if user else []))
 
 
 def default_query() -> TaskQuery:

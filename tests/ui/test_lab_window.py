@@ -1,0 +1,61 @@
+"""The window in a lab: filtering the task table by user, and refreshing from PostgreSQL notifications."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tasktune_gui.app import make_window
+from tasktune_gui.core.models import Task
+from tasktune_gui.core.tasks import TaskQuery
+from tasktune_gui.ui.main_window import MainWindow
+
+CREATE_ELSEWHERE = """
+import sys
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.models import Task
+core = Core.open(sys.argv[1])
+print(core.tasks.add(Task(id="", name="from another machine"), "Lab", queue="default"))
+"""
+
+
+@pytest.fixture
+def lab_window(qtbot: QtBot, postgres_url: str, tmp_path: Path,
+               monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    built: MainWindow = make_window(postgres_url)
+    qtbot.addWidget(built)
+    built.show()
+    yield built
+    built.close()
+    built.core.close()
+
+
+def test_the_task_table_filters_by_user(window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    for user in ("alice", "bob"):
+        monkeypatch.setenv("TASKTUNE_USER", user)
+        window.core.tasks.add(Task(id="", name=f"{user}'s run"), "Lab")
+    window.open_project("Lab")
+    users = window.tasks_page.user_filter
+    assert users.findData("alice") > 0 and users.findData("bob") > 0
+    users.setCurrentIndex(users.findData("bob"))
+    assert window.model.query.users == ["bob"]
+    assert [window.model.row(r).task.name for r in range(window.model.rowCount())] == ["bob's run"]  # type: ignore[union-attr]
+    users.setCurrentIndex(0)
+    assert window.model.rowCount() == 2
+
+
+def test_the_window_refreshes_on_a_notification_not_the_timer(lab_window: MainWindow, qtbot: QtBot,
+                                                              postgres_url: str) -> None:
+    lab_window._timer.stop()  # only the notification can bring the other machine's task in now
+    lab_window.open_project(None)
+    before = lab_window.model.rowCount()
+    created = subprocess.run([sys.executable, "-c", CREATE_ELSEWHERE, postgres_url], capture_output=True,
+                             text=True, check=True).stdout.strip()
+    qtbot.waitUntil(lambda: lab_window.model.rowCount() == before + 1, timeout=2000)
+    assert lab_window.core.tasks.count(TaskQuery(search=created)) == 1
