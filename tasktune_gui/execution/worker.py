@@ -18,6 +18,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.models import Queue, QueueEntry, Task
+from tasktune_gui.core.models import Worker as WorkerRow
 from tasktune_gui.core.retry import Backoff, is_disconnect
 from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache
 from tasktune_gui.execution.task_run import RunSettings, TaskRun
@@ -165,8 +166,16 @@ class Worker:
     # Taking work.
 
     def has_work(self) -> bool:
-        """A cheap read before the write transaction of a pop: most wake-ups are other tasks' console lines."""
+        """A cheap read before the write transaction of a pop: most wake-ups are other tasks' console lines.
+
+        It also reads whether the worker is paused (one connection checkout for both: on PostgreSQL each
+        checkout costs a round trip to the server).
+        """
         with self.core.store.read() as session:
+            row = session.get(WorkerRow, self.id) if self.id else None
+            self.paused = row is not None and row.paused
+            if self.paused:
+                return False
             found = session.exec(
                 select(QueueEntry.id)
                 .join(Queue, col(Queue.id) == col(QueueEntry.queue_id))
@@ -176,10 +185,7 @@ class Worker:
         return found is not None
 
     def take(self) -> str | None:
-        if self.stopping:
-            return None
-        self.paused = self.core.workers.is_paused(self.id)
-        if self.paused or not self.has_work():
+        if self.stopping or not self.has_work():
             return None
         return self.core.queues.pop(self.config.queues, self.id, self.host, self.pid)
 
