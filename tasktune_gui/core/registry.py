@@ -106,12 +106,15 @@ class WorkerRegistry:
             note(session, Change("worker", "created", (worker_id,)))
         return worker_id
 
-    def heartbeat(self, worker_id: str) -> None:
+    def heartbeat(self, worker_id: str) -> bool:
+        """Record that the worker is alive; whether it is paused (someone may have paused it from elsewhere)."""
         with self.store.write() as session:
             worker = session.get(Worker, worker_id)
-            if worker is not None:
-                worker.last_heartbeat = utcnow()
-                session.add(worker)
+            if worker is None:
+                return False
+            worker.last_heartbeat = utcnow()
+            session.add(worker)
+            return worker.paused
 
     def set_paused(self, worker_id: str, paused: bool) -> None:
         """A paused worker finishes what it runs but takes no new task until resumed."""

@@ -185,9 +185,18 @@ class Worker:
         return found is not None
 
     def take(self) -> str | None:
-        if self.stopping or not self.has_work():
+        if self.stopping:
+            return None
+        # SQLite: a read first, as a pop takes the database's one write lock. PostgreSQL pops straight away:
+        # its wake-ups are already filtered to enqueues, and SKIP LOCKED pops run side by side.
+        if self.core.store.dialect != "postgresql" and not self.has_work():
             return None
         return self.core.queues.pop(self.config.queues, self.id, self.host, self.pid)
+
+    def set_paused(self, paused: bool) -> None:
+        """Stop (or resume) taking work; running tasks go on. Recorded in the database, where pops honour it."""
+        self.core.workers.set_paused(self.id, paused)
+        self.paused = paused
 
     def _database_failed(self, what: str, exc: Exception, backoff: Backoff) -> None:
         """Say it once per outage; a lost connection is retried with backoff, anything else is a bug to show."""
@@ -276,7 +285,7 @@ class Worker:
                 self._check_aborts()
                 if time.monotonic() >= next_beat or backoff.failures:
                     next_beat = time.monotonic() + self.config.heartbeat_interval
-                    self.core.workers.heartbeat(self.id)
+                    self.paused = self.core.workers.heartbeat(self.id)
                     if time.monotonic() >= self._watchdog_after:
                         fail_lost(self.core, self.config.watchdog_timeout)
             except Exception as exc:  # an unreachable database: beat again as soon as it is back

@@ -155,11 +155,9 @@ class TrayWorker(QObject):
 
     def set_paused(self, paused: bool) -> None:
         try:
-            self.core.workers.set_paused(self.worker.id, paused)
+            self.worker.set_paused(paused)
         except Exception as exc:  # the database is away: say so through the icon, change nothing
             self.worker.database_error = f"pausing: {exc}"
-        else:
-            self.worker.paused = paused
         self.refresh()
 
     def _on_autostart_toggled(self, on: bool) -> None:
@@ -182,7 +180,7 @@ class TrayWorker(QObject):
     # Notifications
 
     def _on_core_changed(self, change: Change) -> None:
-        if change.kind == "worker" or change.kind == "task" and change.action == "status":
+        if change.kind == "worker" or (change.kind == "task" and change.action == "status"):
             self.refresh()
         if change.kind != "task" or change.action != "status":
             return

@@ -128,11 +128,12 @@ def test_a_paused_worker_takes_nothing_until_resumed(
     worker = Worker(core, worker_config)
     try:
         worker.start()
-        core.workers.set_paused(worker.id, True)
+        worker.set_paused(True)
         task_id = add_task(core, lab_repo, entry_point="noop.py")
         assert worker.take() is None and worker.paused
+        assert core.queues.pop(["default"], worker.id) is None  # the core refuses a paused worker any path
         assert status(core, task_id) == "pending"
-        core.workers.set_paused(worker.id, False)
+        worker.set_paused(False)
         wait_for(core, lambda: status(core, task_id) == "completed", what="the task after resuming")
         assert not worker.paused
     finally:
