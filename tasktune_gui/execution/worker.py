@@ -166,11 +166,8 @@ class Worker:
     # Taking work.
 
     def has_work(self) -> bool:
-        """A cheap read before the write transaction of a pop: most wake-ups are other tasks' console lines.
-
-        It also reads whether the worker is paused (one connection checkout for both: on PostgreSQL each
-        checkout costs a round trip to the server).
-        """
+        """A cheap read before the write transaction of a pop (SQLite: most wake-ups are other tasks' console
+        lines); it also reads whether the worker is paused."""
         with self.core.store.read() as session:
             row = session.get(WorkerRow, self.id) if self.id else None
             self.paused = row is not None and row.paused

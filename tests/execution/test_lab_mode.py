@@ -7,14 +7,17 @@ import os
 import signal
 import statistics
 import subprocess
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.core.models import Task
 from tasktune_gui.execution.worker import Worker, WorkerConfig
 from tests.execution.conftest import add_task, git, status, tasktune_worker, wait_for
 from tests.execution.test_dispatch import start_latencies
@@ -163,3 +166,36 @@ def test_three_worker_processes_run_each_of_900_tasks_exactly_once_on_postgres(
     assert set(runs) == set(ids)
     assert set(runs.values()) == {1}
     assert len({pg_core.tasks.get(t).worker for t in ids}) == 3
+
+
+def test_after_an_outage_a_watchdog_gives_other_workers_time_to_beat(
+    pg_core: Core, postgres_cluster: PostgresCluster, tmp_path: Path
+) -> None:
+    """Every worker's heartbeat is stale when the server comes back; nobody is judged lost at once."""
+    elsewhere = pg_core.workers.register("elsewhere", 1, ["other"])
+    task_id = pg_core.tasks.add(Task(id="", name="far away"), "Lab", queue="default")
+    assert pg_core.queues.pop(["default"], elsewhere, "elsewhere", 1) == task_id
+    watcher = Worker(pg_core, WorkerConfig(queues=["watching"], cache_dir=tmp_path / "cache", heartbeat_interval=0.2,
+                                           watchdog_timeout=2.0))
+    watcher.start()
+    try:
+        postgres_cluster.stop()
+        try:
+            wait_for(pg_core, lambda: watcher.database_error is not None, what="the watcher noticed the outage")
+            outage_from = time.monotonic()
+            # The outage outlasts the watchdog timeout, so every heartbeat is stale when the server is back.
+            wait_for(pg_core, lambda: time.monotonic() - outage_from > 2.5, what="an outage longer than the timeout")
+        finally:
+            postgres_cluster.start_server()
+        beats: list[object] = []
+
+        def beaten_twice() -> bool:
+            beats.append(next(w.last_heartbeat for w in pg_core.workers.online(datetime.min.replace(tzinfo=UTC))
+                              if w.id == watcher.id))
+            return len(set(beats)) >= 3
+
+        wait_for(pg_core, beaten_twice, what="the watcher beating again")
+        assert status(pg_core, task_id) == "running"  # not judged while its worker may still be reconnecting
+        wait_for(pg_core, lambda: status(pg_core, task_id) == "failed", what="judged lost after the grace")
+    finally:
+        watcher.stop()
