@@ -22,6 +22,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.feed import ChangeFeed
+from tasktune_gui.core.retry import is_disconnect
 from tasktune_gui.core.settings import Settings
 from tasktune_gui.ui.actions import TaskAction, build_qactions
 from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
@@ -93,10 +94,10 @@ class MainWindow(QMainWindow):
         self.notifier = EndNotifier(core, self, self.signals)
         self.navigation.setCurrentRow(PAGES.index("Dashboard"))
         self._timer = QTimer(self)
-        self._timer.timeout.connect(self.feed.poll)
+        self._timer.timeout.connect(self._poll_feed)
         self._timer.start(FEED_POLL_MS)
         # On PostgreSQL, notifications make other machines' changes show at once; the timer stays as a net.
-        self.feed_waker = Waker(self.feed.poll, self)
+        self.feed_waker = Waker(self._poll_feed, self)
         self._stop_listening = self.feed.listen(self.feed_waker.wake)
         self.refresh_lists()
         self.worker_toggle.setChecked(self.settings.embedded_worker)
@@ -215,6 +216,15 @@ class MainWindow(QMainWindow):
         if change.kind in ("project", "queue", "worker") or change.action in ("created", "deleted", "status"):
             self.refresh_lists()
             self.workers_page.refresh()
+
+    def _poll_feed(self) -> None:
+        """Follow other processes' changes; while the database is unreachable, say so and try again later."""
+        try:
+            self.feed.poll()
+        except Exception as exc:
+            if not is_disconnect(exc):
+                raise
+            self.statusBar().showMessage(f"Database unreachable, retrying: {self.core.store.display_name}")
 
     def _on_worker_toggle_toggled(self, on: bool) -> None:
         if on:

@@ -14,6 +14,7 @@ from tasktune_gui.app import make_window
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.tasks import TaskQuery
 from tasktune_gui.ui.main_window import MainWindow
+from tests.support.postgres import PostgresCluster
 
 CREATE_ELSEWHERE = """
 import sys
@@ -59,3 +60,15 @@ def test_the_window_refreshes_on_a_notification_not_the_timer(lab_window: MainWi
                              text=True, check=True).stdout.strip()
     qtbot.waitUntil(lambda: lab_window.model.rowCount() == before + 1, timeout=2000)
     assert lab_window.core.tasks.count(TaskQuery(search=created)) == 1
+
+
+def test_the_window_says_when_the_database_is_unreachable(lab_window: MainWindow, qtbot: QtBot,
+                                                         postgres_cluster: PostgresCluster) -> None:
+    lab_window._timer.stop()
+    postgres_cluster.stop()
+    try:
+        lab_window._poll_feed()  # no traceback from the timer: a message, and the next tick tries again
+        assert lab_window.statusBar().currentMessage().startswith("Database unreachable")
+    finally:
+        postgres_cluster.start_server()
+    lab_window._poll_feed()
