@@ -128,8 +128,9 @@ def script_alone_s(repo: Path) -> float:
 def overhead(core: Core, repo: Path, count: int) -> dict[str, object]:
     """Wall time per no-op task with 2 slots, beyond the script's own run time (interpreter start and exit)."""
     script_s = script_alone_s(repo)
-    template = noop_task(repo, "noop")
-    ids = [core.tasks.add(template.model_copy(), "bench", queue="bench") for _ in range(count)]
+    commit = noop_task(repo, "noop").commit
+    ids = [core.tasks.add(Task(id="", name="noop", repository=str(repo), entry_point="noop.py", commit=commit),
+                          "bench", queue="bench") for _ in range(count)]
     started = time.perf_counter()
     wakeup = Wakeup(core)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from tasktune_gui.core.api import Core
@@ -21,12 +22,13 @@ def open_core(db_url: str | None = None, seed: bool = True) -> Core:
     return core
 
 
-def make_window(db_url: str | None = None, settings: Settings | None = None) -> Any:
+def make_window(db_url: str | None = None, settings: Settings | None = None, state_path: Path | None = None) -> Any:
     """The main window over the given database (not shown). Its embedded worker runs only when the
-    settings passed in say so (tests pass none, so no worker starts behind their back)."""
+    settings passed in say so (tests pass none, so no worker starts behind their back). Its layout is
+    remembered in `state_path` (default: window.ini in the user config folder)."""
     from tasktune_gui.ui.main_window import MainWindow
 
-    return MainWindow(open_core(db_url), settings)
+    return MainWindow(open_core(db_url), settings, state_path)
 
 
 def has_display() -> bool:

@@ -8,6 +8,7 @@ from tasktune_gui.core.editing import TaskEditor
 from tasktune_gui.core.events import ChangeBus
 from tasktune_gui.core.lifecycle import Lifecycle
 from tasktune_gui.core.lookup import get_task
+from tasktune_gui.core.overview import Overview
 from tasktune_gui.core.queues import QueueService, ensure_default_queue
 from tasktune_gui.core.registry import ModelRegistry, ProjectService, WorkerRegistry
 from tasktune_gui.core.results import ResultStore
@@ -31,6 +32,7 @@ class Core:
         self.models = ModelRegistry(store, self.events)
         self.workers = WorkerRegistry(store, self.events)
         self.results = ResultStore(store, self.events)
+        self.overview = Overview(store)
         with store.write() as session:
             ensure_default_queue(session)
 

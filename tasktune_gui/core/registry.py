@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from tasktune_gui.core.errors import InvalidValue, ModelNotFound, TaskTuneError
 from tasktune_gui.core.events import Change, ChangeBus, note
@@ -78,6 +80,12 @@ class ModelRegistry:
                 raise ModelNotFound(model_id)
             return model
 
+    def project_of(self, model_id: str) -> str:
+        """The name of the project a model belongs to ('' when none)."""
+        with self.store.read() as session:
+            model = self._get(session, model_id)
+            return project_name(session, model.project_id) if model.project_id else ""
+
     def list(self, project: str | None = None) -> list[tuple[Model, str]]:
         with self.store.read() as session:
             statement = select(Model).order_by(col(Model.created).desc())
@@ -86,6 +94,90 @@ class ModelRegistry:
                 statement = statement.where(col(Model.project_id).in_(ids))
             models = session.exec(statement).all()
             return [(m, project_name(session, m.project_id) if m.project_id else "") for m in models]
+
+    # The model table and the model page.
+
+    def query(self, project: str | None = None, search: str = "", order_by: str = "created",
+              descending: bool = True, limit: int | None = None, offset: int = 0) -> builtins.list[tuple[Model, str]]:
+        """A page of models with their project names, filtered and sorted in the database."""
+        with self.store.read() as session:
+            column = getattr(Model, order_by if order_by in MODEL_SORTABLE else "created")
+            statement = _model_filter(select(Model, Project.name).outerjoin(
+                Project, col(Project.id) == col(Model.project_id)), project, search)
+            order = col(column).desc() if descending else col(column).asc()
+            tie = col(Model.id).desc() if descending else col(Model.id).asc()
+            rows = session.exec(statement.order_by(order, tie).offset(offset).limit(limit)).all()
+            return [(model, name or "") for model, name in rows]
+
+    def count(self, project: str | None = None, search: str = "") -> int:
+        with self.store.read() as session:
+            statement = _model_filter(select(func.count()).select_from(Model).outerjoin(
+                Project, col(Project.id) == col(Model.project_id)), project, search)
+            return int(session.exec(statement).one())
+
+    def update(self, model_id: str, *, name: str | None = None, design: str | None = None,
+               framework: str | None = None, uri: str | None = None) -> None:
+        """Change a model's general fields or its design text (the NETWORK tab); a name cannot be empty."""
+        if name is not None and not name.strip():
+            raise InvalidValue("a model needs a name")
+        with self.store.write() as session:
+            model = self._get(session, model_id)
+            for field, value in (("name", name and name.strip()), ("design", design), ("framework", framework),
+                                 ("uri", uri)):
+                if value is not None:
+                    setattr(model, field, value)
+            session.add(model)
+            note(session, Change("model", "updated", (model_id,)))
+
+    def set_labels(self, model_id: str, labels: dict[str, Any] | builtins.list[tuple[str, Any]]) -> None:
+        """Replace the label → id table; names must be non-empty and distinct, ids distinct integers >= 0."""
+        checked = validate_labels(labels)
+        with self.store.write() as session:
+            model = self._get(session, model_id)
+            model.labels = checked
+            session.add(model)
+            note(session, Change("model", "updated", (model_id,)))
+
+    def _get(self, session: Session, model_id: str) -> Model:
+        model = session.get(Model, model_id)
+        if model is None:
+            raise ModelNotFound(model_id)
+        return model
+
+
+MODEL_SORTABLE = ("name", "framework", "created", "uri", "id")
+
+
+def _model_filter(statement: Any, project: str | None, search: str) -> Any:
+    if project:
+        full = normalize_project_name(project)
+        statement = statement.where((col(Project.name) == full) | col(Project.name).startswith(full + "/"))
+    if search.strip():
+        needle = search.strip()
+        statement = statement.where(col(Model.name).ilike(f"%{needle}%") | col(Model.id).startswith(needle.lower()))
+    return statement
+
+
+def validate_labels(labels: dict[str, Any] | list[tuple[str, Any]]) -> dict[str, int]:
+    """Labels as a model keeps them, or one clear error naming the bad entry (pairs may repeat a name)."""
+    checked: dict[str, int] = {}
+    for name, value in labels.items() if isinstance(labels, dict) else labels:
+        label = str(name).strip()
+        if not label:
+            raise InvalidValue("a label needs a name")
+        if label in checked:
+            raise InvalidValue(f"label '{label}' appears twice")
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise InvalidValue(f"label '{label}': '{value}' is not an integer id") from None
+        if number < 0:
+            raise InvalidValue(f"label '{label}': the id must be 0 or more, not {number}")
+        if number in checked.values():
+            other = next(k for k, v in checked.items() if v == number)
+            raise InvalidValue(f"labels '{other}' and '{label}' both have id {number}")
+        checked[label] = number
+    return checked
 
 
 class WorkerRegistry:

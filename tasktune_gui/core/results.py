@@ -86,13 +86,25 @@ class ResultStore:
         """Lines with an id above `after`, oldest first: call again with the last id to follow."""
         with self.store.read() as session:
             task = get_task(session, task_id)
-            rows = session.exec(
-                select(ConsoleLine)
+            # Plain rows, not ORM objects: building an object per line cost 50 µs, a page of lines half a second.
+            rows = session.execute(
+                select(ConsoleLine.id, ConsoleLine.time, ConsoleLine.stream, ConsoleLine.text)
                 .where(ConsoleLine.task_id == task.id, col(ConsoleLine.id) > after)
                 .order_by(col(ConsoleLine.id))
                 .limit(limit)
             ).all()
-            return [LogLine(r.id or 0, r.time, r.stream, r.text) for r in rows]
+            return [LogLine(row_id or 0, time, stream, text) for row_id, time, stream, text in rows]
+
+    def console_texts(self, task_id: str, after: int = 0, limit: int = 10_000) -> list[tuple[int, str]]:
+        """(id, text) of the lines above `after`: what a view shows, without the cost of reading their times."""
+        with self.store.read() as session:
+            rows = session.execute(
+                select(ConsoleLine.id, ConsoleLine.text)
+                .where(ConsoleLine.task_id == task_id, col(ConsoleLine.id) > after)
+                .order_by(col(ConsoleLine.id))
+                .limit(limit)
+            ).all()
+            return [(row_id or 0, text) for row_id, text in rows]
 
     def report_scalars(self, task_id: str, points: Iterable[ScalarPoint]) -> None:
         points = list(points)

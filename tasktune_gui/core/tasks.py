@@ -204,11 +204,6 @@ class TaskService:
             statement = statement.order_by(order, tie).offset(query.offset).limit(query.limit)
             return list(session.exec(statement).all())
 
-    def users(self) -> list[str]:
-        """Everyone who created or cloned a task here, for the table's user filter."""
-        with self.store.read() as session:
-            return [u for u in session.exec(select(Task.user).distinct().order_by(col(Task.user))).all() if u]
-
     def count(self, query: TaskQuery) -> int:
         with self.store.read() as session:
             statement = self._filtered(session, select(func.count()).select_from(Task), query)

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from tasktune_gui.core.status import ENABLED_FOR, Operation, Status
+from tasktune_gui.ui.icons import icon
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class TaskAction:
     operation: Operation | None  # None: enabled for any task
     confirm: bool = False
     multi: bool = True  # acts on every selected task it applies to
+    min_selected: int = 1  # Compare needs two
 
     def applies_to(self, status: str, archived: bool) -> bool:
         if self.id == "delete":
@@ -45,14 +47,22 @@ TASK_ACTIONS = (
     TaskAction("add_tag", "Add tag…", "Ctrl+T", None),
     TaskAction("move", "Move to project…", "Ctrl+M", None),
     TaskAction("copy_id", "Copy ID", "Ctrl+Shift+C", None),
+    TaskAction("compare", "Compare", "Ctrl+Shift+M", None, min_selected=2),
 )
+
+
+def applicable_ids(action: TaskAction, selected: list[tuple[str, str, bool]]) -> list[str]:
+    """The selected tasks (id, status, archived) the action acts on; empty when it cannot act on this selection."""
+    if len(selected) < action.min_selected or (not action.multi and len(selected) != 1):
+        return []
+    return [task_id for task_id, status, archived in selected if action.applies_to(status, archived)]
 
 
 def build_qactions(parent: QWidget, trigger: Callable[[TaskAction], None]) -> dict[str, QAction]:
     """The QActions for the menu bar, toolbar and context menu alike."""
     built: dict[str, QAction] = {}
     for action in TASK_ACTIONS:
-        qaction = QAction(action.text, parent)
+        qaction = QAction(icon(action.id), action.text, parent)
         qaction.setObjectName(f"action_{action.id}")
         if action.shortcut:
             qaction.setShortcut(QKeySequence(action.shortcut))

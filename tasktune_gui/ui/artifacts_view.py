@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
@@ -41,7 +41,6 @@ class OutputsView(QWidget):
         super().__init__()
         self.setObjectName("outputsView")
         self.core = core
-        self.input_model = named(QLabel(), "inputModelLabel")
         self.tree = named(QTreeWidget(), "outputsTree")
         self.tree.setHeaderLabels(["KIND", "NAME", "SIZE", "HASH", "URI"])
         self.tree.setRootIsDecorated(False)
@@ -57,14 +56,12 @@ class OutputsView(QWidget):
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.input_model)
-        layout.addWidget(QLabel("Outputs"))
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
         layout.addLayout(buttons)
         self._update_buttons()
 
     def show_record(self, record: dict[str, Any]) -> None:
-        self.input_model.setText(f"Input model: {self._model_name(record['input_model'])}")
         self.tree.clear()
         for model_id in record["output_models"]:
             try:
@@ -79,14 +76,6 @@ class OutputsView(QWidget):
         for column in (KIND, NAME, SIZE, HASH):
             self.tree.resizeColumnToContents(column)
         self._update_buttons()
-
-    def _model_name(self, model_id: str | None) -> str:
-        if not model_id:
-            return "none"
-        try:
-            return self.core.models.get(model_id).name
-        except TaskTuneError:
-            return f"{model_id} (no longer registered)"
 
     def _current_uri(self) -> str:
         item = self.tree.currentItem()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -21,8 +23,46 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.ui.naming import named
 
 REFRESH_MS = 100  # coalesce bursts of console batches into one repaint
+PAGE = 2_000  # lines read and drawn per turn of the event loop, so a flood never freezes the window
 KEPT_LINES = 200_000  # the view is a bounded buffer; Save writes every line from the database
 SAVE_PAGE = 10_000
+
+
+class ConsoleReader(QObject):
+    """Reads new lines on a thread of its own, so a flood of output never makes the window wait on the database.
+
+    The thread lives only while there is something to read: a closed window leaves nothing running."""
+
+    arrived = Signal(str, int, str)  # task id, id of the last line read (or the one asked after), the lines
+
+    def __init__(self, core: Core) -> None:
+        super().__init__()
+        self.core = core
+        self._wanted: tuple[str, int] | None = None  # (task id, after); the newest request wins
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def request(self, task_id: str, after: int) -> None:
+        with self._lock:
+            self._wanted = (task_id, after)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name="console-reader", daemon=True)
+                self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                wanted, self._wanted = self._wanted, None
+                if wanted is None:
+                    self._thread = None
+                    return
+            task_id, after = wanted
+            try:
+                lines = self.core.results.console_texts(task_id, after=after, limit=PAGE)
+            except Exception:  # a deleted task or a closed database: nothing to show
+                lines = []
+            with contextlib.suppress(RuntimeError):  # the view was deleted meanwhile
+                self.arrived.emit(task_id, lines[-1][0] if lines else after, "\n".join(t for _, t in lines))
 
 
 class ConsoleView(QWidget):
@@ -68,10 +108,14 @@ class ConsoleView(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.append_new)
+        self.reader = ConsoleReader(core)
+        self.reader.arrived.connect(self._on_arrived, Qt.ConnectionType.QueuedConnection)
+        self._reading = False
 
     def show_task(self, task_id: str | None) -> None:
         self.task_id = task_id
         self._after = 0
+        self._reading = False
         self.text.clear()
         self.find_status.clear()
         self.append_new()
@@ -82,19 +126,23 @@ class ConsoleView(QWidget):
             self._timer.start(REFRESH_MS)
 
     def append_new(self) -> None:
-        if self.task_id is None:
+        """Ask the reader for the lines after the last one shown; they are drawn when they arrive."""
+        if self.task_id is None or self._reading:
             return
-        lines = self.core.results.console(self.task_id, after=self._after)
-        if not lines:
-            return
+        self._reading = True
+        self.reader.request(self.task_id, self._after)
+
+    def _on_arrived(self, task_id: str, last: int, text: str) -> None:
+        self._reading = False
+        if task_id != self.task_id or last <= self._after:
+            return  # nothing new, or lines of a task no longer shown
         bar = self.text.verticalScrollBar()
         at_bottom = bar.value() >= bar.maximum() - 2
-        self.text.appendPlainText("\n".join(line.text for line in lines))
-        self._after = lines[-1].id
+        self.text.appendPlainText(text)
+        self._after = last
         if at_bottom:  # follow the tail only while the reader is at the bottom
             bar.setValue(bar.maximum())
-        if len(lines) == 10_000:  # a page: more may be waiting
-            self.results_changed()
+        self.append_new()  # more may be waiting; an empty answer ends the round
 
     # Find
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -50,9 +52,11 @@ class CloneDialog(QDialog):
 class EnqueueDialog(QDialog):
     """Queues with their pending counts and watchers; warns when nobody watches the chosen one."""
 
-    def __init__(self, queues: list[QueueSummary], count: int, parent: QWidget | None = None) -> None:
+    def __init__(self, queues: list[QueueSummary], count: int, parent: QWidget | None = None,
+                 start_local_worker: Callable[[str], list[QueueSummary]] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("enqueueDialog")
+        self._start_local_worker = start_local_worker
         self.setWindowTitle("Enqueue" if count == 1 else f"Enqueue {count} tasks")
         self._queues = queues
         self.queue = named(QComboBox(), "enqueueQueue")
@@ -61,10 +65,14 @@ class EnqueueDialog(QDialog):
                                summary.name)
         self.warning = named(QLabel(), "enqueueWarning")
         self.warning.setWordWrap(True)
+        self.start_worker_button = named(QPushButton("Run this queue in this window"), "enqueueStartWorker")
+        self.start_worker_button.setToolTip("Start the window's own worker on this queue, so the task runs here")
+        self.start_worker_button.clicked.connect(self._on_start_worker_clicked)
         buttons, self.enqueue_button = accept_cancel(self, "ENQUEUE", "enqueueButton")
         form = QFormLayout(self)
         form.addRow("Queue", self.queue)
         form.addRow(self.warning)
+        form.addRow(self.start_worker_button)
         form.addRow(buttons)
         self.queue.currentIndexChanged.connect(self._on_queue_changed)
         self._on_queue_changed()
@@ -80,3 +88,14 @@ class EnqueueDialog(QDialog):
             f"(tasktune worker --queue {self.chosen()})." if unwatched else ""
         )
         self.warning.setVisible(unwatched)
+        self.start_worker_button.setVisible(unwatched and self._start_local_worker is not None)
+
+    def _on_start_worker_clicked(self) -> None:
+        if self._start_local_worker is None:
+            return
+        chosen = self.chosen()
+        self._queues = self._start_local_worker(chosen)
+        for index, summary in enumerate(self._queues):  # the counts now include the new worker
+            if self.queue.itemData(index) == summary.name:
+                self.queue.setItemText(index, f"{summary.name}  ({summary.pending} pending, {summary.workers} workers)")
+        self._on_queue_changed()

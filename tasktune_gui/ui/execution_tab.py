@@ -154,6 +154,7 @@ class PackagesSection(EditableSection):
     def __init__(self, core: Core) -> None:
         super().__init__(core, "packages", "Python packages")
         self.editor = named(_mono(QPlainTextEdit()), "execution_requirements")
+        self.editor.setMaximumHeight(140)
         self.editor.setPlaceholderText("One requirement per line (pip format). Empty: the repository's "
                                        "requirements.txt when the task runs.")
         self.clear_button = named(QPushButton("Clear"), "packagesClear")
@@ -185,6 +186,7 @@ class DiffSection(EditableSection):
         super().__init__(core, "diff", "Uncommitted changes")
         self.editor = named(_mono(QPlainTextEdit()), "execution_diff")
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.editor.setMinimumHeight(160)
         self.highlighter = DiffHighlighter(self.editor.document())
         self.clear_button = named(QPushButton("Clear"), "diffClear")
         self.clear_button.setToolTip("Run the commit as it is, without the uncommitted changes")
@@ -216,6 +218,7 @@ class ContainerSection(EditableSection):
         self.arguments = named(QLineEdit(), "execution_container_arguments")
         self.arguments.setPlaceholderText("docker run arguments, e.g. --shm-size 8g -e NCCL_DEBUG=INFO")
         self.setup_script = named(_mono(QPlainTextEdit()), "execution_container_setup")
+        self.setup_script.setMaximumHeight(100)
         self.setup_script.setPlaceholderText("Shell commands run in the container before the environment step")
         self.delete_button = named(QPushButton("Remove container"), "containerDelete")
         self.delete_button.clicked.connect(self._remove)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QInputDialog,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -22,26 +26,38 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.feed import ChangeFeed
+from tasktune_gui.core.queues import QueueSummary
 from tasktune_gui.core.retry import is_disconnect
 from tasktune_gui.core.settings import Settings
-from tasktune_gui.ui.actions import TaskAction, build_qactions
+from tasktune_gui.ui.actions import TaskAction, applicable_ids, build_qactions
+from tasktune_gui.ui.breadcrumbs import Breadcrumbs, Crumb
+from tasktune_gui.ui.compare_view import CompareDialog
+from tasktune_gui.ui.dashboard_page import DashboardPage
 from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
 from tasktune_gui.ui.embedded_worker import EmbeddedWorker
+from tasktune_gui.ui.icons import icon
+from tasktune_gui.ui.models_page import ModelsPage
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.notifier import EndNotifier
+from tasktune_gui.ui.palette import ThemeFollower
+from tasktune_gui.ui.projects_page import ALL_PROJECTS, ProjectsPage
 from tasktune_gui.ui.qt_bridge import ChangeSignals, Waker
-from tasktune_gui.ui.task_page import TaskPage
 from tasktune_gui.ui.task_table_model import TaskTableModel
 from tasktune_gui.ui.tasks_page import TasksPage, default_query
+from tasktune_gui.ui.window_state import WindowState
 from tasktune_gui.ui.workers_page import WorkersPage
 
+if TYPE_CHECKING:
+    from tasktune_gui.ui.task_page import TaskPage
+
 PAGES = ("Dashboard", "Projects", "Tasks", "Models", "Workers & Queues")
-ALL_PROJECTS = "All projects"
 FEED_POLL_MS = 500  # changes made by workers and other windows
+REFRESH_MS = 1000  # a burst of changes redraws the overview pages once (a scan of the task index)
+WORKERS_POLL_MS = 5000  # heartbeats are not change notifications: recount who is online
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, core: Core, settings: Settings | None = None) -> None:
+    def __init__(self, core: Core, settings: Settings | None = None, state_path: Path | None = None) -> None:
         super().__init__()
         self.core = core
         self.settings = settings or Settings(embedded_worker=False)
@@ -51,45 +67,83 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
         self.signals = ChangeSignals(core.events, self)
         self.feed = ChangeFeed(core.store, core.events)
-        self.model = TaskTableModel(core, default_query())
+        self.model = TaskTableModel(core, default_query(), load=False)
         self.tasks_page = TasksPage(self.model, self.run_action)
         self.navigation = named(QListWidget(), "navigation")
         self.navigation.addItems(list(PAGES))
+        for row, page in enumerate(PAGES):
+            self.navigation.item(row).setIcon(icon(page.split()[0].lower()))
         self.stack = QStackedWidget()
-        self.dashboard = self._list_page("dashboardPage")
-        self.projects = self._list_page("projectsPage")
+        self.dashboard = DashboardPage(core)
+        self.projects = ProjectsPage(core)
+        self.breadcrumbs = Breadcrumbs()
+        self.current_project: str | None = None
+        self._lists_stale = True
         self.stack.addWidget(self.dashboard)
         self.stack.addWidget(self.projects)
         self.stack.addWidget(self.tasks_page)
-        self.stack.addWidget(self._placeholder("modelsPage", "Models come with the model registry."))
+        self.models_page = ModelsPage(core)
+        self.stack.addWidget(self.models_page)
         self.workers_page = WorkersPage(core)
         self.stack.addWidget(self.workers_page)
-        self.task_page = TaskPage(core)
-        self.stack.addWidget(self.task_page)  # reached from the table, not from the navigation
-        splitter = QSplitter()
-        splitter.addWidget(self.navigation)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        self.setCentralWidget(splitter)
+        self._task_page: TaskPage | None = None  # built when first opened (see `task_page`)
+        self._side_page: TaskPage | None = None  # the split view's page beside the table, built when first shown
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.breadcrumbs)
+        right_layout.addWidget(self.stack, 1)
+        self.splitter = named(QSplitter(), "mainSplitter")
+        self.splitter.addWidget(self.navigation)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
         self.qactions = build_qactions(self, self._on_menu_bar_action)
         menu = self.menuBar().addMenu("&Task")
         toolbar = named(QToolBar("Task actions"), "taskToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for qaction in self.qactions.values():
             menu.addAction(qaction)
-        for key in ("clone", "enqueue", "abort"):
+        for key in ("clone", "enqueue", "retry", "abort", "compare"):
             toolbar.addAction(self.qactions[key])
         self.addToolBar(toolbar)
+        self.split_toggle = self.menuBar().addMenu("&View").addAction("Details beside the table")
+        self.split_toggle.setObjectName("action_split_view")
+        self.split_toggle.setCheckable(True)
+        self.split_toggle.setShortcut("F3")
+        self.split_toggle.toggled.connect(self.set_split_view)
+        self.tasks_page.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_beside())
         self.worker_toggle = self.menuBar().addMenu("&Worker").addAction("Run tasks in this window")
         self.worker_toggle.setObjectName("action_embedded_worker")
         self.worker_toggle.setCheckable(True)
         self.worker_toggle.toggled.connect(self._on_worker_toggle_toggled)
         self.worker_label = named(QLabel(), "workerStatus")
+        self.database_label = named(QLabel(f"Database: {core.store.display_name}"), "statusDatabase")
+        self.workers_online_label = named(QLabel(), "statusWorkers")
+        self.statusBar().addPermanentWidget(self.database_label)
+        self.statusBar().addPermanentWidget(self.workers_online_label)
         self.statusBar().addPermanentWidget(self.worker_label)
-        self.statusBar().showMessage(f"Database: {core.store.display_name}")
-        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.projects.itemActivated.connect(self._on_projects_item_activated)
-        self.projects.itemDoubleClicked.connect(self._on_projects_item_activated)
-        self.dashboard.itemDoubleClicked.connect(self._on_projects_item_activated)
+        self.navigation.currentRowChanged.connect(self._on_navigation_row_changed)
+        self.stack.currentChanged.connect(self._on_stack_current_changed)
+        self.projects.project_requested.connect(self.open_project)
+        self.dashboard.project_requested.connect(self.open_project)
+        self.dashboard.task_requested.connect(self.open_task)
+        self.dashboard.all_projects_requested.connect(lambda: self.show_page("Projects"))
+        self.models_page.model_opened.connect(self._on_models_page_model_opened)
+        self.models_page.task_requested.connect(self.open_task)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh_lists)
+        # The Workers & Queues page redraws at most every REFRESH_MS, and only while it is in view.
+        self._workers_page_timer = QTimer(self)
+        self._workers_page_timer.setSingleShot(True)
+        self._workers_page_timer.setInterval(REFRESH_MS)
+        self._workers_page_timer.timeout.connect(self.workers_page.refresh)
+        self._workers_page_stale = False
+        self._workers_timer = QTimer(self)
+        self._workers_timer.timeout.connect(self._on_workers_timer_timeout)
+        self._workers_timer.start(WORKERS_POLL_MS)
         self.signals.changed.connect(self._on_core_changed)
         self.notifier = EndNotifier(core, self, self.signals)
         self.navigation.setCurrentRow(PAGES.index("Dashboard"))
@@ -99,57 +153,165 @@ class MainWindow(QMainWindow):
         # On PostgreSQL, notifications make other machines' changes show at once; the timer stays as a net.
         self.feed_waker = Waker(self._poll_feed, self)
         self._stop_listening = self.feed.listen(self.feed_waker.wake)
+        app = QApplication.instance()
+        self.theme = ThemeFollower(app, self) if isinstance(app, QApplication) else None
+        if self.theme is not None:
+            self.theme.changed.connect(self._on_theme_changed)
+        self.state = WindowState(state_path)
+        self._restore_state()
         self.refresh_lists()
+        self._on_workers_timer_timeout()
         self.worker_toggle.setChecked(self.settings.embedded_worker)
         self.worker_label.setText(self.embedded_worker.describe())
 
     # Pages
 
-    def _list_page(self, name: str) -> QListWidget:
-        return named(QListWidget(), name)
+    @property
+    def task_page(self) -> TaskPage:
+        """The task page, built on first use: its charts' libraries (numpy, pyqtgraph) cost a second at start-up."""
+        if self._task_page is None:
+            from tasktune_gui.ui.task_page import TaskPage
 
-    def _placeholder(self, name: str, text: str) -> QWidget:
-        page = named(QWidget(), name)
-        QVBoxLayout(page).addWidget(QLabel(text))
-        return page
+            self._task_page = TaskPage(self.core)
+            self._task_page.artifacts.model_requested.connect(self.open_model)
+            self.stack.addWidget(self._task_page)  # reached from the table, not from the navigation
+        return self._task_page
+
+    def set_split_view(self, on: bool) -> None:
+        """The selected task's page beside the table (F3), following the current row."""
+        if on and self._side_page is None:
+            from tasktune_gui.ui.task_page import TaskPage
+
+            self._side_page = TaskPage(self.core)
+            self._side_page.setObjectName("sideTaskPage")
+            self._side_page.artifacts.model_requested.connect(self.open_model)
+        self.tasks_page.set_side(self._side_page if on else None)
+        if self.split_toggle.isChecked() != on:
+            self.split_toggle.setChecked(on)
+        self._show_beside()
+
+    def _show_beside(self) -> None:
+        task_id = self.tasks_page.current_id()
+        side = self._side_page
+        if side is not None and side.isVisible() and task_id is not None and task_id != side.task_id:
+            side.show_task(task_id)
 
     def refresh_lists(self) -> None:
+        """Redraw the overview pages from one read of the project summaries."""
+        self._lists_stale = False
         summaries = self.core.projects.summaries()
-        self.projects.clear()
-        self.projects.addItem(ALL_PROJECTS)
-        for summary in summaries:
-            counts = ", ".join(f"{n} {s}" for s, n in sorted(summary.counts.items()))
-            item = QListWidgetItem(f"{summary.name}    {counts}")
-            item.setData(256, summary.name)
-            self.projects.addItem(item)
-        self.dashboard.clear()
-        self.dashboard.addItem("RECENT PROJECTS")
-        for summary in sorted(summaries, key=lambda s: s.last_update, reverse=True)[:5]:
-            item = QListWidgetItem(f"  {summary.name}")
-            item.setData(256, summary.name)
-            self.dashboard.addItem(item)
-        self.dashboard.addItem("QUEUES")
-        for queue in self.core.queues.summaries():
-            self.dashboard.addItem(f"  {queue.name}: {queue.pending} pending, {queue.workers} workers")
+        self.projects.refresh(summaries)
+        self.dashboard.refresh(summaries)
+        self.tasks_page.filters.set_tags(self.core.overview.tags())
+
+    def _restore_state(self) -> None:
+        for column in self.state.extra_columns():
+            self.model.add_extra_column(column)
+        header = self.tasks_page.table.horizontalHeader()
+        if self.state.restore_header(header):
+            self.tasks_page.table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.state.restore_window(self, self.splitter)
+
+    def save_state(self) -> None:
+        self.state.save(self, self.splitter, self.tasks_page.table.horizontalHeader(), self.model.extra)
+
+    def overview_shown(self) -> bool:
+        return self.stack.currentWidget() in (self.dashboard, self.projects)
+
+    def schedule_refresh(self) -> None:
+        """Redraw the overview pages soon if one is in view, else when one is shown next."""
+        if not self.overview_shown():
+            self._lists_stale = True
+        elif not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _schedule_workers_page(self) -> None:
+        if self.stack.currentWidget() is not self.workers_page:
+            self._workers_page_stale = True
+        elif not self._workers_page_timer.isActive():
+            self._workers_page_timer.start()
+
+    def show_page(self, title: str) -> None:
+        self.navigation.setCurrentRow(PAGES.index(title))
 
     def open_project(self, project: str | None) -> None:
+        self.current_project = project
         self.tasks_page.show_project(project)
-        self.navigation.setCurrentRow(PAGES.index("Tasks"))
+        if self.navigation.currentRow() == PAGES.index("Tasks"):
+            self.stack.setCurrentWidget(self.tasks_page)
+        self.show_page("Tasks")
+        self._update_breadcrumbs()
 
     def open_task(self, task_id: str) -> None:
         self.task_page.show_task(task_id)
         self.stack.setCurrentWidget(self.task_page)
+        self._update_breadcrumbs()
 
-    def _on_projects_item_activated(self, item: QListWidgetItem) -> None:
-        if item.text() == ALL_PROJECTS or item.data(256):
-            self.open_project(item.data(256))
+    def open_model(self, model_id: str) -> None:
+        self.show_page("Models")
+        self.models_page.open_model(model_id)
+
+    def _on_models_page_model_opened(self, _model_id: str) -> None:
+        self._update_breadcrumbs()
+
+    def _on_navigation_row_changed(self, row: int) -> None:
+        if row == PAGES.index("Models"):
+            self.models_page.show_list()
+        self.stack.setCurrentIndex(row)
+
+    def _on_stack_current_changed(self, _index: int) -> None:
+        if self.stack.currentWidget() is self.tasks_page:
+            self.model.ensure_loaded()
+        if self.overview_shown() and self._lists_stale:
+            self.refresh_lists()
+        if self.stack.currentWidget() is self.workers_page and self._workers_page_stale:
+            self._workers_page_stale = False
+            self.workers_page.refresh()
+        self._update_breadcrumbs()
+
+    def _project_trail(self, project: str | None, last_clickable: bool) -> list[Crumb]:
+        trail: list[Crumb] = [("Projects", lambda: self.show_page("Projects"))]
+        parts = project.split("/") if project else [ALL_PROJECTS]
+        for depth, part in enumerate(parts, start=1):
+            target = "/".join(parts[:depth]) if project else None
+            trail.append((part, partial(self.open_project, target)))
+        if not last_clickable:
+            trail[-1] = (trail[-1][0], None)
+        return trail
+
+    def _update_breadcrumbs(self) -> None:
+        page = self.stack.currentWidget()
+        if page is self.tasks_page:
+            trail = self._project_trail(self.current_project, last_clickable=False)
+        elif page is not None and page is self._task_page and self._task_page.task_id is not None:
+            record = self.core.task_json(self._task_page.task_id)
+            trail = [*self._project_trail(record["project"], last_clickable=True), (record["name"], None)]
+        elif page is self.models_page and self.models_page.stack.currentWidget() is self.models_page.model_page:
+            model_id = self.models_page.model_page.model_id or ""
+            trail = [("Models", self._on_models_crumb), (self.core.models.get(model_id).name, None)]
+        else:
+            row = self.navigation.currentRow()
+            trail = [(PAGES[row] if 0 <= row < len(PAGES) else "", None)]
+        self.breadcrumbs.set_trail(trail)
+
+    def _on_theme_changed(self, _dark: bool) -> None:
+        self.refresh_lists()  # the cards' status colours are in their text
+        self.tasks_page.table.viewport().update()
+
+    def _on_models_crumb(self) -> None:
+        self.models_page.show_list()
+        self._update_breadcrumbs()
+
+    def _on_workers_timer_timeout(self) -> None:
+        online = self.core.overview.workers_online()
+        self.workers_online_label.setText(f"{online} worker{'s' if online != 1 else ''} online")
 
     # Actions
 
     def _on_menu_bar_action(self, action: TaskAction) -> None:
-        applicable = [t for t, s, arch in self.tasks_page.selected_tasks() if action.applies_to(s, arch)]
+        applicable = applicable_ids(action, self.tasks_page.selected_tasks())
         if applicable:
-            self.run_action(action, applicable if action.multi else applicable[:1])
+            self.run_action(action, applicable)
 
     def run_action(self, action: TaskAction, task_ids: list[str]) -> None:
         if not task_ids:
@@ -178,9 +340,17 @@ class MainWindow(QMainWindow):
             self.ask_metadata(action.id, task_ids)
         elif action.id == "details":
             self.open_task(task_ids[0])
+        elif action.id == "compare":
+            self.compare(task_ids)
         else:
             for task_id in task_ids:
                 getattr(lifecycle, action.id)(task_id)
+
+    def compare(self, task_ids: list[str]) -> CompareDialog:
+        dialog = CompareDialog([self.core.task_json(task_id) for task_id in task_ids], self)
+        dialog.show()
+        self.last_compare = dialog
+        return dialog
 
     def ask_metadata(self, what: str, task_ids: list[str]) -> None:
         """Add a tag to, or move to a project, every selected task."""
@@ -205,17 +375,39 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Cloned to {new_id}")
 
     def enqueue(self, task_ids: list[str]) -> None:
-        dialog = EnqueueDialog(self.core.queues.summaries(), len(task_ids), self)
+        dialog = EnqueueDialog(self.core.queues.summaries(), len(task_ids), self,
+                               start_local_worker=self.run_queue_here)
         if dialog.exec():
             for task_id in task_ids:
                 self.core.lifecycle.enqueue(task_id, dialog.chosen())
 
     def _on_core_changed(self, change: Change) -> None:
         self.model.on_change(change)
-        self.task_page.on_change(change)
+        if self._task_page is not None:
+            self._task_page.on_change(change)
+        if self._side_page is not None and self._side_page.isVisible():
+            self._side_page.on_change(change)
+        self.models_page.on_change(change)
         if change.kind in ("project", "queue", "worker") or change.action in ("created", "deleted", "status"):
-            self.refresh_lists()
-            self.workers_page.refresh()
+            self.schedule_refresh()
+            self._schedule_workers_page()
+        if change.kind == "worker":
+            self._on_workers_timer_timeout()
+        page = self._task_page
+        if page is not None and self.stack.currentWidget() is page and page.task_id in change.ids:
+            self._update_breadcrumbs()
+
+    def run_queue_here(self, queue: str) -> list[QueueSummary]:
+        """The window's worker takes `queue` too (started if off); the queues as they are now."""
+        if queue not in self.settings.embedded_worker_queues:
+            self.settings.embedded_worker_queues.append(queue)
+        self.embedded_worker.stop()  # restarted below with the new queue list
+        if self.worker_toggle.isChecked():
+            self.embedded_worker.start()
+        else:
+            self.worker_toggle.setChecked(True)
+        self.worker_label.setText(self.embedded_worker.describe())
+        return self.core.queues.summaries()
 
     def _poll_feed(self) -> None:
         """Follow other processes' changes; while the database is unreachable, say so and try again later."""
@@ -234,8 +426,12 @@ class MainWindow(QMainWindow):
         self.worker_label.setText(self.embedded_worker.describe())
 
     def closeEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
+        self.save_state()
+        if self.theme is not None:
+            self.theme.close()
         self.embedded_worker.stop()
-        self._timer.stop()
         self._stop_listening()
+        for timer in self.findChildren(QTimer):  # the feed poll and any pending repaint of a page
+            timer.stop()
         self.signals.close()
         super().closeEvent(event)

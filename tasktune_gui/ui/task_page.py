@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
-from tasktune_gui.ui.artifacts_view import OutputsView
+from tasktune_gui.ui.artifacts_tab import ArtifactsTab
 from tasktune_gui.ui.configuration_tab import ConfigurationTab
 from tasktune_gui.ui.console_view import ConsoleView
 from tasktune_gui.ui.execution_tab import ExecutionTab
@@ -36,18 +37,21 @@ class TaskPage(QWidget):
         self.name = named(QLineEdit(), "taskName")
         self.status = named(QLabel(), "taskStatus")
         self.id_label = named(QLabel(), "taskId")
+        self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tags = named(QLabel(), "taskTags")
         copy = named(QPushButton("Copy ID"), "copyTaskId")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.task_id or ""))
         self.name.editingFinished.connect(self._on_name_edited)
         header = QHBoxLayout()
         header.addWidget(self.name)
         header.addWidget(self.status)
+        header.addWidget(self.tags)
         header.addWidget(self.id_label)
         header.addWidget(copy)
         self.tabs = named(QTabWidget(), "taskTabs")
         self.execution = ExecutionTab(core)
         self.configuration = ConfigurationTab(core)
-        self.artifacts = OutputsView(core)
+        self.artifacts = ArtifactsTab(core)
         self.info = named(QLabel(), "infoView")
         self.console = ConsoleView(core)
         self.scalars = ScalarsView()
@@ -73,6 +77,7 @@ class TaskPage(QWidget):
         self.status.setText(record["status"].capitalize() + (f" — {record['status_reason']}"
                                                                if record["status_reason"] else ""))
         self.id_label.setText(record["id"])
+        self.tags.setText("  ".join(f"#{tag}" for tag in record["tags"]))
         self.execution.show_record(record)
         self.configuration.show_record(record)
         self.artifacts.show_record(record)

@@ -6,22 +6,21 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor
 from sqlmodel import col, select
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.models import Project, Task, TaskTag
+from tasktune_gui.core.overview import ExtraColumn
 from tasktune_gui.core.tasks import TaskQuery
+from tasktune_gui.ui.palette import status_colour
 
 PAGE = 200
+RECOUNT_MS = 200
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
-STATUS_COLOURS = {
-    "draft": "#7a7a7a", "pending": "#b58900", "running": "#268bd2", "aborted": "#cb4b16",
-    "completed": "#2e9e44", "failed": "#dc322f", "published": "#6c71c4",
-}
 
 
 @dataclass(frozen=True)
@@ -54,18 +53,66 @@ class Row:
     task: Task
     project: str
     tags: str
+    extras: dict[str, str]  # ExtraColumn.key → value
+
+
+def display(row: Row, column: Column | ExtraColumn) -> str:
+    """The text a cell shows (and a CSV export writes)."""
+    if isinstance(column, ExtraColumn):
+        return row.extras.get(column.key, "")
+    raw = raw_value(row, column)
+    if raw is None:
+        return ""
+    if isinstance(raw, datetime):
+        return raw.astimezone().strftime("%Y-%m-%d %H:%M")
+    if column.field == "status":
+        return str(raw).capitalize()
+    return str(raw)
+
+
+def raw_value(row: Row, column: Column) -> Any:
+    computed = {"project": row.project, "tags": row.tags, "run_time": run_time(row.task)}
+    return computed.get(column.field, getattr(row.task, column.field, None))
+
+
+def fetch_rows(core: Core, query: TaskQuery, extra: list[ExtraColumn]) -> list[Row]:
+    """Rows for one page of `query` (its limit/offset): tasks, project names, tags and the extra columns."""
+    tasks = core.tasks.query(query)
+    ids = [t.id for t in tasks]
+    with core.store.read() as session:
+        projects = dict(session.exec(select(Project.id, Project.name)).all())
+        tags: dict[str, list[str]] = {}
+        for task_id, tag in session.exec(
+            select(TaskTag.task_id, TaskTag.tag).where(col(TaskTag.task_id).in_(ids)).order_by(TaskTag.tag)
+        ).all():
+            tags.setdefault(task_id, []).append(tag)
+    values = core.overview.column_values(ids, extra) if extra else {}
+    return [Row(t, projects.get(t.project_id, ""), ", ".join(tags.get(t.id, [])),
+                {c.key: values.get((t.id, c.key), "") for c in extra}) for t in tasks]
 
 
 class TaskTableModel(QAbstractTableModel):
     """Holds the row count and the pages it has shown; a header click re-runs the query with ORDER BY."""
 
-    def __init__(self, core: Core, query: TaskQuery | None = None) -> None:
+    def __init__(self, core: Core, query: TaskQuery | None = None, load: bool = True) -> None:
+        """With `load=False` nothing is read until `ensure_loaded` or `set_query` (a window starts on its
+        dashboard: counting a million tasks for a table not yet shown would only delay it)."""
         super().__init__()
         self.core = core
         self.query = query or TaskQuery()
+        self.extra: list[ExtraColumn] = []  # columns the user added, after the fixed ones
         self._count = 0
         self._pages: dict[int, list[Row]] = {}
-        self._refresh()
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.timeout.connect(lambda: self.set_query(self.query))
+        self.loaded = False
+        if load:
+            self._refresh()
+
+    def ensure_loaded(self) -> None:
+        if not self.loaded:
+            self.set_query(self.query)
 
     # Queries
 
@@ -76,22 +123,38 @@ class TaskTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _refresh(self) -> None:
+        self.loaded = True
         self._count = self.core.tasks.count(self.query)
         self._pages.clear()
 
     def _page(self, number: int) -> list[Row]:
         if number not in self._pages:
-            tasks = self.core.tasks.query(replace(self.query, limit=PAGE, offset=number * PAGE))
-            ids = [t.id for t in tasks]
-            with self.core.store.read() as session:
-                projects = dict(session.exec(select(Project.id, Project.name)).all())
-                tags: dict[str, list[str]] = {}
-                for task_id, tag in session.exec(
-                    select(TaskTag.task_id, TaskTag.tag).where(col(TaskTag.task_id).in_(ids)).order_by(TaskTag.tag)
-                ).all():
-                    tags.setdefault(task_id, []).append(tag)
-            self._pages[number] = [Row(t, projects.get(t.project_id, ""), ", ".join(tags.get(t.id, []))) for t in tasks]
+            self._pages[number] = fetch_rows(self.core, replace(self.query, limit=PAGE, offset=number * PAGE),
+                                             self.extra)
         return self._pages[number]
+
+    def column(self, section: int) -> Column | ExtraColumn:
+        return COLUMNS[section] if section < len(COLUMNS) else self.extra[section - len(COLUMNS)]
+
+    def add_extra_column(self, column: ExtraColumn) -> None:
+        """A hyperparameter or last-metric column, filled by SQL for each page; a second add is ignored."""
+        if any(c.key == column.key for c in self.extra):
+            return
+        position = len(COLUMNS) + len(self.extra)
+        self.beginInsertColumns(QModelIndex(), position, position)
+        self.extra.append(column)
+        self._pages.clear()
+        self.endInsertColumns()
+
+    def remove_extra_column(self, key: str) -> None:
+        found = [i for i, c in enumerate(self.extra) if c.key == key]
+        if not found:
+            return
+        position = len(COLUMNS) + found[0]
+        self.beginRemoveColumns(QModelIndex(), position, position)
+        del self.extra[found[0]]
+        self._pages.clear()
+        self.endRemoveColumns()
 
     def row(self, number: int) -> Row | None:
         page = self._page(number // PAGE)
@@ -104,10 +167,12 @@ class TaskTableModel(QAbstractTableModel):
 
     def on_change(self, change: Change) -> None:
         """Refresh in place: changed rows repaint; created or deleted tasks recount."""
-        if change.kind != "task":
+        if change.kind != "task" or not self.loaded:
             return
         if change.action in ("created", "deleted"):
-            self.set_query(self.query)
+            # Recounted once for a burst: a hundred tasks created at once must not reset the view a hundred times.
+            if not self._recount.isActive():
+                self._recount.start(RECOUNT_MS)
             return
         loaded = {row.task.id: (page, i) for page, rows in self._pages.items() for i, row in enumerate(rows)}
         for task_id in change.ids:
@@ -115,7 +180,7 @@ class TaskTableModel(QAbstractTableModel):
                 page, i = loaded[task_id]
                 self._pages.pop(page, None)
                 first = self.index(page * PAGE, 0)
-                last = self.index(min(self._count, (page + 1) * PAGE) - 1, len(COLUMNS) - 1)
+                last = self.index(min(self._count, (page + 1) * PAGE) - 1, self.columnCount() - 1)
                 self.dataChanged.emit(first, last)
 
     # QAbstractTableModel
@@ -124,11 +189,11 @@ class TaskTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(COLUMNS) + len(self.extra)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section].title
+            return self.column(section).title
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -137,30 +202,23 @@ class TaskTableModel(QAbstractTableModel):
         row = self.row(index.row())
         if row is None:
             return None
-        column = COLUMNS[index.column()]
+        column = self.column(index.column())
         if role == ID_ROLE:
             return row.task.id
-        if role == Qt.ItemDataRole.ForegroundRole and column.field == "status":
-            return QColor(STATUS_COLOURS.get(row.task.status, "#000000"))
-        if role not in (Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.ToolTipRole):
-            return None
-        computed = {"project": row.project, "tags": row.tags, "run_time": run_time(row.task)}
-        raw = computed.get(column.field, getattr(row.task, column.field, None))
+        if role == Qt.ItemDataRole.ForegroundRole and isinstance(column, Column) and column.field == "status":
+            return QColor(status_colour(row.task.status))
         if role == SORT_ROLE:
-            return raw
-        if raw is None:
-            return ""
-        if isinstance(raw, datetime):
-            return raw.astimezone().strftime("%Y-%m-%d %H:%M")
-        if column.field == "status":
-            return str(raw).capitalize()
-        return str(raw)
+            return raw_value(row, column) if isinstance(column, Column) else display(row, column)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return display(row, column)
+        return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not COLUMNS[column].sortable:
+        chosen = self.column(column)
+        if not isinstance(chosen, Column) or not chosen.sortable:
             return
         self.layoutAboutToBeChanged.emit()
-        self.query = replace(self.query, order_by=COLUMNS[column].field,
+        self.query = replace(self.query, order_by=chosen.field,
                              descending=order == Qt.SortOrder.DescendingOrder)
         self._pages.clear()
         self.layoutChanged.emit()

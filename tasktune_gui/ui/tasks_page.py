@@ -1,27 +1,31 @@
-"""The task table page: search, status filter, the table, and its right-click menu."""
+"""The task table page: filters, the table, its right-click menus (rows and header), and CSV export."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QLineEdit,
     QMenu,
+    QSplitter,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from tasktune_gui.core.status import Status
 from tasktune_gui.core.tasks import TaskQuery
-from tasktune_gui.ui.actions import TASK_ACTIONS, TaskAction, label_for
+from tasktune_gui.ui.actions import TASK_ACTIONS, TaskAction, applicable_ids, label_for
+from tasktune_gui.ui.column_chooser import ColumnChooser
+from tasktune_gui.ui.csv_export import export_csv
 from tasktune_gui.ui.naming import named
+from tasktune_gui.ui.task_filters import FilterBar
 from tasktune_gui.ui.task_table_model import COLUMNS, TaskTableModel
 
 
@@ -33,14 +37,9 @@ class TasksPage(QWidget):
         self.setObjectName("tasksPage")
         self.model = model
         self._run_action = run_action
-        self.search = named(QLineEdit(), "taskSearch")
-        self.search.setPlaceholderText("Search by name or id")
-        self.status_filter = named(QComboBox(), "statusFilter")
-        self.status_filter.addItem("All statuses", "")
-        for status in Status:
-            self.status_filter.addItem(status.label, status.value)
-        self.user_filter = named(QComboBox(), "userFilter")
-        self.refresh_users()
+        self.filters = FilterBar()
+        self.search = self.filters.search
+        self.status_filter = self.filters.status_filter
         self.table = named(QTableView(), "taskTable")
         self.table.setModel(model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -48,37 +47,53 @@ class TasksPage(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn([c.field for c in COLUMNS].index("last_update"), Qt.SortOrder.DescendingOrder)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setSectionsMovable(True)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._on_header_context_menu)
+        self.columns = ColumnChooser(self.table, model)
         self.table.verticalHeader().hide()
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
         self.table.activated.connect(lambda _index: self._trigger_by_id("details"))  # Enter, double-click
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.status_filter)
-        filters.addWidget(self.user_filter)
+        self.export_button = named(QToolButton(), "exportButton")
+        self.export_button.setText("Export CSV")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        export_menu = QMenu(self.export_button)
+        export_menu.addAction("Selected rows…", lambda: self._on_export_chosen(True))
+        export_menu.addAction("All filtered rows…", lambda: self._on_export_chosen(False))
+        self.export_button.setMenu(export_menu)
+        bar = QHBoxLayout()
+        bar.addWidget(self.filters, 1)
+        bar.addWidget(self.export_button)
+        # The table, and the selected task's page beside it when the split view is on.
+        self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "tasksSplitter")
+        self.splitter.addWidget(self.table)
+        self.side: QWidget | None = None
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addWidget(self.table)
-        self.search.textChanged.connect(self._on_filters_changed)
-        self.status_filter.currentIndexChanged.connect(self._on_filters_changed)
-        self.user_filter.currentIndexChanged.connect(self._on_filters_changed)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter)
+        self.filters.changed.connect(self._on_filters_changed)
         self.last_menu: QMenu | None = None
+        self.last_header_menu: QMenu | None = None
+
+    def set_side(self, widget: QWidget | None) -> None:
+        """Show `widget` beside the table (the split view), or only the table when None."""
+        if self.side is not None:
+            self.side.hide()
+        self.side = widget
+        if widget is not None:
+            if self.splitter.indexOf(widget) < 0:
+                self.splitter.addWidget(widget)
+                self.splitter.setSizes([3 * self.width() // 5, 2 * self.width() // 5])
+            widget.show()
+
+    def current_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.task_id(index.row()) if index.isValid() else None
 
     def show_project(self, project: str | None) -> None:
-        self.refresh_users()
         self.model.set_query(replace(self.model.query, project=project))
-
-    def refresh_users(self) -> None:
-        """The users who created tasks, as the database has them now; the chosen one stays chosen."""
-        chosen = self.user_filter.currentData() or ""
-        self.user_filter.blockSignals(True)
-        self.user_filter.clear()
-        self.user_filter.addItem("All users", "")
-        for user in self.model.core.tasks.users():
-            self.user_filter.addItem(user, user)
-        self.user_filter.setCurrentIndex(max(0, self.user_filter.findData(chosen)))
-        self.user_filter.blockSignals(False)
 
     def selected_ids(self) -> list[str]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
@@ -95,9 +110,7 @@ class TasksPage(QWidget):
         menu.setObjectName("taskContextMenu")
         selected = self.selected_tasks()
         for action in TASK_ACTIONS:
-            applicable = [tid for tid, status, archived in selected if action.applies_to(status, archived)]
-            if not action.multi and len(selected) != 1:
-                applicable = []
+            applicable = applicable_ids(action, selected)
             entry = menu.addAction(label_for(action, len(applicable), len(selected)))
             entry.setObjectName(f"menu_{action.id}")
             entry.setEnabled(bool(applicable))
@@ -106,9 +119,9 @@ class TasksPage(QWidget):
 
     def _trigger_by_id(self, action_id: str) -> None:
         action = next(a for a in TASK_ACTIONS if a.id == action_id)
-        applicable = [t for t, s, arch in self.selected_tasks() if action.applies_to(s, arch)]
+        applicable = applicable_ids(action, self.selected_tasks())
         if applicable:
-            self._run_action(action, applicable[:1] if not action.multi else applicable)
+            self._run_action(action, applicable)
 
     def _on_table_context_menu(self, position: QPoint) -> None:
         if not self.table.indexAt(position).isValid():
@@ -116,11 +129,29 @@ class TasksPage(QWidget):
         self.last_menu = self.build_menu()
         self.last_menu.popup(self.table.viewport().mapToGlobal(position))
 
+    def _on_header_context_menu(self, position: QPoint) -> None:
+        header = self.table.horizontalHeader()
+        self.last_header_menu = self.columns.build_menu(header.logicalIndexAt(position))
+        self.last_header_menu.popup(header.mapToGlobal(position))
+
     def _on_filters_changed(self) -> None:
-        status = self.status_filter.currentData()
-        user = self.user_filter.currentData()
-        self.model.set_query(replace(self.model.query, search=self.search.text().strip(),
-                                     statuses=[status] if status else [], users=[user] if user else []))
+        self.model.set_query(self.filters.apply(self.model.query))
+
+    def visible_columns(self) -> list[int]:
+        """Logical column indexes in the order shown, hidden ones left out."""
+        header = self.table.horizontalHeader()
+        shown = (header.logicalIndex(v) for v in range(header.count()))
+        return [c for c in shown if not header.isSectionHidden(c)]
+
+    def export_csv(self, path: Path, selection_only: bool) -> int:
+        """The selected rows, or every row the filters let through, as the table shows them."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()}) if selection_only else None
+        return export_csv(self.model, path, self.visible_columns(), rows)
+
+    def _on_export_chosen(self, selection_only: bool) -> None:
+        target, _filter = QFileDialog.getSaveFileName(self, "Export to CSV", "tasks.csv", "CSV files (*.csv)")
+        if target:
+            self.export_csv(Path(target), selection_only)
 
 
 def default_query() -> TaskQuery:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.app import make_window
@@ -15,9 +17,14 @@ from tasktune_gui.ui.main_window import MainWindow
 @pytest.fixture
 def window(qtbot: QtBot, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where the demo repository is made
-    built: MainWindow = make_window(sqlite_url)
+    threads_before = set(threading.enumerate())
+    # The layout file goes to the test's folder, never the real (or a shared) config folder.
+    built: MainWindow = make_window(sqlite_url, state_path=tmp_path / "window.ini")
     qtbot.addWidget(built)
     built.show()
     yield built
     built.close()
     built.core.close()
+    # Nothing left running once the window is closed: no thread it started, no active timer.
+    qtbot.waitUntil(lambda: set(threading.enumerate()) <= threads_before, timeout=10_000)
+    assert [t.objectName() for t in built.findChildren(QTimer) if t.isActive()] == []

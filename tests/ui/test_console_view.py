@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
-from tasktune_gui.ui.console_view import ConsoleView
+from tasktune_gui.ui.console_view import PAGE, ConsoleView
 
 
 @pytest.fixture
@@ -52,7 +53,8 @@ def test_find_next_previous_wraps_and_says_not_found(console: tuple[ConsoleView,
                                                      sqlite_core: Core) -> None:
     view, task_id = console
     lines(sqlite_core, task_id, ["epoch 1 loss 0.9", "warning: lr high", "epoch 2 loss 0.5", "warning: nan"])
-    view.append_new()
+    view.results_changed()
+    qtbot.waitUntil(lambda: view.text.toPlainText().endswith("warning: nan"))
     qtbot.keyClick(view.text, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert view.find_box.hasFocus()
     qtbot.keyClicks(view.find_box, "warning")
@@ -67,6 +69,24 @@ def test_find_next_previous_wraps_and_says_not_found(console: tuple[ConsoleView,
     view.find_box.setText("diverged")
     assert not view.find_next()
     assert view.find_status.text() == "not found"
+
+
+def test_a_flood_arrives_in_pages_read_off_the_gui_thread(console: tuple[ConsoleView, str], qtbot: QtBot,
+                                                          sqlite_core: Core) -> None:
+    view, task_id = console
+    readers: list[str] = []
+    original = sqlite_core.results.console_texts
+
+    def spy(*args: object, **kwargs: object) -> list[tuple[int, str]]:
+        readers.append(threading.current_thread().name)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    sqlite_core.results.console_texts = spy  # type: ignore[method-assign]
+    lines(sqlite_core, task_id, [f"flood {n}" for n in range(3 * PAGE + 5)])
+    view.results_changed()
+    qtbot.waitUntil(lambda: view.text.toPlainText().endswith(f"flood {3 * PAGE + 4}"), timeout=10_000)
+    assert view.text.blockCount() == 3 * PAGE + 5  # every line once, in order
+    assert set(readers) == {"console-reader"} and len(readers) >= 4
 
 
 def test_save_writes_every_line_from_the_database(console: tuple[ConsoleView, str], sqlite_core: Core,

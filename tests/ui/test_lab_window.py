@@ -1,4 +1,4 @@
-"""The window in a lab: filtering the task table by user, and refreshing from PostgreSQL notifications."""
+"""The window in a lab: refreshing from PostgreSQL notifications, and saying when the database is away."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.app import make_window
-from tasktune_gui.core.models import Task
 from tasktune_gui.core.tasks import TaskQuery
 from tasktune_gui.ui.main_window import MainWindow
 from tests.support.postgres import PostgresCluster
@@ -35,20 +34,6 @@ def lab_window(qtbot: QtBot, postgres_url: str, tmp_path: Path,
     yield built
     built.close()
     built.core.close()
-
-
-def test_the_task_table_filters_by_user(window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
-    for user in ("alice", "bob"):
-        monkeypatch.setenv("TASKTUNE_USER", user)
-        window.core.tasks.add(Task(id="", name=f"{user}'s run"), "Lab")
-    window.open_project("Lab")
-    users = window.tasks_page.user_filter
-    assert users.findData("alice") > 0 and users.findData("bob") > 0
-    users.setCurrentIndex(users.findData("bob"))
-    assert window.model.query.users == ["bob"]
-    assert [window.model.row(r).task.name for r in range(window.model.rowCount())] == ["bob's run"]  # type: ignore[union-attr]
-    users.setCurrentIndex(0)
-    assert window.model.rowCount() == 2
 
 
 def test_the_window_refreshes_on_a_notification_not_the_timer(lab_window: MainWindow, qtbot: QtBot,

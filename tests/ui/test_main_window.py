@@ -32,12 +32,8 @@ def select_rows(qtbot: QtBot, window: MainWindow, *names: str) -> None:
 
 def open_demo(qtbot: QtBot, window: MainWindow) -> None:
     window.navigation.setCurrentRow(PAGES.index("Projects"))
-    projects = window.projects
-    item = next(projects.item(i) for i in range(projects.count()) if projects.item(i).text().startswith("Demo"))
-    where = projects.visualItemRect(item).center()
-    # A view counts a double-click only on the item its press landed on, as a person's click does.
-    qtbot.mouseClick(projects.viewport(), Qt.MouseButton.LeftButton, pos=where)
-    qtbot.mouseDClick(projects.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    card = window.projects.card("Demo")
+    qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.tasks_page)
 
 
@@ -66,6 +62,16 @@ def test_object_names_and_demo_rows(window: MainWindow, qtbot: QtBot) -> None:
 
 def test_table_model_passes_the_model_tester(window: MainWindow, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     qtmodeltester.check(TaskTableModel(window.core, TaskQuery()))
+    unloaded = TaskTableModel(window.core, TaskQuery(), load=False)
+    qtmodeltester.check(unloaded)
+    unloaded.ensure_loaded()
+    assert unloaded.rowCount() == 4
+
+
+def test_tasks_page_from_the_navigation_reads_the_table_then(window: MainWindow, qtbot: QtBot) -> None:
+    assert window.model.rowCount() == 0 and not window.model.loaded  # the window opens on its dashboard
+    window.navigation.setCurrentRow(PAGES.index("Tasks"))
+    assert window.model.rowCount() == 4
 
 
 def test_sorting_and_filtering_run_in_the_database(window: MainWindow, qtbot: QtBot) -> None:
@@ -75,7 +81,8 @@ def test_sorting_and_filtering_run_in_the_database(window: MainWindow, qtbot: Qt
     names = [window.model.row(r).task.name for r in range(window.model.rowCount())]  # type: ignore[union-attr]
     assert names == sorted(names)
     qtbot.keyClicks(window.tasks_page.search, "sweep")
-    assert window.model.rowCount() == 1
+    assert window.model.rowCount() == 4  # not on every key: once the typing pauses
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
     window.tasks_page.search.clear()
     status_filter = window.tasks_page.status_filter
     status_filter.setCurrentIndex(status_filter.findData("failed"))
@@ -131,6 +138,33 @@ def test_enqueue_through_the_dialog_turns_the_row_pending(window: MainWindow, qt
     next(a for a in context_menu(window).actions() if a.objectName() == "menu_enqueue").trigger()
     row = row_of(window, "momentum sweep")
     qtbot.waitUntil(lambda: window.model.index(row, 4).data() == "Pending")
+
+
+def test_enqueue_dialog_starts_a_local_worker_on_an_unwatched_queue(window: MainWindow, qtbot: QtBot) -> None:
+    window.core.queues.ensure("gpu")
+    open_demo(qtbot, window)
+    select_rows(qtbot, window, "momentum sweep")
+    seen: list[str] = []
+
+    def choose() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, EnqueueDialog)
+        dialog.queue.setCurrentIndex(dialog.queue.findData("gpu"))
+        assert dialog.warning.isVisible() and dialog.start_worker_button.isVisible()
+        qtbot.mouseClick(dialog.start_worker_button, Qt.MouseButton.LeftButton)
+        seen.append(dialog.queue.currentText())
+        assert not dialog.warning.isVisible()  # a worker watches it now
+        qtbot.mouseClick(dialog.enqueue_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, choose)
+    next(a for a in context_menu(window).actions() if a.objectName() == "menu_enqueue").trigger()
+    assert seen == ["gpu  (0 pending, 1 workers)"]
+    assert window.worker_toggle.isChecked() and "gpu" in window.settings.embedded_worker_queues
+    task_id = window.model.task_id(row_of(window, "momentum sweep"))
+    assert task_id is not None
+    # The window's own worker runs it.
+    qtbot.waitUntil(lambda: window.core.tasks.get(task_id).status in ("completed", "failed"), timeout=60_000)
+    window.worker_toggle.setChecked(False)
 
 
 def test_add_tag_and_move_for_a_multi_selection(window: MainWindow, qtbot: QtBot) -> None:

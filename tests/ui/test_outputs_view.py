@@ -38,7 +38,7 @@ def test_outputs_listed_copied_and_opened(window: MainWindow, qtbot: QtBot, tmp_
     core.models.create("resnet-final", project="Outputs", uri="s3://minio:9000/models/final.pt", task_id=task_id)
     core.lifecycle.complete(task_id, exit_code=0)
     window.open_task(task_id)
-    view = window.task_page.artifacts
+    view = window.task_page.artifacts.outputs
     items = [view.tree.topLevelItem(i) for i in range(view.tree.topLevelItemCount())]
     rows = {item.text(NAME): item for item in items}
     assert rows["weights"].text(KIND) == "artifact"

@@ -26,7 +26,8 @@ def test_tabs_and_header(window: MainWindow, qtbot: QtBot) -> None:
     assert [tabs.tabText(i) for i in range(tabs.count())] == [
         "EXECUTION", "CONFIGURATION", "ARTIFACTS", "INFO", "CONSOLE", "SCALARS"]
     assert window.task_page.id_label.text() == task_id
-    assert "epoch 5/5" in window.task_page.console.text.toPlainText()
+    assert window.task_page.tags.text() == "#baseline  #demo"
+    qtbot.waitUntil(lambda: "epoch 5/5" in window.task_page.console.text.toPlainText())
     charts = window.task_page.scalars.charts
     assert sorted(charts) == ["accuracy", "loss"]
     [curve] = charts["loss"].plot.getPlotItem().listDataItems()
