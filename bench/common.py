@@ -64,3 +64,24 @@ def query_plan(core: Core, action: Callable[[], object]) -> list[str]:
 
 def emit(result: dict[str, Any]) -> None:
     print(json.dumps(result, indent=2))
+
+
+def percentiles(name: str, samples: list[float], goal_p50_ms: float, goal_p99_ms: float) -> dict[str, Any]:
+    """p50 and p99 (nearest rank) of latency samples, against their goals."""
+    ordered = sorted(samples)
+    p50 = statistics.median(ordered)
+    p99 = ordered[min(len(ordered) - 1, max(0, -(-len(ordered) * 99 // 100) - 1))]
+    return {"benchmark": name, "tasks": len(ordered), "p50_ms": round(p50, 2), "p99_ms": round(p99, 2),
+            "max_ms": round(ordered[-1], 2), "goal_p50_ms": goal_p50_ms, "goal_p99_ms": goal_p99_ms,
+            "ok": p50 < goal_p50_ms and p99 < goal_p99_ms}
+
+
+def worker_process(db_url: str, queue: str, cache: Path) -> Any:
+    """`tasktune worker --queue Q` in its own process (a machine of the lab, as far as the database can tell)."""
+    import subprocess
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "tasktune_gui.cli.main", "--db", db_url, "worker", "--queue", queue,
+         "--cache-dir", str(cache)],
+        stderr=subprocess.DEVNULL,
+    )

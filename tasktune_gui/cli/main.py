@@ -56,9 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_worker(commands: Any) -> None:
     # Imported here: the engine is only needed when a worker runs.
-    from tasktune_gui.cli import worker_command
+    from tasktune_gui.cli import tray_command, worker_command
 
     worker_command.add_parser(commands)
+    tray_command.add_parser(commands)
 
 
 # Options whose value is itself a command line: `--args --verbose` must not read --verbose as ours.

@@ -30,15 +30,20 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser, once: bool = True) -> None:
     parser.add_argument("--queue", action="append", dest="queues", metavar="Q", help="a queue to watch (repeatable)")
     parser.add_argument("--slots", type=int, default=1, help="tasks run at the same time")
     parser.add_argument("--gpus", default="", help="comma-separated GPU ids: one slot per GPU (CUDA_VISIBLE_DEVICES)")
-    parser.add_argument("--once", action="store_true", help="take one task if there is one, run it, exit")
-    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="with --once: wait for a task")
+    if once:
+        parser.add_argument("--once", action="store_true", help="take one task if there is one, run it, exit")
+        parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="with --once: wait for a task")
+    else:
+        parser.set_defaults(once=False, wait=0.0)
     parser.add_argument("--id", dest="worker_id", default=None, help="a stable worker id (cleans up after a crash)")
     parser.add_argument("--cache-dir", type=Path, default=None, help="mirrors, environments and run folders")
     parser.add_argument("--heartbeat", type=float, default=2.0, metavar="SECONDS", help=argparse.SUPPRESS)
+    # Tests set it very long so that only a wake-up (NOTIFY, data_version) can start a task quickly.
+    parser.add_argument("--fallback-poll", type=float, default=1.0, metavar="SECONDS", help=argparse.SUPPRESS)
     parser.add_argument("--watchdog-timeout", type=float, default=30.0, metavar="SECONDS",
                         help="a task whose worker is silent this long is marked Failed 'worker lost'")
     parser.add_argument("--abort-grace", type=float, default=10.0, metavar="SECONDS",
@@ -67,6 +72,7 @@ def config_from(args: argparse.Namespace) -> WorkerConfig:
         gpus=gpus,
         worker_id=args.worker_id,
         heartbeat_interval=args.heartbeat,
+        fallback_poll=args.fallback_poll,
         watchdog_timeout=args.watchdog_timeout,
         abort_grace=args.abort_grace,
         on_stop=args.on_stop,
@@ -101,7 +107,7 @@ def handle(args: argparse.Namespace, core: Core | None = None) -> int:
         print(f"tasktune worker: {exc}", file=sys.stderr)
         return 1
     try:
-        return _serve(core, config, args)
+        return serve(core, config, args)
     except TaskTuneError as exc:
         print(f"tasktune worker: {exc}", file=sys.stderr)
         return 1
@@ -109,7 +115,8 @@ def handle(args: argparse.Namespace, core: Core | None = None) -> int:
         core.close()
 
 
-def _serve(core: Core, config: WorkerConfig, args: argparse.Namespace) -> int:
+def serve(core: Core, config: WorkerConfig, args: argparse.Namespace) -> int:
+    """Until SIGTERM or Ctrl-C (or one task with --once)."""
     if config.docker is not None:
         from tasktune_gui.execution.docker_run import check_engine  # the docker SDK only in Docker mode
 

@@ -37,6 +37,12 @@ def note(session: Session, change: Change) -> None:
     session.info.setdefault(PENDING_KEY, []).append(change)
 
 
+def noted(session: Session) -> list[Change]:
+    """The changes noted so far in this transaction (kept for publishing after commit)."""
+    changes: list[Change] = session.info.get(PENDING_KEY, [])
+    return changes
+
+
 def take_noted(session: Session) -> list[Change]:
     changes: list[Change] = session.info.pop(PENDING_KEY, [])
     return changes

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import delete, func
@@ -12,19 +14,24 @@ from tasktune_gui.core.models import ChangeRecord, utcnow
 from tasktune_gui.core.store import Store
 
 KEEP = timedelta(hours=1)
+# On PostgreSQL a record id is taken when the row is written, not when it commits: a lower id can appear
+# after a higher one. Missing ids are looked for again this long before they count as rolled back.
+GAP_WAIT_S = 10.0
+MOST_GAPS = 10_000
 
 
 class ChangeFeed:
     """Reads change records past a cursor and republishes the foreign ones on the local bus.
 
     Call `poll()` when the database may have changed (a cheap timer, SQLite's data_version, or
-    PostgreSQL's NOTIFY); it costs one indexed range read.
+    PostgreSQL's NOTIFY through `listen`); it costs one indexed range read.
     """
 
     def __init__(self, store: Store, events: ChangeBus) -> None:
         self.store = store
         self.events = events
         self.cursor = self.latest()
+        self._gaps: dict[int, float] = {}  # id not seen yet → when it was found missing
 
     def latest(self) -> int:
         with self.store.read() as session:
@@ -39,20 +46,56 @@ class ChangeFeed:
                 .order_by(col(ChangeRecord.id))
                 .limit(limit)
             ).all()
-        return [(row.id or 0, row.origin, Change(row.kind, row.action, tuple(row.ids.split()))) for row in rows]
+        return [(row.id or 0, row.origin, _change(row)) for row in rows]
 
     def poll(self) -> int:
         """Publish what other processes committed since the last poll; returns how many changes."""
-        published = 0
+        published = self._poll_gaps()
         while batch := self.read(self.cursor):
             for record_id, origin, change in batch:
+                if record_id > self.cursor + 1 and len(self._gaps) < MOST_GAPS:
+                    now = time.monotonic()
+                    self._gaps.update(dict.fromkeys(range(self.cursor + 1, record_id), now))
                 self.cursor = record_id
-                if origin != ORIGIN:  # our own changes were published when they committed
-                    self.events.publish(change)
-                    published += 1
+                published += self._publish(origin, change)
         return published
+
+    def _publish(self, origin: str, change: Change) -> int:
+        if origin == ORIGIN:  # our own changes were published when they committed
+            return 0
+        self.events.publish(change)
+        return 1
+
+    def _poll_gaps(self) -> int:
+        if not self._gaps:
+            return 0
+        with self.store.read() as session:
+            rows = session.exec(select(ChangeRecord).where(col(ChangeRecord.id).in_(list(self._gaps)))).all()
+        published = 0
+        for row in sorted(rows, key=lambda r: r.id or 0):
+            self._gaps.pop(row.id or 0, None)
+            published += self._publish(row.origin, _change(row))
+        expired = time.monotonic() - GAP_WAIT_S
+        self._gaps = {record_id: seen for record_id, seen in self._gaps.items() if seen > expired}
+        return published
+
+    def listen(self, wake: Callable[[], None]) -> Callable[[], None]:
+        """On PostgreSQL, call `wake` (from a listener thread) whenever a change is notified; returns a closer.
+
+        `wake` should lead to `poll()` on the follower's own thread. Elsewhere this does nothing.
+        """
+        if self.store.dialect != "postgresql":
+            return lambda: None
+        from tasktune_gui.core.notify import ChangeListener
+
+        listener = ChangeListener(self.store.url, lambda _kind, _action: wake(), wake, name="feed-listen")
+        return listener.close
 
     def prune(self, keep: timedelta = KEEP) -> None:
         """Forget records older than `keep`; followers are seconds behind, never an hour."""
         with self.store.write() as session:
             session.execute(delete(ChangeRecord).where(col(ChangeRecord.time) < utcnow() - keep))
+
+
+def _change(row: ChangeRecord) -> Change:
+    return Change(row.kind, row.action, tuple(row.ids.split()))

@@ -176,7 +176,8 @@ class QueueService:
             note(session, Change("queue", "updated", (queue.name if queue else "",)))
 
     def pop(self, queue_names: list[str], worker: str = "", host: str = "", pid: int | None = None) -> str | None:
-        """Take the first task of the first non-empty queue and mark it running; None when all are empty."""
+        """Take the first task of the first non-empty queue and mark it running; None when all are empty or
+        the worker is paused."""
         with self.store.write() as session:
             taken = _pop_in(session, queue_names, worker, host, pid)
             if taken is not None:
@@ -185,6 +186,8 @@ class QueueService:
 
 
 def _pop_in(session: Session, queue_names: list[str], worker: str, host: str, pid: int | None) -> str | None:
+    if worker and session.exec(select(Worker.paused).where(col(Worker.id) == worker)).first():
+        return None  # a paused worker takes nothing, whichever path asks for it
     for name in queue_names:
         queue_id = session.exec(select(Queue.id).where(Queue.name == name)).first()
         if queue_id is None:

@@ -189,22 +189,41 @@ class WorkerRegistry:
         self.store = store
         self.events = events
 
-    def register(self, host: str, pid: int, queues: list[str], slots: int = 1, worker_id: str | None = None) -> str:
+    def register(self, host: str, pid: int, queues: list[str], slots: int = 1, worker_id: str | None = None,
+                 kind: str = "local") -> str:
         worker_id = worker_id or f"{host}:{pid}:{new_id()[:6]}"
         with self.store.write() as session:
-            session.merge(Worker(id=worker_id, host=host, pid=pid, slots=slots))
+            session.merge(Worker(id=worker_id, host=host, pid=pid, slots=slots, kind=kind))
             session.execute(delete(WorkerQueue).where(col(WorkerQueue.worker_id) == worker_id))
             for priority, name in enumerate(queues):
                 session.add(WorkerQueue(worker_id=worker_id, queue_name=name, priority=priority))
             note(session, Change("worker", "created", (worker_id,)))
         return worker_id
 
-    def heartbeat(self, worker_id: str) -> None:
+    def heartbeat(self, worker_id: str) -> bool:
+        """Record that the worker is alive; whether it is paused (someone may have paused it from elsewhere)."""
         with self.store.write() as session:
             worker = session.get(Worker, worker_id)
-            if worker is not None:
-                worker.last_heartbeat = utcnow()
-                session.add(worker)
+            if worker is None:
+                return False
+            worker.last_heartbeat = utcnow()
+            session.add(worker)
+            return worker.paused
+
+    def set_paused(self, worker_id: str, paused: bool) -> None:
+        """A paused worker finishes what it runs but takes no new task until resumed."""
+        with self.store.write() as session:
+            worker = session.get(Worker, worker_id)
+            if worker is None:
+                raise TaskTuneError(f"no worker '{worker_id}' is registered")
+            worker.paused = paused
+            session.add(worker)
+            note(session, Change("worker", "updated", (worker_id,)))
+
+    def is_paused(self, worker_id: str) -> bool:
+        with self.store.read() as session:
+            worker = session.get(Worker, worker_id)
+            return worker is not None and worker.paused
 
     def unregister(self, worker_id: str) -> None:
         with self.store.write() as session:

@@ -5,14 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import Connection, insert, update
 from sqlmodel import col, select
 
 from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.lookup import get_task
 from tasktune_gui.core.models import Artifact, ConsoleLine, LastMetric, Scalar, Task, utcnow
 from tasktune_gui.core.store import Store
+
+
+def _db_stamp(connection: Connection, at: datetime) -> Any:
+    """The time as the column type stores it (converted once per batch instead of once per row)."""
+    to_db = ConsoleLine.__table__.c.time.type.bind_processor(connection.dialect)  # type: ignore[attr-defined]
+    return to_db(at) if to_db else at
+
+
+def _marker(connection: Connection) -> str:
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
 
 
 @dataclass(frozen=True)
@@ -39,26 +50,37 @@ class ResultStore:
         self.store = store
         self.events = events
 
-    def append_console(self, task_id: str, lines: Iterable[tuple[str, str]]) -> int:
-        """Store (stream, text) lines; returns how many."""
+    def append_console(self, task_id: str, lines: Iterable[tuple[str, str]], at: datetime | None = None) -> int:
+        """Store (stream, text) lines stamped `at` (default now); returns how many.
+
+        A caller that retries after a lost connection passes the same `at` and asks `console_batch_stored`
+        first, so a batch whose commit did reach the server is not written twice.
+        """
         with self.store.write() as session:
             connection = session.connection()
-            dialect = connection.dialect
-            # The time as the column type stores it, converted once per batch instead of once per row.
-            to_db = ConsoleLine.__table__.c.time.type.bind_processor(dialect)  # type: ignore[attr-defined]
-            now = utcnow()
-            stamp = to_db(now) if to_db else now
+            stamp = _db_stamp(connection, at or utcnow())
             rows = [(task_id, stream, text, stamp) for stream, text in lines]
             if not rows:
                 return 0
             # Plain executemany at the driver: SQLAlchemy's per-row parameter handling would halve the rate
             # a task printing 100,000 lines per second needs.
-            marker = "?" if dialect.paramstyle == "qmark" else "%s"
+            marker = _marker(connection)
             connection.exec_driver_sql(
                 f"INSERT INTO console_line (task_id, stream, text, time) VALUES ({', '.join([marker] * 4)})", rows
             )
             note(session, Change("task", "results", (task_id,)))
         return len(rows)
+
+    def console_batch_stored(self, task_id: str, at: datetime, count: int) -> bool:
+        """Whether a batch of `count` lines stamped `at` is in the database (one transaction wrote it whole)."""
+        with self.store.read() as session:
+            connection = session.connection()
+            marker = _marker(connection)
+            found = connection.exec_driver_sql(
+                f"SELECT count(*) FROM console_line WHERE task_id = {marker} AND time = {marker}",
+                (task_id, _db_stamp(connection, at)),
+            ).scalar_one()
+        return int(found) >= count > 0
 
     def console(self, task_id: str, after: int = 0, limit: int = 10_000) -> list[LogLine]:
         """Lines with an id above `after`, oldest first: call again with the last id to follow."""

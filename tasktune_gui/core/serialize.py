@@ -82,6 +82,7 @@ def task_to_dict(session: Session, task: Task) -> dict[str, Any]:
         "description": task.description,
         "tags": task_tags(session, task.id),
         "user": task.user,
+        "enqueued_by": task.enqueued_by,
         "archived": task.archived,
         "status": task.status,
         "status_reason": task.status_reason,

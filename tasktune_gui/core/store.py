@@ -15,7 +15,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session
 
 from tasktune_gui.core.errors import DatabaseRefused
-from tasktune_gui.core.events import Change, take_noted
+from tasktune_gui.core.events import Change, noted, take_noted
 from tasktune_gui.core.migrate import HEAD, known_revision, upgrade_to_head
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -112,6 +112,12 @@ class Store:
         # Called with the changes a write transaction noted, once it has committed.
         self.after_commit: Callable[[list[Change]], None] | None = None
         self.dialect = make_url(url).get_backend_name()
+        # PostgreSQL followers (workers, windows on other machines) wake on NOTIFY sent with each change.
+        self._notify: Callable[[Session, list[Change]], None] | None = None
+        if self.dialect == "postgresql":
+            from tasktune_gui.core.notify import send_notifications
+
+            self._notify = send_notifications
         path = _sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -142,6 +148,8 @@ class Store:
             try:
                 with session.begin():
                     yield session
+                    if self._notify is not None and noted(session):
+                        self._notify(session, noted(session))
             except BaseException:
                 take_noted(session)
                 raise

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
+from tasktune_gui.core.retry import retry_while_disconnected
+from tasktune_gui.execution.console_spool import ConsoleSpool
 from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.environments import EnvironmentCache, is_python
 from tasktune_gui.execution.errors import StepFailed
@@ -104,15 +106,20 @@ class TaskRun:
             if self._stop_reason is not None:
                 self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id))
                 return
-            self._process = ProcessRun(command, lambda batch: self.core.results.append_console(self.task_id, batch))
+            # The console waits in the spool while the database is unreachable, then goes in, in order.
+            spool = ConsoleSpool(self.core.results, self.task_id, run_dir / "console.spool")
+            self._process = ProcessRun(command, spool)
         events = EventsReader(self.core, self.task_id, Path(command.env[EVENTS_VARIABLE]))
         try:
-            self.core.lifecycle.record_runtime(self.task_id, pid=self._process.pid)
+            pid = self._process.pid
+            retry_while_disconnected(lambda: self.core.lifecycle.record_runtime(self.task_id, pid=pid),
+                                     f"task {self.task_id}: recording its pid")
             if self.stopping:  # a stop that raced with the start
                 self._process.stop(self.settings.abort_grace)
             outcome = self._process.wait()
         finally:
             events.close()
+        spool.drain()  # every line is in before the final status says the run is over
         self._report(outcome)
 
     def _run_in_container(self, config: DockerConfig, snapshot: TaskSnapshot, repo: Path, run_dir: Path) -> None:
@@ -205,7 +212,7 @@ class TaskRun:
 
     def _finish(self, report: Callable[[], None]) -> None:
         try:
-            report()
+            retry_while_disconnected(report, f"task {self.task_id}: its final status")
         except InvalidTransition as exc:
             # The watchdog or a person moved it on meanwhile; their word stands.
             log.warning("task %s already finished elsewhere: %s", self.task_id, exc)

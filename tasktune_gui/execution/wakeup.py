@@ -1,4 +1,4 @@
-"""Waking an idle worker the moment work may be there: in-process change events, SQLite's data_version."""
+"""Waking an idle worker the moment work may be there: in-process events, SQLite's data_version, PostgreSQL NOTIFY."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.events import Change
+from tasktune_gui.core.notify import ChangeListener
 
 DATA_VERSION_INTERVAL_S = 0.01
 
@@ -25,6 +26,10 @@ class Wakeup:
         self._closed = threading.Event()
         self._unsubscribe: Callable[[], None] = core.events.subscribe(self._on_change)
         self._watcher: threading.Thread | None = None
+        self._listener: ChangeListener | None = None
+        if core.store.dialect == "postgresql":
+            # Another machine's enqueue arrives as a notification; after a reconnection, look once anyway.
+            self._listener = ChangeListener(core.store.url, self._on_notified, self.event.set, name="worker-listen")
         database = _sqlite_file(core.store.url)
         if database is not None:
             self._watcher = threading.Thread(
@@ -33,7 +38,10 @@ class Wakeup:
             self._watcher.start()
 
     def _on_change(self, change: Change) -> None:
-        if change.kind in ("task", "queue") and change.action in ("status", "created", "updated"):
+        self._on_notified(change.kind, change.action)
+
+    def _on_notified(self, kind: str, action: str) -> None:
+        if wakes_worker(kind, action):
             self.event.set()
 
     def _watch_data_version(self, database: str) -> None:
@@ -61,9 +69,18 @@ class Wakeup:
         self._unsubscribe()
         self._closed.set()
         self.event.set()
+        if self._listener is not None:
+            self._listener.close()
         if self._watcher is not None:
             with contextlib.suppress(RuntimeError):
                 self._watcher.join(2)
+
+
+def wakes_worker(kind: str, action: str) -> bool:
+    """Work may be there: a task enqueued or finished, a queue changed, a worker paused or resumed."""
+    if kind in ("task", "queue"):
+        return action in ("status", "created", "updated")
+    return kind == "worker" and action == "updated"
 
 
 def _sqlite_file(url: str) -> str | None:

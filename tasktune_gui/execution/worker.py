@@ -18,6 +18,8 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.models import Queue, QueueEntry, Task
+from tasktune_gui.core.models import Worker as WorkerRow
+from tasktune_gui.core.retry import Backoff, is_disconnect
 from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache
 from tasktune_gui.execution.ssh_binding import SshOptions
@@ -51,6 +53,7 @@ class WorkerConfig:
     env_max_bytes: int = DEFAULT_MAX_BYTES
     docker: DockerConfig | None = None  # Docker mode: each task in a container of its image (or the default)
     ssh: SshOptions = field(default_factory=SshOptions)  # ~/.ssh/config and known_hosts, for SSH-bound queues
+    kind: str = "local"  # how the worker shows on the Workers page: local, tray, ...
 
     @property
     def slot_count(self) -> int:
@@ -92,6 +95,10 @@ class Worker:
         self._wakeup: Wakeup | None = None
         self._unsubscribe = core.events.subscribe(self._on_change)
         self.finished: list[str] = []
+        self.paused = False  # as last read from the database
+        self.database_error: str | None = None  # the last database failure, until the next success
+        # After an outage every worker's heartbeat is stale: judge nobody lost until they have had time to beat.
+        self._watchdog_after = 0.0
 
     def _slot_env(self, index: int) -> dict[str, str]:
         return {"CUDA_VISIBLE_DEVICES": self.config.gpus[index]} if self.config.gpus else {}
@@ -102,7 +109,7 @@ class Worker:
         if self.config.worker_id:
             fail_leftovers(self.core, self.config.worker_id)
         self.id = self.core.workers.register(
-            self.host, self.pid, self.config.queues, self.config.slot_count, self.config.worker_id
+            self.host, self.pid, self.config.queues, self.config.slot_count, self.config.worker_id, self.config.kind
         )
         fail_lost(self.core, self.config.watchdog_timeout)
         self._wakeup = Wakeup(self.core)
@@ -165,8 +172,13 @@ class Worker:
     # Taking work.
 
     def has_work(self) -> bool:
-        """A cheap read before the write transaction of a pop: most wake-ups are other tasks' console lines."""
+        """A cheap read before the write transaction of a pop (SQLite: most wake-ups are other tasks' console
+        lines); it also reads whether the worker is paused."""
         with self.core.store.read() as session:
+            row = session.get(WorkerRow, self.id) if self.id else None
+            self.paused = row is not None and row.paused
+            if self.paused:
+                return False
             found = session.exec(
                 select(QueueEntry.id)
                 .join(Queue, col(Queue.id) == col(QueueEntry.queue_id))
@@ -176,9 +188,28 @@ class Worker:
         return found is not None
 
     def take(self) -> str | None:
-        if self.stopping or not self.has_work():
+        if self.stopping:
+            return None
+        # SQLite: a read first, as a pop takes the database's one write lock. PostgreSQL pops straight away:
+        # its wake-ups are already filtered to enqueues, and SKIP LOCKED pops run side by side.
+        if self.core.store.dialect != "postgresql" and not self.has_work():
             return None
         return self.core.queues.pop(self.config.queues, self.id, self.host, self.pid)
+
+    def set_paused(self, paused: bool) -> None:
+        """Stop (or resume) taking work; running tasks go on. Recorded in the database, where pops honour it."""
+        self.core.workers.set_paused(self.id, paused)
+        self.paused = paused
+
+    def _database_failed(self, what: str, exc: Exception, backoff: Backoff) -> None:
+        """Say it once per outage; a lost connection is retried with backoff, anything else is a bug to show."""
+        first = self.database_error is None
+        self.database_error = f"{what}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+        if not is_disconnect(exc):
+            log.exception("%s failed", what)
+        elif first:
+            log.warning("%s: database unreachable; retrying with backoff", what)
+        self._watchdog_after = time.monotonic() + self.config.watchdog_timeout + backoff.delay
 
     def _free_slot(self) -> _Slot | None:
         with self._lock:
@@ -186,13 +217,18 @@ class Worker:
 
     def _dispatch_loop(self) -> None:
         assert self._wakeup is not None
+        backoff = Backoff()
         while not self.stopping:
             slot = self._free_slot()
             try:
                 task_id = self.take() if slot is not None else None
-            except Exception:  # a database hiccup must not end the worker; try again after the fallback poll
-                log.exception("taking a task failed")
-                task_id = None
+            except Exception as exc:  # a database outage must not end the worker
+                self._database_failed("taking a task", exc, backoff)
+                self._wakeup.wait(backoff.next_delay())
+                continue
+            if backoff.failures:
+                backoff.reset()
+                self.database_error = None
             if slot is not None and task_id is not None:
                 self._launch(slot, task_id)
                 continue
@@ -243,17 +279,26 @@ class Worker:
 
     def _monitor_loop(self) -> None:
         next_beat = time.monotonic() + self.config.heartbeat_interval
+        backoff = Backoff()
+        wait = self.config.abort_poll
         while not (self.stopping and not self.running() and self._all_slots_idle()):
-            self._monitor_wake.wait(self.config.abort_poll)
+            self._monitor_wake.wait(wait)
             self._monitor_wake.clear()
             try:
                 self._check_aborts()
-                if time.monotonic() >= next_beat:
+                if time.monotonic() >= next_beat or backoff.failures:
                     next_beat = time.monotonic() + self.config.heartbeat_interval
-                    self.core.workers.heartbeat(self.id)
-                    fail_lost(self.core, self.config.watchdog_timeout)
-            except Exception:  # a busy or briefly unreachable database: try again on the next tick
-                log.exception("worker monitor tick failed")
+                    self.paused = self.core.workers.heartbeat(self.id)
+                    if time.monotonic() >= self._watchdog_after:
+                        fail_lost(self.core, self.config.watchdog_timeout)
+            except Exception as exc:  # an unreachable database: beat again as soon as it is back
+                self._database_failed("heartbeat", exc, backoff)
+                wait = backoff.next_delay()
+                continue
+            if backoff.failures:
+                backoff.reset()
+                self.database_error = None
+            wait = self.config.abort_poll
 
     def _all_slots_idle(self) -> bool:
         with self._lock:

@@ -28,6 +28,7 @@ from tasktune_gui.core.events import Change
 from tasktune_gui.core.feed import ChangeFeed
 from tasktune_gui.core.queues import QueueSummary
 from tasktune_gui.core.registry import ProjectSummary
+from tasktune_gui.core.retry import is_disconnect
 from tasktune_gui.core.settings import Settings
 from tasktune_gui.ui.actions import TaskAction, applicable_ids, build_qactions
 from tasktune_gui.ui.background import Background
@@ -43,7 +44,7 @@ from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.notifier import EndNotifier
 from tasktune_gui.ui.palette import ThemeFollower
 from tasktune_gui.ui.projects_page import ALL_PROJECTS, ProjectsPage
-from tasktune_gui.ui.qt_bridge import ChangeSignals
+from tasktune_gui.ui.qt_bridge import ChangeSignals, Waker
 from tasktune_gui.ui.task_table_model import TaskTableModel
 from tasktune_gui.ui.tasks_page import TasksPage, default_query
 from tasktune_gui.ui.window_state import WindowState
@@ -156,8 +157,11 @@ class MainWindow(QMainWindow):
         self.notifier = EndNotifier(core, self, self.signals)
         self.navigation.setCurrentRow(PAGES.index("Dashboard"))
         self._timer = QTimer(self)
-        self._timer.timeout.connect(self.feed.poll)
+        self._timer.timeout.connect(self._poll_feed)
         self._timer.start(FEED_POLL_MS)
+        # On PostgreSQL, notifications make other machines' changes show at once; the timer stays as a net.
+        self.feed_waker = Waker(self._poll_feed, self)
+        self._stop_listening = self.feed.listen(self.feed_waker.wake)
         app = QApplication.instance()
         self.theme = ThemeFollower(app, self) if isinstance(app, QApplication) else None
         if self.theme is not None:
@@ -426,6 +430,15 @@ class MainWindow(QMainWindow):
         self.worker_label.setText(self.embedded_worker.describe())
         return self.core.queues.summaries()
 
+    def _poll_feed(self) -> None:
+        """Follow other processes' changes; while the database is unreachable, say so and try again later."""
+        try:
+            self.feed.poll()
+        except Exception as exc:
+            if not is_disconnect(exc):
+                raise
+            self.statusBar().showMessage(f"Database unreachable, retrying: {self.core.store.display_name}")
+
     def _on_worker_toggle_toggled(self, on: bool) -> None:
         if on:
             self.embedded_worker.start()
@@ -453,6 +466,7 @@ class MainWindow(QMainWindow):
             self.theme.close()
         self.background.close()
         self.embedded_worker.stop()
+        self._stop_listening()
         for timer in self.findChildren(QTimer):  # the feed poll and any pending repaint of a page
             timer.stop()
         self.signals.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Qt, Signal
 
 from tasktune_gui.core.events import Change, ChangeBus
@@ -24,3 +26,24 @@ class ChangeSignals(QObject):
 
     def close(self) -> None:
         self._unsubscribe()
+
+
+class Waker(QObject):
+    """`wake()` from any thread runs `target` once on the GUI thread; a burst of wakes makes one call."""
+
+    _woken = Signal()
+
+    def __init__(self, target: Callable[[], object], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._target = target
+        self._pending = False
+        self._woken.connect(self._on_woken, Qt.ConnectionType.QueuedConnection)
+
+    def wake(self) -> None:
+        if not self._pending:
+            self._pending = True
+            self._woken.emit()
+
+    def _on_woken(self) -> None:
+        self._pending = False  # before the call: a change committed while it runs wakes it again
+        self._target()

@@ -1,4 +1,5 @@
-"""Dispatch: queue priority, slots and GPUs, and an idle worker starting a task within 100 ms of its enqueue."""
+"""Dispatch: queue priority, slots and GPUs (on SQLite and PostgreSQL), and an idle worker starting a task within
+100 ms of its enqueue."""
 
 from __future__ import annotations
 
@@ -48,20 +49,20 @@ def start_latencies(core: Core, repo: Path, count: int) -> list[float]:
     return latencies
 
 
-def test_first_listed_queue_has_priority(sqlite_core: Core, worker_config: WorkerConfig, noop_repo: Path) -> None:
-    sqlite_core.queues.ensure("high")
-    sqlite_core.queues.ensure("low")
-    low = add_task(sqlite_core, noop_repo, queue="low", entry_point="noop.py")
-    high = add_task(sqlite_core, noop_repo, queue="high", entry_point="noop.py")
+def test_first_listed_queue_has_priority(core: Core, worker_config: WorkerConfig, noop_repo: Path) -> None:
+    core.queues.ensure("high")
+    core.queues.ensure("low")
+    low = add_task(core, noop_repo, queue="low", entry_point="noop.py")
+    high = add_task(core, noop_repo, queue="high", entry_point="noop.py")
     worker_config.queues = ["high", "low"]
-    worker = Worker(sqlite_core, worker_config)
+    worker = Worker(core, worker_config)
     try:
         assert worker.run_once() == high
         assert worker.run_once() == low
         assert worker.run_once() is None
     finally:
         worker.stop()
-    task = sqlite_core.tasks.get(high)
+    task = core.tasks.get(high)
     assert (task.status, task.worker, task.host) == ("completed", worker.id, worker.host)
 
 
@@ -82,24 +83,24 @@ def test_worker_process_starts_a_task_within_100ms(sqlite_core: Core, sqlite_url
         assert process.wait(timeout=60) == 0
 
 
-def test_one_slot_per_gpu_each_with_its_own_device(sqlite_core: Core, worker_config: WorkerConfig,
+def test_one_slot_per_gpu_each_with_its_own_device(core: Core, worker_config: WorkerConfig,
                                                     noop_repo: Path) -> None:
     worker_config.gpus = ["3", "5"]
     worker_config.abort_grace = 1.0
-    worker = Worker(sqlite_core, worker_config)
+    worker = Worker(core, worker_config)
     worker.start()
     try:
-        held = [add_task(sqlite_core, noop_repo, entry_point="hold.py") for _ in range(2)]
-        wait_for(sqlite_core, lambda: all(sqlite_core.results.console(t) for t in held), what="both running at once")
-        assert {sqlite_core.results.console(t)[0].text for t in held} == {"3", "5"}
-        shown = add_task(sqlite_core, noop_repo, hyperparameters=POSITIONALS)
-        assert status(sqlite_core, shown) == "pending"  # both slots are busy
+        held = [add_task(core, noop_repo, entry_point="hold.py") for _ in range(2)]
+        wait_for(core, lambda: all(core.results.console(t) for t in held), what="both running at once")
+        assert {core.results.console(t)[0].text for t in held} == {"3", "5"}
+        shown = add_task(core, noop_repo, hyperparameters=POSITIONALS)
+        assert status(core, shown) == "pending"  # both slots are busy
         for task_id in held:
-            sqlite_core.lifecycle.abort(task_id)
-        wait_for(sqlite_core, lambda: status(sqlite_core, shown) == "completed", what="the third task")
+            core.lifecycle.abort(task_id)
+        wait_for(core, lambda: status(core, shown) == "completed", what="the third task")
     finally:
         worker.stop()
-    stdout = [line.text for line in sqlite_core.results.console(shown) if line.stream == "stdout"]
+    stdout = [line.text for line in core.results.console(shown) if line.stream == "stdout"]
     env = json.loads(stdout[0])["env"]
     assert env["CUDA_VISIBLE_DEVICES"] in ("3", "5")
-    assert all(status(sqlite_core, t) == "aborted" for t in held)
+    assert all(status(core, t) == "aborted" for t in held)
