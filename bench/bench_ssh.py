@@ -4,6 +4,7 @@ the console's delay from the remote print to the local database; p50 of each (JS
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import statistics
 import subprocess
@@ -19,6 +20,7 @@ from bench.common import emit  # noqa: E402
 from tasktune_gui.core.api import Core  # noqa: E402
 from tasktune_gui.core.models import Task  # noqa: E402
 from tasktune_gui.execution.ssh_binding import SshOptions  # noqa: E402
+from tasktune_gui.execution.ssh_config import connect, resolve  # noqa: E402
 from tasktune_gui.execution.wakeup import Wakeup  # noqa: E402
 from tasktune_gui.execution.worker import Worker, WorkerConfig  # noqa: E402
 from tests.support.sshd import SshServer  # noqa: E402
@@ -69,6 +71,25 @@ def run_one(core: Core, wakeup: Wakeup, repo: Path, commit: str, n: int) -> tupl
     return (start - enqueued) * 1000, delays
 
 
+def login_shell_ms(server: SshServer, count: int = 5) -> float:
+    """What the host's login shell costs each SSH command (`true` on an open connection): context for the start."""
+
+    async def measure() -> list[float]:
+        options = SshOptions(config_files=[server.ssh_config])
+        connection = await connect(resolve(server.alias, options), options)
+        samples = []
+        try:
+            for _ in range(count):
+                began = time.perf_counter()
+                await connection.run("true", check=True)
+                samples.append((time.perf_counter() - began) * 1000)
+        finally:
+            connection.close()
+        return samples
+
+    return round(statistics.median(asyncio.run(measure())), 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tasks", type=int, default=20)
@@ -86,6 +107,7 @@ def main() -> None:
     wakeup = Wakeup(core)
     repo, commit = make_repo(folder)
     try:
+        shell_ms = login_shell_ms(server)
         run_one(core, wakeup, repo, commit, 0)  # the cold run: agent, SDK and the commit's tree uploaded
         starts: list[float] = []
         delays: list[float] = []
@@ -105,6 +127,7 @@ def main() -> None:
         "enqueue_to_remote_start": {"p50_ms": round(statistics.median(starts), 1), "max_ms": round(max(starts), 1),
                                     "tasks": len(starts), "goal_p50_ms": 1000,
                                     "ok": statistics.median(starts) < 1000},
+        "host_login_shell_per_command_ms": shell_ms,
         "console_print_to_database": {"p50_ms": round(statistics.median(delays), 1),
                                       "max_ms": round(max(delays), 1), "lines": len(delays), "goal_p50_ms": 200,
                                       "ok": statistics.median(delays) < 200},
