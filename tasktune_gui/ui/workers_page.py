@@ -38,16 +38,21 @@ class WorkersPage(QWidget):
         self.entries = named(QListWidget(), "queueEntries")
         self.workers = named(QListWidget(), "workerList")
         self.message = named(QLabel(), "workersMessage")
-        buttons = QHBoxLayout()
+        # Two rows, what acts on a queue and what acts on its entries, so the page fits a narrow window.
+        buttons = QVBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for key, text in (("new", "New queue…"), ("delete", "Delete queue"), ("host", "SSH host…"),
-                          ("trust", "Trust host key…"),
-                          ("front", "Move to top"), ("up", "Up"), ("down", "Down"), ("back", "Move to bottom"),
-                          ("dequeue", "Dequeue")):
-            button = named(QPushButton(text), f"queue_{key}")
-            button.clicked.connect(lambda _c=False, k=key: self._on_button(k))
-            self.buttons[key] = button
-            buttons.addWidget(button)
+        for group in ((("new", "New queue…"), ("delete", "Delete queue"), ("host", "SSH host…"),
+                       ("trust", "Trust host key…")),
+                      (("front", "Move to top"), ("up", "Up"), ("down", "Down"), ("back", "Move to bottom"),
+                       ("dequeue", "Dequeue"))):
+            row = QHBoxLayout()
+            for key, text in group:
+                button = named(QPushButton(text), f"queue_{key}")
+                button.clicked.connect(lambda _c=False, k=key: self._on_button(k))
+                self.buttons[key] = button
+                row.addWidget(button)
+            row.addStretch(1)
+            buttons.addLayout(row)
         lists = QHBoxLayout()
         lists.addWidget(self.queues, 1)
         lists.addWidget(self.entries, 2)
