@@ -79,6 +79,9 @@ def main() -> None:
     def tick() -> None:
         now = clock.nsecsElapsed()
         gaps.append((now - last[0]) / 1e6 - TICK_MS)
+        if os.environ.get("STALL_TRACE") and gaps[-1] > 50:
+            print(f"stall {gaps[-1]:.0f} ms at {now / 1e9:.2f} s, {window.task_page.console.text.blockCount()} lines",
+                  file=sys.stderr)
         last[0] = now
 
     timer = QTimer()

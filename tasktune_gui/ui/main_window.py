@@ -415,7 +415,8 @@ class MainWindow(QMainWindow):
         if change.kind == "worker":
             self._on_workers_timer_timeout()
         page = self._task_page
-        if page is not None and self.stack.currentWidget() is page and page.task_id in change.ids:
+        if (page is not None and change.action != "results" and self.stack.currentWidget() is page
+                and page.task_id in change.ids):  # results never rename a task or move it
             self._update_breadcrumbs()
 
     def run_queue_here(self, queue: str) -> list[QueueSummary]:
