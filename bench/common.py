@@ -13,9 +13,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import event  # noqa: E402
-
 from tasktune_gui.core.api import Core  # noqa: E402
+from tasktune_gui.core.query_plan import last_select_plan  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -45,21 +44,7 @@ def summary(samples: list[float], goal_ms: float) -> dict[str, Any]:
 
 def query_plan(core: Core, action: Callable[[], object]) -> list[str]:
     """SQLite's EXPLAIN QUERY PLAN of the last SELECT that `action` runs, exactly as the core sends it."""
-    seen: list[tuple[str, Any]] = []
-
-    def remember(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.append((statement, parameters))
-
-    event.listen(core.store.engine, "before_cursor_execute", remember)
-    try:
-        action()
-    finally:
-        event.remove(core.store.engine, "before_cursor_execute", remember)
-    statement, parameters = seen[-1]
-    with core.store.engine.connect() as conn:
-        rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
-    return [str(row[-1]) for row in rows]
+    return last_select_plan(core.store.engine, action)
 
 
 def emit(result: dict[str, Any]) -> None:

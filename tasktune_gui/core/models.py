@@ -42,6 +42,9 @@ class Task(SQLModel, table=True):
         Index("ix_task_project_updated", "project_id", "archived", "last_update"),
         Index("ix_task_all_updated", "archived", "status", "last_update"),
         Index("ix_task_last_update", "last_update"),
+        # Sorting by name, and a name search that reads only the index (migration 0004).
+        Index("ix_task_project_name", "project_id", "archived", "name"),
+        Index("ix_task_all_name", "archived", "name"),
     )
     id: str = Field(primary_key=True)
     name: str

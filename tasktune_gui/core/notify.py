@@ -7,7 +7,6 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 
-import psycopg
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -57,6 +56,9 @@ class ChangeListener:
         self._thread.start()
 
     def _run(self) -> None:
+        # Imported here: psycopg costs a fifth of a second at start, and SQLite users never need it.
+        import psycopg
+
         backoff = Backoff()
         while not self._closed.is_set():
             try:
@@ -69,6 +71,8 @@ class ChangeListener:
                 return
 
     def _listen(self, backoff: Backoff) -> None:
+        import psycopg
+
         # Keepalives notice a server that vanished without closing the connection (a cable, a crashed host).
         with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5, keepalives=1,
                              keepalives_idle=5, keepalives_interval=2, keepalives_count=3) as connection:

@@ -106,6 +106,15 @@ class ResultStore:
             ).all()
             return [(row_id or 0, text) for row_id, text in rows]
 
+    def console_tail_start(self, task_id: str, keep: int) -> int:
+        """The id after which the last `keep` lines begin (0 when there are fewer): a view starts there."""
+        with self.store.read() as session:
+            row = session.execute(
+                select(ConsoleLine.id).where(ConsoleLine.task_id == task_id)
+                .order_by(col(ConsoleLine.id).desc()).offset(keep).limit(1)
+            ).first()
+            return int(row[0]) if row else 0
+
     def report_scalars(self, task_id: str, points: Iterable[ScalarPoint]) -> None:
         points = list(points)
         if not points:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.settings import Settings
-from tasktune_gui.execution.docker_config import DockerConfig
-from tasktune_gui.execution.worker import STOP_ABORT, Worker, WorkerConfig
+
+if TYPE_CHECKING:
+    from tasktune_gui.execution.docker_config import DockerConfig
+    from tasktune_gui.execution.worker import Worker
 
 
 class EmbeddedWorker:
@@ -30,6 +34,9 @@ class EmbeddedWorker:
         return text
 
     def start(self) -> None:
+        # The execution engine is imported on first start, not with the window: it is a tenth of the start-up.
+        from tasktune_gui.execution.worker import Worker, WorkerConfig
+
         if self.worker is not None:
             return
         for queue in self.settings.embedded_worker_queues:
@@ -40,6 +47,8 @@ class EmbeddedWorker:
         self.worker.start()
 
     def docker_config(self) -> DockerConfig | None:
+        from tasktune_gui.execution.docker_config import DockerConfig
+
         if not self.settings.embedded_worker_docker:
             return None
         return DockerConfig(default_image=self.settings.embedded_worker_docker_image.strip(),
@@ -54,5 +63,7 @@ class EmbeddedWorker:
     def stop(self) -> None:
         """Closing the window aborts what its worker runs: a task is never left Running without a worker."""
         if self.worker is not None:
+            from tasktune_gui.execution.worker import STOP_ABORT
+
             self.worker.stop(STOP_ABORT)
             self.worker = None

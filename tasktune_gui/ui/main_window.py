@@ -34,6 +34,7 @@ from tasktune_gui.ui.actions import TaskAction, applicable_ids, build_qactions
 from tasktune_gui.ui.background import Background
 from tasktune_gui.ui.breadcrumbs import Breadcrumbs, Crumb
 from tasktune_gui.ui.compare_view import CompareDialog
+from tasktune_gui.ui.console_view import ConsoleReader
 from tasktune_gui.ui.dashboard_page import DashboardPage
 from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
 from tasktune_gui.ui.docker_dialog import DockerWorkerDialog
@@ -170,8 +171,17 @@ class MainWindow(QMainWindow):
         self._restore_state()
         self.refresh_lists()
         self._on_workers_timer_timeout()
+        # The worker starts on the first turn of the event loop: importing the engine and registering would
+        # otherwise delay the first paint by a third of a second.
+        self.worker_toggle.blockSignals(True)
         self.worker_toggle.setChecked(self.settings.embedded_worker)
-        self.worker_label.setText(self.embedded_worker.describe())
+        self.worker_toggle.blockSignals(False)
+        self.worker_label.setText("Worker: starting" if self.settings.embedded_worker else "Worker: off")
+        self._worker_start = QTimer(self)
+        self._worker_start.setSingleShot(True)
+        self._worker_start.timeout.connect(self._on_worker_start_timeout)
+        if self.settings.embedded_worker:
+            self._worker_start.start(0)
 
     # Pages
 
@@ -183,6 +193,8 @@ class MainWindow(QMainWindow):
 
             self._task_page = TaskPage(self.core)
             self._task_page.artifacts.model_requested.connect(self.open_model)
+            # A rename or a move shows in the trail once the page has read the task again.
+            self._task_page.shown.connect(self._on_task_page_shown)
             self.stack.addWidget(self._task_page)  # reached from the table, not from the navigation
         return self._task_page
 
@@ -305,7 +317,7 @@ class MainWindow(QMainWindow):
         if page is self.tasks_page:
             trail = self._project_trail(self.current_project, last_clickable=False)
         elif page is not None and page is self._task_page and self._task_page.task_id is not None:
-            record = self.core.task_json(self._task_page.task_id)
+            record = self._task_page.record  # as the page last read it: no second read per change
             trail = [*self._project_trail(record["project"], last_clickable=True), (record["name"], None)]
         elif page is self.models_page and self.models_page.stack.currentWidget() is self.models_page.model_page:
             model_id = self.models_page.model_page.model_id or ""
@@ -314,6 +326,10 @@ class MainWindow(QMainWindow):
             row = self.navigation.currentRow()
             trail = [(PAGES[row] if 0 <= row < len(PAGES) else "", None)]
         self.breadcrumbs.set_trail(trail)
+
+    def _on_task_page_shown(self) -> None:
+        if self.stack.currentWidget() is self._task_page:
+            self._update_breadcrumbs()
 
     def _on_theme_changed(self, _dark: bool) -> None:
         self.refresh_lists()  # the cards' status colours are in their text
@@ -414,10 +430,6 @@ class MainWindow(QMainWindow):
             self._schedule_workers_page()
         if change.kind == "worker":
             self._on_workers_timer_timeout()
-        page = self._task_page
-        if (page is not None and change.action != "results" and self.stack.currentWidget() is page
-                and page.task_id in change.ids):  # results never rename a task or move it
-            self._update_breadcrumbs()
 
     def run_queue_here(self, queue: str) -> list[QueueSummary]:
         """The window's worker takes `queue` too (started if off); the queues as they are now."""
@@ -439,6 +451,10 @@ class MainWindow(QMainWindow):
             if not is_disconnect(exc):
                 raise
             self.statusBar().showMessage(f"Database unreachable, retrying: {self.core.store.display_name}")
+
+    def _on_worker_start_timeout(self) -> None:
+        if self.worker_toggle.isChecked():
+            self._on_worker_toggle_toggled(True)
 
     def _on_worker_toggle_toggled(self, on: bool) -> None:
         if on:
@@ -465,9 +481,12 @@ class MainWindow(QMainWindow):
         self.save_state()
         if self.theme is not None:
             self.theme.close()
-        self.background.close()
+        for background in self.findChildren(Background):  # the window's and the task page's
+            background.close()
         self.embedded_worker.stop()
         self._stop_listening()
+        for reader in self.findChildren(ConsoleReader):
+            reader.close()
         for timer in self.findChildren(QTimer):  # the feed poll and any pending repaint of a page
             timer.stop()
         self.signals.close()

@@ -6,15 +6,15 @@ import shutil
 import subprocess
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
 from tasktune_gui.ui.qt_bridge import ChangeSignals
 
+CHECK_MS = 200
 ENDED = {"completed": "completed", "failed": "failed", "aborted": "was aborted"}
 
 
@@ -46,6 +46,10 @@ class EndNotifier(QObject):
         self._tray: list[QSystemTrayIcon] = []
         self.send = send or (lambda title, body: _send_with_tray_or_notify_send(title, body, self._tray))
         self._told: dict[str, str] = {}  # task id → the end already told; forgotten when it runs again
+        self._pending: set[str] = set()
+        self._check = QTimer(self)
+        self._check.setSingleShot(True)
+        self._check.timeout.connect(self._on_check_timeout)
         signals.changed.connect(self.on_change)
 
     def attended(self) -> bool:
@@ -55,18 +59,22 @@ class EndNotifier(QObject):
     def on_change(self, change: Change) -> None:
         if change.kind != "task" or change.action != "status" or self.attended():
             return
-        for task_id in change.ids:
-            try:
-                task = self.core.tasks.get(task_id)
-            except TaskTuneError:
-                continue  # deleted meanwhile
+        # Read in one query a moment later: a hundred tasks ending at once cost the GUI thread one read.
+        self._pending.update(change.ids)
+        if not self._check.isActive():
+            self._check.start(CHECK_MS)
+
+    def _on_check_timeout(self) -> None:
+        ids, self._pending = list(self._pending), set()
+        for task in self.core.tasks.statuses(ids):
             ended = ENDED.get(task.status)
             if ended is None:
-                self._told.pop(task_id, None)
+                self._told.pop(task.id, None)
                 continue
-            if self._told.get(task_id) == task.status:
+            end = f"{task.status} {task.completed}"  # a retry that ends again has a new end time
+            if self._told.get(task.id) == end:
                 continue
-            self._told[task_id] = task.status
+            self._told[task.id] = end
             title = f"{task.name} {ended}"
             body = task.status_reason or ("" if task.status == "completed" else task.status_message[:200])
             self.sent.append((title, body))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,6 +21,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
 from tasktune_gui.ui.artifacts_tab import ArtifactsTab
+from tasktune_gui.ui.background import Background
 from tasktune_gui.ui.configuration_tab import ConfigurationTab
 from tasktune_gui.ui.console_view import ConsoleView
 from tasktune_gui.ui.execution_tab import ExecutionTab
@@ -29,11 +30,17 @@ from tasktune_gui.ui.scalars_view import ScalarsView
 
 
 class TaskPage(QWidget):
+    shown = Signal()  # the page shows a fresh read of its task
+
     def __init__(self, core: Core) -> None:
         super().__init__()
         self.setObjectName("taskPage")
         self.core = core
         self.task_id: str | None = None
+        self.record: dict[str, Any] = {}  # the task as last shown
+        self.background = Background(self)  # its own thread: never queued behind the dashboard's counting
+        self._reading = False
+        self._stale = False
         self.name = named(QLineEdit(), "taskName")
         self.status = named(QLabel(), "taskStatus")
         self.id_label = named(QLabel(), "taskId")
@@ -70,9 +77,35 @@ class TaskPage(QWidget):
         self.console.show_task(task_id)
 
     def refresh(self) -> None:
+        """Read the task now and show it (opening a task, or after an edit made here)."""
         if self.task_id is None:
             return
-        record = self.core.task_json(self.task_id)
+        self._show(self.core.task_json(self.task_id), self.core.results.scalars(self.task_id))
+
+    def refresh_later(self) -> None:
+        """Read the task on a thread and show it when read: a change made elsewhere never makes the window wait.
+
+        One read at a time; changes that arrive meanwhile are folded into one more read."""
+        if self.task_id is None:
+            return
+        if self._reading:
+            self._stale = True
+            return
+        self._reading = True
+        task_id = self.task_id
+        self.background.run(lambda: (self.core.task_json(task_id), self.core.results.scalars(task_id)),
+                            lambda read: self._on_read(task_id, read), lambda _error: self._on_read(task_id, None))
+
+    def _on_read(self, task_id: str, read: tuple[dict[str, Any], list[Any]] | None) -> None:
+        self._reading = False
+        if read is not None and task_id == self.task_id:  # None: deleted meanwhile; the deletion says so
+            self._show(*read)
+        if self._stale:
+            self._stale = False
+            self.refresh_later()
+
+    def _show(self, record: dict[str, Any], points: list[Any]) -> None:
+        self.record = record
         self.name.setText(record["name"])
         self.status.setText(record["status"].capitalize() + (f" — {record['status_reason']}"
                                                                if record["status_reason"] else ""))
@@ -82,7 +115,8 @@ class TaskPage(QWidget):
         self.configuration.show_record(record)
         self.artifacts.show_record(record)
         self.info.setText(_info_text(record))
-        self.scalars.show_points(self.core.results.scalars(self.task_id))
+        self.scalars.show_points(points)
+        self.shown.emit()
 
     def on_change(self, change: Change) -> None:
         if self.task_id is None or self.task_id not in change.ids:
@@ -94,7 +128,7 @@ class TaskPage(QWidget):
             self.task_id = None
             self.console.show_task(None)
             return
-        self.refresh()
+        self.refresh_later()
 
     def _on_name_edited(self) -> None:
         if self.task_id is None:

@@ -104,3 +104,40 @@ def test_save_to_an_unwritable_place_says_why(console: tuple[ConsoleView, str], 
     view, _ = console
     assert view.save_to(tmp_path / "missing-folder" / "out.log") == 0
     assert view.find_status.text().startswith("not saved: No such file")
+
+
+def test_a_long_console_opens_at_its_tail(qtbot: QtBot, sqlite_core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tasktune_gui.ui.console_view as console_view
+
+    monkeypatch.setattr(console_view, "KEPT_LINES", 300)
+    task_id = sqlite_core.tasks.add(Task(id="", name="long", repository="/r", entry_point="t.py"), "Console")
+    lines(sqlite_core, task_id, [f"line {n}" for n in range(5_000)])
+    view = ConsoleView(sqlite_core)
+    qtbot.addWidget(view)
+    view.show()
+    pages: list[str] = []
+    view.reader.arrived.connect(lambda _task, _last, text: pages.append(text))
+    view.show_task(task_id)
+    qtbot.waitUntil(lambda: view.text.toPlainText().endswith("line 4999"))
+    # Read from the last 300 lines on: the 4,700 before them are never read nor drawn.
+    assert view.text.blockCount() == 300 and view.text.toPlainText().startswith("line 4700\n")
+    assert "line 4699" not in "".join(pages) and len([p for p in pages if p]) == 1
+
+
+def test_the_reader_thread_serves_a_burst_and_then_ends(console: tuple[ConsoleView, str], qtbot: QtBot,
+                                                      sqlite_core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    view, task_id = console
+    lines(sqlite_core, task_id, [f"line {n}" for n in range(PAGE * 4)])
+    started: list[str] = []
+    real_start = threading.Thread.start
+
+    def counting_start(thread: threading.Thread) -> None:
+        started.append(thread.name)
+        real_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counting_start)
+    view.results_changed()
+    qtbot.waitUntil(lambda: view.text.toPlainText().endswith(f"line {PAGE * 4 - 1}"))
+    assert started.count("console-reader") <= 1  # one thread for all four pages
+    view.reader.close()
+    qtbot.waitUntil(lambda: not any(t.name == "console-reader" for t in threading.enumerate()))

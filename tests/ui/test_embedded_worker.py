@@ -29,7 +29,8 @@ def working_window(qtbot: QtBot, sqlite_url: str, tmp_path: Path,
 def test_the_embedded_worker_runs_the_pending_demo_task(working_window: MainWindow, qtbot: QtBot) -> None:
     window = working_window
     assert window.worker_toggle.isChecked()
-    assert window.worker_label.text() == "Worker: on default (1 slot(s))"
+    # Started on the event loop's first turn, once the window is up (pytest-qt may already have turned it).
+    qtbot.waitUntil(lambda: window.worker_label.text() == "Worker: on default (1 slot(s))")
     task = window.core.tasks.query(TaskQuery(project="Demo", search="waiting"))[0]
     window.open_task(task.id)
     qtbot.waitUntil(lambda: window.core.tasks.get(task.id).status in ("completed", "failed"), timeout=120_000)
