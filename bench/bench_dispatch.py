@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task, utcnow
+from tasktune_gui.core.tasks import TaskQuery
 from tasktune_gui.execution.environments import EnvironmentCache
 from tasktune_gui.execution.wakeup import Wakeup
 from tasktune_gui.execution.worker import Worker, WorkerConfig
@@ -108,9 +111,11 @@ def main() -> None:
     try:
         measure(core, repo, 3)
         print(json.dumps(summary("enqueue_to_running_embedded_worker", measure(core, repo, count))))
-        print(json.dumps(overhead(core, repo, count * 5)))
     finally:
         worker.stop()
+    try:
+        print(json.dumps(overhead(url, core, repo, count * 5, folder / "cache-c")))
+    finally:
         core.close()
 
 
@@ -125,24 +130,57 @@ def script_alone_s(repo: Path) -> float:
     return statistics.median(samples)
 
 
-def overhead(core: Core, repo: Path, count: int) -> dict[str, object]:
-    """Wall time per no-op task with 2 slots, beyond the script's own run time (interpreter start and exit)."""
+def worker_process(url: str, cache: Path, slots: int) -> subprocess.Popen[bytes]:
+    """`tasktune worker` as a researcher starts it: its own process, so the observer never shares its GIL."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tasktune_gui.cli.main", "--db", url, "worker", "--queue", "bench",
+         "--slots", str(slots), "--cache-dir", str(cache)],
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for_ended(core: Core, count: int) -> None:
+    """Polls one count every 20 ms: the observer costs the machine next to nothing."""
+    ended = TaskQuery(project="overhead", statuses=["completed", "failed", "aborted"])
+    deadline = time.monotonic() + 30 + count
+    while core.tasks.count(ended) < count:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{core.tasks.count(ended)} of {count} tasks ended")
+        time.sleep(0.02)
+
+
+def overhead(url: str, core: Core, repo: Path, count: int, cache: Path) -> dict[str, object]:
+    """Wall time per no-op task with 2 slots, beyond the script's own run time (interpreter start and exit).
+
+    The tasks are enqueued while the worker is paused, then the clock runs from its resume to the last end."""
     script_s = script_alone_s(repo)
     commit = noop_task(repo, "noop").commit
-    ids = [core.tasks.add(Task(id="", name="noop", repository=str(repo), entry_point="noop.py", commit=commit),
-                          "bench", queue="bench") for _ in range(count)]
-    started = time.perf_counter()
-    wakeup = Wakeup(core)
+    process = worker_process(url, cache, 2)
     try:
-        for task_id in ids:
-            wait_until_ended(core, wakeup, task_id)
+        while not core.workers.online(utcnow() - timedelta(seconds=30)) and process.poll() is None:
+            time.sleep(0.05)
+        worker_id = core.workers.online(utcnow() - timedelta(seconds=30))[0].id
+        warm = [core.tasks.add(Task(id="", name="warm", repository=str(repo), entry_point="noop.py", commit=commit),
+                               "overhead", queue="bench") for _ in range(3)]
+        wait_for_ended(core, len(warm))  # the first run mirrors the repository
+        core.workers.set_paused(worker_id, True)
+        for _ in range(count):
+            core.tasks.add(Task(id="", name="noop", repository=str(repo), entry_point="noop.py", commit=commit),
+                           "overhead", queue="bench")
+        started = time.perf_counter()
+        core.workers.set_paused(worker_id, False)
+        wait_for_ended(core, len(warm) + count)
+        wall = (time.perf_counter() - started) / count
     finally:
-        wakeup.close()
-    wall = (time.perf_counter() - started) / count
+        process.terminate()
+        process.wait()
+    failed = core.tasks.count(TaskQuery(project="overhead", statuses=["failed", "aborted"]))
     per_task = wall * 2  # each slot's time per task: two slots share the wall time
     return {
         "benchmark": "overhead_per_noop_task_2_slots",
         "tasks": count,
+        "failed": failed,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "wall_ms_per_task": round(wall * 1000, 1),
         "per_task_ms": round(per_task * 1000, 1),
         "script_alone_ms": round(script_s * 1000, 1),
@@ -154,15 +192,12 @@ def overhead(core: Core, repo: Path, count: int) -> dict[str, object]:
 def overhead_only(count: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="tasktune-bench-"))
     repo = make_repo(folder)
-    core = Core.open(f"sqlite:///{folder / 'bench.db'}")
+    url = f"sqlite:///{folder / 'bench.db'}"
+    core = Core.open(url)
     core.queues.ensure("bench")
-    worker = Worker(core, WorkerConfig(queues=["bench"], cache_dir=folder / "cache", slots=2))
-    worker.start()
     try:
-        measure(core, repo, 3)
-        print(json.dumps(overhead(core, repo, count)))
+        print(json.dumps(overhead(url, core, repo, count, folder / "cache-c")))
     finally:
-        worker.stop()
         core.close()
 
 

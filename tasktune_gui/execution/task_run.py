@@ -137,8 +137,9 @@ class TaskRun:
         task = ContainerTask(self.task_id, image, snapshot.container_arguments, snapshot.container_setup_script,
                              snapshot.container_use_image_env, output_folder(snapshot, run_dir),
                              dict(self.settings.extra_env))
-        container = ContainerRun(config, task, run_dir, self.settings.cache.root.resolve(),
-                                 lambda batch: self.core.results.append_console(self.task_id, batch))
+        # As on this machine, the console waits in a spool while the database is unreachable.
+        spool = ConsoleSpool(self.core.results, self.task_id, run_dir / "console.spool")
+        container = ContainerRun(config, task, run_dir, self.settings.cache.root.resolve(), spool)
         try:
             with self._lock:
                 self._process = container
@@ -164,6 +165,7 @@ class TaskRun:
                 events.close()
         finally:
             container.close()
+        spool.drain()
         self._report(outcome)
 
     def _run_remote(self, snapshot: TaskSnapshot, binding: Binding, run_dir: Path) -> None:

@@ -274,7 +274,10 @@ class Worker:
     # Heartbeat, watchdog, aborts.
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "task" and any(run.task_id in change.ids for run in self.running()):
+        # An abort request is a status change; console batches and runtime records of our own runs are not,
+        # and reading the database for each of them cost every task a few milliseconds.
+        if (change.kind == "task" and change.action == "status"
+                and any(run.task_id in change.ids for run in self.running())):
             self._monitor_wake.set()
 
     def _monitor_loop(self) -> None:

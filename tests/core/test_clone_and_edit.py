@@ -9,7 +9,7 @@ from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.errors import InvalidValue, ModelNotFound, TaskNotEditable
 from tasktune_gui.core.models import Artifact, Task
 from tasktune_gui.core.results import ScalarPoint
-from tests.core.lifecycle_support import STATUSES, make_in
+from tests.support.lifecycle import STATUSES, make_in
 
 COPIED_EXECUTION = ("repository", "branch", "tag", "commit", "entry_point", "working_dir", "binary",
                     "requirements", "original_requirements", "diff", "container", "output_uri")
@@ -87,7 +87,7 @@ DRAFT_ONLY_EDITS = {
 
 @pytest.mark.parametrize("status", STATUSES)
 def test_edit_rules_by_status(core: Core, status: str) -> None:
-    task_id = make_in(core, status)
+    task_id = make_in(core, status, details=False)
     for what, edit in DRAFT_ONLY_EDITS.items():
         before = core.task_json(task_id)
         if status == "draft":

@@ -13,11 +13,11 @@ from tasktune_gui.core.errors import InvalidValue
 from tasktune_gui.core.models import Worker, utcnow
 from tasktune_gui.core.overview import ExtraColumn
 from tasktune_gui.core.results import ScalarPoint
-from tests.core.lifecycle_support import new_task
+from tests.support.lifecycle import new_task
 
 
 def test_recent_tasks_newest_first_without_archived(core: Core) -> None:
-    first, second, third = (new_task(core, name) for name in ("a", "b", "c"))
+    first, second, third = (new_task(core, name, details=False) for name in ("a", "b", "c"))
     core.tasks.rename(first, "a2")  # now the newest
     core.lifecycle.archive(second)
     recent = core.overview.recent_tasks(limit=5)
@@ -39,7 +39,7 @@ def test_workers_online_counts_recent_heartbeats_only(core: Core) -> None:
 
 
 def test_column_values_for_params_and_last_metrics(core: Core) -> None:
-    a, b = new_task(core, "a"), new_task(core, "b")
+    a, b = new_task(core, "a", details=False), new_task(core, "b", details=False)
     core.editor.set_hyperparameter(a, "Args", "lr", "0.1")
     core.results.report_scalars(b, [ScalarPoint("loss", "train", 1, 0.5), ScalarPoint("loss", "train", 2, 0.25)])
     columns = [ExtraColumn.parse("param", "Args/lr"), ExtraColumn.parse("metric", "loss/train")]
@@ -82,7 +82,7 @@ def test_model_edits_are_validated_and_stored(core: Core) -> None:
 
 
 def test_project_summaries_count_unarchived_tasks_by_status(core: Core) -> None:
-    a, b, c = (new_task(core, name) for name in ("a", "b", "c"))
+    a, b, c = (new_task(core, name, details=False) for name in ("a", "b", "c"))
     core.lifecycle.enqueue(b)
     core.lifecycle.archive(c)
     [summary] = core.projects.summaries()

@@ -16,7 +16,7 @@ from tasktune_gui.core.errors import QueueNotFound, TaskTuneError
 from tasktune_gui.core.ids import new_id
 from tasktune_gui.core.lookup import get_queue
 from tasktune_gui.core.models import Project, QueueEntry, Task, Worker, utcnow
-from tests.core.lifecycle_support import new_task
+from tests.support.lifecycle import new_task
 
 
 def ids_in(core: Core, queue: str) -> list[str]:
@@ -24,7 +24,7 @@ def ids_in(core: Core, queue: str) -> list[str]:
 
 
 def test_fifo_moves_and_positions(core: Core) -> None:
-    tasks = [new_task(core, f"t{i}") for i in range(4)]
+    tasks = [new_task(core, f"t{i}", details=False) for i in range(4)]
     for task_id in tasks:
         core.lifecycle.enqueue(task_id)
     assert ids_in(core, "default") == tasks
@@ -51,7 +51,7 @@ def test_fifo_moves_and_positions(core: Core) -> None:
 
 def test_pop_follows_queue_priority_and_empty_queues_give_none(core: Core) -> None:
     core.queues.create("gpu")
-    low, high = new_task(core, "low"), new_task(core, "high")
+    low, high = new_task(core, "low", details=False), new_task(core, "high", details=False)
     core.lifecycle.enqueue(low, "default")
     core.lifecycle.enqueue(high, "gpu")
     assert core.queues.pop(["gpu", "default"]) == high
@@ -64,14 +64,14 @@ def test_queue_admin(core: Core) -> None:
     core.queues.create("cpu")
     with pytest.raises(TaskTuneError, match="already exists"):
         core.queues.create("cpu")
-    task_id = new_task(core)
+    task_id = new_task(core, details=False)
     core.lifecycle.enqueue(task_id, "cpu")
     with pytest.raises(TaskTuneError, match="1 pending"):
         core.queues.delete("cpu")
     with pytest.raises(TaskTuneError, match="default"):
         core.queues.delete("default")
     with pytest.raises(QueueNotFound, match="queues: cpu, default"):
-        core.lifecycle.enqueue(new_task(core), "nope")
+        core.lifecycle.enqueue(new_task(core, details=False), "nope")
     core.lifecycle.dequeue(task_id)
     core.queues.delete("cpu")
     assert core.queues.ensure("cpu") is True
@@ -86,7 +86,7 @@ def test_watchers_count_only_live_workers(core: Core) -> None:
                         .values(last_heartbeat=utcnow() - timedelta(minutes=5)))
     summary = {q.name: q.workers for q in core.queues.summaries()}
     assert summary["default"] == 1
-    assert core.lifecycle.enqueue(new_task(core)).watchers == 1
+    assert core.lifecycle.enqueue(new_task(core, details=False)).watchers == 1
     core.workers.heartbeat(stale)
     assert {q.name: q.workers for q in core.queues.summaries()}["default"] == 2
     core.workers.unregister(live)

@@ -64,8 +64,12 @@ TASK_TABLES: tuple[Any, ...] = (Hyperparameter, UserProperty, ConfigObject, Task
 RESULT_TABLES: tuple[Any, ...] = (ConsoleLine, Scalar, LastMetric, Artifact, Model)
 
 
-def new_task(core: Core, name: str = "t", project: str = "P") -> str:
-    return core.tasks.add(Task(id="", name=name, repository="/repo", entry_point="train.py"), project,
+def new_task(core: Core, name: str = "t", project: str = "P", details: bool = True) -> str:
+    """A Draft; with `details`, one hyperparameter, one user property and one tag, so copies can be checked."""
+    task = Task(id="", name=name, repository="/repo", entry_point="train.py")
+    if not details:
+        return core.tasks.add(task, project)
+    return core.tasks.add(task, project,
                           hyperparameters={"Args": {"lr": {"value": "0.1", "type": "float", "description": ""}}},
                           user_properties={"note": {"value": "n", "description": ""}}, tags=["t1"])
 
@@ -78,9 +82,9 @@ def add_results(core: Core, task_id: str) -> None:
     core.models.create("trained", task_id=task_id)
 
 
-def make_in(core: Core, status: str, name: str = "t", queue: str | None = None) -> str:
+def make_in(core: Core, status: str, name: str = "t", queue: str | None = None, details: bool = True) -> str:
     """A task in the given status, reached through allowed operations only; finished ones carry results."""
-    task_id = new_task(core, name)
+    task_id = new_task(core, name, details=details)
     life = core.lifecycle
 
     def run(t: str) -> None:
