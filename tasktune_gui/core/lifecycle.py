@@ -226,20 +226,24 @@ class Lifecycle:
 
         self._change(task_id, body, "updated")
 
-    def complete(self, task_id: str, exit_code: int = 0) -> None:
-        self._finish(task_id, Operation.COMPLETE, Status.COMPLETED, exit_code, "", "")
+    # `pid`: a process that ended before its pid was recorded gets it with its end, in the same write.
 
-    def fail(self, task_id: str, reason: str, message: str = "", exit_code: int | None = None) -> None:
-        self._finish(task_id, Operation.FAIL, Status.FAILED, exit_code, reason, message)
+    def complete(self, task_id: str, exit_code: int = 0, pid: int | None = None) -> None:
+        self._finish(task_id, Operation.COMPLETE, Status.COMPLETED, exit_code, "", "", pid)
 
-    def mark_aborted(self, task_id: str, exit_code: int | None = None) -> None:
-        self._finish(task_id, Operation.MARK_ABORTED, Status.ABORTED, exit_code, None, "")
+    def fail(self, task_id: str, reason: str, message: str = "", exit_code: int | None = None,
+             pid: int | None = None) -> None:
+        self._finish(task_id, Operation.FAIL, Status.FAILED, exit_code, reason, message, pid)
 
-    def _finish(
-        self, task_id: str, operation: Operation, new: Status, exit_code: int | None, reason: str | None, message: str
-    ) -> None:
+    def mark_aborted(self, task_id: str, exit_code: int | None = None, pid: int | None = None) -> None:
+        self._finish(task_id, Operation.MARK_ABORTED, Status.ABORTED, exit_code, None, "", pid)
+
+    def _finish(self, task_id: str, operation: Operation, new: Status, exit_code: int | None, reason: str | None,
+                message: str, pid: int | None = None) -> None:
         def body(session: Session, task: Task) -> None:
             status = require(task, operation)
+            if pid is not None:
+                task.pid = pid
             set_status(
                 session,
                 task,

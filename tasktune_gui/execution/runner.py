@@ -58,6 +58,14 @@ class ProcessRun:
     def pid(self) -> int:
         return self.process.pid
 
+    def ended_within(self, seconds: float) -> bool:
+        """Whether the process exits within `seconds`; `wait()` still reports its end as usual."""
+        try:
+            self.process.wait(seconds)  # Popen's own wait: it keeps the exit code for wait()
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
     def stop(self, grace: float) -> None:
         self._grace = grace
         self._stop.set()

@@ -38,7 +38,7 @@ if config_dir:
             configs[name] = handle.read()
 import helper
 print(json.dumps({"args": vars(args), "rest": rest, "argv": sys.argv[1:], "env": dict(os.environ),
-                  "configs": configs, "cwd": os.getcwd(), "helper": helper.VALUE}))
+                  "configs": configs, "cwd": os.getcwd(), "helper": helper.VALUE, "pid": os.getpid()}))
 sys.stderr.write("to stderr\\n")
 sys.exit(int(os.environ.get("EXIT_CODE", "0")))
 '''

@@ -78,6 +78,8 @@ def test_failing_script_is_failed_with_exit_code_and_stderr(sqlite_core: Core, w
     assert task.status_reason == "exit code 3"
     assert "to stderr" in task.status_message
     assert task.exit_code == 3
+    # It ended before its pid was worth a write of its own: the pid came with the end.
+    assert task.pid == reported(sqlite_core, task_id)["pid"]
 
 
 def test_worker_runs_a_task_on_every_database(core: Core, repo: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -66,7 +67,7 @@ def test_sigterm_aborts_the_running_task(sqlite_core: Core, sqlite_url: str, scr
     process = subprocess.Popen(tasktune_worker(sqlite_url, tmp_path / "cache", "--abort-grace", "2"),
                                stderr=subprocess.DEVNULL)
     task_id = add_task(sqlite_core, scripts_repo, entry_point="wait.py")
-    wait_for(sqlite_core, lambda: sqlite_core.results.console(task_id), what="the script started")
+    wait_for(sqlite_core, lambda: sqlite_core.tasks.get(task_id).pid is not None, what="the script's pid")
     script_pid = sqlite_core.tasks.get(task_id).pid
     assert script_pid is not None
     process.send_signal(signal.SIGTERM)
@@ -82,7 +83,7 @@ def test_killed_worker_task_is_failed_by_another_workers_watchdog(
     doomed = subprocess.Popen(tasktune_worker(sqlite_url, tmp_path / "cache1", "--heartbeat", "0.2"),
                               stderr=subprocess.DEVNULL)
     task_id = add_task(sqlite_core, scripts_repo, entry_point="wait.py")
-    wait_for(sqlite_core, lambda: sqlite_core.results.console(task_id), what="the script started")
+    wait_for(sqlite_core, lambda: sqlite_core.tasks.get(task_id).pid is not None, what="the script's pid")
     orphan = sqlite_core.tasks.get(task_id).pid
     doomed.kill()
     doomed.wait(timeout=30)
@@ -95,8 +96,9 @@ def test_killed_worker_task_is_failed_by_another_workers_watchdog(
         assert sqlite_core.tasks.get(task_id).status_reason == "worker lost"
     finally:
         survivor.stop()
-        if orphan is not None:  # the dead worker could not stop its script; do it for it
-            os.killpg(orphan, signal.SIGKILL)
+        if orphan is not None:  # the dead worker could not stop its script; do it for it (if its pipe has not)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(orphan, signal.SIGKILL)
 
 
 def completed_count(core: Core, ids: list[str]) -> int:
