@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tasktune_gui.execution.errors import StepFailed
+from tasktune_gui.execution.remote_agent import repository_relative
 
 INSTALL_TIMEOUT_S = 3600
 DEFAULT_MAX_BYTES = 20 * 1024**3
@@ -126,10 +127,10 @@ class EnvironmentCache:
             if self.uv:
                 _run([self.uv, "venv", "--quiet", "--python", interpreter, str(folder)])
                 _run([self.uv, "pip", "install", "--quiet", "--python", python, "-r", str(req_file)], cwd=repo)
-                return _run([self.uv, "pip", "freeze", "--python", python])
+                return repository_relative(_run([self.uv, "pip", "freeze", "--python", python]), str(repo))
             _run([interpreter, "-m", "venv", str(folder)])
             _run([python, "-m", "pip", "install", "--quiet", "-r", str(req_file)], cwd=repo)
-            return _run([python, "-m", "pip", "freeze"])
+            return repository_relative(_run([python, "-m", "pip", "freeze"]), str(repo))
         finally:
             req_file.unlink(missing_ok=True)
 

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -19,10 +20,12 @@ import sys
 import tarfile
 import time
 from typing import Any
+from urllib.parse import unquote
 
 READY = ".tasktune-ready"
 FOLLOW_POLL_S = 0.02
 READ_CHUNK = 1 << 20
+FILE_URL = re.compile(r"file://(/[^\s;#]*)")
 STREAMS = (("out", "out.log"), ("err", "err.log"), ("ev", os.path.join("sdk", "events.jsonl")))
 
 
@@ -53,6 +56,26 @@ def _is_python(binary: str) -> bool:
 def _normalize(text: str) -> str:
     lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line) + "\n"
+
+
+def repository_relative(frozen: str, repo: str) -> str:
+    """Packages installed from files of the repository named by their path in it, as `./wheels/x.whl`: the
+    run's folder goes when it ends, and a clone runs in a folder of its own (the local worker uses this too)."""
+    roots = dict.fromkeys([os.path.abspath(repo), os.path.realpath(repo)])
+
+    def inside(match: Any) -> str:
+        path = os.path.normpath(unquote(match.group(1)))
+        for root in roots:
+            if path == root or path.startswith(root + os.sep):
+                return "./" + os.path.relpath(path, root) if path != root else "."
+        return str(match.group(0))
+
+    lines = []
+    for line in frozen.splitlines():
+        text = FILE_URL.sub(inside, line)
+        _name, at, where = text.partition(" @ ")
+        lines.append(where if at and where.startswith(".") else text)  # pip reads a bare path, not "name @ ./x"
+    return "".join(line + "\n" for line in lines)
 
 
 def _find_uv() -> str | None:
@@ -110,10 +133,10 @@ def _create(folder: str, interpreter: str, requirements: str, repo: str) -> str:
         if uv:
             _run([uv, "venv", "--quiet", "--python", interpreter, folder])
             _run([uv, "pip", "install", "--quiet", "--python", python, "-r", req_file], cwd=repo)
-            return _run([uv, "pip", "freeze", "--python", python])
+            return repository_relative(_run([uv, "pip", "freeze", "--python", python]), repo)
         _run([interpreter, "-m", "venv", folder])
         _run([python, "-m", "pip", "install", "--quiet", "-r", req_file], cwd=repo)
-        return _run([python, "-m", "pip", "freeze"])
+        return repository_relative(_run([python, "-m", "pip", "freeze"]), repo)
     finally:
         os.unlink(req_file)
 

@@ -35,9 +35,10 @@ def fingerprint(public_key: Path) -> str:
 class SshServer:
     """`/usr/sbin/sshd -D` on 127.0.0.1:<free port>; `ssh_config` names it `alias` for the client."""
 
-    def __init__(self, folder: Path, alias: str = "labhost") -> None:
+    def __init__(self, folder: Path, alias: str = "labhost", session_env: dict[str, str] | None = None) -> None:
         self.folder = folder
         self.alias = alias
+        self.session_env = session_env or {}  # set by sshd in every session, over its defaults (PATH, HOME)
         self.port = _free_port()
         self.user = getpass.getuser()
         folder.mkdir(parents=True, exist_ok=True)
@@ -75,6 +76,7 @@ class SshServer:
             "StrictModes no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
             "PubkeyAuthentication yes\nPermitRootLogin prohibit-password\nUsePAM no\n"
             "AllowTcpForwarding yes\nSubsystem sftp internal-sftp\nLogLevel ERROR\nMaxStartups 100\n"
+            + "".join(f"SetEnv {name}={value}\n" for name, value in self.session_env.items())
         )
         if os.geteuid() == 0:
             Path("/run/sshd").mkdir(parents=True, exist_ok=True)  # its privilege separation folder
