@@ -56,11 +56,14 @@ class SshServer:
     def host_fingerprint(self) -> str:
         return fingerprint(Path(f"{self.host_key}.pub"))
 
-    def write_client_config(self, port: int | None = None, identity: Path | None = None) -> None:
+    def write_client_config(self, port: int | None = None, identity: Path | None = None,
+                            key_file: bool = True, identity_agent: Path | None = None) -> None:
+        """The alias; without `key_file`, no IdentityFile: keys come from an ssh-agent (or `identity_agent`)."""
+        keys = f"  IdentityFile {identity or self.client_key}\n  IdentitiesOnly yes\n" if key_file else ""
+        agent = f"  IdentityAgent {identity_agent}\n" if identity_agent else ""
         self.ssh_config.write_text(
             f"Host {self.alias}\n"
-            f"  HostName 127.0.0.1\n  Port {port or self.port}\n  User {self.user}\n"
-            f"  IdentityFile {identity or self.client_key}\n  IdentitiesOnly yes\n"
+            f"  HostName 127.0.0.1\n  Port {port or self.port}\n  User {self.user}\n{keys}{agent}"
             f"  UserKnownHostsFile {self.known_hosts}\n"
         )
 
