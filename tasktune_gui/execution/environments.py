@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.remote_agent import repository_relative
+from tasktune_gui.execution.host_cache import repository_relative
 
 INSTALL_TIMEOUT_S = 3600
 DEFAULT_MAX_BYTES = 20 * 1024**3

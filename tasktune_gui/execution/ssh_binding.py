@@ -27,6 +27,7 @@ class SshOptions:
     known_hosts: list[Path] | None = None  # None: UserKnownHostsFile of the alias, else ~/.ssh/known_hosts
     reconnect_for_s: float = 3600.0  # how long a dropped connection is retried before the task fails
     backoff_max_s: float = 5.0
+    host_cache_max_bytes: int | None = 50 * 1024**3  # commit trees and environments on each host; None: no limit
 
 
 @dataclass(frozen=True)

@@ -9,48 +9,14 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.environments import find_uv
 from tasktune_gui.execution.ssh_binding import SshOptions
 from tasktune_gui.execution.worker import Worker, WorkerConfig
-from tests.conftest import require_component
 from tests.execution.conftest import add_task, git, status, wait_for
-from tests.support.sshd import SSHD, SshServer
+from tests.support.sshd import SshServer
 from tests.support.wheels import build_wheel
 
 USE_PACKAGE = "import json, sys, tinypkg\nprint(json.dumps({'value': tinypkg.VALUE, 'prefix': sys.prefix}))\n"
 WHEEL = "./tinypkg-1.0-py3-none-any.whl"
-
-
-@pytest.fixture(params=["uv", "pip"])
-def installer(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def host_home(tmp_path: Path, installer: str) -> Path:
-    """The SSH user's home on the host: uv in ~/.local/bin (where the agent looks past a bare PATH), or no uv."""
-    home = tmp_path / "host-home"
-    (home / ".local" / "bin").mkdir(parents=True)
-    if installer == "uv":
-        uv = find_uv()
-        require_component("uv", uv is not None, "scripts/setup installs it into .venv")
-        assert uv is not None
-        (home / ".local" / "bin" / "uv").symlink_to(uv)
-    return home
-
-
-@pytest.fixture
-def package_sshd(tmp_path: Path, host_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SshServer]:
-    """A host whose sessions have that home, sshd's bare PATH, and no package index (the tests prove the cache)."""
-    require_component("OpenSSH server", SSHD.exists(), "install openssh-server (/usr/sbin/sshd)")
-    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
-    session_env = {"HOME": str(host_home), "UV_OFFLINE": "1", "UV_CACHE_DIR": str(tmp_path / "uv-cache"),
-                   "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    server = SshServer(tmp_path / "sshd", session_env=session_env)
-    server.trust_host_key()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
