@@ -259,23 +259,62 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def kill(run: str, name: str) -> dict[str, Any]:
-    """Signal the run's process group and every descendant (listed first: an orphan is reparented away)."""
-    with open(os.path.join(run, "pid")) as handle:
-        pid = int(handle.read())
-    number = getattr(signal, name)
-    escaped = _descendants(pid) if os.path.isdir("/proc") else []
+def _signal(pid: int, escaped: list[int], number: int) -> bool:
+    """Signal the group `pid` leads and the descendants listed; False when the group was gone already."""
     try:
         os.killpg(pid, number)
-        gone = False
+        present = True
     except ProcessLookupError:
-        gone = True
+        present = False
     for child in escaped:
         try:
             os.kill(child, number)
         except (ProcessLookupError, PermissionError):
             continue
-    return {"gone": gone and not escaped}
+    return present
+
+
+def kill(run: str, name: str) -> dict[str, Any]:
+    """Signal the run's process group and every descendant (listed first: an orphan is reparented away)."""
+    with open(os.path.join(run, "pid")) as handle:
+        pid = int(handle.read())
+    escaped = _descendants(pid) if os.path.isdir("/proc") else []
+    present = _signal(pid, escaped, getattr(signal, name))
+    return {"gone": not present and not escaped}
+
+
+def _live_pid(run: str) -> int | None:
+    """The supervisor's pid while the run has not ended."""
+    try:
+        with open(os.path.join(run, "pid")) as handle:
+            pid = int(handle.read())
+    except (OSError, ValueError):
+        return None
+    if os.path.exists(os.path.join(run, "exit")) or not host_cache.alive(pid):
+        return None
+    return pid
+
+
+def live_runs(base: str) -> dict[str, Any]:
+    """The task ids of the runs on this host that have not ended."""
+    runs = os.path.join(os.path.abspath(base), "runs")
+    tasks = sorted(os.listdir(runs)) if os.path.isdir(runs) else []
+    return {"tasks": [task for task in tasks if _live_pid(os.path.join(runs, task)) is not None]}
+
+
+def reap(run: str, grace: float) -> dict[str, Any]:
+    """End a run no launcher follows (its worker was lost): SIGTERM, SIGKILL to what is left after `grace`;
+    then its folder goes, as the results it would have brought home have no task to go to."""
+    pid = _live_pid(run)
+    if pid is not None:
+        escaped = _descendants(pid) if os.path.isdir("/proc") else []
+        _signal(pid, escaped, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while _live_pid(run) is not None and time.monotonic() < deadline:
+            time.sleep(FOLLOW_POLL_S)
+        _signal(pid, escaped + _descendants(pid), signal.SIGKILL)
+    shutil.rmtree(run, ignore_errors=True)
+    return {"reaped": pid is not None}
 
 
 def _answer(request: dict[str, Any]) -> dict[str, Any]:
@@ -287,6 +326,10 @@ def _answer(request: dict[str, Any]) -> dict[str, Any]:
             return start(request)
         if action == "kill":
             return kill(request["run"], request["signal"])
+        if action == "runs":
+            return live_runs(request["base"])
+        if action == "reap":
+            return reap(request["run"], float(request["grace"]))
         if action == "remove":  # the run has ended and its results are home: its folder goes
             shutil.rmtree(request["run"], ignore_errors=True)
             return {}

@@ -101,6 +101,20 @@ class Session:
             await asyncio.sleep(delay)
             delay = min(delay * 2, self.options.backoff_max_s)
 
+    async def install_agent(self, sftp: asyncssh.SFTPClient, base: str) -> None:
+        """The agent's folder in `base` on the host (unless there already); the interpreter a run recorded there."""
+        agent, folder = agent_files()
+        self.agent = f"{base}/{folder}/remote_agent.py"
+        if not await sftp.exists(self.agent):
+            await sftp.makedirs(f"{base}/{folder}", exist_ok=True)
+            for name, data in agent.items():
+                await _upload_bytes(sftp, data, f"{base}/{folder}/{name}")
+        if await sftp.exists(f"{base}/python"):
+            async with sftp.open(f"{base}/python", "rb") as handle:
+                recorded = await handle.read()
+                text = recorded.decode() if isinstance(recorded, bytes) else str(recorded)
+                self.python = text.strip() or "python3"
+
     async def serve(self) -> asyncssh.SSHClientProcess[bytes]:
         """A new channel running `agent serve`: the only remote command, with no task value in it."""
         connection = await self.open()
@@ -224,17 +238,7 @@ class RemoteLauncher:
         base = self.binding.base
         async with connection.start_sftp_client() as sftp:
             await sftp.makedirs(f"{base}/trees", exist_ok=True)
-            agent, folder = agent_files()
-            self.session.agent = f"{base}/{folder}/remote_agent.py"
-            if not await sftp.exists(self.session.agent):
-                await sftp.makedirs(f"{base}/{folder}", exist_ok=True)
-                for name, data in agent.items():
-                    await _upload_bytes(sftp, data, f"{base}/{folder}/{name}")
-            if await sftp.exists(f"{base}/python"):
-                async with sftp.open(f"{base}/python", "rb") as handle:
-                    recorded = await handle.read()
-                    text = recorded.decode() if isinstance(recorded, bytes) else str(recorded)
-                    self.session.python = text.strip() or "python3"
+            await self.session.install_agent(sftp, base)
             # The agent's channel starts (the login shell's start-up is most of a warm start) during the uploads.
             serving = asyncio.ensure_future(self.session.serve())
             try:

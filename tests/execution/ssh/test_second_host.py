@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -63,14 +63,21 @@ def second_host(tmp_path: Path, namespace: NetworkNamespace, sshd: SshServer) ->
 
 
 @pytest.fixture
-def far_worker(sqlite_core: Core, sshd: SshServer, second_host: SshServer, tmp_path: Path) -> Iterator[Worker]:
-    for queue, alias in (("far", "netlab"), ("jumped", "netlab-jumped")):
-        sqlite_core.queues.create(queue, ssh_host=alias, remote_dir=str(tmp_path / "remote-far"))
-    options = SshOptions(config_files=[sshd.ssh_config, second_host.ssh_config])
-    worker = Worker(sqlite_core, WorkerConfig(queues=["far", "jumped"], cache_dir=tmp_path / "cache", ssh=options))
-    worker.start()
-    yield worker
-    worker.stop()
+def serve(
+    sqlite_core: Core, sshd: SshServer, second_host: SshServer, tmp_path: Path
+) -> Iterator[Callable[[str], None]]:
+    """Start a worker for one queue bound to an alias of the second host (one queue: one host it talks to)."""
+    workers: list[Worker] = []
+
+    def start(alias: str) -> None:
+        sqlite_core.queues.create(alias, ssh_host=alias, remote_dir=str(tmp_path / "remote-far"))
+        options = SshOptions(config_files=[sshd.ssh_config, second_host.ssh_config])
+        workers.append(Worker(sqlite_core, WorkerConfig(queues=[alias], cache_dir=tmp_path / "cache", ssh=options)))
+        workers[-1].start()
+
+    yield start
+    for worker in workers:
+        worker.stop()
 
 
 def _repo(tmp_path: Path) -> Path:
@@ -105,10 +112,11 @@ def _finish(core: Core, task_id: str, gate: Path) -> None:
     assert _lines(core, task_id)[-1] == "done"
 
 
-def test_a_task_runs_on_the_host_in_the_namespace(sqlite_core: Core, far_worker: Worker, sshd: SshServer,
+def test_a_task_runs_on_the_host_in_the_namespace(sqlite_core: Core, serve: Callable[[str], None], sshd: SshServer,
                                                   namespace: NetworkNamespace, tmp_path: Path) -> None:
+    serve("netlab")
     gate = tmp_path / "gate"
-    task_id, where = _start(sqlite_core, tmp_path, "far", gate)
+    task_id, where = _start(sqlite_core, tmp_path, "netlab", gate)
     assert where["netns"] == f"net:[{os.stat(f'/run/netns/{namespace.name}').st_ino}]"  # not this machine's
     assert where["netns"] != os.readlink("/proc/self/ns/net")
     client, _port, server, server_port = where["ssh"].split()
@@ -118,10 +126,12 @@ def test_a_task_runs_on_the_host_in_the_namespace(sqlite_core: Core, far_worker:
     assert sqlite_core.tasks.get(task_id).host == "netlab"
 
 
-def test_a_task_reaches_the_host_through_proxy_jump(sqlite_core: Core, far_worker: Worker, sshd: SshServer,
-                                                    namespace: NetworkNamespace, tmp_path: Path) -> None:
+def test_a_task_reaches_the_host_through_proxy_jump(sqlite_core: Core, serve: Callable[[str], None],
+                                                    sshd: SshServer, namespace: NetworkNamespace,
+                                                    tmp_path: Path) -> None:
+    serve("netlab-jumped")
     gate = tmp_path / "gate"
-    task_id, where = _start(sqlite_core, tmp_path, "jumped", gate)
+    task_id, where = _start(sqlite_core, tmp_path, "netlab-jumped", gate)
     assert where["netns"] == f"net:[{os.stat(f'/run/netns/{namespace.name}').st_ino}]"
     assert where["ssh"].split()[2] == namespace.address
     assert len(sshd.sessions()) >= 1  # the jump host carries the connection while the task runs
