@@ -228,8 +228,10 @@ def _entries(base: str) -> list[tuple[float, int, str]]:
         try:
             with open(os.path.join(folder, SIZE)) as handle:
                 size = int(handle.read())
-        except (OSError, ValueError):
+        except (OSError, ValueError):  # made by an agent that did not measure it: measured once, now
             size = _tree_size(folder)
+            with open(os.path.join(folder, SIZE), "w") as handle:
+                handle.write(str(size))
         marker = os.path.join(folder, LAST_USED)
         entries.append((os.stat(marker).st_mtime if os.path.exists(marker) else 0.0, size, folder))
     return entries

@@ -77,6 +77,18 @@ def test_least_recently_used_goes_first_but_never_what_a_run_uses(tmp_path: Path
     (run / "exit").write_text("0")
     assert host_cache.evict(str(base), 1, keep=(str(newer),)) == [str(oldest)]
     assert host_cache.evict(str(base), sys.maxsize) == []
+    # A tree evicted after the launcher found it there: a refusal the launcher answers by uploading it again.
+    with pytest.raises(host_cache.Refused) as refused:
+        host_cache.extract_tree(str(base), "old", str(tmp_path / "checkout"))
+    assert refused.value.args[0] == host_cache.TREE_GONE
+
+
+def test_an_environment_measured_by_no_agent_is_measured_once(tmp_path: Path) -> None:
+    base = tmp_path / "remote"
+    folder = _environment(base, "unmeasured", 3000, 1000)
+    (folder / host_cache.SIZE).unlink()
+    assert [size for _, size, path in host_cache._entries(str(base)) if path == str(folder)] == [3000]
+    assert (folder / host_cache.SIZE).read_text() == "3000"
 
 
 @pytest.fixture
