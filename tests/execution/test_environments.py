@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -65,3 +66,17 @@ def test_least_recently_used_environment_is_evicted(tmp_path: Path) -> None:
     assert new.exists()
     assert not old.exists()
     assert cache.prepare("python3", "", tmp_path) is None  # no packages: no environment to make
+
+
+def test_an_environment_a_run_uses_is_not_evicted(tmp_path: Path) -> None:
+    cache = EnvironmentCache(tmp_path / "cache", max_bytes=1)
+    for version in ("1.0", "2.0", "3.0"):
+        build_wheel(tmp_path, version)
+    with contextlib.ExitStack() as running:  # a run that has not ended
+        used = cache.prepare("python3", "./tinypkg-1.0-py3-none-any.whl", tmp_path, hold=running)
+        other = cache.prepare("python3", "./tinypkg-2.0-py3-none-any.whl", tmp_path)
+        assert used is not None and other is not None
+        assert used.exists() and other.exists()
+    third = cache.prepare("python3", "./tinypkg-3.0-py3-none-any.whl", tmp_path)
+    assert third is not None
+    assert third.exists() and not used.exists() and not other.exists()  # the run ended: its environment may go
