@@ -87,7 +87,9 @@ class SshServer:
             "StrictModes no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
             "PubkeyAuthentication yes\nPermitRootLogin prohibit-password\nUsePAM no\n"
             "AllowTcpForwarding yes\nSubsystem sftp internal-sftp\nLogLevel ERROR\nMaxStartups 100\n"
-            + "".join(f"SetEnv {name}={value}\n" for name, value in self.session_env.items())
+            # One line: sshd takes the first SetEnv it reads and ignores the others.
+            + (f"SetEnv {' '.join(f'{name}={value}' for name, value in self.session_env.items())}\n"
+               if self.session_env else "")
         )
         if os.geteuid() == 0:
             Path("/run/sshd").mkdir(parents=True, exist_ok=True)  # its privilege separation folder

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,6 +51,9 @@ def ssh_worker(sqlite_core: Core, sshd: SshServer, lab_queue: str, tmp_path: Pat
     started.stop()
 
 
+BARE_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+
 @pytest.fixture(params=["uv", "pip"])
 def installer(request: pytest.FixtureRequest) -> str:
     return str(request.param)
@@ -68,12 +73,20 @@ def host_home(tmp_path: Path, installer: str) -> Path:
 
 
 @pytest.fixture
-def package_sshd(tmp_path: Path, host_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SshServer]:
+def package_sshd(tmp_path: Path, host_home: Path, installer: str,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[SshServer]:
     """A host whose sessions have that home, sshd's bare PATH, and no package index (the tests prove the cache)."""
     require_component("OpenSSH server", SSHD.exists(), "install openssh-server (/usr/sbin/sshd)")
     monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
-    session_env = {"HOME": str(host_home), "UV_OFFLINE": "1", "UV_CACHE_DIR": str(tmp_path / "uv-cache"),
-                   "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    # sshd's own PATH, without a folder that holds a uv of this machine's (the host with no uv has none).
+    path = [folder for folder in BARE_PATH if installer == "uv" or not (Path(folder) / "uv").exists()]
+    if installer == "pip":  # the fallback needs the host's python3 to make a venv with pip in it
+        python = shutil.which("python3", path=":".join(path)) or "python3"
+        probe = subprocess.run([python, "-m", "venv", str(tmp_path / "venv-probe")], capture_output=True, text=True)
+        require_component("venv with pip", probe.returncode == 0, f"install python3-venv: {probe.stderr.strip()}")
+    session_env = {"HOME": str(host_home), "PATH": ":".join(path), "UV_OFFLINE": "1",
+                   "UV_CACHE_DIR": str(tmp_path / "uv-cache"), "PIP_NO_INDEX": "1",
+                   "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     server = SshServer(tmp_path / "sshd", session_env=session_env)
     server.trust_host_key()
     server.start()
