@@ -82,7 +82,7 @@ def package_sshd(tmp_path: Path, host_home: Path, installer: str,
     path = [folder for folder in BARE_PATH if installer == "uv" or not (Path(folder) / "uv").exists()]
     if installer == "pip":  # the fallback needs the host's python3 to make a venv with pip in it
         python = shutil.which("python3", path=":".join(path)) or "python3"
-        probe = subprocess.run([python, "-m", "venv", str(tmp_path / "venv-probe")], capture_output=True, text=True)
+        probe = subprocess.run([python, "-c", "import ensurepip"], capture_output=True, text=True)
         require_component("venv with pip", probe.returncode == 0, f"install python3-venv: {probe.stderr.strip()}")
     session_env = {"HOME": str(host_home), "PATH": ":".join(path), "UV_OFFLINE": "1",
                    "UV_CACHE_DIR": str(tmp_path / "uv-cache"), "PIP_NO_INDEX": "1",
