@@ -102,7 +102,7 @@ class Worker:
         # After an outage every worker's heartbeat is stale: judge nobody lost until they have had time to beat.
         self._watchdog_after = 0.0
         self._lost_runs_wanted = False  # a search of the SSH hosts for lost runs is asked for / going on
-        self._lost_runs_searching = False
+        self._lost_runs_search: threading.Thread | None = None
 
     def _slot_env(self, index: int) -> dict[str, str]:
         return {"CUDA_VISIBLE_DEVICES": self.config.gpus[index]} if self.config.gpus else {}
@@ -151,6 +151,10 @@ class Worker:
         self._monitor_wake.set()
         for thread in self._threads:
             thread.join()
+        with self._lock:
+            search = self._lost_runs_search  # started by the monitor at the latest, which has ended
+        if search is not None:
+            search.join()
         self._unsubscribe()
         if self._wakeup is not None:
             self._wakeup.close()
@@ -311,14 +315,15 @@ class Worker:
 
     def end_lost_runs(self) -> None:
         """In the background: end the runs on the SSH hosts of this worker's queues that no worker follows."""
-        if not queue_bindings(self.core, self.config.queues):
+        if self.stopping or not queue_bindings(self.core, self.config.queues):
             return
         with self._lock:
             self._lost_runs_wanted = True
-            if self._lost_runs_searching:  # the search going on will search once more
+            if self._lost_runs_search is not None:  # the search going on will search once more
                 return
-            self._lost_runs_searching = True
-        self._spawn(self._lost_runs_loop, "worker-lost-runs")
+            self._lost_runs_search = threading.Thread(target=self._lost_runs_loop, name="worker-lost-runs",
+                                                      daemon=True)
+            self._lost_runs_search.start()
 
     def _lost_runs_loop(self) -> None:
         from tasktune_gui.execution.ssh_orphans import end_lost_runs  # asyncssh loads only when a host is used
@@ -326,7 +331,7 @@ class Worker:
         while True:
             with self._lock:
                 if not self._lost_runs_wanted or self.stopping:
-                    self._lost_runs_searching = False
+                    self._lost_runs_search = None
                     return
                 self._lost_runs_wanted = False
             try:
