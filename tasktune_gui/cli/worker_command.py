@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import signal
 import sys
@@ -59,6 +60,9 @@ def add_arguments(parser: argparse.ArgumentParser, once: bool = True) -> None:
                         help=f"task container arguments to allow, comma-separated: {', '.join(sorted(ALLOWABLE))}")
     docker.add_argument("--docker-keep", action="store_true", help="keep stopped containers (debugging)")
     add_ssh_config_option(parser)
+    parser.add_argument("--host-cache-gb", type=float, default=None, metavar="GB",
+                        help="on each SSH host: the size past which the least recently used commit trees and "
+                             "environments are removed (default 50)")
 
 
 def config_from(args: argparse.Namespace) -> WorkerConfig:
@@ -85,6 +89,10 @@ def config_from(args: argparse.Namespace) -> WorkerConfig:
         raise TaskTuneError("--docker-args, --docker-allow and --docker-keep need --docker")
     if args.ssh_config is not None:  # for queues bound to an SSH host
         config.ssh = SshOptions(config_files=[args.ssh_config])
+    if args.host_cache_gb is not None:
+        if args.host_cache_gb <= 0:
+            raise TaskTuneError("--host-cache-gb must be more than 0")
+        config.ssh = dataclasses.replace(config.ssh, host_cache_max_bytes=int(args.host_cache_gb * 1024**3))
     return config
 
 

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tasktune_gui.execution.errors import StepFailed
+from tasktune_gui.execution.host_cache import repository_relative
 
 INSTALL_TIMEOUT_S = 3600
 DEFAULT_MAX_BYTES = 20 * 1024**3
 READY = ".tasktune-ready"
 LAST_USED = ".tasktune-last-used"
 SIZE = ".tasktune-size"
+IN_USE = ".in-use"  # beside each environment: every run using it holds a shared lock on this file
 
 
 def find_uv() -> str | None:
@@ -32,6 +35,13 @@ def is_python(binary: str) -> bool:
 def normalize_requirements(text: str) -> str:
     lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line) + "\n"
+
+
+@contextlib.contextmanager
+def _shared_lock(path: str) -> Iterator[None]:
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        yield
 
 
 def _tree_size(path: Path) -> int:
@@ -90,9 +100,11 @@ class EnvironmentCache:
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
     def prepare(
-        self, binary: str, requirements: str, repo: Path, record: Callable[[str], None] | None = None
+        self, binary: str, requirements: str, repo: Path, record: Callable[[str], None] | None = None,
+        hold: contextlib.ExitStack | None = None,
     ) -> Path | None:
-        """The `bin` folder of the task's environment; None when it needs none (no packages, not Python)."""
+        """The `bin` folder of the task's environment; None when it needs none (no packages, not Python). With
+        `hold`, the environment is not evicted until that stack closes (the run that uses it has ended)."""
         if not is_python(binary):
             return None
         if not requirements.strip() and (repo / "requirements.txt").is_file():
@@ -113,6 +125,8 @@ class EnvironmentCache:
                 (folder / READY).write_text(installed, encoding="utf-8")
             (folder / LAST_USED).touch()
             installed = (folder / READY).read_text(encoding="utf-8")
+            if hold is not None:  # taken before the creation lock goes: no eviction comes in between
+                hold.enter_context(_shared_lock(f"{folder}{IN_USE}"))
         if record is not None:
             record(installed)
         self.evict(keep=folder)
@@ -126,10 +140,10 @@ class EnvironmentCache:
             if self.uv:
                 _run([self.uv, "venv", "--quiet", "--python", interpreter, str(folder)])
                 _run([self.uv, "pip", "install", "--quiet", "--python", python, "-r", str(req_file)], cwd=repo)
-                return _run([self.uv, "pip", "freeze", "--python", python])
+                return repository_relative(_run([self.uv, "pip", "freeze", "--python", python]), str(repo))
             _run([interpreter, "-m", "venv", str(folder)])
             _run([python, "-m", "pip", "install", "--quiet", "-r", str(req_file)], cwd=repo)
-            return _run([python, "-m", "pip", "freeze"])
+            return repository_relative(_run([python, "-m", "pip", "freeze"]), str(repo))
         finally:
             req_file.unlink(missing_ok=True)
 
@@ -149,10 +163,11 @@ class EnvironmentCache:
                 break
             if keep is not None and folder == keep:
                 continue
-            with open(f"{folder}.lock", "w") as lock:
-                # Skip one another run holds; it is in use, so not least recently used for long.
+            with open(f"{folder}.lock", "w") as lock, open(f"{folder}{IN_USE}", "w") as in_use:
+                # Skip one being prepared or used by a run that has not ended.
                 try:
                     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(in_use, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
                     continue
                 shutil.rmtree(folder, ignore_errors=True)

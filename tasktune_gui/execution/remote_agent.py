@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import fcntl
-import hashlib
 import io
 import json
 import os
@@ -20,102 +19,15 @@ import tarfile
 import time
 from typing import Any
 
-READY = ".tasktune-ready"
+if __package__:  # imported within TaskTune: by the launcher, which uploads it, and by the tests
+    from tasktune_gui.execution import host_cache
+else:  # run on the host as a script, from the folder it was uploaded to with host_cache.py
+    import host_cache  # type: ignore[no-redef]
+
 FOLLOW_POLL_S = 0.02
 READ_CHUNK = 1 << 20
 STREAMS = (("out", "out.log"), ("err", "err.log"), ("ev", os.path.join("sdk", "events.jsonl")))
-
-
-class Refused(Exception):
-    """A step failed: (short reason, detail), reported to the launcher as the task's status reason."""
-
-
-def _run(argv: list[str], cwd: str | None = None) -> str:
-    result = subprocess.run(argv, cwd=cwd, capture_output=True, check=False)
-    if result.returncode != 0:
-        text = (result.stderr or result.stdout).decode("utf-8", "replace").strip()
-        raise Refused("failed creating environment", text[-4000:])
-    return result.stdout.decode("utf-8", "replace")
-
-
-def _extract(archive: Any, destination: str) -> None:
-    # The "data" filter (3.12, backported to 3.8.17+) refuses links and paths that leave the folder.
-    if hasattr(tarfile, "data_filter"):
-        archive.extractall(destination, filter="data")
-    else:
-        archive.extractall(destination)
-
-
-def _is_python(binary: str) -> bool:
-    return binary in ("python", "python3") or binary.startswith("python3.")
-
-
-def _normalize(text: str) -> str:
-    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
-    return "\n".join(line for line in lines if line) + "\n"
-
-
-def _find_uv() -> str | None:
-    # A non-interactive SSH session skips the profile that puts these folders on PATH.
-    extra = [os.path.expanduser(p) for p in ("~/.local/bin", "~/.cargo/bin")]
-    return shutil.which("uv", path=os.pathsep.join([os.environ.get("PATH", ""), *extra]))
-
-
-def _interpreter(binary: str) -> str:
-    """The real interpreter behind `binary`: a pyenv shim costs a shell script's start on every run."""
-    if binary in ("python", "python3"):
-        return sys.executable  # the launcher started this agent with the host's python3, resolved
-    found = shutil.which(binary)
-    if found is None:
-        raise Refused("binary not found: " + binary, "not on the host's PATH")
-    result = subprocess.run([found, "-c", "import sys; print(sys.executable)"], capture_output=True, check=False)
-    return result.stdout.decode().strip() or found
-
-
-def _environment(base: str, binary: str, requirements: str, repo: str) -> tuple[str | None, str]:
-    """The bin folder of a cached environment for (interpreter, packages), made with uv or venv + pip."""
-    if not _is_python(binary):
-        return None, ""
-    if not requirements.strip() and os.path.isfile(os.path.join(repo, "requirements.txt")):
-        with open(os.path.join(repo, "requirements.txt"), encoding="utf-8", errors="replace") as handle:
-            requirements = handle.read()
-    if not requirements.strip():
-        return None, ""
-    interpreter = _interpreter(binary)
-    key = hashlib.sha256((interpreter + "\n" + _normalize(requirements)).encode()).hexdigest()[:20]
-    folder = os.path.join(base, "envs", key)
-    os.makedirs(os.path.dirname(folder), exist_ok=True)
-    with open(folder + ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not os.path.exists(os.path.join(folder, READY)):
-            shutil.rmtree(folder, ignore_errors=True)
-            try:
-                installed = _create(folder, interpreter, requirements, repo)
-            except BaseException:
-                shutil.rmtree(folder, ignore_errors=True)
-                raise
-            with open(os.path.join(folder, READY), "w", encoding="utf-8") as handle:
-                handle.write(installed)
-        with open(os.path.join(folder, READY), encoding="utf-8") as handle:
-            return os.path.join(folder, "bin"), handle.read()
-
-
-def _create(folder: str, interpreter: str, requirements: str, repo: str) -> str:
-    req_file = folder + ".requirements.txt"
-    with open(req_file, "w", encoding="utf-8") as handle:
-        handle.write(requirements)
-    python = os.path.join(folder, "bin", "python")
-    uv = _find_uv()
-    try:
-        if uv:
-            _run([uv, "venv", "--quiet", "--python", interpreter, folder])
-            _run([uv, "pip", "install", "--quiet", "--python", python, "-r", req_file], cwd=repo)
-            return _run([uv, "pip", "freeze", "--python", python])
-        _run([interpreter, "-m", "venv", folder])
-        _run([python, "-m", "pip", "install", "--quiet", "-r", req_file], cwd=repo)
-        return _run([python, "-m", "pip", "freeze"])
-    finally:
-        os.unlink(req_file)
+Refused = host_cache.Refused
 
 
 def _inside(root: str, relative: str, what: str) -> str:
@@ -136,20 +48,21 @@ def prepare(request: dict[str, Any]) -> dict[str, Any]:
     os.replace(recorded, os.path.join(base, "python"))
     shutil.rmtree(run, ignore_errors=True)
     os.makedirs(repo)
-    with tarfile.open(os.path.join(base, "trees", request["commit"] + ".tar")) as archive:
-        _extract(archive, repo)
+    host_cache.extract_tree(base, request["commit"], repo)
     overlay = base64.b64decode(request.get("overlay", ""))
     if overlay:
         with tarfile.open(fileobj=io.BytesIO(overlay)) as archive:
-            _extract(archive, repo)
+            host_cache.extract(archive, repo)
     for relative in request.get("deleted", []):
         path = _inside(os.path.realpath(repo), relative, "file")
         if os.path.lexists(path):
             os.unlink(path)
-    env_bin, installed = _environment(base, request["binary"], request["requirements"], repo)
-    with open(os.path.join(run, "env.json"), "w", encoding="utf-8") as handle:
-        json.dump({"bin": env_bin}, handle)
-    return {"packages": installed, "env_bin": env_bin, "run": run}
+    env_bin, installed = host_cache.environment(base, request["binary"], request["requirements"], repo, run)
+    removed: list[str] = []
+    if request.get("cache_max_bytes") is not None:  # past its size, the host's cache loses what was used least
+        keep = (os.path.join(base, "trees", request["commit"] + ".tar"), os.path.dirname(env_bin or ""))
+        removed = host_cache.evict(base, int(request["cache_max_bytes"]), keep)
+    return {"packages": installed, "env_bin": env_bin, "run": run, "evicted": removed}
 
 
 def _command(request: dict[str, Any], run: str) -> dict[str, Any]:
@@ -291,27 +204,13 @@ def supervise(run: str) -> None:
     os.replace(os.path.join(run, "exit.tmp"), os.path.join(run, "exit"))
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie nobody reaped (a container's first process may not) has ended all the same
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
 def follow(run: str, offsets: list[int]) -> None:
     """Frames `NAME OFFSET LENGTH\\n` + bytes of each file from the given offsets; `exit CODE 0` at the end."""
     out = sys.stdout.buffer
     with open(os.path.join(run, "pid")) as handle:
         pid = int(handle.read())
     while True:
-        ended = os.path.exists(os.path.join(run, "exit")) or not _alive(pid)
+        ended = os.path.exists(os.path.join(run, "exit")) or not host_cache.alive(pid)
         sent = False
         for index, (name, relative) in enumerate(STREAMS):
             try:
@@ -360,23 +259,62 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def kill(run: str, name: str) -> dict[str, Any]:
-    """Signal the run's process group and every descendant (listed first: an orphan is reparented away)."""
-    with open(os.path.join(run, "pid")) as handle:
-        pid = int(handle.read())
-    number = getattr(signal, name)
-    escaped = _descendants(pid) if os.path.isdir("/proc") else []
+def _signal(pid: int, escaped: list[int], number: int) -> bool:
+    """Signal the group `pid` leads and the descendants listed; False when the group was gone already."""
     try:
         os.killpg(pid, number)
-        gone = False
+        present = True
     except ProcessLookupError:
-        gone = True
+        present = False
     for child in escaped:
         try:
             os.kill(child, number)
         except (ProcessLookupError, PermissionError):
             continue
-    return {"gone": gone and not escaped}
+    return present
+
+
+def kill(run: str, name: str) -> dict[str, Any]:
+    """Signal the run's process group and every descendant (listed first: an orphan is reparented away)."""
+    with open(os.path.join(run, "pid")) as handle:
+        pid = int(handle.read())
+    escaped = _descendants(pid) if os.path.isdir("/proc") else []
+    present = _signal(pid, escaped, getattr(signal, name))
+    return {"gone": not present and not escaped}
+
+
+def _live_pid(run: str) -> int | None:
+    """The supervisor's pid while the run has not ended."""
+    try:
+        with open(os.path.join(run, "pid")) as handle:
+            pid = int(handle.read())
+    except (OSError, ValueError):
+        return None
+    if os.path.exists(os.path.join(run, "exit")) or not host_cache.alive(pid):
+        return None
+    return pid
+
+
+def live_runs(base: str) -> dict[str, Any]:
+    """The task ids of the runs on this host that have not ended."""
+    runs = os.path.join(os.path.abspath(base), "runs")
+    tasks = sorted(os.listdir(runs)) if os.path.isdir(runs) else []
+    return {"tasks": [task for task in tasks if _live_pid(os.path.join(runs, task)) is not None]}
+
+
+def reap(run: str, grace: float) -> dict[str, Any]:
+    """End a run no launcher follows (its worker was lost): SIGTERM, SIGKILL to what is left after `grace`;
+    then its folder goes, as the results it would have brought home have no task to go to."""
+    pid = _live_pid(run)
+    if pid is not None:
+        escaped = _descendants(pid) if os.path.isdir("/proc") else []
+        _signal(pid, escaped, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while _live_pid(run) is not None and time.monotonic() < deadline:
+            time.sleep(FOLLOW_POLL_S)
+        _signal(pid, escaped + _descendants(pid), signal.SIGKILL)
+    shutil.rmtree(run, ignore_errors=True)
+    return {"reaped": pid is not None}
 
 
 def _answer(request: dict[str, Any]) -> dict[str, Any]:
@@ -388,6 +326,10 @@ def _answer(request: dict[str, Any]) -> dict[str, Any]:
             return start(request)
         if action == "kill":
             return kill(request["run"], request["signal"])
+        if action == "runs":
+            return live_runs(request["base"])
+        if action == "reap":
+            return reap(request["run"], float(request["grace"]))
         if action == "remove":  # the run has ended and its results are home: its folder goes
             shutil.rmtree(request["run"], ignore_errors=True)
             return {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.lookup import get_task
@@ -27,6 +27,7 @@ class SshOptions:
     known_hosts: list[Path] | None = None  # None: UserKnownHostsFile of the alias, else ~/.ssh/known_hosts
     reconnect_for_s: float = 3600.0  # how long a dropped connection is retried before the task fails
     backoff_max_s: float = 5.0
+    host_cache_max_bytes: int | None = 50 * 1024**3  # commit trees and environments on each host; None: no limit
 
 
 @dataclass(frozen=True)
@@ -54,3 +55,11 @@ def ssh_binding(core: Core, task_id: str) -> Binding | None:
         return Binding(queue.ssh_host.strip(), queue.remote_dir, queue.gpus)
 
 
+
+
+def queue_bindings(core: Core, queues: list[str]) -> list[Binding]:
+    """The distinct SSH hosts (and folders there) of the named queues; none when they all run here."""
+    with core.store.read() as session:
+        rows = session.exec(select(Queue).where(col(Queue.name).in_(queues))).all()
+        found = [Binding(q.ssh_host.strip(), q.remote_dir, q.gpus) for q in rows if q.ssh_host.strip()]
+    return list({(b.host, b.base): b for b in found}.values())

@@ -8,6 +8,7 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import json
+import logging
 import shlex
 import threading
 import time
@@ -21,13 +22,15 @@ import asyncssh
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.console import BatchSink
 from tasktune_gui.execution.errors import StepFailed
+from tasktune_gui.execution.host_cache import TREE_GONE
 from tasktune_gui.execution.launch import TaskSnapshot
 from tasktune_gui.execution.ssh_binding import Binding, SshOptions
 from tasktune_gui.execution.ssh_config import SshTarget, connect, resolve
 from tasktune_gui.execution.ssh_follow import RemoteProcess
-from tasktune_gui.execution.ssh_payload import agent_source, prepare_request, sdk_files, start_request, tree_archive
+from tasktune_gui.execution.ssh_payload import agent_files, prepare_request, sdk_files, start_request, tree_archive
 from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 # What a dropped connection looks like to asyncssh's callers, depending on the moment it drops.
 DROPPED = (OSError, EOFError, asyncio.IncompleteReadError, asyncssh.Error)
@@ -97,6 +100,20 @@ class Session:
                     raise StepFailed(f"lost connection to {self.target.alias}", exc.detail or exc.reason) from exc
             await asyncio.sleep(delay)
             delay = min(delay * 2, self.options.backoff_max_s)
+
+    async def install_agent(self, sftp: asyncssh.SFTPClient, base: str) -> None:
+        """The agent's folder in `base` on the host (unless there already); the interpreter a run recorded there."""
+        agent, folder = agent_files()
+        self.agent = f"{base}/{folder}/remote_agent.py"
+        if not await sftp.exists(self.agent):
+            await sftp.makedirs(f"{base}/{folder}", exist_ok=True)
+            for name, data in agent.items():
+                await _upload_bytes(sftp, data, f"{base}/{folder}/{name}")
+        if await sftp.exists(f"{base}/python"):
+            async with sftp.open(f"{base}/python", "rb") as handle:
+                recorded = await handle.read()
+                text = recorded.decode() if isinstance(recorded, bytes) else str(recorded)
+                self.python = text.strip() or "python3"
 
     async def serve(self) -> asyncssh.SSHClientProcess[bytes]:
         """A new channel running `agent serve`: the only remote command, with no task value in it."""
@@ -196,8 +213,11 @@ class RemoteLauncher:
         if not tree.exists():
             mirror, _ = cache.resolve(snapshot.source)
             tree_archive(mirror, commit, tree)
-        request = prepare_request(snapshot, self.binding.base, commit, self.run_dir / "repo")
+        request = prepare_request(snapshot, self.binding.base, commit, self.run_dir / "repo",
+                                  self.session.options.host_cache_max_bytes)
         answer = self._call(self._prepare(tree, request, connecting))
+        if answer.get("evicted"):
+            log.info("%s: evicted from the host cache: %s", self.binding.host, ", ".join(answer["evicted"]))
         record(str(answer.get("packages", "")))
         model = _local_model(snapshot.input_model_uri)
         if model is not None:  # the input model is a file here: the script there gets its own copy
@@ -218,15 +238,7 @@ class RemoteLauncher:
         base = self.binding.base
         async with connection.start_sftp_client() as sftp:
             await sftp.makedirs(f"{base}/trees", exist_ok=True)
-            agent, agent_name = agent_source()
-            self.session.agent = f"{base}/{agent_name}"
-            if not await sftp.exists(self.session.agent):
-                await _upload_bytes(sftp, agent, self.session.agent)
-            if await sftp.exists(f"{base}/python"):
-                async with sftp.open(f"{base}/python", "rb") as handle:
-                    recorded = await handle.read()
-                    text = recorded.decode() if isinstance(recorded, bytes) else str(recorded)
-                    self.session.python = text.strip() or "python3"
+            await self.session.install_agent(sftp, base)
             # The agent's channel starts (the login shell's start-up is most of a warm start) during the uploads.
             serving = asyncio.ensure_future(self.session.serve())
             try:
@@ -235,6 +247,14 @@ class RemoteLauncher:
                 serving.cancel()
                 raise
         self.session.channel = await serving
+        try:
+            return await self.session.request({"action": "prepare", **request})
+        except StepFailed as exc:
+            if exc.reason != TREE_GONE:
+                raise
+        # Another run on the host evicted the tree after it was found there: brought again, once.
+        async with connection.start_sftp_client() as sftp:
+            await self._upload_tree(sftp, tree)
         return await self.session.request({"action": "prepare", **request})
 
     async def _upload_rest(self, sftp: asyncssh.SFTPClient, tree: Path) -> None:
@@ -246,7 +266,10 @@ class RemoteLauncher:
             for relative, data in files.items():
                 await sftp.makedirs(f"{self.sdk}/{relative.rsplit('/', 1)[0]}", exist_ok=True)
                 await _upload_bytes(sftp, data, f"{self.sdk}/{relative}")
-        remote_tree = f"{base}/trees/{tree.name}"
+        await self._upload_tree(sftp, tree)
+
+    async def _upload_tree(self, sftp: asyncssh.SFTPClient, tree: Path) -> None:
+        remote_tree = f"{self.binding.base}/trees/{tree.name}"
         if not await sftp.exists(remote_tree):  # the commit is reused from an earlier run
             partial = f"{remote_tree}.{uuid.uuid4().hex}.partial"
             await sftp.put(str(tree), partial)

@@ -14,7 +14,7 @@ from typing import Any
 
 import tasktune_gui
 import tasktune_gui.sdk
-from tasktune_gui.execution import remote_agent
+from tasktune_gui.execution import host_cache, remote_agent
 from tasktune_gui.execution.commandline import ENVIRONMENT, config_file_name, environment_variables, script_argv
 from tasktune_gui.execution.launch import TaskSnapshot
 from tasktune_gui.execution.workspace import git
@@ -62,10 +62,14 @@ def overlay(repo: Path, diff: str) -> tuple[bytes, list[str]]:
     return (buffer.getvalue() if added else b""), deleted
 
 
-def prepare_request(snapshot: TaskSnapshot, base: str, commit: str, repo: Path) -> dict[str, Any]:
+def prepare_request(
+    snapshot: TaskSnapshot, base: str, commit: str, repo: Path, cache_max_bytes: int | None = None
+) -> dict[str, Any]:
+    """With `cache_max_bytes`, the host's trees and environments are then evicted down to that size."""
     data, deleted = overlay(repo, snapshot.diff)
     return {"base": base, "task": snapshot.id, "commit": commit, "overlay": base64.b64encode(data).decode(),
-            "deleted": deleted, "binary": snapshot.binary, "requirements": snapshot.requirements}
+            "deleted": deleted, "binary": snapshot.binary, "requirements": snapshot.requirements,
+            "cache_max_bytes": cache_max_bytes}
 
 
 def start_request(
@@ -92,10 +96,12 @@ def start_request(
             "files": files, "config_index": names, "sdk": sdk, "gpus": gpus}
 
 
-def agent_source() -> tuple[bytes, str]:
-    """The agent's text and the name it has on the host, by content: a new TaskTune uploads its own."""
-    data = Path(remote_agent.__file__).read_bytes()
-    return data, f"agent-{hashlib.sha256(data).hexdigest()[:12]}.py"
+def agent_files() -> tuple[dict[str, bytes], str]:
+    """The agent's modules (the script last, as it is the one the launcher checks for) and the folder they have
+    on the host, named by content: a new TaskTune uploads its own."""
+    files = {"host_cache.py": Path(host_cache.__file__).read_bytes(),
+             "remote_agent.py": Path(remote_agent.__file__).read_bytes()}
+    return files, f"agent-{hashlib.sha256(b''.join(files.values())).hexdigest()[:12]}"
 
 
 def sdk_files() -> tuple[dict[str, bytes], str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 import threading
@@ -54,6 +55,7 @@ class TaskRun:
         self._lock = threading.Lock()
         self._process: ProcessRun | ContainerRun | RemoteProcess | None = None
         self._stop_reason: str | None = None
+        self._in_use = contextlib.ExitStack()  # the environment the run uses, kept from eviction until its end
 
     def request_stop(self, reason: str) -> None:
         """Abort: before the start nothing is launched; during the run the whole tree is stopped."""
@@ -81,6 +83,7 @@ class TaskRun:
             log.exception("task %s failed in the worker", self.task_id)
             self._finish_failed("worker error", f"{type(exc).__name__}: {exc}")
         finally:
+            self._in_use.close()
             if not self.settings.keep_workspace:
                 shutil.rmtree(run_dir, ignore_errors=True)
 
@@ -98,7 +101,8 @@ class TaskRun:
             self._run_in_container(self.settings.docker, snapshot, repo, run_dir)
             return
         environments = self.settings.environments
-        env_bin = environments.prepare(snapshot.binary, snapshot.requirements, repo, self._record_packages)
+        env_bin = environments.prepare(snapshot.binary, snapshot.requirements, repo, self._record_packages,
+                                       self._in_use)
         # Without an environment, python3 is the machine's, resolved once: a pyenv shim costs ~100 ms a start.
         machine_python = env_bin is None and is_python(snapshot.binary)
         interpreter = environments.interpreter(snapshot.binary) if machine_python else None
@@ -157,7 +161,7 @@ class TaskRun:
             env_bin = None
             if not snapshot.container_use_image_env:
                 env_bin = container.environments().prepare(snapshot.binary, snapshot.requirements, repo,
-                                                           self._record_packages)
+                                                           self._record_packages, self._in_use)
             interpreter = str(env_bin / "python") if env_bin is not None and is_python(snapshot.binary) else None
             command = build_command(snapshot, repo, run_dir / "config", env_bin, extra_env,
                                     interpreter or snapshot.binary, base_env=container.base_env)

@@ -22,7 +22,7 @@ from tasktune_gui.core.models import Worker as WorkerRow
 from tasktune_gui.core.retry import Backoff, is_disconnect
 from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache
-from tasktune_gui.execution.ssh_binding import SshOptions
+from tasktune_gui.execution.ssh_binding import SshOptions, queue_bindings
 from tasktune_gui.execution.task_run import RunSettings, TaskRun
 from tasktune_gui.execution.wakeup import Wakeup
 from tasktune_gui.execution.watchdog import DEFAULT_TIMEOUT_S, fail_leftovers, fail_lost
@@ -31,6 +31,8 @@ from tasktune_gui.execution.workspace import MirrorCache
 log = logging.getLogger(__name__)
 STOP_ABORT = "abort"
 STOP_FINISH = "finish"
+# How often the SSH hosts of a worker's queues are searched for runs a lost worker left going.
+LOST_RUNS_EVERY_S = 300.0
 
 
 def default_cache_dir() -> Path:
@@ -99,6 +101,8 @@ class Worker:
         self.database_error: str | None = None  # the last database failure, until the next success
         # After an outage every worker's heartbeat is stale: judge nobody lost until they have had time to beat.
         self._watchdog_after = 0.0
+        self._lost_runs_wanted = False  # a search of the SSH hosts for lost runs is asked for / going on
+        self._lost_runs_search: threading.Thread | None = None
 
     def _slot_env(self, index: int) -> dict[str, str]:
         return {"CUDA_VISIBLE_DEVICES": self.config.gpus[index]} if self.config.gpus else {}
@@ -114,6 +118,7 @@ class Worker:
         fail_lost(self.core, self.config.watchdog_timeout)
         self._wakeup = Wakeup(self.core)
         self._spawn(self._monitor_loop, "worker-monitor")
+        self.end_lost_runs()  # a run of this worker's before it was killed, or of one the watchdog failed
         return self.id
 
     def start(self) -> str:
@@ -146,6 +151,10 @@ class Worker:
         self._monitor_wake.set()
         for thread in self._threads:
             thread.join()
+        with self._lock:
+            search = self._lost_runs_search  # started by the monitor at the latest, which has ended
+        if search is not None:
+            search.join()
         self._unsubscribe()
         if self._wakeup is not None:
             self._wakeup.close()
@@ -282,6 +291,7 @@ class Worker:
 
     def _monitor_loop(self) -> None:
         next_beat = time.monotonic() + self.config.heartbeat_interval
+        next_search = time.monotonic() + LOST_RUNS_EVERY_S
         backoff = Backoff()
         wait = self.config.abort_poll
         while not (self.stopping and not self.running() and self._all_slots_idle()):
@@ -292,8 +302,11 @@ class Worker:
                 if time.monotonic() >= next_beat or backoff.failures:
                     next_beat = time.monotonic() + self.config.heartbeat_interval
                     self.paused = self.core.workers.heartbeat(self.id)
-                    if time.monotonic() >= self._watchdog_after:
-                        fail_lost(self.core, self.config.watchdog_timeout)
+                    if time.monotonic() >= self._watchdog_after and fail_lost(self.core, self.config.watchdog_timeout):
+                        self.end_lost_runs()
+                if time.monotonic() >= next_search:
+                    next_search = time.monotonic() + LOST_RUNS_EVERY_S
+                    self.end_lost_runs()
             except Exception as exc:  # an unreachable database: beat again as soon as it is back
                 self._database_failed("heartbeat", exc, backoff)
                 wait = backoff.next_delay()
@@ -302,6 +315,32 @@ class Worker:
                 backoff.reset()
                 self.database_error = None
             wait = self.config.abort_poll
+
+    def end_lost_runs(self) -> None:
+        """In the background: end the runs on the SSH hosts of this worker's queues that no worker follows."""
+        if self.stopping or not queue_bindings(self.core, self.config.queues):
+            return
+        with self._lock:
+            self._lost_runs_wanted = True
+            if self._lost_runs_search is not None:  # the search going on will search once more
+                return
+            self._lost_runs_search = threading.Thread(target=self._lost_runs_loop, name="worker-lost-runs",
+                                                      daemon=True)
+            self._lost_runs_search.start()
+
+    def _lost_runs_loop(self) -> None:
+        from tasktune_gui.execution.ssh_orphans import end_lost_runs  # asyncssh loads only when a host is used
+
+        while True:
+            with self._lock:
+                if not self._lost_runs_wanted or self.stopping:
+                    self._lost_runs_search = None
+                    return
+                self._lost_runs_wanted = False
+            try:
+                end_lost_runs(self.core, self.config.queues, self.config.ssh, self.config.abort_grace)
+            except Exception:  # a database outage, a bug: the next search tries again
+                log.exception("searching the SSH hosts for lost runs failed")
 
     def _all_slots_idle(self) -> bool:
         with self._lock:

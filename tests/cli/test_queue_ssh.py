@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+
+from tasktune_gui.cli import worker_command
 from tests.cli.conftest import Run, one_error_line, opened
 
 
@@ -26,3 +29,14 @@ def test_bad_bindings_are_refused_in_one_line(tt: Run) -> None:
     one_error_line(tt("queue", "set", "nope", "--ssh", "h"), 1, "nope")
     one_error_line(tt("queue", "set", "default"), 2, "--local")
     assert "q" not in tt("queue", "list").stdout.split()
+
+
+def test_worker_host_cache_size(tt: Run) -> None:
+    parser = argparse.ArgumentParser()
+    worker_command.add_arguments(parser)
+    config = worker_command.config_from(parser.parse_args(["--host-cache-gb", "0.5"]))
+    assert config.ssh.host_cache_max_bytes == 512 * 1024**2
+    assert worker_command.config_from(parser.parse_args([])).ssh.host_cache_max_bytes == 50 * 1024**3
+    refused = tt("worker", "--once", "--host-cache-gb", "0")
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == ["tasktune worker: --host-cache-gb must be more than 0"]

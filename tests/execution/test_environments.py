@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import contextlib
 import json
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,33 +12,13 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.execution.environments import EnvironmentCache
 from tasktune_gui.execution.worker import Worker
 from tests.execution.conftest import add_task, git, status, wait_for
+from tests.support.wheels import build_wheel
 
 USE_PACKAGE = (
     "import json, sys, tinypkg\n"
     "from tasktune_gui import sdk\n"  # importable inside the task's own environment
     "print(json.dumps({'value': tinypkg.VALUE, 'prefix': sys.prefix, 'task': sdk.task_id()}))\n"
 )
-
-
-def build_wheel(folder: Path, version: str) -> Path:
-    """A pure-Python wheel written by hand, so installing it needs no network and no build backend."""
-    files = {
-        "tinypkg/__init__.py": f"VALUE = '{version}'\n",
-        f"tinypkg-{version}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: tinypkg\nVersion: {version}\n",
-        f"tinypkg-{version}.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\n"
-                                              "Tag: py3-none-any\n",
-    }
-    record = []
-    for name, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
-        record.append(f"{name},sha256={digest},{len(text.encode())}")
-    record.append(f"tinypkg-{version}.dist-info/RECORD,,")
-    files[f"tinypkg-{version}.dist-info/RECORD"] = "\n".join(record) + "\n"
-    wheel = folder / f"tinypkg-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w") as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return wheel
 
 
 @pytest.fixture(autouse=True)
@@ -64,9 +42,11 @@ def test_requirements_txt_environment_is_cached_and_recorded(sqlite_core: Core, 
     wait_for(sqlite_core, lambda: status(sqlite_core, first) in ("completed", "failed"), timeout=120, what="first")
     task = sqlite_core.tasks.get(first)
     assert task.status == "completed", task.status_message
-    assert "tinypkg" in task.requirements  # the packages actually installed
+    # The packages actually installed; the wheel by its path in the repository, since the run's folder is gone.
+    assert task.requirements == "./tinypkg-1.0-py3-none-any.whl\n"
     assert task.original_requirements == ""  # the original list is kept as it was
-    second = add_task(sqlite_core, package_repo, entry_point="use.py")
+    second = sqlite_core.tasks.clone(first)  # with the recorded packages, in a run folder of its own
+    sqlite_core.lifecycle.enqueue(second, "default")
     wait_for(sqlite_core, lambda: status(sqlite_core, second) in ("completed", "failed"), timeout=120, what="second")
     outputs = [json.loads(sqlite_core.results.console(t)[0].text) for t in (first, second)]
     assert outputs[0]["value"] == "1.0"
@@ -86,3 +66,17 @@ def test_least_recently_used_environment_is_evicted(tmp_path: Path) -> None:
     assert new.exists()
     assert not old.exists()
     assert cache.prepare("python3", "", tmp_path) is None  # no packages: no environment to make
+
+
+def test_an_environment_a_run_uses_is_not_evicted(tmp_path: Path) -> None:
+    cache = EnvironmentCache(tmp_path / "cache", max_bytes=1)
+    for version in ("1.0", "2.0", "3.0"):
+        build_wheel(tmp_path, version)
+    with contextlib.ExitStack() as running:  # a run that has not ended
+        used = cache.prepare("python3", "./tinypkg-1.0-py3-none-any.whl", tmp_path, hold=running)
+        other = cache.prepare("python3", "./tinypkg-2.0-py3-none-any.whl", tmp_path)
+        assert used is not None and other is not None
+        assert used.exists() and other.exists()
+    third = cache.prepare("python3", "./tinypkg-3.0-py3-none-any.whl", tmp_path)
+    assert third is not None
+    assert third.exists() and not used.exists() and not other.exists()  # the run ended: its environment may go

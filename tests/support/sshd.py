@@ -33,12 +33,17 @@ def fingerprint(public_key: Path) -> str:
 
 
 class SshServer:
-    """`/usr/sbin/sshd -D` on 127.0.0.1:<free port>; `ssh_config` names it `alias` for the client."""
+    """`/usr/sbin/sshd -D` on 127.0.0.1:<free port> (or an address in a network namespace); `ssh_config` names
+    it `alias` for the client."""
 
-    def __init__(self, folder: Path, alias: str = "labhost") -> None:
+    def __init__(self, folder: Path, alias: str = "labhost", session_env: dict[str, str] | None = None,
+                 address: str = "127.0.0.1", port: int | None = None, netns: str = "") -> None:
         self.folder = folder
         self.alias = alias
-        self.port = _free_port()
+        self.session_env = session_env or {}  # set by sshd in every session, over its defaults (PATH, HOME)
+        self.address = address
+        self.netns = netns  # a network namespace to start it in (`ip netns exec`), as a second machine
+        self.port = port or _free_port()
         self.user = getpass.getuser()
         folder.mkdir(parents=True, exist_ok=True)
         self.host_key = keygen(folder / "host_ed25519")
@@ -55,38 +60,50 @@ class SshServer:
     def host_fingerprint(self) -> str:
         return fingerprint(Path(f"{self.host_key}.pub"))
 
-    def write_client_config(self, port: int | None = None, identity: Path | None = None) -> None:
+    def write_client_config(self, port: int | None = None, identity: Path | None = None,
+                            key_file: bool = True, identity_agent: Path | None = None) -> None:
+        """The alias; without `key_file`, no IdentityFile: keys come from an ssh-agent (or `identity_agent`)."""
+        keys = f"  IdentityFile {identity or self.client_key}\n  IdentitiesOnly yes\n" if key_file else ""
+        agent = f"  IdentityAgent {identity_agent}\n" if identity_agent else ""
         self.ssh_config.write_text(
             f"Host {self.alias}\n"
-            f"  HostName 127.0.0.1\n  Port {port or self.port}\n  User {self.user}\n"
-            f"  IdentityFile {identity or self.client_key}\n  IdentitiesOnly yes\n"
+            f"  HostName {self.address}\n  Port {port or self.port}\n  User {self.user}\n{keys}{agent}"
             f"  UserKnownHostsFile {self.known_hosts}\n"
         )
 
+    @property
+    def known_hosts_line(self) -> str:
+        name = self.address if self.port == 22 else f"[{self.address}]:{self.port}"
+        return f"{name} {' '.join(Path(f'{self.host_key}.pub').read_text().split()[:2])}\n"
+
     def trust_host_key(self) -> None:
-        key = Path(f"{self.host_key}.pub").read_text().split()[:2]
-        self.known_hosts.write_text(f"[127.0.0.1]:{self.port} {' '.join(key)}\n")
+        self.known_hosts.write_text(self.known_hosts_line)
 
     def start(self) -> None:
         config = self.folder / "sshd_config"
         config.write_text(
-            f"Port {self.port}\nListenAddress 127.0.0.1\nHostKey {self.host_key}\n"
+            f"Port {self.port}\nListenAddress {self.address}\nHostKey {self.host_key}\n"
             f"PidFile {self.folder / 'sshd.pid'}\nAuthorizedKeysFile {self.authorized_keys}\n"
             "StrictModes no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
             "PubkeyAuthentication yes\nPermitRootLogin prohibit-password\nUsePAM no\n"
             "AllowTcpForwarding yes\nSubsystem sftp internal-sftp\nLogLevel ERROR\nMaxStartups 100\n"
+            # One line: sshd takes the first SetEnv it reads and ignores the others.
+            + (f"SetEnv {' '.join(f'{name}={value}' for name, value in self.session_env.items())}\n"
+               if self.session_env else "")
         )
         if os.geteuid() == 0:
             Path("/run/sshd").mkdir(parents=True, exist_ok=True)  # its privilege separation folder
         with open(self.folder / "sshd.log", "ab") as log:
-            self.process = subprocess.Popen([str(SSHD), "-D", "-e", "-f", str(config)], stdin=subprocess.DEVNULL,
-                                            stderr=log)
+            # `ip netns exec` enters the namespace and execs sshd: the process is sshd itself.
+            inside = ["ip", "netns", "exec", self.netns] if self.netns else []
+            self.process = subprocess.Popen([*inside, str(SSHD), "-D", "-e", "-f", str(config)],
+                                            stdin=subprocess.DEVNULL, stderr=log)
         deadline = time.monotonic() + 15
         while True:
             if self.process.poll() is not None:
                 raise RuntimeError(f"sshd exited: {(self.folder / 'sshd.log').read_text()}")
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                socket.create_connection((self.address, self.port), timeout=1).close()
                 return
             except OSError:
                 if time.monotonic() > deadline:

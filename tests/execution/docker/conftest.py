@@ -14,8 +14,8 @@ from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.worker import Worker, WorkerConfig
 from tests.conftest import IN_CI, require_component
 from tests.execution.conftest import git, status, wait_for
-from tests.execution.test_environments import build_wheel
 from tests.support.docker_image import engine, ensure_test_image
+from tests.support.wheels import build_wheel
 
 # Says where it runs and what it received; the setup script's marker proves it ran first, in this container.
 INSIDE_SCRIPT = """\

@@ -10,6 +10,7 @@ import psutil
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.worker import Worker
 from tests.execution.conftest import add_task, git, status, wait_for
+from tests.support.processes import group_alive
 from tests.support.sshd import SshServer, keygen
 
 # Prints 1..50, waits for a file the test creates, prints 51..100: the drop happens between the halves.
@@ -82,26 +83,14 @@ def test_abort_kills_the_remote_process_group(sqlite_core: Core, ssh_worker: Wor
     helper, escaped = (int(word) for word in started[0].split()[1:])
     group = sqlite_core.tasks.get(task_id).pid
     assert group is not None
-    assert {group, helper} < _group_alive(group)  # the supervisor, the script and its helper
+    assert {group, helper} < group_alive(group)  # the supervisor, the script and its helper
     sqlite_core.lifecycle.abort(task_id)
     # The worker's run ends (it is the one that forgets the task) once the remote group is gone.
     wait_for(sqlite_core, lambda: not ssh_worker.running(), 30, "the abort on the host")
     assert status(sqlite_core, task_id) == "aborted"
-    assert _group_alive(group) == set()
+    assert group_alive(group) == set()
     assert not psutil.pid_exists(escaped) or psutil.Process(escaped).status() == psutil.STATUS_ZOMBIE
     assert _stdout(sqlite_core, task_id)[-1] == "cleaning up"
-
-
-def _group_alive(group: int) -> set[int]:
-    """Live members of a process group (zombies left to an init that does not reap do not count)."""
-    alive = set()
-    for process in psutil.process_iter(["pid", "status"]):
-        try:
-            if os.getpgid(process.pid) == group and process.info["status"] != psutil.STATUS_ZOMBIE:
-                alive.add(process.pid)
-        except (ProcessLookupError, psutil.Error):
-            continue
-    return alive
 
 
 def _failed(core: Core, task_id: str) -> tuple[str, str]:
