@@ -140,13 +140,13 @@ def worker_process(url: str, cache: Path, slots: int) -> subprocess.Popen[bytes]
 
 
 def wait_for_ended(core: Core, count: int) -> None:
-    """Polls one count every 20 ms: the observer costs the machine next to nothing."""
+    """Polls one count every 100 ms: the observer costs the machine next to nothing."""
     ended = TaskQuery(project="overhead", statuses=["completed", "failed", "aborted"])
     deadline = time.monotonic() + 30 + count
     while core.tasks.count(ended) < count:
         if time.monotonic() > deadline:
             raise TimeoutError(f"{core.tasks.count(ended)} of {count} tasks ended")
-        time.sleep(0.02)
+        time.sleep(0.1)
 
 
 def overhead(url: str, core: Core, repo: Path, count: int, cache: Path) -> dict[str, object]:

@@ -61,7 +61,7 @@ def set_status(session: Session, task: Task, expected: Status, new: Status, **fi
     if result.rowcount != 1:  # type: ignore[attr-defined]
         session.refresh(task)
         raise InvalidTransition(task.id, f"move to {new.label}", Status(task.status).label)
-    session.refresh(task)
+    # No re-read: an ORM UPDATE already sets the new values on `task` in this session (synchronize "auto").
 
 
 def enqueue_in(session: Session, task: Task, queue_name: str | None, operation: Operation) -> EnqueueResult:

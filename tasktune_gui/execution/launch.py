@@ -31,6 +31,7 @@ from tasktune_gui.execution.sdk_channel import (
     install_sdk,
     write_task_file,
 )
+from tasktune_gui.execution.ssh_binding import Binding, binding_in
 from tasktune_gui.execution.workspace import Source
 
 PYTHON_NAMES = frozenset({"python", "python3"})
@@ -55,6 +56,7 @@ class TaskSnapshot:
     container_arguments: str = ""
     container_setup_script: str = ""
     container_use_image_env: bool = False
+    binding: Binding | None = None  # the SSH host of the queue it was taken from, if any
 
     @property
     def branch_only(self) -> bool:
@@ -80,6 +82,7 @@ def read_snapshot(core: Core, task_id: str) -> TaskSnapshot:
             container_arguments=task.container_arguments,
             container_setup_script=task.container_setup_script,
             container_use_image_env=task.container_use_image_env,
+            binding=binding_in(session, task.queue),  # in the same read: one transaction fewer per task
         )
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.core.lookup import get_task
 from tasktune_gui.core.models import Queue
 
 DEFAULT_REMOTE_DIR = ".tasktune"
@@ -45,14 +44,12 @@ class Binding:
         return folder[2:] if folder.startswith("~/") else folder
 
 
-def ssh_binding(core: Core, task_id: str) -> Binding | None:
-    """The SSH host of the queue the task was taken from; None for a queue that runs on the worker's machine."""
-    with core.store.read() as session:
-        task = get_task(session, task_id)
-        queue = session.exec(select(Queue).where(Queue.name == task.queue)).first() if task.queue else None
-        if queue is None or not queue.ssh_host.strip():
-            return None
-        return Binding(queue.ssh_host.strip(), queue.remote_dir, queue.gpus)
+def binding_in(session: Session, queue_name: str | None) -> Binding | None:
+    """The SSH host of the queue a task was taken from; None for a queue that runs on the worker's machine."""
+    queue = session.exec(select(Queue).where(Queue.name == queue_name)).first() if queue_name else None
+    if queue is None or not queue.ssh_host.strip():
+        return None
+    return Binding(queue.ssh_host.strip(), queue.remote_dir, queue.gpus)
 
 
 

@@ -21,7 +21,7 @@ from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.launch import TaskSnapshot, build_command, output_folder, read_snapshot
 from tasktune_gui.execution.runner import Outcome, ProcessRun
 from tasktune_gui.execution.sdk_channel import EVENTS_VARIABLE, EventsReader
-from tasktune_gui.execution.ssh_binding import Binding, SshOptions, ssh_binding
+from tasktune_gui.execution.ssh_binding import Binding, SshOptions
 from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
 
 if TYPE_CHECKING:  # the docker SDK and asyncssh are imported only by workers that use them
@@ -55,6 +55,7 @@ class TaskRun:
         self._lock = threading.Lock()
         self._process: ProcessRun | ContainerRun | RemoteProcess | None = None
         self._stop_reason: str | None = None
+        self.ending = False
         self._in_use = contextlib.ExitStack()  # the environment the run uses, kept from eviction until its end
 
     def request_stop(self, reason: str) -> None:
@@ -89,7 +90,7 @@ class TaskRun:
 
     def _run(self, run_dir: Path) -> None:
         snapshot = read_snapshot(self.core, self.task_id)
-        binding = ssh_binding(self.core, self.task_id)
+        binding = snapshot.binding
         if binding is not None:
             self._run_remote(snapshot, binding, run_dir)
             return
@@ -222,6 +223,7 @@ class TaskRun:
         self._finish(lambda: self.core.lifecycle.fail(self.task_id, reason, detail[-4000:]))
 
     def _finish(self, report: Callable[[], None]) -> None:
+        self.ending = True  # before the write: the monitor need not ask whether an ending run was aborted
         try:
             retry_while_disconnected(report, f"task {self.task_id}: its final status")
         except InvalidTransition as exc:

@@ -347,7 +347,7 @@ class Worker:
             return all(slot.thread is None or not slot.thread.is_alive() for slot in self._slots)
 
     def _check_aborts(self) -> None:
-        runs = {run.task_id: run for run in self.running() if not run.stopping}
+        runs = {run.task_id: run for run in self.running() if not run.stopping and not run.ending}
         if not runs:
             return
         with self.core.store.read() as session:
