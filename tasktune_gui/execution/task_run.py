@@ -191,8 +191,10 @@ class TaskRun:
                 if self._stop_reason is not None:
                     self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id))
                     return
-                sink = lambda batch: self.core.results.append_console(self.task_id, batch)  # noqa: E731
-                self._process = launcher.start(snapshot, self.settings.extra_env, sink)
+                # As on this machine, the console waits in a spool while the database is unreachable.
+                run_dir.mkdir(parents=True, exist_ok=True)
+                spool = ConsoleSpool(self.core.results, self.task_id, run_dir / "console.spool")
+                self._process = launcher.start(snapshot, self.settings.extra_env, spool)
             self.core.lifecycle.record_runtime(self.task_id, pid=self._process.pid, host=binding.host)
             if self.stopping:
                 self._process.stop(self.settings.abort_grace)
@@ -200,6 +202,7 @@ class TaskRun:
             remote_run = "" if self.settings.keep_workspace else self._process.run
         finally:
             launcher.close(remove_run=remote_run)
+        spool.drain()
         self._report(outcome)
 
     def _record_packages(self, installed: str) -> None:

@@ -98,6 +98,7 @@ class Worker:
         self._unsubscribe = core.events.subscribe(self._on_change)
         self.finished: list[str] = []
         self.paused = False  # as last read from the database
+        self._took_last = False  # the last take found a task
         self.database_error: str | None = None  # the last database failure, until the next success
         # After an outage every worker's heartbeat is stale: judge nobody lost until they have had time to beat.
         self._watchdog_after = 0.0
@@ -201,9 +202,12 @@ class Worker:
             return None
         # SQLite: a read first, as a pop takes the database's one write lock. PostgreSQL pops straight away:
         # its wake-ups are already filtered to enqueues, and SKIP LOCKED pops run side by side.
-        if self.core.store.dialect != "postgresql" and not self.has_work():
+        # Right after a successful pop the queue likely holds more: skip the read and pop straight away.
+        if self.core.store.dialect != "postgresql" and not self._took_last and not self.has_work():
             return None
-        return self.core.queues.pop(self.config.queues, self.id, self.host, self.pid)
+        taken = self.core.queues.pop(self.config.queues, self.id, self.host, self.pid)
+        self._took_last = taken is not None
+        return taken
 
     def set_paused(self, paused: bool) -> None:
         """Stop (or resume) taking work; running tasks go on. Recorded in the database, where pops honour it."""
