@@ -7,7 +7,7 @@ import os
 import signal
 import socket
 import subprocess
-import time
+import threading
 from pathlib import Path
 
 import psutil
@@ -86,29 +86,33 @@ class SshServer:
             f"PidFile {self.folder / 'sshd.pid'}\nAuthorizedKeysFile {self.authorized_keys}\n"
             "StrictModes no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
             "PubkeyAuthentication yes\nPermitRootLogin prohibit-password\nUsePAM no\n"
-            "AllowTcpForwarding yes\nSubsystem sftp internal-sftp\nLogLevel ERROR\nMaxStartups 100\n"
+            "AllowTcpForwarding yes\nSubsystem sftp internal-sftp\nLogLevel INFO\nMaxStartups 100\n"
             # One line: sshd takes the first SetEnv it reads and ignores the others.
             + (f"SetEnv {' '.join(f'{name}={value}' for name, value in self.session_env.items())}\n"
                if self.session_env else "")
         )
         if os.geteuid() == 0:
             Path("/run/sshd").mkdir(parents=True, exist_ok=True)  # its privilege separation folder
-        with open(self.folder / "sshd.log", "ab") as log:
-            # `ip netns exec` enters the namespace and execs sshd: the process is sshd itself.
-            inside = ["ip", "netns", "exec", self.netns] if self.netns else []
-            self.process = subprocess.Popen([*inside, str(SSHD), "-D", "-e", "-f", str(config)],
-                                            stdin=subprocess.DEVNULL, stderr=log)
-        deadline = time.monotonic() + 15
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"sshd exited: {(self.folder / 'sshd.log').read_text()}")
-            try:
-                socket.create_connection((self.address, self.port), timeout=1).close()
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)  # polling the port the server is about to open; no event to wait on
+        # `ip netns exec` enters the namespace and execs sshd: the process is sshd itself.
+        inside = ["ip", "netns", "exec", self.netns] if self.netns else []
+        self.process = subprocess.Popen([*inside, str(SSHD), "-D", "-e", "-f", str(config)],
+                                        stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # Its log goes to sshd.log through a thread, which also says when the server listens (or has ended).
+        ready = threading.Event()
+        self._log_thread = threading.Thread(target=self._copy_log, args=(ready,), name="sshd-log", daemon=True)
+        self._log_thread.start()
+        if not ready.wait(15) or self.process.poll() is not None:
+            raise RuntimeError(f"sshd did not start: {(self.folder / 'sshd.log').read_text()}")
+
+    def _copy_log(self, ready: threading.Event) -> None:
+        assert self.process is not None and self.process.stderr is not None
+        with self.process.stderr, open(self.folder / "sshd.log", "ab") as log:
+            for line in self.process.stderr:
+                log.write(line)
+                log.flush()
+                if b"Server listening" in line:
+                    ready.set()
+        ready.set()  # the server ended: start() sees it has
 
     def sessions(self) -> list[psutil.Process]:
         """The per-connection sshd processes (children of the listening one)."""
@@ -134,3 +138,5 @@ class SshServer:
             self.cut_connections()
             self.process.terminate()
             self.process.wait(10)
+        if self.process is not None:
+            self._log_thread.join(10)  # it closes the pipe at its end
