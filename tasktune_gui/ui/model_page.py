@@ -22,6 +22,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.models import Model
 from tasktune_gui.ui.naming import named
+from tasktune_gui.ui.section import EditControls
 
 
 class ModelSection(QWidget):
@@ -32,18 +33,11 @@ class ModelSection(QWidget):
         self.core = core
         self.model_id: str | None = None
         self.editing = False
-        self.edit_button = named(QPushButton("Edit"), f"{name}Edit")
-        self.save_button = named(QPushButton("Save"), f"{name}Save")
-        self.cancel_button = named(QPushButton("Cancel"), f"{name}Cancel")
-        self.message = named(QLabel(), f"{name}Message")
-        self.message.setWordWrap(True)
-        self.edit_button.clicked.connect(lambda: self.set_editing(True))
-        self.cancel_button.clicked.connect(self._on_cancel)
-        self.save_button.clicked.connect(self._on_save)
-        self.buttons = QHBoxLayout()
-        self.buttons.addWidget(self.message, 1)
-        for button in (self.edit_button, self.save_button, self.cancel_button):
-            self.buttons.addWidget(button)
+        controls = EditControls(name, lambda: self.set_editing(True), self._on_save, self._on_cancel)
+        self.edit_button, self.save_button, self.cancel_button = controls.buttons
+        self.message = controls.message
+        self.controls = controls
+        self.buttons = controls.row
 
     def show_model(self, model: Model) -> None:
         self.model_id = model.id
@@ -53,9 +47,7 @@ class ModelSection(QWidget):
 
     def set_editing(self, editing: bool) -> None:
         self.editing = editing
-        self.edit_button.setEnabled(not editing)
-        self.save_button.setVisible(editing)
-        self.cancel_button.setVisible(editing)
+        self.controls.show_state(editing)
         self.set_fields_editable(editing)
 
     def _on_cancel(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -15,6 +16,29 @@ READ_ONLY_REASON = "Reset or clone this task to edit it."
 PUBLISHED_REASON = "A published task keeps its user properties."
 
 
+class EditControls:
+    """Edit, Save and Cancel with a message line in one row, named `<name>Edit`, `<name>Save`, ...: every
+    editable part of the window (task sections, model tabs) has the same."""
+
+    def __init__(self, name: str, on_edit: Callable[[], object], on_save: Callable[[], object],
+                 on_cancel: Callable[[], object]) -> None:
+        self.buttons = tuple(named(QPushButton(label), f"{name}{label}") for label in ("Edit", "Save", "Cancel"))
+        self.message = named(QLabel(), f"{name}Message")
+        self.message.setWordWrap(True)
+        for button, slot in zip(self.buttons, (on_edit, on_save, on_cancel), strict=True):
+            button.clicked.connect(lambda _checked=False, slot=slot: slot())
+        self.row = QHBoxLayout()
+        self.row.addWidget(self.message, 1)
+        for button in self.buttons:
+            self.row.addWidget(button)
+
+    def show_state(self, editing: bool, can_edit: bool = True) -> None:
+        edit, save, cancel = self.buttons
+        edit.setEnabled(can_edit and not editing)
+        save.setVisible(editing)
+        cancel.setVisible(editing)
+
+
 class EditableSection(QGroupBox):
     """Subclasses fill their widgets from the task's record and collect a TaskEdit; the core decides."""
 
@@ -26,19 +50,12 @@ class EditableSection(QGroupBox):
         self.editable = False
         self.editing = False
         self.last_record: dict[str, Any] = {}
-        self.edit_button = named(QPushButton("Edit"), f"{name}Edit")
-        self.save_button = named(QPushButton("Save"), f"{name}Save")
-        self.cancel_button = named(QPushButton("Cancel"), f"{name}Cancel")
-        self.message = named(QLabel(), f"{name}Message")
-        self.message.setWordWrap(True)
-        self.edit_button.clicked.connect(lambda: self.set_editing(True))
-        self.cancel_button.clicked.connect(self.cancel)
-        self.save_button.clicked.connect(self.save)
+        controls = EditControls(name, lambda: self.set_editing(True), self.save, self.cancel)
+        self.edit_button, self.save_button, self.cancel_button = controls.buttons
+        self.message = controls.message
+        self.controls = controls
         self.save_button.setDefault(True)
-        header = QHBoxLayout()
-        header.addWidget(self.message, 1)
-        for button in (self.edit_button, self.save_button, self.cancel_button):
-            header.addWidget(button)
+        header = controls.row
         self.body = QVBoxLayout(self)
         self.body.addLayout(header)
 
@@ -63,9 +80,7 @@ class EditableSection(QGroupBox):
 
     def set_editing(self, editing: bool) -> None:
         self.editing = editing and self.editable
-        self.edit_button.setEnabled(self.editable and not self.editing)
-        self.save_button.setVisible(self.editing)
-        self.cancel_button.setVisible(self.editing)
+        self.controls.show_state(self.editing, self.editable)
         if self.editing:
             self.message.clear()
         self.set_fields_editable(self.editing)
