@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache, normalize_requirements
 from tasktune_gui.execution.errors import StepFailed
+from tasktune_gui.execution.host_cache import repository_relative
 
 # Runs argv in the container (workdir, extra environment) and returns (exit code, output).
 ExecInContainer = Callable[[Sequence[str], Path, dict[str, str]], tuple[int, str]]
@@ -54,10 +55,10 @@ class ContainerEnvironments(EnvironmentCache):
             if self.uv and self._run([self.uv, "--version"], repo)[0] == 0:
                 self._step([self.uv, "venv", "--quiet", "--python", interpreter, str(folder)], repo)
                 self._step([self.uv, "pip", "install", "--quiet", "--python", python, "-r", str(req_file)], repo)
-                return self._step([self.uv, "pip", "freeze", "--python", python], repo)
+                return repository_relative(self._step([self.uv, "pip", "freeze", "--python", python], repo), str(repo))
             # The image's own venv and pip: slower, but needs nothing from the host.
             self._step([interpreter, "-m", "venv", str(folder)], repo)
             self._step([python, "-m", "pip", "install", "--quiet", "-r", str(req_file)], repo)
-            return self._step([python, "-m", "pip", "freeze"], repo)
+            return repository_relative(self._step([python, "-m", "pip", "freeze"], repo), str(repo))
         finally:
             req_file.unlink(missing_ok=True)

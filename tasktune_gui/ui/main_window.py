@@ -481,8 +481,11 @@ class MainWindow(QMainWindow):
         self.save_state()
         if self.theme is not None:
             self.theme.close()
-        for background in self.findChildren(Background):  # the window's and the task page's
+        for background in self.findChildren(Background):  # the window's and the task pages'
             background.close()
+        if self._side_page is not None:  # out of the window's tree while the split view is off
+            self._side_page.background.close()
+            self._side_page.console.reader.close()
         self.embedded_worker.stop()
         self._stop_listening()
         for reader in self.findChildren(ConsoleReader):

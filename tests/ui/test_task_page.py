@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -60,3 +64,21 @@ def test_enter_on_a_row_opens_its_page(window: MainWindow, qtbot: QtBot) -> None
     qtbot.keyClick(window.tasks_page.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.task_page)
     assert window.task_page.name.text() == "baseline"
+
+
+def test_a_change_made_elsewhere_is_read_off_the_gui_thread(window: MainWindow, qtbot: QtBot,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    task_id = open_task(qtbot, window, "baseline")
+    readers: list[str] = []
+    real_task_json = window.core.task_json
+
+    def recording_task_json(wanted: str) -> dict[str, Any]:
+        readers.append(threading.current_thread().name)
+        return real_task_json(wanted)
+
+    monkeypatch.setattr(window.core, "task_json", recording_task_json)
+    window.core.tasks.rename(task_id, "renamed elsewhere")  # as another window or the CLI would
+    qtbot.waitUntil(lambda: window.task_page.name.text() == "renamed elsewhere")
+    # The breadcrumbs take the page's read: they read nothing on the GUI thread either.
+    qtbot.waitUntil(lambda: "renamed elsewhere" in window.breadcrumbs.texts())
+    assert readers and threading.main_thread().name not in readers
