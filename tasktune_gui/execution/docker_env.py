@@ -55,7 +55,9 @@ class ContainerEnvironments(EnvironmentCache):
             if self.uv and self._run([self.uv, "--version"], repo)[0] == 0:
                 self._step([self.uv, "venv", "--quiet", "--python", interpreter, str(folder)], repo)
                 self._step([self.uv, "pip", "install", "--quiet", "--python", python, "-r", str(req_file)], repo)
-                return repository_relative(self._step([self.uv, "pip", "freeze", "--python", python], repo), str(repo))
+                # --quiet: stdout and stderr come back as one text here, and uv says which environment on stderr.
+                frozen = self._step([self.uv, "pip", "freeze", "--quiet", "--python", python], repo)
+                return repository_relative(frozen, str(repo))
             # The image's own venv and pip: slower, but needs nothing from the host.
             self._step([interpreter, "-m", "venv", str(folder)], repo)
             self._step([python, "-m", "pip", "install", "--quiet", "-r", str(req_file)], repo)
