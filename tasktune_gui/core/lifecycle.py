@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import Table, delete, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
 
 from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
@@ -17,6 +18,8 @@ from tasktune_gui.core.queues import DEFAULT_QUEUE, push, remove, watchers
 from tasktune_gui.core.status import ENABLED_FOR, Operation, Status, can_transition, describe_statuses
 from tasktune_gui.core.store import Store
 from tasktune_gui.core.users import current_user
+
+TASK_TABLE: Table = Task.__table__  # type: ignore[attr-defined]
 
 RUNTIME_CLEARED: dict[str, Any] = {
     "worker": None,
@@ -55,13 +58,18 @@ def set_status(session: Session, task: Task, expected: Status, new: Status, **fi
     if not can_transition(expected, new):
         raise InvalidTransition(task.id, f"move to {new.label}", expected.label)
     values = {"status": new.value, "last_update": utcnow(), **fields}
+    session.flush()  # edits made to `task` before this, in the order they were made
+    # A table UPDATE, not an ORM one: the ORM's bulk path and its in-session synchronisation cost a
+    # millisecond or two on every status change; the object gets the values it now has below.
+    table = TASK_TABLE
     result = session.execute(
-        update(Task).where(col(Task.id) == task.id, col(Task.status) == expected.value).values(**values)
+        update(table).where(table.c.id == task.id, table.c.status == expected.value).values(**values)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         session.refresh(task)
         raise InvalidTransition(task.id, f"move to {new.label}", Status(task.status).label)
-    # No re-read: an ORM UPDATE already sets the new values on `task` in this session (synchronize "auto").
+    for name, value in values.items():
+        set_committed_value(task, name, value)
 
 
 def enqueue_in(session: Session, task: Task, queue_name: str | None, operation: Operation) -> EnqueueResult:

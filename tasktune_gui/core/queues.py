@@ -204,11 +204,13 @@ def _pop_in(session: Session, queue_names: list[str], worker: str, host: str, pi
         if entry is None:
             continue
         entry_id, task_id = entry
-        session.execute(delete(QueueEntry).where(col(QueueEntry.id) == entry_id))
+        # Table statements, not ORM ones: no object of these rows is in the session to keep in step.
+        entries, tasks = QueueEntry.__table__, Task.__table__  # type: ignore[attr-defined]
+        session.execute(delete(entries).where(entries.c.id == entry_id))
         now = utcnow()
         result = session.execute(
-            update(Task)
-            .where(col(Task.id) == task_id, col(Task.status) == Status.PENDING)
+            update(tasks)
+            .where(tasks.c.id == task_id, tasks.c.status == Status.PENDING.value)
             .values(
                 status=Status.RUNNING,
                 worker=worker,
