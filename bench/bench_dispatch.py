@@ -120,17 +120,6 @@ def main() -> None:
         core.close()
 
 
-def script_alone_s(repo: Path) -> float:
-    """The no-op script run by hand with the interpreter the worker resolves for `python3`, median of 20."""
-    interpreter = EnvironmentCache(repo.parent / "alone-cache").interpreter("python3")
-    samples = []
-    for _ in range(20):
-        started = time.perf_counter()
-        subprocess.run([interpreter, "noop.py"], cwd=repo, check=True)
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
-
-
 def worker_process(url: str, cache: Path, slots: int) -> subprocess.Popen[bytes]:
     """`tasktune worker` as a researcher starts it: its own process, so the observer never shares its GIL."""
     return subprocess.Popen(
