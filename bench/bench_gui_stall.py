@@ -1,7 +1,9 @@
 """The longest stall of the GUI thread while a worker streams a fast console and other tasks change (JSON).
 
 A worker process runs a task printing as fast as it can, shown live in the CONSOLE tab, while no-op tasks
-start and end beside it. A 5 ms timer on the GUI thread measures how late it fires: the stall."""
+start and end beside it. A 5 ms timer on the GUI thread measures how late it fires: the stall. The clock starts
+once the window has painted and taken in the benchmark's own setup (a second of events), just before the
+tasks are enqueued."""
 
 from __future__ import annotations
 
@@ -70,6 +72,11 @@ def main() -> None:
     window.open_project("Bench")
     window.open_task(chatty)
     window.task_page.tabs.setCurrentWidget(window.task_page.console)
+    # The window's first paint and the setup's own 101 creations are start-up, not streaming: let them pass.
+    settled = time.monotonic() + 1.0
+    while time.monotonic() < settled:
+        app.processEvents()
+        time.sleep(0.001)
 
     gaps: list[float] = []
     clock = QElapsedTimer()
@@ -80,7 +87,7 @@ def main() -> None:
         now = clock.nsecsElapsed()
         gaps.append((now - last[0]) / 1e6 - TICK_MS)
         if os.environ.get("STALL_TRACE") and gaps[-1] > 50:
-            print(f"stall {gaps[-1]:.0f} ms at {now / 1e9:.2f} s, {window.task_page.console.text.blockCount()} lines",
+            print(f"stall {gaps[-1]:.0f} ms at {now / 1e9:.2f} s, {window.task_page.console.text.line_count()} lines",
                   file=sys.stderr)
         last[0] = now
 
@@ -98,7 +105,7 @@ def main() -> None:
         if time.monotonic() > next_check:  # the benchmark's own question to the database, rarely
             next_check = time.monotonic() + 0.5
             if core.tasks.get(chatty).status in ("completed", "failed", "aborted") and \
-                    window.task_page.console.text.blockCount() >= min(lines, 200_000) - 1:
+                    window.task_page.console.text.line_count() >= min(lines, 200_000) - 1:
                 break
         time.sleep(0.001)
     enqueuer.wait()
@@ -106,7 +113,7 @@ def main() -> None:
     timer.stop()
     worker.terminate()
     worker.wait()
-    shown = window.task_page.console.text.blockCount()
+    shown = window.task_page.console.text.line_count()
     window.close()
     core.close()
     ordered = sorted(max(0.0, g) for g in gaps)

@@ -8,26 +8,26 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.ui.console_lines import ConsoleLines
 from tasktune_gui.ui.naming import named
 
 log = logging.getLogger(__name__)
 
 REFRESH_MS = 100  # coalesce bursts of console batches into one repaint
-# Lines read and drawn per turn of the event loop, so a flood never freezes the window: once the view is full,
-# each line drawn also drops the oldest, and 500 lines cost ~9 ms where 2,000 cost 26-60 ms.
+# Lines read per turn of the event loop: the reader thread's page, drawn in one go (appending is cheap, but the
+# database read of a page holds the GIL, so pages stay small enough not to starve the GUI thread).
 PAGE = 500
 IDLE_S = 1.0  # the reader thread ends after this long without a request
 KEPT_LINES = 200_000  # the view is a bounded buffer; Save writes every line from the database
@@ -40,7 +40,7 @@ class ConsoleReader(QObject):
     The thread stays while requests keep coming (starting one per page cost the GUI thread up to 40 ms under
     load) and ends after IDLE_S without any: a closed window leaves nothing running for long."""
 
-    arrived = Signal(str, int, str)  # task id, id of the last line read (or the one asked after), the lines
+    arrived = Signal(str, int, object)  # task id, id of the last line read (or the one asked after), the lines
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -87,7 +87,7 @@ class ConsoleReader(QObject):
                 log.debug("console of %s not read: %s", task_id, exc)
                 lines = []
             with contextlib.suppress(RuntimeError):  # the view was deleted meanwhile
-                self.arrived.emit(task_id, lines[-1][0] if lines else after, "\n".join(t for _, t in lines))
+                self.arrived.emit(task_id, lines[-1][0] if lines else after, [t for _, t in lines])
 
 
 class ConsoleView(QWidget):
@@ -99,10 +99,7 @@ class ConsoleView(QWidget):
         self.core = core
         self.task_id: str | None = None
         self._after = 0
-        self.text = named(QPlainTextEdit(), "consoleView")
-        self.text.setReadOnly(True)
-        self.text.setMaximumBlockCount(KEPT_LINES)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text = named(ConsoleLines(KEPT_LINES), "consoleView")
         self.find_box = named(QLineEdit(), "consoleFind")
         self.find_box.setPlaceholderText("Find (Ctrl+F; Enter next, Shift+Enter previous)")
         self.find_box.setClearButtonEnabled(True)
@@ -157,16 +154,12 @@ class ConsoleView(QWidget):
         self._reading = True
         self.reader.request(self.task_id, self._after)
 
-    def _on_arrived(self, task_id: str, last: int, text: str) -> None:
+    def _on_arrived(self, task_id: str, last: int, texts: list[str]) -> None:
         self._reading = False
         if task_id != self.task_id or last <= self._after:
             return  # nothing new, or lines of a task no longer shown
-        bar = self.text.verticalScrollBar()
-        at_bottom = bar.value() >= bar.maximum() - 2
-        self.text.appendPlainText(text)
+        self.text.append_lines(texts)  # follows the tail only while the reader is at the bottom
         self._after = last
-        if at_bottom:  # follow the tail only while the reader is at the bottom
-            bar.setValue(bar.maximum())
         self.append_new()  # more may be waiting; an empty answer ends the round
 
     # Find
@@ -176,25 +169,27 @@ class ConsoleView(QWidget):
         self.find_box.selectAll()
 
     def find_next(self) -> bool:
-        return self._find(QTextDocument.FindFlag(0))
+        return self._find(backward=False)
 
     def find_previous(self) -> bool:
-        return self._find(QTextDocument.FindFlag.FindBackward)
+        return self._find(backward=True)
 
-    def _find(self, flags: QTextDocument.FindFlag) -> bool:
-        needle = self.find_box.text()
+    def _find(self, backward: bool) -> bool:
+        """The next (or previous) line holding the text, ignoring case and wrapping around, as editors do."""
+        needle = self.find_box.text().casefold()
         if not needle:
             self.find_status.clear()
             return False
-        found = self.text.find(needle, flags)
-        if not found:  # wrap around, as editors do
-            cursor = self.text.textCursor()
-            backward = bool(flags & QTextDocument.FindFlag.FindBackward)
-            cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
-            self.text.setTextCursor(cursor)
-            found = self.text.find(needle, flags)
-        self.find_status.setText("" if found else "not found")
-        return found
+        lines, current = self.text.lines, self.text.current_row()
+        count = len(lines)
+        start = (current if current is not None else (count if backward else -1))
+        step = -1 if backward else 1
+        found = next((row % count for row in range(start + step, start + step * (count + 1), step)
+                      if needle in lines[row % count].casefold()), None) if count else None
+        if found is not None:
+            self.text.select_row(found)
+        self.find_status.setText("" if found is not None else "not found")
+        return found is not None
 
     # Save
 

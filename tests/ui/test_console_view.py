@@ -6,11 +6,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
+from tasktune_gui.ui.console_lines import ConsoleLines
 from tasktune_gui.ui.console_view import PAGE, ConsoleView
 
 
@@ -34,18 +36,18 @@ def test_new_lines_arrive_and_follow_the_tail_only_at_the_bottom(console: tuple[
     view, task_id = console
     lines(sqlite_core, task_id, [f"line {n}" for n in range(500)])
     view.results_changed()
-    qtbot.waitUntil(lambda: "line 499" in view.text.toPlainText())
+    qtbot.waitUntil(lambda: "line 499" in view.text.text())
     bar = view.text.verticalScrollBar()
     assert bar.value() == bar.maximum()  # at the bottom: follows
     bar.setValue(10)  # the reader scrolls up to read
     lines(sqlite_core, task_id, [f"more {n}" for n in range(200)])
     view.results_changed()
-    qtbot.waitUntil(lambda: "more 199" in view.text.toPlainText())
+    qtbot.waitUntil(lambda: "more 199" in view.text.text())
     assert bar.value() == 10  # left where the reader is
     bar.setValue(bar.maximum())
     lines(sqlite_core, task_id, ["last"])
     view.results_changed()
-    qtbot.waitUntil(lambda: view.text.toPlainText().endswith("last"))
+    qtbot.waitUntil(lambda: view.text.text().endswith("last"))
     assert bar.value() == bar.maximum()
 
 
@@ -54,18 +56,18 @@ def test_find_next_previous_wraps_and_says_not_found(console: tuple[ConsoleView,
     view, task_id = console
     lines(sqlite_core, task_id, ["epoch 1 loss 0.9", "warning: lr high", "epoch 2 loss 0.5", "warning: nan"])
     view.results_changed()
-    qtbot.waitUntil(lambda: view.text.toPlainText().endswith("warning: nan"))
+    qtbot.waitUntil(lambda: view.text.text().endswith("warning: nan"))
     qtbot.keyClick(view.text, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert view.find_box.hasFocus()
     qtbot.keyClicks(view.find_box, "warning")
     qtbot.keyClick(view.find_box, Qt.Key.Key_Return)
-    assert view.text.textCursor().block().text() == "warning: lr high"
+    assert view.text.current_line() == "warning: lr high"
     qtbot.keyClick(view.find_box, Qt.Key.Key_Return)
-    assert view.text.textCursor().block().text() == "warning: nan"
+    assert view.text.current_line() == "warning: nan"
     qtbot.keyClick(view.find_box, Qt.Key.Key_Return)  # wraps to the first match
-    assert view.text.textCursor().block().text() == "warning: lr high"
+    assert view.text.current_line() == "warning: lr high"
     qtbot.keyClick(view.find_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)  # backwards, wrapping
-    assert view.text.textCursor().block().text() == "warning: nan"
+    assert view.text.current_line() == "warning: nan"
     view.find_box.setText("diverged")
     assert not view.find_next()
     assert view.find_status.text() == "not found"
@@ -84,8 +86,8 @@ def test_a_flood_arrives_in_pages_read_off_the_gui_thread(console: tuple[Console
     sqlite_core.results.console_texts = spy  # type: ignore[method-assign]
     lines(sqlite_core, task_id, [f"flood {n}" for n in range(3 * PAGE + 5)])
     view.results_changed()
-    qtbot.waitUntil(lambda: view.text.toPlainText().endswith(f"flood {3 * PAGE + 4}"), timeout=10_000)
-    assert view.text.blockCount() == 3 * PAGE + 5  # every line once, in order
+    qtbot.waitUntil(lambda: view.text.text().endswith(f"flood {3 * PAGE + 4}"), timeout=10_000)
+    assert view.text.line_count() == 3 * PAGE + 5  # every line once, in order
     assert set(readers) == {"console-reader"} and len(readers) >= 4
 
 
@@ -116,11 +118,11 @@ def test_a_long_console_opens_at_its_tail(qtbot: QtBot, sqlite_core: Core, monke
     qtbot.addWidget(view)
     view.show()
     pages: list[str] = []
-    view.reader.arrived.connect(lambda _task, _last, text: pages.append(text))
+    view.reader.arrived.connect(lambda _task, _last, texts: pages.append("\n".join(texts)))
     view.show_task(task_id)
-    qtbot.waitUntil(lambda: view.text.toPlainText().endswith("line 4999"))
+    qtbot.waitUntil(lambda: view.text.text().endswith("line 4999"))
     # Read from the last 300 lines on: the 4,700 before them are never read nor drawn.
-    assert view.text.blockCount() == 300 and view.text.toPlainText().startswith("line 4700\n")
+    assert view.text.line_count() == 300 and view.text.text().startswith("line 4700\n")
     assert "line 4699" not in "".join(pages) and len([p for p in pages if p]) == 1
 
 
@@ -137,7 +139,44 @@ def test_the_reader_thread_serves_a_burst_and_then_ends(console: tuple[ConsoleVi
 
     monkeypatch.setattr(threading.Thread, "start", counting_start)
     view.results_changed()
-    qtbot.waitUntil(lambda: view.text.toPlainText().endswith(f"line {PAGE * 4 - 1}"))
+    qtbot.waitUntil(lambda: view.text.text().endswith(f"line {PAGE * 4 - 1}"))
     assert started.count("console-reader") <= 1  # one thread for all four pages
     view.reader.close()
     qtbot.waitUntil(lambda: not any(t.name == "console-reader" for t in threading.enumerate()))
+
+
+def test_lines_are_selected_by_click_and_shift_and_copied(console: tuple[ConsoleView, str], qtbot: QtBot,
+                                                          sqlite_core: Core) -> None:
+    view, task_id = console
+    lines(sqlite_core, task_id, [f"step {n}" for n in range(10)])
+    view.results_changed()
+    qtbot.waitUntil(lambda: view.text.line_count() == 10)
+    view.text.verticalScrollBar().setValue(0)
+    height = view.text.fontMetrics().lineSpacing()
+    qtbot.mouseClick(view.text.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(20, 2 * height + 2))
+    qtbot.mouseClick(view.text.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                     QPoint(20, 4 * height + 2))
+    assert view.text.current_line() == "step 4"
+    qtbot.keyClick(view.text, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "step 2\nstep 3\nstep 4"
+    qtbot.keyClick(view.text, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(view.text, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "step 2\nstep 3\nstep 4\nstep 5"
+
+
+def test_a_full_view_drops_the_oldest_and_keeps_the_reader_on_their_line(qtbot: QtBot) -> None:
+    view = ConsoleLines(max_lines=100)
+    qtbot.addWidget(view)
+    view.resize(400, 200)
+    view.show()
+    view.append_lines([f"a {n}" for n in range(100)])
+    bar = view.verticalScrollBar()
+    assert bar.value() == bar.maximum()  # follows the tail
+    bar.setValue(50)  # the reader scrolls up to line "a 50"
+    view.select_row(55)
+    view.append_lines([f"b {n}" for n in range(30)])
+    assert view.line_count() == 100 and view.lines[0] == "a 30" and view.lines[-1] == "b 29"
+    assert view.lines[bar.value()] == "a 50" and view.current_line() == "a 55"  # where it was
+    bar.setValue(bar.maximum())
+    view.append_lines(["c"])
+    assert bar.value() == bar.maximum() and view.lines[-1] == "c"

@@ -36,7 +36,7 @@ def test_the_embedded_worker_runs_the_pending_demo_task(working_window: MainWind
     qtbot.waitUntil(lambda: window.core.tasks.get(task.id).status in ("completed", "failed"), timeout=120_000)
     record = window.core.task_json(task.id)
     assert record["status"] == "completed", record["status_message"]
-    qtbot.waitUntil(lambda: "epoch 20/20" in window.task_page.console.text.toPlainText(), timeout=10_000)
+    qtbot.waitUntil(lambda: "epoch 20/20" in window.task_page.console.text.text(), timeout=10_000)
 
 
 def test_switching_the_worker_off(working_window: MainWindow) -> None:

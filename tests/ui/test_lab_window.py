@@ -53,7 +53,7 @@ def test_the_window_says_when_the_database_is_unreachable(lab_window: MainWindow
     postgres_cluster.stop()
     try:
         lab_window._poll_feed()  # no traceback from the timer: a message, and the next tick tries again
-        assert lab_window.statusBar().currentMessage().startswith("Database unreachable")
+        qtbot.waitUntil(lambda: lab_window.statusBar().currentMessage().startswith("Database unreachable"))
     finally:
         postgres_cluster.start_server()
     lab_window._poll_feed()

@@ -31,7 +31,7 @@ def test_tabs_and_header(window: MainWindow, qtbot: QtBot) -> None:
         "EXECUTION", "CONFIGURATION", "ARTIFACTS", "INFO", "CONSOLE", "SCALARS"]
     assert window.task_page.id_label.text() == task_id
     assert window.task_page.tags.text() == "#baseline  #demo"
-    qtbot.waitUntil(lambda: "epoch 5/5" in window.task_page.console.text.toPlainText())
+    qtbot.waitUntil(lambda: "epoch 5/5" in window.task_page.console.text.text())
     charts = window.task_page.scalars.charts
     assert sorted(charts) == ["accuracy", "loss"]
     [curve] = charts["loss"].plot.getPlotItem().listDataItems()
@@ -55,7 +55,7 @@ def test_console_follows_new_lines(window: MainWindow, qtbot: QtBot) -> None:
     task_id = open_task(qtbot, window, "waiting for a worker")
     window.core.queues.pop(["default"], worker="test")
     window.core.results.append_console(task_id, [("stdout", "first line"), ("stdout", "second line")])
-    qtbot.waitUntil(lambda: "second line" in window.task_page.console.text.toPlainText())
+    qtbot.waitUntil(lambda: "second line" in window.task_page.console.text.text())
 
 
 def test_enter_on_a_row_opens_its_page(window: MainWindow, qtbot: QtBot) -> None:
