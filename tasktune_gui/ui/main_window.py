@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.tasks_page)
         self.models_page = ModelsPage(core)
         self.stack.addWidget(self.models_page)
-        self.workers_page = WorkersPage(core)
+        self.workers_page = WorkersPage(core, load=False)  # read when first shown: it is not the first page
         self.stack.addWidget(self.workers_page)
         self._task_page: TaskPage | None = None  # built when first opened (see `task_page`)
         self._side_page: TaskPage | None = None  # the split view's page beside the table, built when first shown
@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         self._workers_page_timer.setSingleShot(True)
         self._workers_page_timer.setInterval(REFRESH_MS)
         self._workers_page_timer.timeout.connect(self.workers_page.refresh)
-        self._workers_page_stale = False
+        self._workers_page_stale = True
         self._workers_timer = QTimer(self)
         self._workers_timer.timeout.connect(self._on_workers_timer_timeout)
         self._workers_timer.start(WORKERS_POLL_MS)
@@ -174,7 +174,8 @@ class MainWindow(QMainWindow):
         self.state = WindowState(state_path)
         self._restore_state()
         self.refresh_lists()
-        self._on_workers_timer_timeout()
+        # The status bar's count of workers online comes on the first turn of the event loop, after the first paint.
+        QTimer.singleShot(0, self, self._on_workers_timer_timeout)
         # The worker starts on the first turn of the event loop: importing the engine and registering would
         # otherwise delay the first paint by a third of a second.
         self.worker_toggle.blockSignals(True)
@@ -302,7 +303,7 @@ class MainWindow(QMainWindow):
         if self.overview_shown() and self._lists_stale:
             self.refresh_lists()
         if self.stack.currentWidget() is self.workers_page and self._workers_page_stale:
-            self._workers_page_stale = False
+            self._workers_page_stale = True
             self.workers_page.refresh()
         self._update_breadcrumbs()
 

@@ -28,7 +28,8 @@ ID_ROLE = 256
 
 
 class WorkersPage(QWidget):
-    def __init__(self, core: Core, ssh: SshOptions | None = None) -> None:
+    def __init__(self, core: Core, ssh: SshOptions | None = None, load: bool = True) -> None:
+        """With `load=False` nothing is read until `refresh` (the window reads it when the page is first shown)."""
         super().__init__()
         self.setObjectName("workersPage")
         self.core = core
@@ -63,7 +64,8 @@ class WorkersPage(QWidget):
         layout.addWidget(self.workers)
         layout.addWidget(self.message)
         self.queues.currentRowChanged.connect(lambda _row: self.refresh_entries())
-        self.refresh()
+        if load:
+            self.refresh()
 
     def current_queue(self) -> str | None:
         item = self.queues.currentItem()

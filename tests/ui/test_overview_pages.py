@@ -38,7 +38,7 @@ def test_dashboard_cards_recent_tasks_and_glance(window: MainWindow, qtbot: QtBo
 
 
 def test_dashboard_and_status_bar_follow_workers_and_queues(window: MainWindow, qtbot: QtBot) -> None:
-    assert window.workers_online_label.text() == "0 workers online"
+    qtbot.waitUntil(lambda: window.workers_online_label.text() == "0 workers online")  # after the first paint
     assert window.database_label.text().startswith("Database: ")
     window.core.workers.register("lab1", 10, ["gpu"], worker_id="w1")
     window.core.queues.create("gpu")
