@@ -32,7 +32,8 @@ MODEL_COLUMNS = (ModelColumn("NAME", "name"), ModelColumn("ID", "id"), ModelColu
 class ModelTableModel(QAbstractTableModel):
     """Filters (project, search) and order run in SQL; only the pages shown are held."""
 
-    def __init__(self, core: Core, project: str | None = None, search: str = "") -> None:
+    def __init__(self, core: Core, project: str | None = None, search: str = "", load: bool = True) -> None:
+        """With `load=False` nothing is counted until `set_filter`."""
         super().__init__()
         self.core = core
         self.project = project
@@ -41,7 +42,8 @@ class ModelTableModel(QAbstractTableModel):
         self.descending = True
         self._count = 0
         self._pages: dict[int, list[tuple[Model, str]]] = {}
-        self._refresh()
+        if load:
+            self._refresh()
 
     def set_filter(self, project: str | None, search: str) -> None:
         self.beginResetModel()

@@ -27,10 +27,11 @@ class ModelBrowser(QWidget):
 
     model_chosen = Signal(str)
 
-    def __init__(self, core: Core, project: str | None = None) -> None:
+    def __init__(self, core: Core, project: str | None = None, load: bool = True) -> None:
+        """With `load=False` nothing is read until `ensure_loaded` (the window's Models page, until first shown)."""
         super().__init__()
         self.core = core
-        self.model = ModelTableModel(core, project)
+        self.model = ModelTableModel(core, project, load=False)  # counted once, by the scope chosen below
         self.scope = named(QComboBox(), "modelScope")
         self.search = named(QLineEdit(), "modelSearch")
         self.search.setPlaceholderText("Search models by name or id")
@@ -43,7 +44,10 @@ class ModelBrowser(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.verticalHeader().hide()
         self.table.activated.connect(self._on_table_activated)
-        self.fill_scopes(project)
+        self._project = project
+        self.loaded = False
+        if load:
+            self.ensure_loaded()
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.scope)
@@ -54,6 +58,10 @@ class ModelBrowser(QWidget):
         self.search.textChanged.connect(self._on_filter_changed)
         self.scope.currentIndexChanged.connect(self._on_filter_changed)
 
+    def ensure_loaded(self) -> None:
+        if not self.loaded:
+            self.fill_scopes(self._project)
+
     def fill_scopes(self, project: str | None) -> None:
         """'All projects' and every project by name; `project` chosen (None: all)."""
         self.scope.blockSignals(True)
@@ -63,6 +71,7 @@ class ModelBrowser(QWidget):
             self.scope.addItem(name, name)
         self.scope.setCurrentIndex(max(0, self.scope.findData(project)) if project else 0)
         self.scope.blockSignals(False)
+        self.loaded = True
         self._on_filter_changed()
 
     def selected_id(self) -> str | None:
@@ -88,7 +97,7 @@ class ModelsPage(QWidget):
         super().__init__()
         self.setObjectName("modelsPage")
         self.core = core
-        self.browser = ModelBrowser(core)
+        self.browser = ModelBrowser(core, load=False)  # read when first shown: it is not the first page
         self.model_page = ModelPage(core)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.browser)
@@ -98,6 +107,7 @@ class ModelsPage(QWidget):
         self.model_page.task_requested.connect(self.task_requested.emit)
 
     def show_list(self) -> None:
+        self.browser.ensure_loaded()
         self.stack.setCurrentWidget(self.browser)
 
     def open_model(self, model_id: str) -> None:
@@ -107,8 +117,9 @@ class ModelsPage(QWidget):
 
     def on_change(self, change: Change) -> None:
         if change.kind == "model":
-            self.browser.model.on_change(change)
+            if self.browser.loaded:  # else it is read when first shown
+                self.browser.model.on_change(change)
             if self.model_page.model_id in change.ids:
                 self.model_page.on_model_changed()
-        elif change.kind == "project":
+        elif change.kind == "project" and self.browser.loaded:
             self.browser.fill_scopes(self.browser.scope.currentData())

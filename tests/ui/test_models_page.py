@@ -34,8 +34,9 @@ def names(model: ModelTableModel) -> list[str]:
 
 
 def open_resnet(window: MainWindow, qtbot: QtBot) -> None:
-    window.show_page("Models")
     browser = window.models_page.browser
+    assert not browser.loaded or window.stack.currentWidget() is window.models_page  # read when first shown
+    window.show_page("Models")
     qtbot.waitUntil(lambda: browser.model.rowCount() == 2)
     click_row(qtbot, browser.table, names(browser.model).index("resnet"), double=True)
     qtbot.waitUntil(lambda: window.models_page.stack.currentWidget() is window.models_page.model_page)
