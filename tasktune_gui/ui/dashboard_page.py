@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -15,6 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.core.overview import TaskBrief
+from tasktune_gui.core.queues import QueueSummary
 from tasktune_gui.core.registry import ProjectSummary
 from tasktune_gui.core.status import Status
 from tasktune_gui.ui.cards import ProjectCard, fill_grid, when
@@ -23,6 +27,23 @@ from tasktune_gui.ui.naming import named
 RECENT_PROJECTS = 4
 RECENT_TASKS = 10
 ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+@dataclass(frozen=True)
+class Overview:
+    """All the overview pages draw, read in one go off the GUI thread (see `read_overview`)."""
+
+    summaries: list[ProjectSummary]
+    recent_tasks: list[TaskBrief]
+    queues: list[QueueSummary]
+    workers_online: int
+    tags: list[str]
+
+
+def read_overview(core: Core) -> Overview:
+    """The project counts (a scan of the task index), recent tasks, queues, workers online and tags."""
+    return Overview(core.projects.summaries(), core.overview.recent_tasks(RECENT_TASKS), core.queues.summaries(),
+                    core.overview.workers_online(), core.overview.tags())
 
 
 def heading(text: str) -> QLabel:
@@ -72,25 +93,25 @@ class DashboardPage(QWidget):
         layout.addLayout(self.card_grid)
         layout.addLayout(bottom, 1)
 
-    def refresh(self, summaries: list[ProjectSummary] | None = None) -> None:
-        """Redraw; `summaries` when the caller has just read them (they cost a scan of the task index)."""
-        summaries = sorted(summaries if summaries is not None else self.core.projects.summaries(),
-                           key=lambda s: s.last_update, reverse=True)
+    def refresh(self, overview: Overview | None = None) -> None:
+        """Redraw; `overview` when the caller has just read it (off the GUI thread: it costs a scan of the tasks)."""
+        overview = overview or read_overview(self.core)
+        summaries = sorted(overview.summaries, key=lambda s: s.last_update, reverse=True)
         self.cards = [ProjectCard(s.name, s.name, s.counts, s.last_update) for s in summaries[:RECENT_PROJECTS]]
         for card in self.cards:
             card.activated.connect(self.project_requested.emit)
         fill_grid(self.card_grid, list(self.cards), RECENT_PROJECTS)
         self.recent_tasks.clear()
-        for task in self.core.overview.recent_tasks(RECENT_TASKS):
+        for task in overview.recent_tasks:
             item = QListWidgetItem(f"{task.name}    {task.project} · {Status(task.status).label} · "
                                    f"{when(task.last_update)}")
             item.setData(ID_ROLE, task.id)
             self.recent_tasks.addItem(item)
         self.queues.clear()
-        for queue in self.core.queues.summaries():
+        for queue in overview.queues:
             self.queues.addItem(f"{queue.name}: {queue.pending} pending · {queue.workers} "
                                 f"worker{'s' if queue.workers != 1 else ''}")
-        online = self.core.overview.workers_online()
+        online = overview.workers_online
         self.workers.setText(f"{online} worker{'s' if online != 1 else ''} online")
 
     def _on_recent_tasks_item(self, item: QListWidgetItem) -> None:

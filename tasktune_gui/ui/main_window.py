@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,27 +25,25 @@ from PySide6.QtWidgets import (
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
-from tasktune_gui.core.feed import ChangeFeed
 from tasktune_gui.core.queues import QueueSummary
-from tasktune_gui.core.registry import ProjectSummary
-from tasktune_gui.core.retry import is_disconnect
 from tasktune_gui.core.settings import Settings
 from tasktune_gui.ui.actions import TaskAction, applicable_ids, build_qactions
 from tasktune_gui.ui.background import Background
 from tasktune_gui.ui.breadcrumbs import Breadcrumbs, Crumb
 from tasktune_gui.ui.compare_view import CompareDialog
 from tasktune_gui.ui.console_view import ConsoleReader
-from tasktune_gui.ui.dashboard_page import DashboardPage
+from tasktune_gui.ui.dashboard_page import DashboardPage, Overview, read_overview
 from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
 from tasktune_gui.ui.docker_dialog import DockerWorkerDialog
 from tasktune_gui.ui.embedded_worker import EmbeddedWorker
+from tasktune_gui.ui.feed_follower import FeedFollower
 from tasktune_gui.ui.icons import icon
 from tasktune_gui.ui.models_page import ModelsPage
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.notifier import EndNotifier
 from tasktune_gui.ui.palette import ThemeFollower
 from tasktune_gui.ui.projects_page import ALL_PROJECTS, ProjectsPage
-from tasktune_gui.ui.qt_bridge import ChangeSignals, Waker
+from tasktune_gui.ui.qt_bridge import ChangeSignals
 from tasktune_gui.ui.task_table_model import TaskTableModel
 from tasktune_gui.ui.tasks_page import TasksPage, default_query
 from tasktune_gui.ui.window_state import WindowState
@@ -55,9 +52,7 @@ from tasktune_gui.ui.workers_page import WorkersPage
 if TYPE_CHECKING:
     from tasktune_gui.ui.task_page import TaskPage
 
-log = logging.getLogger(__name__)
 PAGES = ("Dashboard", "Projects", "Tasks", "Models", "Workers & Queues")
-FEED_POLL_MS = 500  # changes made by workers and other windows
 REFRESH_MS = 1000  # a burst of changes redraws the overview pages once (a scan of the task index)
 WORKERS_POLL_MS = 5000  # heartbeats are not change notifications: recount who is online
 
@@ -72,7 +67,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("TaskTune")
         self.resize(1200, 760)
         self.signals = ChangeSignals(core.events, self)
-        self.feed = ChangeFeed(core.store, core.events)
         self.model = TaskTableModel(core, default_query(), load=False)
         self.tasks_page = TasksPage(self.model, self.run_action)
         self.navigation = named(QListWidget(), "navigation")
@@ -159,14 +153,9 @@ class MainWindow(QMainWindow):
         self.signals.changed.connect(self._on_core_changed)
         self.notifier = EndNotifier(core, self, self.signals)
         self.navigation.setCurrentRow(PAGES.index("Dashboard"))
-        self.feed_background = Background(self)  # one thread: polls run one after another
-        self._feed_polling = self._feed_again = False
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self._poll_feed)
-        self._timer.start(FEED_POLL_MS)
-        # On PostgreSQL, notifications make other machines' changes show at once; the timer stays as a net.
-        self.feed_waker = Waker(self._poll_feed, self)
-        self._stop_listening = self.feed.listen(self.feed_waker.wake)
+        # Other processes' changes; on PostgreSQL their notifications make them show at once.
+        self.follower = FeedFollower(core, self)
+        self.follower.unreachable.connect(self.statusBar().showMessage)
         app = QApplication.instance()
         self.theme = ThemeFollower(app, self) if isinstance(app, QApplication) else None
         if self.theme is not None:
@@ -174,8 +163,7 @@ class MainWindow(QMainWindow):
         self.state = WindowState(state_path)
         self._restore_state()
         self.refresh_lists()
-        # The status bar's count of workers online comes on the first turn of the event loop, after the first paint.
-        QTimer.singleShot(0, self, self._on_workers_timer_timeout)
+        self._on_workers_timer_timeout()
         # The worker starts on the first turn of the event loop: importing the engine and registering would
         # otherwise delay the first paint by a third of a second.
         self.worker_toggle.blockSignals(True)
@@ -228,16 +216,16 @@ class MainWindow(QMainWindow):
         self._lists_stale = False
         self._lists_generation += 1
         generation = self._lists_generation
-        self.background.run(self.core.projects.summaries,
-                            lambda summaries: self._on_summaries_ready(generation, summaries),
+        self.background.run(lambda: read_overview(self.core),
+                            lambda overview: self._on_overview_ready(generation, overview),
                             self._on_summaries_failed)
 
-    def _on_summaries_ready(self, generation: int, summaries: list[ProjectSummary]) -> None:
+    def _on_overview_ready(self, generation: int, overview: Overview) -> None:
         if generation != self._lists_generation:
             return
-        self.projects.refresh(summaries)
-        self.dashboard.refresh(summaries)
-        self.tasks_page.filters.set_tags(self.core.overview.tags())
+        self.projects.refresh(overview.summaries)
+        self.dashboard.refresh(overview)
+        self.tasks_page.filters.set_tags(overview.tags)
 
     def _on_summaries_failed(self, error: Exception) -> None:
         self.statusBar().showMessage(f"Could not read the projects: {error}")
@@ -345,7 +333,11 @@ class MainWindow(QMainWindow):
         self._update_breadcrumbs()
 
     def _on_workers_timer_timeout(self) -> None:
-        online = self.core.overview.workers_online()
+        """Heartbeats are not change notifications: who is online is recounted now and then, off the GUI thread."""
+        self.background.run(self.core.overview.workers_online, self._on_workers_online_counted,
+                            lambda _error: None)  # an unreachable database is said by the feed's follower
+
+    def _on_workers_online_counted(self, online: int) -> None:
         self.workers_online_label.setText(f"{online} worker{'s' if online != 1 else ''} online")
 
     # Actions
@@ -448,28 +440,6 @@ class MainWindow(QMainWindow):
         self.worker_label.setText(self.embedded_worker.describe())
         return self.core.queues.summaries()
 
-    def _poll_feed(self) -> None:
-        """Follow other processes' changes, read on a thread of the feed's own: under a worker's flood of console
-        batches that read cost the GUI thread 10-30 ms a tick. What it finds reaches the GUI thread as signals."""
-        if self._feed_polling:
-            self._feed_again = True  # one more poll once this one is done: a change may have come after its read
-            return
-        self._feed_polling = True
-        self.feed_background.run(self.feed.poll, self._on_feed_polled, self._on_feed_failed)
-
-    def _on_feed_polled(self, _published: int) -> None:
-        self._feed_polling = False
-        if self._feed_again:
-            self._feed_again = False
-            self._poll_feed()
-
-    def _on_feed_failed(self, exc: Exception) -> None:
-        """While the database is unreachable, say so; the next tick tries again."""
-        self._feed_polling = self._feed_again = False
-        if not is_disconnect(exc):
-            log.error("following the database's changes failed", exc_info=exc)
-        self.statusBar().showMessage(f"Database unreachable, retrying: {self.core.store.display_name}")
-
     def _on_worker_start_timeout(self) -> None:
         if self.worker_toggle.isChecked():
             self._on_worker_toggle_toggled(True)
@@ -505,7 +475,7 @@ class MainWindow(QMainWindow):
             self._side_page.background.close()
             self._side_page.console.reader.close()
         self.embedded_worker.stop()
-        self._stop_listening()
+        self.follower.close()
         for reader in self.findChildren(ConsoleReader):
             reader.close()
         for timer in self.findChildren(QTimer):  # the feed poll and any pending repaint of a page

@@ -38,7 +38,7 @@ def lab_window(qtbot: QtBot, postgres_url: str, tmp_path: Path,
 
 def test_the_window_refreshes_on_a_notification_not_the_timer(lab_window: MainWindow, qtbot: QtBot,
                                                               postgres_url: str) -> None:
-    lab_window._timer.stop()  # only the notification can bring the other machine's task in now
+    lab_window.follower.timer.stop()  # only the notification can bring the other machine's task in now
     lab_window.open_project(None)
     before = lab_window.model.rowCount()
     created = subprocess.run([sys.executable, "-c", CREATE_ELSEWHERE, postgres_url], capture_output=True,
@@ -49,11 +49,11 @@ def test_the_window_refreshes_on_a_notification_not_the_timer(lab_window: MainWi
 
 def test_the_window_says_when_the_database_is_unreachable(lab_window: MainWindow, qtbot: QtBot,
                                                          postgres_cluster: PostgresCluster) -> None:
-    lab_window._timer.stop()
+    lab_window.follower.timer.stop()
     postgres_cluster.stop()
     try:
-        lab_window._poll_feed()  # no traceback from the timer: a message, and the next tick tries again
+        lab_window.follower.poll()  # no traceback from the timer: a message, and the next tick tries again
         qtbot.waitUntil(lambda: lab_window.statusBar().currentMessage().startswith("Database unreachable"))
     finally:
         postgres_cluster.start_server()
-    lab_window._poll_feed()
+    lab_window.follower.poll()

@@ -32,13 +32,13 @@ def test_changes_of_another_process_are_read_off_the_gui_thread(window: MainWind
     window.open_project(None)
     before = window.model.rowCount()
     readers: list[str] = []
-    original = window.feed.read
+    original = window.follower.feed.read
 
     def spy(after: int, limit: int = 1000) -> list[tuple[int, str, Change]]:
         readers.append(threading.current_thread().name)
         return original(after, limit)
 
-    window.feed.read = spy  # type: ignore[method-assign]
+    window.follower.feed.read = spy  # type: ignore[method-assign]
     # Another process's write (a second Core has its own origin): only the feed brings it to this window.
     script = ("import sys; from tasktune_gui.core.api import Core; from tasktune_gui.core.models import Task\n"
               "core = Core.open(sys.argv[1])\n"
