@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from sqlmodel import col, select
 
@@ -94,6 +94,9 @@ def fetch_rows(core: Core, query: TaskQuery, extra: list[ExtraColumn]) -> list[R
 class TaskTableModel(QAbstractTableModel):
     """Holds the row count and the pages it has shown; a header click re-runs the query with ORDER BY."""
 
+    recount_started = Signal()  # new or deleted tasks: the count is read again (a reset), views keep their place
+    recount_done = Signal(int)  # the row count before
+
     def __init__(self, core: Core, query: TaskQuery | None = None, load: bool = True) -> None:
         """With `load=False` nothing is read until `ensure_loaded` or `set_query` (a window starts on its
         dashboard: counting a million tasks for a table not yet shown would only delay it)."""
@@ -105,7 +108,7 @@ class TaskTableModel(QAbstractTableModel):
         self._pages: dict[int, list[Row]] = {}
         self._recount = QTimer(self)
         self._recount.setSingleShot(True)
-        self._recount.timeout.connect(lambda: self.set_query(self.query))
+        self._recount.timeout.connect(self.recount)
         self.loaded = False
         if load:
             self._refresh()
@@ -121,6 +124,12 @@ class TaskTableModel(QAbstractTableModel):
         self.query = query
         self._refresh()
         self.endResetModel()
+
+    def recount(self) -> None:
+        before = self._count
+        self.recount_started.emit()
+        self.set_query(self.query)
+        self.recount_done.emit(before)
 
     def _refresh(self) -> None:
         self.loaded = True

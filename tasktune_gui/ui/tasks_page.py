@@ -25,6 +25,7 @@ from tasktune_gui.ui.actions import TASK_ACTIONS, TaskAction, applicable_ids, la
 from tasktune_gui.ui.column_chooser import ColumnChooser
 from tasktune_gui.ui.csv_export import export_csv
 from tasktune_gui.ui.naming import named
+from tasktune_gui.ui.table_place import TablePlace
 from tasktune_gui.ui.task_filters import FilterBar
 from tasktune_gui.ui.task_table_model import COLUMNS, TaskTableModel
 
@@ -52,6 +53,7 @@ class TasksPage(QWidget):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._on_header_context_menu)
         self.columns = ColumnChooser(self.table, model)
+        self.place = TablePlace(self.table, model)  # selection and scroll stay on their tasks as tasks come and go
         self.table.verticalHeader().hide()
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)

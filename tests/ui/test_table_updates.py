@@ -6,6 +6,8 @@ import subprocess
 import sys
 import threading
 
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import QAbstractItemView
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.events import Change
@@ -47,3 +49,31 @@ def test_changes_of_another_process_are_read_off_the_gui_thread(window: MainWind
     subprocess.run([sys.executable, "-c", script, sqlite_url], check=True)
     qtbot.waitUntil(lambda: window.model.rowCount() == before + 1, timeout=5000)
     assert readers and threading.main_thread().name not in readers
+
+
+def test_new_tasks_keep_the_selection_and_the_scroll_on_their_tasks(window: MainWindow, qtbot: QtBot) -> None:
+    core = window.core
+    for n in range(300):
+        core.tasks.add(Task(id="", name=f"run {n}", repository="/r", entry_point="t.py"), "Sweep")
+    window.open_project("Sweep")
+    table, model = window.tasks_page.table, window.model
+    qtbot.waitUntil(lambda: model.rowCount() == 300)
+    table.scrollTo(model.index(100, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+    table.selectRow(120)
+    table.selectionModel().select(model.index(121, 0), QItemSelectionModel.SelectionFlag.Select
+                                  | QItemSelectionModel.SelectionFlag.Rows)
+    top_id = model.task_id(table.rowAt(0))  # selecting scrolled the row into view
+    assert table.rowAt(0) > 0
+    chosen = window.tasks_page.selected_ids()
+    for n in range(5):  # newest first: they come in above the selection and push it down five rows
+        core.tasks.add(Task(id="", name=f"late {n}", repository="/r", entry_point="t.py"), "Sweep")
+    qtbot.waitUntil(lambda: model.rowCount() == 305)
+    assert window.tasks_page.selected_ids() == chosen
+    assert window.tasks_page.current_id() == chosen[0]
+    assert model.task_id(table.rowAt(0)) == top_id
+    # At the very top the view stays there, so what arrives first in the order shows.
+    table.scrollToTop()
+    core.tasks.add(Task(id="", name="newest", repository="/r", entry_point="t.py"), "Sweep")
+    qtbot.waitUntil(lambda: model.rowCount() == 306)
+    assert table.rowAt(0) == 0 and model.row(0).task.name == "newest"
+    assert window.tasks_page.selected_ids() == chosen
