@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -91,7 +91,10 @@ class ConsoleReader(QObject):
 
 
 class ConsoleView(QWidget):
-    """Reads new lines from the core when told the task has results; never polls on its own."""
+    """Reads new lines from the core when told the task has results; never polls on its own.
+
+    Hidden (another tab in front), it reads nothing and catches up when shown: a long console is not read
+    for a researcher who is editing the task's configuration."""
 
     def __init__(self, core: Core) -> None:
         super().__init__()
@@ -133,6 +136,7 @@ class ConsoleView(QWidget):
         self.reader = ConsoleReader(core, self)
         self.reader.arrived.connect(self._on_arrived, Qt.ConnectionType.QueuedConnection)
         self._reading = False
+        self._behind = False  # lines came while hidden
 
     def show_task(self, task_id: str | None) -> None:
         self.task_id = task_id
@@ -151,6 +155,9 @@ class ConsoleView(QWidget):
         """Ask the reader for the lines after the last one shown; they are drawn when they arrive."""
         if self.task_id is None or self._reading:
             return
+        if not self.isVisible():
+            self._behind = True
+            return
         self._reading = True
         self.reader.request(self.task_id, self._after)
 
@@ -161,6 +168,12 @@ class ConsoleView(QWidget):
         self.text.append_lines(texts)  # follows the tail only while the reader is at the bottom
         self._after = last
         self.append_new()  # more may be waiting; an empty answer ends the round
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._behind:
+            self._behind = False
+            self.append_new()
 
     # Find
 

@@ -21,6 +21,7 @@ def working_window(qtbot: QtBot, sqlite_url: str, tmp_path: Path,
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     built: MainWindow = make_window(sqlite_url, Settings(embedded_worker=True), tmp_path / "window.ini")
     qtbot.addWidget(built)
+    built.show()  # a hidden console reads nothing
     yield built
     built.close()
     built.core.close()
@@ -33,6 +34,7 @@ def test_the_embedded_worker_runs_the_pending_demo_task(working_window: MainWind
     qtbot.waitUntil(lambda: window.worker_label.text() == "Worker: on default (1 slot(s))")
     task = window.core.tasks.query(TaskQuery(project="Demo", search="waiting"))[0]
     window.open_task(task.id)
+    window.task_page.tabs.setCurrentWidget(window.task_page.console)
     qtbot.waitUntil(lambda: window.core.tasks.get(task.id).status in ("completed", "failed"), timeout=120_000)
     record = window.core.task_json(task.id)
     assert record["status"] == "completed", record["status_message"]

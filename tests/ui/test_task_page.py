@@ -31,6 +31,8 @@ def test_tabs_and_header(window: MainWindow, qtbot: QtBot) -> None:
         "EXECUTION", "CONFIGURATION", "ARTIFACTS", "INFO", "CONSOLE", "SCALARS"]
     assert window.task_page.id_label.text() == task_id
     assert window.task_page.tags.text() == "#baseline  #demo"
+    assert window.task_page.console.text.line_count() == 0  # not read while another tab is in front
+    tabs.setCurrentWidget(window.task_page.console)
     qtbot.waitUntil(lambda: "epoch 5/5" in window.task_page.console.text.text())
     charts = window.task_page.scalars.charts
     assert sorted(charts) == ["accuracy", "loss"]
@@ -53,6 +55,7 @@ def test_a_completed_task_is_read_only_and_says_why(window: MainWindow, qtbot: Q
 
 def test_console_follows_new_lines(window: MainWindow, qtbot: QtBot) -> None:
     task_id = open_task(qtbot, window, "waiting for a worker")
+    window.task_page.tabs.setCurrentWidget(window.task_page.console)
     window.core.queues.pop(["default"], worker="test")
     window.core.results.append_console(task_id, [("stdout", "first line"), ("stdout", "second line")])
     qtbot.waitUntil(lambda: "second line" in window.task_page.console.text.text())
