@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import ConfigDict
 from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
@@ -18,7 +19,15 @@ def _text(default: str = "") -> Any:
     return Field(default=default, sa_column_kwargs={"nullable": False}, sa_type=Text)
 
 
-class Info(SQLModel, table=True):
+class Table(SQLModel):
+    """The base of every table. Pydantic's validators are built on first use, not at import: tables are filled
+    by the ORM and by keyword, never validated or dumped by pydantic, and building them for seventeen tables cost
+    a third of this module's import, on every start of the window, the CLI and each task's SDK."""
+
+    model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]  # SQLModelConfig is private
+
+
+class Info(Table, table=True):
     """Marks a database as TaskTune's; a file without it is refused."""
 
     __tablename__ = "tasktune_info"
@@ -26,7 +35,7 @@ class Info(SQLModel, table=True):
     value: str = ""
 
 
-class Project(SQLModel, table=True):
+class Project(Table, table=True):
     __tablename__ = "project"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True)  # nested with "/": "vision/detection"
@@ -35,7 +44,7 @@ class Project(SQLModel, table=True):
     last_update: datetime = Field(default_factory=utcnow)
 
 
-class Task(SQLModel, table=True):
+class Task(Table, table=True):
     __tablename__ = "task"
     __table_args__ = (
         Index("ix_task_project_list", "project_id", "archived", "status", "last_update"),
@@ -94,13 +103,13 @@ class Task(SQLModel, table=True):
     container_id: str | None = None
 
 
-class TaskTag(SQLModel, table=True):
+class TaskTag(Table, table=True):
     __tablename__ = "task_tag"
     task_id: str = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
     tag: str = Field(primary_key=True, index=True)
 
 
-class Hyperparameter(SQLModel, table=True):
+class Hyperparameter(Table, table=True):
     """One value of a section; `position` orders names and, by first use, sections."""
 
     __tablename__ = "hyperparameter"
@@ -113,7 +122,7 @@ class Hyperparameter(SQLModel, table=True):
     description: str = _text()
 
 
-class UserProperty(SQLModel, table=True):
+class UserProperty(Table, table=True):
     __tablename__ = "user_property"
     task_id: str = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
     name: str = Field(primary_key=True)
@@ -122,7 +131,7 @@ class UserProperty(SQLModel, table=True):
     description: str = _text()
 
 
-class ConfigObject(SQLModel, table=True):
+class ConfigObject(Table, table=True):
     __tablename__ = "config_object"
     task_id: str = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
     name: str = Field(primary_key=True)
@@ -132,7 +141,7 @@ class ConfigObject(SQLModel, table=True):
     description: str = _text()
 
 
-class Queue(SQLModel, table=True):
+class Queue(Table, table=True):
     __tablename__ = "queue"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True)
@@ -143,7 +152,7 @@ class Queue(SQLModel, table=True):
     gpus: str = ""  # "0,1": the host's GPUs, one task per GPU
 
 
-class QueueEntry(SQLModel, table=True):
+class QueueEntry(Table, table=True):
     """A pending task's place in a queue; the smallest position is taken first."""
 
     __tablename__ = "queue_entry"
@@ -155,7 +164,7 @@ class QueueEntry(SQLModel, table=True):
     enqueued: datetime = Field(default_factory=utcnow)
 
 
-class Worker(SQLModel, table=True):
+class Worker(Table, table=True):
     __tablename__ = "worker"
     id: str = Field(primary_key=True)
     host: str = ""
@@ -167,7 +176,7 @@ class Worker(SQLModel, table=True):
     last_heartbeat: datetime = Field(default_factory=utcnow, index=True)
 
 
-class WorkerQueue(SQLModel, table=True):
+class WorkerQueue(Table, table=True):
     """Which queues a worker watches, in priority order."""
 
     __tablename__ = "worker_queue"
@@ -176,7 +185,7 @@ class WorkerQueue(SQLModel, table=True):
     priority: int = 0
 
 
-class Model(SQLModel, table=True):
+class Model(Table, table=True):
     __tablename__ = "model"
     id: str = Field(primary_key=True)
     name: str
@@ -190,7 +199,7 @@ class Model(SQLModel, table=True):
     created: datetime = Field(default_factory=utcnow)
 
 
-class ConsoleLine(SQLModel, table=True):
+class ConsoleLine(Table, table=True):
     __tablename__ = "console_line"
     __table_args__ = (Index("ix_console_task", "task_id", "id"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -200,7 +209,7 @@ class ConsoleLine(SQLModel, table=True):
     text: str = _text()
 
 
-class Scalar(SQLModel, table=True):
+class Scalar(Table, table=True):
     __tablename__ = "scalar"
     __table_args__ = (Index("ix_scalar_task", "task_id", "metric", "series", "iteration"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -212,7 +221,7 @@ class Scalar(SQLModel, table=True):
     time: datetime = Field(default_factory=utcnow)
 
 
-class LastMetric(SQLModel, table=True):
+class LastMetric(Table, table=True):
     """The last value of each metric/series, kept beside the scalars for the task table."""
 
     __tablename__ = "last_metric"
@@ -223,7 +232,7 @@ class LastMetric(SQLModel, table=True):
     iteration: int
 
 
-class Artifact(SQLModel, table=True):
+class Artifact(Table, table=True):
     __tablename__ = "artifact"
     task_id: str = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
     name: str = Field(primary_key=True)
@@ -234,7 +243,7 @@ class Artifact(SQLModel, table=True):
     created: datetime = Field(default_factory=utcnow)
 
 
-class ChangeRecord(SQLModel, table=True):
+class ChangeRecord(Table, table=True):
     """A committed change, written in the same transaction, so other processes can follow it."""
 
     __tablename__ = "change_record"
