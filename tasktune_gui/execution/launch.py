@@ -8,11 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlalchemy import bindparam
+from sqlalchemy import select as table_select
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.lookup import get_task
-from tasktune_gui.core.models import Model
+from tasktune_gui.core.models import Model, Task
 from tasktune_gui.core.serialize import configuration, hyperparameters
 from tasktune_gui.execution.commandline import (
     CONFIG_DIR_VARIABLE,
@@ -63,9 +64,28 @@ class TaskSnapshot:
         return bool(self.source.branch) and not self.source.commit and not self.source.tag
 
 
+_TASKS = Task.__table__  # type: ignore[attr-defined]
+_MODELS = Model.__table__  # type: ignore[attr-defined]
+# Built once and read as plain rows: every run starts here, and an ORM task cost a millisecond to load.
+_TASK_ROW = table_select(
+    *(_TASKS.c[name] for name in (
+        "id", "repository", "commit", "tag", "branch", "diff", "entry_point", "working_dir", "binary",
+        "requirements", "output_uri", "input_model_id", "container_image", "container_arguments",
+        "container_setup_script", "container_use_image_env", "queue",
+    ))
+).where(_TASKS.c.id == bindparam("task"))
+_MODEL_URI = table_select(_MODELS.c.uri).where(_MODELS.c.id == bindparam("model"))
+
+
 def read_snapshot(core: Core, task_id: str) -> TaskSnapshot:
     with core.store.read() as session:
-        task = get_task(session, task_id)
+        connection = session.connection()
+        task = connection.execute(_TASK_ROW, {"task": task_id}).first()
+        if task is None:  # a prefix of an id, or no such task (said as every lookup says it)
+            task = connection.execute(_TASK_ROW, {"task": get_task(session, task_id).id}).first()
+            assert task is not None
+        model_uri = connection.execute(_MODEL_URI, {"model": task.input_model_id}).scalar() \
+            if task.input_model_id else None
         return TaskSnapshot(
             id=task.id,
             source=Source(task.repository, task.commit, task.tag, task.branch),
@@ -77,18 +97,13 @@ def read_snapshot(core: Core, task_id: str) -> TaskSnapshot:
             hyperparameters=hyperparameters(session, task.id),
             configuration=configuration(session, task.id),
             output_uri=task.output_uri,
-            input_model_uri=_model_uri(session, task.input_model_id),
+            input_model_uri=model_uri or "",
             container_image=task.container_image.strip(),
             container_arguments=task.container_arguments,
             container_setup_script=task.container_setup_script,
             container_use_image_env=task.container_use_image_env,
             binding=binding_in(session, task.queue),  # in the same read: one transaction fewer per task
         )
-
-
-def _model_uri(session: Session, model_id: str | None) -> str:
-    model = session.get(Model, model_id) if model_id else None
-    return model.uri if model else ""
 
 
 def output_folder(snapshot: TaskSnapshot, run_dir: Path) -> Path:
