@@ -145,10 +145,12 @@ def build_command(
     extra_env: dict[str, str] | None = None,
     interpreter: str | None = None,
     base_env: Mapping[str, str] | None = None,
+    sdk_lib: Path | None = None,
 ) -> Command:
     """argv, working directory and environment for the task's process (REFERENCE §3).
 
-    `base_env` is the environment the task starts from: the worker's own, or a container's."""
+    `base_env` is the environment the task starts from: the worker's own, or a container's. `sdk_lib` is a
+    shared copy of the SDK (`shared_sdk`); without it, the run folder gets its own."""
     repo_root = repo_root.resolve()
     module = snapshot.entry_point.startswith("-m ")
     if not snapshot.entry_point:
@@ -170,7 +172,7 @@ def build_command(
         env["VIRTUAL_ENV"] = str(env_bin.parent)
     # The SDK is importable from the task's own environment: it needs nothing beyond the standard library.
     sdk_dir = config_dir.parent / "sdk"
-    paths = dict.fromkeys([str(repo_root), str(cwd), str(install_sdk(sdk_dir / "lib"))])
+    paths = dict.fromkeys([str(repo_root), str(cwd), str(sdk_lib or install_sdk(sdk_dir / "lib"))])
     if env.get("PYTHONPATH"):
         paths[env["PYTHONPATH"]] = None
     env["PYTHONPATH"] = os.pathsep.join(paths)

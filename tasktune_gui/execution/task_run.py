@@ -20,7 +20,7 @@ from tasktune_gui.execution.environments import EnvironmentCache, is_python
 from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.launch import TaskSnapshot, build_command, output_folder, read_snapshot
 from tasktune_gui.execution.runner import Outcome, ProcessRun
-from tasktune_gui.execution.sdk_channel import EVENTS_VARIABLE, EventsReader
+from tasktune_gui.execution.sdk_channel import EVENTS_VARIABLE, EventsReader, shared_sdk
 from tasktune_gui.execution.ssh_binding import Binding, SshOptions
 from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
 
@@ -107,7 +107,8 @@ class TaskRun:
         # Without an environment, python3 is the machine's, resolved once: a pyenv shim costs ~100 ms a start.
         machine_python = env_bin is None and is_python(snapshot.binary)
         interpreter = environments.interpreter(snapshot.binary) if machine_python else None
-        command = build_command(snapshot, repo, run_dir / "config", env_bin, self.settings.extra_env, interpreter)
+        command = build_command(snapshot, repo, run_dir / "config", env_bin, self.settings.extra_env, interpreter,
+                                sdk_lib=shared_sdk(self.settings.cache.root / "sdk"))
         with self._lock:
             if self._stop_reason is not None:
                 self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id))
