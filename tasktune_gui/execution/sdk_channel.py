@@ -84,7 +84,7 @@ def write_task_file(
 class EventsReader:
     """Follows the events file a script's SDK appends JSON lines to, and stores what they report."""
 
-    def __init__(self, core: Core, task_id: str, path: Path) -> None:
+    def __init__(self, core: Core, task_id: str, path: Path, follow: bool = True) -> None:
         self.core = core
         self.task_id = task_id
         self.path = path
@@ -92,12 +92,21 @@ class EventsReader:
         path.touch()
         self._offset = 0
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name=f"sdk-events-{task_id}", daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = None
+        if follow:
+            self.follow()
+
+    def follow(self) -> None:
+        """Read what the script appends every READ_INTERVAL_S from now on. A task that ends sooner needs no
+        thread: `close` reads its events."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name=f"sdk-events-{self.task_id}", daemon=True)
+            self._thread.start()
 
     def _loop(self) -> None:
-        while not self._stop.wait(READ_INTERVAL_S):
+        while not self._stop.is_set():
             self.read_new()
+            self._stop.wait(READ_INTERVAL_S)
         self.read_new()
 
     def read_new(self) -> None:
@@ -133,7 +142,10 @@ class EventsReader:
     def close(self) -> None:
         """Read what the script wrote last, then stop following."""
         self._stop.set()
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()  # its last read is after the stop
+        else:
+            self.read_new()
 
 
 def store_event(core: Core, task_id: str, event: dict[str, Any]) -> None:

@@ -116,11 +116,13 @@ class TaskRun:
             # The console waits in the spool while the database is unreachable, then goes in, in order.
             spool = ConsoleSpool(self.core.results, self.task_id, run_dir / "console.spool")
             self._process = ProcessRun(command, spool)
-        events = EventsReader(self.core, self.task_id, Path(command.env[EVENTS_VARIABLE]))
+        # Followed by a thread only once the task outlives the pid delay: a short task's events are read at its end.
+        events = EventsReader(self.core, self.task_id, Path(command.env[EVENTS_VARIABLE]), follow=False)
         pid: int | None = self._process.pid
         try:
             # A short task's pid goes in with its end: one write fewer per task, a fifth of a no-op's overhead.
             if not self._process.ended_within(PID_RECORD_DELAY_S):
+                events.follow()
                 retry_while_disconnected(lambda: self.core.lifecycle.record_runtime(self.task_id, pid=pid),
                                          f"task {self.task_id}: recording its pid")
                 pid = None
