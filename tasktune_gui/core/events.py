@@ -7,10 +7,11 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from tasktune_gui.core.ids import new_id
-from tasktune_gui.core.models import ChangeRecord
+from tasktune_gui.core.models import ChangeRecord, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +32,25 @@ class Change:
 Listener = Callable[[Change], None]
 
 
+# Built once: every write transaction runs it, and building a statement costs more than running it.
+INSERT_RECORDS = insert(ChangeRecord.__table__)  # type: ignore[attr-defined]
+
+
 def note(session: Session, change: Change) -> None:
     """Record a change inside the caller's transaction; it is published only if the transaction commits."""
-    session.add(ChangeRecord(origin=ORIGIN, kind=change.kind, action=change.action, ids=" ".join(change.ids)))
     session.info.setdefault(PENDING_KEY, []).append(change)
+
+
+def write_noted(session: Session) -> None:
+    """The transaction's changes as change records, in one table statement just before it commits (an ORM
+    object per record cost half a millisecond of every write)."""
+    changes = noted(session)
+    if changes:
+        now = utcnow()
+        session.connection().execute(INSERT_RECORDS, [
+            {"time": now, "origin": ORIGIN, "kind": c.kind, "action": c.action, "ids": " ".join(c.ids)}
+            for c in changes
+        ])
 
 
 def noted(session: Session) -> list[Change]:

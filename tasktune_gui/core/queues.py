@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import select as table_select
 from sqlmodel import Session, col, select
 
 from tasktune_gui.core.errors import InvalidValue, TaskTuneError
@@ -185,44 +186,48 @@ class QueueService:
         return taken
 
 
+_ENTRIES = QueueEntry.__table__  # type: ignore[attr-defined]
+_QUEUES = Queue.__table__  # type: ignore[attr-defined]
+_TASKS = Task.__table__  # type: ignore[attr-defined]
+_WORKERS = Worker.__table__  # type: ignore[attr-defined]
+# A pop is on every task's path: its statements are built once (building one cost more than running it), run
+# as table statements on plain rows (loading an ORM entry cost a millisecond), the queue found in the same read.
+_PAUSED = table_select(_WORKERS.c.paused).where(_WORKERS.c.id == bindparam("worker"))
+# SKIP LOCKED (of the entry only, not the queue's row) lets PostgreSQL workers pass each other; SQLite's
+# write lock already serializes.
+_FIRST_ENTRY = (
+    table_select(_ENTRIES.c.id, _ENTRIES.c.task_id)
+    .join(_QUEUES, _QUEUES.c.id == _ENTRIES.c.queue_id)
+    .where(_QUEUES.c.name == bindparam("queue"))
+    .order_by(_ENTRIES.c.position)
+    .limit(1)
+    .with_for_update(skip_locked=True, of=_ENTRIES)
+)
+_DELETE_ENTRY = delete(_ENTRIES).where(_ENTRIES.c.id == bindparam("entry"))
+_MARK_RUNNING = (
+    update(_TASKS)
+    .where(_TASKS.c.id == bindparam("task"), _TASKS.c.status == Status.PENDING.value)
+    .values(status=Status.RUNNING.value, worker=bindparam("worker_id"), host=bindparam("host"),
+            pid=bindparam("pid"), started=bindparam("now"), last_update=bindparam("now"), status_reason="",
+            status_message="")
+)
+
+
 def _pop_in(session: Session, queue_names: list[str], worker: str, host: str, pid: int | None) -> str | None:
-    if worker and session.exec(select(Worker.paused).where(col(Worker.id) == worker)).first():
+    connection = session.connection()
+    if worker and connection.execute(_PAUSED, {"worker": worker}).scalar():
         return None  # a paused worker takes nothing, whichever path asks for it
     for name in queue_names:
-        queue_id = session.exec(select(Queue.id).where(Queue.name == name)).first()
-        if queue_id is None:
-            continue
-        # SKIP LOCKED lets PostgreSQL workers pass each other; SQLite's write lock already serializes.
-        # Plain rows, not ORM objects: a pop is on every task's path, and loading an entry cost a millisecond.
-        entry = session.execute(
-            select(QueueEntry.id, QueueEntry.task_id)
-            .where(QueueEntry.queue_id == queue_id)
-            .order_by(col(QueueEntry.position))
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        ).first()
+        entry = connection.execute(_FIRST_ENTRY, {"queue": name}).first()
         if entry is None:
             continue
         entry_id, task_id = entry
-        # Table statements, not ORM ones: no object of these rows is in the session to keep in step.
-        entries, tasks = QueueEntry.__table__, Task.__table__  # type: ignore[attr-defined]
-        session.execute(delete(entries).where(entries.c.id == entry_id))
+        connection.execute(_DELETE_ENTRY, {"entry": entry_id})
         now = utcnow()
-        result = session.execute(
-            update(tasks)
-            .where(tasks.c.id == task_id, tasks.c.status == Status.PENDING.value)
-            .values(
-                status=Status.RUNNING,
-                worker=worker,
-                host=host,
-                pid=pid,
-                started=now,
-                last_update=now,
-                status_reason="",
-                status_message="",
-            )
+        result = connection.execute(
+            _MARK_RUNNING, {"task": task_id, "worker_id": worker, "host": host, "pid": pid, "now": now}
         )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
+        if result.rowcount == 1:
             return str(task_id)
     return None
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as table_select
 from sqlmodel import Session, col, select
 
 from tasktune_gui.core.lookup import project_name
@@ -23,18 +25,29 @@ def task_tags(session: Session, task_id: str) -> list[str]:
     return sorted(session.exec(select(TaskTag.tag).where(TaskTag.task_id == task_id)).all())
 
 
+_HYPERPARAMETERS = Hyperparameter.__table__  # type: ignore[attr-defined]
+_CONFIG_OBJECTS = ConfigObject.__table__  # type: ignore[attr-defined]
+# Built once and read as plain rows: a worker reads both for every task it runs.
+_HYPERPARAMETER_ROWS = (
+    table_select(_HYPERPARAMETERS.c.section, _HYPERPARAMETERS.c.name, _HYPERPARAMETERS.c.value,
+                 _HYPERPARAMETERS.c.type, _HYPERPARAMETERS.c.description)
+    .where(_HYPERPARAMETERS.c.task_id == bindparam("task"))
+    .order_by(_HYPERPARAMETERS.c.position)
+)
+_CONFIG_ROWS = (
+    table_select(_CONFIG_OBJECTS.c.name, _CONFIG_OBJECTS.c.value, _CONFIG_OBJECTS.c.type,
+                 _CONFIG_OBJECTS.c.description)
+    .where(_CONFIG_OBJECTS.c.task_id == bindparam("task"))
+    .order_by(_CONFIG_OBJECTS.c.position)
+)
+
+
 def hyperparameters(session: Session, task_id: str) -> dict[str, dict[str, dict[str, str]]]:
     """Sections in the order of their first name, names in their own order."""
-    rows = session.exec(
-        select(Hyperparameter).where(Hyperparameter.task_id == task_id).order_by(col(Hyperparameter.position))
-    ).all()
+    rows = session.connection().execute(_HYPERPARAMETER_ROWS, {"task": task_id}).all()
     sections: dict[str, dict[str, dict[str, str]]] = {}
-    for row in rows:
-        sections.setdefault(row.section, {})[row.name] = {
-            "value": row.value,
-            "type": row.type,
-            "description": row.description,
-        }
+    for section, name, value, kind, description in rows:
+        sections.setdefault(section, {})[name] = {"value": value, "type": kind, "description": description}
     return sections
 
 
@@ -46,10 +59,9 @@ def user_properties(session: Session, task_id: str) -> dict[str, dict[str, str]]
 
 
 def configuration(session: Session, task_id: str) -> dict[str, dict[str, str]]:
-    rows = session.exec(
-        select(ConfigObject).where(ConfigObject.task_id == task_id).order_by(col(ConfigObject.position))
-    ).all()
-    return {r.name: {"value": r.value, "type": r.type, "description": r.description} for r in rows}
+    rows = session.connection().execute(_CONFIG_ROWS, {"task": task_id}).all()
+    return {name: {"value": value, "type": kind, "description": description}
+            for name, value, kind, description in rows}
 
 
 def metrics(session: Session, task_id: str) -> dict[str, float]:

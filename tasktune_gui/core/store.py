@@ -15,7 +15,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session
 
 from tasktune_gui.core.errors import DatabaseRefused
-from tasktune_gui.core.events import Change, noted, take_noted
+from tasktune_gui.core.events import Change, noted, take_noted, write_noted
 from tasktune_gui.core.migrate import HEAD, known_revision, upgrade_to_head
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -148,6 +148,7 @@ class Store:
             try:
                 with session.begin():
                     yield session
+                    write_noted(session)
                     if self._notify is not None and noted(session):
                         self._notify(session, noted(session))
             except BaseException:

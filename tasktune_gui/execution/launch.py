@@ -8,11 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlalchemy import bindparam
+from sqlalchemy import select as table_select
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.lookup import get_task
-from tasktune_gui.core.models import Model
+from tasktune_gui.core.models import Model, Task
 from tasktune_gui.core.serialize import configuration, hyperparameters
 from tasktune_gui.execution.commandline import (
     CONFIG_DIR_VARIABLE,
@@ -63,9 +64,28 @@ class TaskSnapshot:
         return bool(self.source.branch) and not self.source.commit and not self.source.tag
 
 
+_TASKS = Task.__table__  # type: ignore[attr-defined]
+_MODELS = Model.__table__  # type: ignore[attr-defined]
+# Built once and read as plain rows: every run starts here, and an ORM task cost a millisecond to load.
+_TASK_ROW = table_select(
+    *(_TASKS.c[name] for name in (
+        "id", "repository", "commit", "tag", "branch", "diff", "entry_point", "working_dir", "binary",
+        "requirements", "output_uri", "input_model_id", "container_image", "container_arguments",
+        "container_setup_script", "container_use_image_env", "queue",
+    ))
+).where(_TASKS.c.id == bindparam("task"))
+_MODEL_URI = table_select(_MODELS.c.uri).where(_MODELS.c.id == bindparam("model"))
+
+
 def read_snapshot(core: Core, task_id: str) -> TaskSnapshot:
     with core.store.read() as session:
-        task = get_task(session, task_id)
+        connection = session.connection()
+        task = connection.execute(_TASK_ROW, {"task": task_id}).first()
+        if task is None:  # a prefix of an id, or no such task (said as every lookup says it)
+            task = connection.execute(_TASK_ROW, {"task": get_task(session, task_id).id}).first()
+            assert task is not None
+        model_uri = connection.execute(_MODEL_URI, {"model": task.input_model_id}).scalar() \
+            if task.input_model_id else None
         return TaskSnapshot(
             id=task.id,
             source=Source(task.repository, task.commit, task.tag, task.branch),
@@ -77,18 +97,13 @@ def read_snapshot(core: Core, task_id: str) -> TaskSnapshot:
             hyperparameters=hyperparameters(session, task.id),
             configuration=configuration(session, task.id),
             output_uri=task.output_uri,
-            input_model_uri=_model_uri(session, task.input_model_id),
+            input_model_uri=model_uri or "",
             container_image=task.container_image.strip(),
             container_arguments=task.container_arguments,
             container_setup_script=task.container_setup_script,
             container_use_image_env=task.container_use_image_env,
             binding=binding_in(session, task.queue),  # in the same read: one transaction fewer per task
         )
-
-
-def _model_uri(session: Session, model_id: str | None) -> str:
-    model = session.get(Model, model_id) if model_id else None
-    return model.uri if model else ""
 
 
 def output_folder(snapshot: TaskSnapshot, run_dir: Path) -> Path:
@@ -130,10 +145,12 @@ def build_command(
     extra_env: dict[str, str] | None = None,
     interpreter: str | None = None,
     base_env: Mapping[str, str] | None = None,
+    sdk_lib: Path | None = None,
 ) -> Command:
     """argv, working directory and environment for the task's process (REFERENCE §3).
 
-    `base_env` is the environment the task starts from: the worker's own, or a container's."""
+    `base_env` is the environment the task starts from: the worker's own, or a container's. `sdk_lib` is a
+    shared copy of the SDK (`shared_sdk`); without it, the run folder gets its own."""
     repo_root = repo_root.resolve()
     module = snapshot.entry_point.startswith("-m ")
     if not snapshot.entry_point:
@@ -155,7 +172,7 @@ def build_command(
         env["VIRTUAL_ENV"] = str(env_bin.parent)
     # The SDK is importable from the task's own environment: it needs nothing beyond the standard library.
     sdk_dir = config_dir.parent / "sdk"
-    paths = dict.fromkeys([str(repo_root), str(cwd), str(install_sdk(sdk_dir / "lib"))])
+    paths = dict.fromkeys([str(repo_root), str(cwd), str(sdk_lib or install_sdk(sdk_dir / "lib"))])
     if env.get("PYTHONPATH"):
         paths[env["PYTHONPATH"]] = None
     env["PYTHONPATH"] = os.pathsep.join(paths)

@@ -87,6 +87,25 @@ class ProcessRun:
         self._wake.set()
 
     def wait(self) -> Outcome:
+        code = self.process.poll()
+        stopped = False
+        # A short task has ended already (`ended_within`): no helper thread to start. A stop asked for takes
+        # the loop even then, so the run is reported as stopped.
+        if code is None or self._stop.is_set():
+            code, stopped = self._follow()
+        if not stopped:
+            kill_leftovers(self.pid)
+            for process in self._seen.values():
+                try:
+                    process.kill()
+                except psutil.Error:
+                    continue
+        self.capture.join_readers(PIPE_DRAIN_S)
+        self.capture.close()
+        return Outcome(code, stopped, list(self.capture.last_stderr))
+
+    def _follow(self) -> tuple[int, bool]:
+        """Until the exit: the tree remembered while it runs, stopped when asked; (exit code, stopped)."""
         # A helper blocks on the exit, so the end is noticed at once rather than on the next polling step.
         threading.Thread(target=self._wait_for_exit, name=f"wait-{self.pid}", daemon=True).start()
         stopped = False
@@ -99,16 +118,6 @@ class ProcessRun:
                 stopped = True
             code = self.process.poll()
             if code is not None:
-                break
+                return code, stopped
             # Orphans are reparented away once their parent exits; remember them while they are ours.
             self._remember_tree()
-        if not stopped:
-            kill_leftovers(self.pid)
-            for process in self._seen.values():
-                try:
-                    process.kill()
-                except psutil.Error:
-                    continue
-        self.capture.join_readers(PIPE_DRAIN_S)
-        self.capture.close()
-        return Outcome(code, stopped, list(self.capture.last_stderr))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import logging
+import os
 import shutil
 import threading
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,13 +29,44 @@ OUTPUT_DIR_VARIABLE = "TASKTUNE_OUTPUT_DIR"
 READ_INTERVAL_S = 0.2
 
 
+@functools.cache  # the worker's own SDK, as imported: read and hashed once, not for every run
+def sdk_files() -> tuple[dict[str, bytes], str]:
+    """The SDK package (standard library only) for the task's PYTHONPATH, and its folder name by content."""
+    files = {"tasktune_gui/__init__.py": Path(tasktune_gui.__file__).read_bytes(),
+             "tasktune_gui/sdk/__init__.py": Path(str(tasktune_gui.sdk.__file__)).read_bytes()}
+    digest = hashlib.sha256(b"".join(files.values())).hexdigest()[:12]
+    return files, f"sdk-{digest}"
+
+
 def install_sdk(folder: Path) -> Path:
     """A folder holding only `tasktune_gui.sdk` (standard library only) for the task's PYTHONPATH; putting the
     worker's own site-packages there would leak its packages into the task's environment."""
-    package = folder / "tasktune_gui"
-    (package / "sdk").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(str(tasktune_gui.__file__), package / "__init__.py")
-    shutil.copyfile(str(tasktune_gui.sdk.__file__), package / "sdk" / "__init__.py")
+    files, _name = sdk_files()
+    for relative, data in files.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_bytes(data)
+    return folder
+
+
+def shared_sdk(root: Path) -> Path:
+    """The same folder, made once per SDK version under `root` and shared by every run: a copy in each run
+    folder cost two files and four folders a task. Made under a temporary name and renamed into place, as
+    several workers may share `root`."""
+    files, name = sdk_files()
+    folder = root / name
+    if not (folder / "tasktune_gui" / "sdk" / "__init__.py").is_file():
+        partial = root / f"{name}.{uuid.uuid4().hex}.partial"
+        try:
+            install_sdk(partial)
+            for relative in files:
+                (partial / relative).chmod(0o444)  # runs share it: read only
+            try:
+                os.rename(partial, folder)
+            except OSError:
+                if not folder.is_dir():  # not another worker's copy put there first
+                    raise
+        finally:
+            shutil.rmtree(partial, ignore_errors=True)
     return folder
 
 
@@ -49,7 +84,7 @@ def write_task_file(
 class EventsReader:
     """Follows the events file a script's SDK appends JSON lines to, and stores what they report."""
 
-    def __init__(self, core: Core, task_id: str, path: Path) -> None:
+    def __init__(self, core: Core, task_id: str, path: Path, follow: bool = True) -> None:
         self.core = core
         self.task_id = task_id
         self.path = path
@@ -57,12 +92,21 @@ class EventsReader:
         path.touch()
         self._offset = 0
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name=f"sdk-events-{task_id}", daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = None
+        if follow:
+            self.follow()
+
+    def follow(self) -> None:
+        """Read what the script appends every READ_INTERVAL_S from now on. A task that ends sooner needs no
+        thread: `close` reads its events."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name=f"sdk-events-{self.task_id}", daemon=True)
+            self._thread.start()
 
     def _loop(self) -> None:
-        while not self._stop.wait(READ_INTERVAL_S):
+        while not self._stop.is_set():
             self.read_new()
+            self._stop.wait(READ_INTERVAL_S)
         self.read_new()
 
     def read_new(self) -> None:
@@ -98,7 +142,10 @@ class EventsReader:
     def close(self) -> None:
         """Read what the script wrote last, then stop following."""
         self._stop.set()
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()  # its last read is after the stop
+        else:
+            self.read_new()
 
 
 def store_event(core: Core, task_id: str, event: dict[str, Any]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as table_select
 from sqlmodel import Session, col, select
 
 from tasktune_gui.core.api import Core
@@ -44,14 +46,18 @@ class Binding:
         return folder[2:] if folder.startswith("~/") else folder
 
 
+_QUEUES = Queue.__table__  # type: ignore[attr-defined]
+_QUEUE_HOST = table_select(_QUEUES.c.ssh_host, _QUEUES.c.remote_dir, _QUEUES.c.gpus).where(
+    _QUEUES.c.name == bindparam("queue")
+)  # built once: read for every task a worker runs
+
+
 def binding_in(session: Session, queue_name: str | None) -> Binding | None:
     """The SSH host of the queue a task was taken from; None for a queue that runs on the worker's machine."""
-    queue = session.exec(select(Queue).where(Queue.name == queue_name)).first() if queue_name else None
-    if queue is None or not queue.ssh_host.strip():
+    row = session.connection().execute(_QUEUE_HOST, {"queue": queue_name}).first() if queue_name else None
+    if row is None or not row.ssh_host.strip():
         return None
-    return Binding(queue.ssh_host.strip(), queue.remote_dir, queue.gpus)
-
-
+    return Binding(row.ssh_host.strip(), row.remote_dir, row.gpus)
 
 
 def queue_bindings(core: Core, queues: list[str]) -> list[Binding]:

@@ -24,10 +24,11 @@ from tasktune_gui.execution.console import BatchSink
 from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.host_cache import TREE_GONE
 from tasktune_gui.execution.launch import TaskSnapshot
+from tasktune_gui.execution.sdk_channel import sdk_files
 from tasktune_gui.execution.ssh_binding import Binding, SshOptions
 from tasktune_gui.execution.ssh_config import SshTarget, connect, resolve
 from tasktune_gui.execution.ssh_follow import RemoteProcess
-from tasktune_gui.execution.ssh_payload import agent_files, prepare_request, sdk_files, start_request, tree_archive
+from tasktune_gui.execution.ssh_payload import agent_files, prepare_request, start_request, tree_archive
 from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
 
 log = logging.getLogger(__name__)

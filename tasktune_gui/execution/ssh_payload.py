@@ -12,8 +12,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import tasktune_gui
-import tasktune_gui.sdk
 from tasktune_gui.execution import host_cache, remote_agent
 from tasktune_gui.execution.commandline import ENVIRONMENT, config_file_name, environment_variables, script_argv
 from tasktune_gui.execution.launch import TaskSnapshot
@@ -102,11 +100,3 @@ def agent_files() -> tuple[dict[str, bytes], str]:
     files = {"host_cache.py": Path(host_cache.__file__).read_bytes(),
              "remote_agent.py": Path(remote_agent.__file__).read_bytes()}
     return files, f"agent-{hashlib.sha256(b''.join(files.values())).hexdigest()[:12]}"
-
-
-def sdk_files() -> tuple[dict[str, bytes], str]:
-    """The SDK package (standard library only) for the task's PYTHONPATH, and its folder name by content."""
-    files = {"tasktune_gui/__init__.py": Path(tasktune_gui.__file__).read_bytes(),
-             "tasktune_gui/sdk/__init__.py": Path(str(tasktune_gui.sdk.__file__)).read_bytes()}
-    digest = hashlib.sha256(b"".join(files.values())).hexdigest()[:12]
-    return files, f"sdk-{digest}"

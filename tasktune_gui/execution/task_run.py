@@ -20,7 +20,7 @@ from tasktune_gui.execution.environments import EnvironmentCache, is_python
 from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.launch import TaskSnapshot, build_command, output_folder, read_snapshot
 from tasktune_gui.execution.runner import Outcome, ProcessRun
-from tasktune_gui.execution.sdk_channel import EVENTS_VARIABLE, EventsReader
+from tasktune_gui.execution.sdk_channel import EVENTS_VARIABLE, EventsReader, shared_sdk
 from tasktune_gui.execution.ssh_binding import Binding, SshOptions
 from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
 
@@ -107,7 +107,8 @@ class TaskRun:
         # Without an environment, python3 is the machine's, resolved once: a pyenv shim costs ~100 ms a start.
         machine_python = env_bin is None and is_python(snapshot.binary)
         interpreter = environments.interpreter(snapshot.binary) if machine_python else None
-        command = build_command(snapshot, repo, run_dir / "config", env_bin, self.settings.extra_env, interpreter)
+        command = build_command(snapshot, repo, run_dir / "config", env_bin, self.settings.extra_env, interpreter,
+                                sdk_lib=shared_sdk(self.settings.cache.root / "sdk"))
         with self._lock:
             if self._stop_reason is not None:
                 self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id))
@@ -115,11 +116,13 @@ class TaskRun:
             # The console waits in the spool while the database is unreachable, then goes in, in order.
             spool = ConsoleSpool(self.core.results, self.task_id, run_dir / "console.spool")
             self._process = ProcessRun(command, spool)
-        events = EventsReader(self.core, self.task_id, Path(command.env[EVENTS_VARIABLE]))
+        # Followed by a thread only once the task outlives the pid delay: a short task's events are read at its end.
+        events = EventsReader(self.core, self.task_id, Path(command.env[EVENTS_VARIABLE]), follow=False)
         pid: int | None = self._process.pid
         try:
             # A short task's pid goes in with its end: one write fewer per task, a fifth of a no-op's overhead.
             if not self._process.ended_within(PID_RECORD_DELAY_S):
+                events.follow()
                 retry_while_disconnected(lambda: self.core.lifecycle.record_runtime(self.task_id, pid=pid),
                                          f"task {self.task_id}: recording its pid")
                 pid = None

@@ -288,9 +288,10 @@ class Worker:
 
     def _on_change(self, change: Change) -> None:
         # An abort request is a status change; console batches and runtime records of our own runs are not,
-        # and reading the database for each of them cost every task a few milliseconds.
+        # and reading the database for each of them cost every task a few milliseconds. Nor is a run's own
+        # final status: an ending run is not asked about aborts (and the read was for the other slots).
         if (change.kind == "task" and change.action == "status"
-                and any(run.task_id in change.ids for run in self.running())):
+                and any(run.task_id in change.ids and not run.ending for run in self.running())):
             self._monitor_wake.set()
 
     def _monitor_loop(self) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from tasktune_gui.execution.errors import StepFailed
+from tasktune_gui.execution.trees import TreeCache
 
 GIT_TIMEOUT_S = 600
 
@@ -71,12 +72,14 @@ class Source:
 
 
 class MirrorCache:
-    """Bare mirrors under `root/mirrors`, one per repository, fetched at most when a run needs newer refs."""
+    """Bare mirrors under `root/mirrors`, one per repository, fetched at most when a run needs newer refs, and
+    the commits checked out from them under `root/trees`."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.mirrors = root / "mirrors"
         self.mirrors.mkdir(parents=True, exist_ok=True)
+        self.trees = TreeCache(root / "trees")
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         # Full commit ids already found in a mirror: objects stay, so a repeat run needs no git call to know.
@@ -145,14 +148,13 @@ def _rev_parse(mirror: Path, source: Source) -> str | None:
 def checkout(mirror: Path, commit: str, destination: Path, ref_label: str, repository: str = "") -> None:
     """A working copy of `commit` that borrows the mirror's objects, so it costs only the files written.
 
-    The .git folder is laid out by hand as git documents it (gitrepository-layout: HEAD, config,
-    objects/info/alternates) and filled by one `git read-tree`: a clone then a checkout cost two processes and
+    The .git folder is laid out by hand as git documents it (gitrepository-layout: HEAD, config, objects/info/
+    alternates, refs) and filled by one `git read-tree`: a clone then a checkout cost two processes and
     several times the time, which every task paid before its first line."""
     dot_git = destination / ".git"
     try:
         (dot_git / "objects" / "info").mkdir(parents=True)
-        for folder in ("refs/heads", "refs/tags"):
-            (dot_git / folder).mkdir(parents=True)
+        (dot_git / "refs").mkdir()  # git makes refs/heads and refs/tags when a script first writes one
         (dot_git / "objects" / "info" / "alternates").write_text(f"{(mirror / 'objects').resolve()}\n")
         (dot_git / "HEAD").write_text(f"{commit}\n")  # detached at the commit, as a checkout of it leaves it
         (dot_git / "config").write_text(_config_text(repository))
@@ -186,6 +188,13 @@ def prepare_workspace(cache: MirrorCache, source: Source, diff: str, destination
     if destination.exists():
         shutil.rmtree(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    checkout(mirror, commit, destination, source.ref_label, source.repository)
+    try:
+        # A copy of the commit's pristine tree: no git process once the commit has run here.
+        cache.trees.copy(mirror, commit, destination, lambda folder: checkout(mirror, commit, folder,
+                                                                            source.ref_label))
+        # The task's own spelling of its repository as `origin`: tasks of one mirror may name it differently.
+        (destination / ".git" / "config").write_text(_config_text(source.repository))
+    except OSError as exc:
+        raise StepFailed(f"failed checking out {source.ref_label}", str(exc)) from exc
     apply_diff(destination, diff)
     return commit

@@ -10,6 +10,8 @@ from tasktune_gui.execution.worker import Worker, WorkerConfig
 from tests.execution.conftest import add_task, git, status, wait_for
 
 TERMINAL = ("completed", "failed", "aborted")
+POSITIONALS = {"Args": {"source": {"value": "a", "type": "positional", "description": ""},
+                        "target": {"value": "b", "type": "positional", "description": ""}}}
 
 
 def finished(core: Core, task_id: str) -> str:
@@ -93,3 +95,19 @@ def test_worker_runs_a_task_on_every_database(core: Core, repo: Path, tmp_path: 
     finally:
         worker.stop()
     assert reported(core, task_id)["helper"] == "committed"
+
+
+def test_runs_share_one_read_only_copy_of_the_sdk(sqlite_core: Core, worker: Worker, repo: Path,
+                                                 tmp_path: Path) -> None:
+    first, second = (add_task(sqlite_core, repo, hyperparameters=POSITIONALS) for _ in range(2))
+    paths = []
+    for task_id in (first, second):
+        assert finished(sqlite_core, task_id) == "completed"
+        env = reported(sqlite_core, task_id)["env"]
+        assert isinstance(env, dict)
+        paths.append([p for p in env["PYTHONPATH"].split(":") if (Path(p) / "tasktune_gui" / "sdk").is_dir()])
+    assert paths[0] == paths[1]
+    assert len(paths[0]) == 1
+    shared = Path(paths[0][0])
+    assert tmp_path / "cache" / "sdk" in shared.parents  # in the worker's cache, not in a run folder
+    assert not (shared / "tasktune_gui" / "sdk" / "__init__.py").stat().st_mode & 0o222

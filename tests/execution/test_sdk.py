@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tasktune_gui.core.api import Core
@@ -83,3 +84,27 @@ def test_sdk_artifacts_models_and_input_model(sqlite_core: Core, worker: Worker,
     assert len(record["output_models"]) == 1
     model = sqlite_core.models.get(record["output_models"][0])
     assert (model.name, model.labels, model.task_id) == ("classifier", {"cat": 0, "dog": 1}, task_id)
+
+
+LIVE_SCRIPT = """\
+import sys
+from tasktune_gui import sdk
+sdk.report_scalar("loss", "train", 0.5, 0)
+with open(sys.argv[1]) as go_on:  # a FIFO: blocks until the test has seen the value
+    go_on.read()
+"""
+
+
+def test_events_of_a_running_task_arrive_while_it_runs(sqlite_core: Core, worker: Worker, repo: Path,
+                                                        tmp_path: Path) -> None:
+    (repo / "live.py").write_text(LIVE_SCRIPT)
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "live")
+    fifo = tmp_path / "go-on"
+    os.mkfifo(fifo)
+    args = {"Args": {"fifo": {"value": str(fifo), "type": "positional", "description": ""}}}
+    task_id = add_task(sqlite_core, repo, entry_point="live.py", hyperparameters=args)
+    wait_for(sqlite_core, lambda: sqlite_core.results.scalars(task_id), what="the scalar, while the task runs")
+    assert status(sqlite_core, task_id) == "running"
+    fifo.write_text("done\n")
+    wait_for(sqlite_core, lambda: status(sqlite_core, task_id) == "completed", what="the end")

@@ -28,6 +28,10 @@ def use_tasktune_engine() -> None:
 def engine() -> tuple[docker.DockerClient | None, str]:
     """A client of a reachable engine, or None and why not."""
     use_tasktune_engine()
+    socket = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock").removeprefix("unix://")
+    if "://" not in socket and not Path(socket).exists():
+        # docker-py leaves the socket of a failed connection open: its ResourceWarning would fail the run.
+        return None, f"no Docker engine answers (no socket {socket}); start one with .ci/docker-up"
     try:
         client = docker.from_env(timeout=30)
         client.ping()
