@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
         if self.overview_shown() and self._lists_stale:
             self.refresh_lists()
         if self.stack.currentWidget() is self.workers_page and self._workers_page_stale:
-            self._workers_page_stale = True
+            self._workers_page_stale = False
             self.workers_page.refresh()
         self._update_breadcrumbs()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -82,3 +83,21 @@ def test_bind_a_queue_to_an_ssh_host(window: MainWindow, qtbot: QtBot) -> None:
     QTimer.singleShot(0, lambda: answer(""))
     qtbot.mouseClick(page.buttons["host"], Qt.MouseButton.LeftButton)
     assert {q.name: q.ssh_host for q in window.core.queues.summaries()}["gpu"] == ""
+
+
+def test_the_page_is_read_again_only_when_something_changed(window: MainWindow, qtbot: QtBot,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    page = window.workers_page
+    window.navigation.setCurrentRow(PAGES.index("Workers & Queues"))
+    qtbot.waitUntil(lambda: page.queues.count() > 0)
+    reads: list[int] = []
+    real_refresh = page.refresh
+    monkeypatch.setattr(page, "refresh", lambda: (reads.append(1), real_refresh()))
+    window.navigation.setCurrentRow(PAGES.index("Dashboard"))
+    window.navigation.setCurrentRow(PAGES.index("Workers & Queues"))
+    assert reads == []  # nothing changed meanwhile
+    window.navigation.setCurrentRow(PAGES.index("Dashboard"))
+    window.core.queues.create("gpu")
+    qtbot.waitUntil(lambda: window._workers_page_stale)
+    window.navigation.setCurrentRow(PAGES.index("Workers & Queues"))
+    assert reads == [1]
