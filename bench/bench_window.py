@@ -2,8 +2,13 @@
 filter until repainted, resident memory.
 
 Goals: start < 1000 ms, each switch/sort/filter < 150 ms, resident memory < 300 MB. The database is
-bench_list.py's (built once into bench/out/, reused by both); `--tasks 20000` for a quick run. The window runs
-in a child process (offscreen unless `--platform xcb` under Xvfb) so its start-up is timed from a cold process.
+bench_list.py's (built once into bench/out/, reused by both); `--tasks 20000` for a quick run.
+
+The start is the real `tasktune --db URL` process in a real X server (Xvfb, started here when there is no
+$DISPLAY), timed from before it is spawned to the milestones it writes to $TASKTUNE_STARTUP_TRACE: its frame
+shown, the frame answering input (exposed, event loop turning), the database open and the pages built (ready),
+and the dashboard drawn from its first read. The operations run in a child process (offscreen unless
+`--platform xcb`) that builds the window over the open database directly.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from typing import Any
 from bench_list import PROJECT, build
 from common import OUT, emit, summary
 
+from tests.support.xvfb import start_xvfb
+
 START_GOAL_MS = 1000
 REPAINT_GOAL_MS = 150
 RSS_GOAL_MB = 300
@@ -30,7 +37,6 @@ OTHER_PROJECT = "project-13"
 
 def child(url: str, repeat: int) -> dict[str, Any]:
     """Runs in the child process: build the window, show it, then time the operations."""
-    imported = time.time()
     import psutil
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
@@ -60,7 +66,6 @@ def child(url: str, repeat: int) -> dict[str, Any]:
 
     wait_for(lambda: bool(responsive))
     wait_for(lambda: bool(window.dashboard.cards))  # the project cards' counts are read off the GUI thread
-    cards_at = time.time()
     table = window.tasks_page.table
 
     def until_repainted(action: Any) -> float:
@@ -103,18 +108,35 @@ def child(url: str, repeat: int) -> dict[str, Any]:
     rss_mb = psutil.Process().memory_info().rss / 2**20
     window.close()
     window.core.close()
-    return {"imported_at": imported, "responsive_at": responsive[0], "cards_at": cards_at,
-            "first_table_ms": first_table,
+    return {"first_table_ms": first_table,
             "switch": switch, "sort": sort, "status_filter": status_filter, "search": search,
             "all_projects_sort_by_name_ms": all_sorted, "all_projects_status_filter_ms": all_filtered,
             "rss_mb": rss_mb, "rows_shown": window.model.rowCount()}
+
+
+def real_start(url: str, display: str) -> dict[str, float]:
+    """One cold `tasktune --db URL`: milliseconds from before its spawn to each milestone it traces."""
+    folder = Path(tempfile.mkdtemp(prefix="tasktune-bench-start-"))
+    (folder / "config" / "tasktune").mkdir(parents=True)
+    # No embedded worker: it would register in (and so change) the benchmark's database.
+    (folder / "config" / "tasktune" / "settings.json").write_text(json.dumps({"embedded_worker": False}))
+    trace = folder / "trace.jsonl"
+    env = {**os.environ, "DISPLAY": display, "XDG_CONFIG_HOME": str(folder / "config"),
+           "XDG_DATA_HOME": str(folder / "data"), "TASKTUNE_STARTUP_TRACE": str(trace),
+           "TASKTUNE_STARTUP_TRACE_EXIT": "1"}
+    env.pop("QT_QPA_PLATFORM", None)
+    started = time.time()
+    subprocess.run([sys.executable, "-m", "tasktune_gui", "--db", url], env=env, check=True, timeout=120,
+                   stdout=subprocess.DEVNULL)
+    events = {line["event"]: line["time"] for line in map(json.loads, trace.read_text().splitlines())}
+    return {event: (at - started) * 1000 for event, at in events.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=1_000_000, help="tasks in the database")
     parser.add_argument("--repeat", type=int, default=12, help="timed runs of each operation")
-    parser.add_argument("--starts", type=int, default=3, help="cold process starts")
+    parser.add_argument("--starts", type=int, default=5, help="cold starts of the tasktune process")
     parser.add_argument("--platform", default="offscreen", help="QT_QPA_PLATFORM for the window")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -124,17 +146,19 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     path = OUT / f"list-{options.tasks}.db"
     build_seconds = None if path.exists() else build(path, options.tasks)
+    url = f"sqlite:///{path}"
+    xvfb, display = (None, os.environ["DISPLAY"]) if os.environ.get("DISPLAY") else start_xvfb()
+    try:
+        starts = [real_start(url, display) for _ in range(options.starts)]
+    finally:
+        if xvfb is not None:
+            xvfb.kill()
     env = {**os.environ, "QT_QPA_PLATFORM": options.platform}
     runs = []
-    for _ in range(options.starts):
-        started = time.time()
-        out = subprocess.run([sys.executable, __file__, "--child", f"sqlite:///{path}", "--repeat",
-                              str(options.repeat)], env=env, capture_output=True, text=True, check=True).stdout
-        figures = json.loads(out.strip().splitlines()[-1])
-        figures["start_ms"] = (figures["responsive_at"] - started) * 1000
-        figures["interpreter_and_imports_ms"] = (figures["imported_at"] - started) * 1000
-        figures["cards_ms"] = (figures["cards_at"] - started) * 1000
-        runs.append(figures)
+    for _ in range(2):
+        out = subprocess.run([sys.executable, __file__, "--child", url, "--repeat", str(options.repeat)], env=env,
+                             capture_output=True, text=True, check=True).stdout
+        runs.append(json.loads(out.strip().splitlines()[-1]))
     last = runs[-1]
     result: dict[str, Any] = {
         "benchmark": "window",
@@ -143,9 +167,12 @@ def main() -> None:
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "cpus": os.cpu_count(),
         "build_seconds": round(build_seconds, 1) if build_seconds is not None else "cached",
-        "start_to_responsive": summary([r["start_ms"] for r in runs], START_GOAL_MS),
-        "start_to_dashboard_cards_counted_ms": round(statistics.median(r["cards_ms"] for r in runs), 1),
-        "interpreter_and_core_imports_ms": round(min(r["interpreter_and_imports_ms"] for r in runs), 1),
+        "start_to_shown_and_responsive": summary([s["responsive"] for s in starts], START_GOAL_MS),
+        "start_to_frame_shown_ms": round(statistics.median(s["shown"] for s in starts), 1),
+        "start_to_database_open_and_pages_built_ms": round(statistics.median(s["ready"] for s in starts), 1),
+        # No goal of its own: the window answers long before (the counts are a scan of the task index).
+        "start_to_dashboard_drawn_ms": {"median": round(statistics.median(s["dashboard"] for s in starts), 1),
+                                        "min": round(min(s["dashboard"] for s in starts), 1)},
         "first_all_projects_table_ms": round(last["first_table_ms"], 1),
         "switch_project": summary([x for r in runs for x in r["switch"]], REPAINT_GOAL_MS),
         "sort_in_project": summary([x for r in runs for x in r["sort"]], REPAINT_GOAL_MS),
@@ -156,7 +183,7 @@ def main() -> None:
         "rss_mb": {"max": round(max(r["rss_mb"] for r in runs), 1), "goal_mb": RSS_GOAL_MB,
                    "ok": max(r["rss_mb"] for r in runs) < RSS_GOAL_MB},
     }
-    result["ok"] = all(v["ok"] for v in result.values() if isinstance(v, dict))
+    result["ok"] = all(v["ok"] for v in result.values() if isinstance(v, dict) and "ok" in v)
     emit(result)
 
 

@@ -16,6 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for its test support
+from tests.support.xvfb import start_xvfb  # noqa: E402
+
 IDLE_COLOUR = (0x85, 0x99, 0x00)  # tasktune_gui.ui.tray.STATE_COLOURS["idle"]
 GRAB = """
 import sys
@@ -27,18 +30,6 @@ found = any(image.pixelColor(x, y).getRgb()[:3] == want for y in range(0, 40) fo
 image.save(sys.argv[1])
 print("found" if found else "missing")
 """
-
-
-def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "480x160x24", "-nolisten", "tcp"],
-                            pass_fds=(write,), stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as handle:
-        number = handle.readline().strip()
-    if not number:
-        raise RuntimeError("Xvfb did not start")
-    return xvfb, f":{number}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     folder = Path(tempfile.mkdtemp(prefix="tasktune-tray-"))
     db = args.db or f"sqlite:///{folder / 'tasktune.db'}"
-    xvfb, display = start_xvfb()
+    xvfb, display = start_xvfb("480x160x24")
     env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)  # the XEmbed tray (trayer), not a StatusNotifier host
     started: list[subprocess.Popen[bytes]] = [xvfb]

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tasktune_gui.core.api import Core
 from tasktune_gui.core.settings import Settings
-from tasktune_gui.core.store import default_db_url
+
+if TYPE_CHECKING:  # loaded on the window's thread, after its frame is shown (see `run`)
+    from tasktune_gui.core.api import Core
 
 
 def open_core(db_url: str | None = None, seed: bool = True) -> Core:
     """The Core over the given (or default) database, with the demo project on first start."""
+    from tasktune_gui.core.api import Core
+    from tasktune_gui.core.store import default_db_url
+
     core = Core.open(db_url or default_db_url())
     if seed:
         from tasktune_gui.core.demo import seed_demo
@@ -38,19 +43,41 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform in ("darwin", "win32"))
 
 
-def run(db_url: str | None = None) -> int:
-    """Open the window; on a machine with no display, say what the database holds instead."""
-    if has_display():
-        from PySide6.QtWidgets import QApplication
+def run(db_url: str | None = None, check: Callable[[], None] | None = None) -> int:
+    """Open the window; on a machine with no display, say what the database holds instead. `check` refuses a
+    malformed URL (raising): before the summary, or on the window's thread before the database is opened.
 
-        app = QApplication.instance() or QApplication(sys.argv[:1])
-        app.setApplicationName("TaskTune")
-        window = make_window(db_url, Settings.load())
-        window.show()
-        code = app.exec()
+    The window's frame is shown first and the core is opened on a thread, so the window answers at once
+    while SQLAlchemy and the tables load; an error opening it is said in the window, then raised here."""
+    if not has_display():
+        if check is not None:
+            check()
+        return summary(db_url)
+    from PySide6.QtWidgets import QApplication
+
+    from tasktune_gui.ui.main_window import MainWindow
+    from tasktune_gui.ui.startup_trace import StartupTrace
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("TaskTune")
+    window = MainWindow(None, Settings.load())
+    trace = StartupTrace.from_environment(window)
+    window.show()
+    if trace is not None:
+        trace.shown()
+
+    def open_checked() -> Core:
+        if check is not None:
+            check()
+        return open_core(db_url)
+
+    window.open_database(open_checked)
+    code = app.exec()
+    if window.attached:
         window.core.close()
-        return int(code)
-    return summary(db_url)
+    if window.open_error is not None:
+        raise window.open_error
+    return int(code)
 
 
 def summary(db_url: str | None = None) -> int:

@@ -7,20 +7,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tasktune_gui.cli.errors import UsageError as UsageError  # where every command finds them
+from tasktune_gui.cli.errors import one_line as one_line
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.editing import parse_assignment, parse_param
 from tasktune_gui.core.errors import InvalidValue
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-class UsageError(Exception):
-    """A command line that cannot be carried out as written (exit 2); nothing was changed."""
-
-
-def one_line(message: str) -> str:
-    """A message as one line: a newline in a value the user typed must not split the error in two."""
-    return " ".join(message.split()) or "failed"
 
 
 @contextmanager

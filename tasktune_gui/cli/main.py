@@ -6,16 +6,13 @@ import argparse
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
-from tasktune_gui.cli import admin_commands, host_commands, task_commands
-from tasktune_gui.cli.common import UsageError, one_line
+# Only light modules here: `tasktune` alone opens the window, whose frame is shown before the core's
+# libraries load; the commands (and through them the core) are imported when the parser is built.
+from tasktune_gui.cli.errors import UsageError, one_line
 from tasktune_gui.core.errors import TaskTuneError
-from tasktune_gui.core.store import default_db_url
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
@@ -38,6 +35,8 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from tasktune_gui.cli import admin_commands, host_commands, task_commands
+
     parser = OneLineParser(
         prog="tasktune",
         description="Clone, tune, enqueue and run machine-learning tasks. With no command, opens TaskTune.",
@@ -83,15 +82,38 @@ def glue_command_line_values(argv: Sequence[str]) -> list[str]:
     return glued
 
 
+def window_only(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """Whether the command line is `tasktune` or `tasktune --db URL` (the window), and the URL given."""
+    if not argv:
+        return True, None
+    if len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-"):
+        return True, argv[1]
+    if len(argv) == 1 and argv[0].startswith("--db="):
+        return True, argv[0].removeprefix("--db=")
+    return False, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(glue_command_line_values(sys.argv[1:] if argv is None else argv))
-    try:
-        _check_db_url(args.db)
+    given = list(sys.argv[1:] if argv is None else argv)
+    window, db = window_only(given)
+    if window:  # no parser to build: its commands would load the core before the window is shown
+        return _guarded(lambda: _open_window(db))
+    args = build_parser().parse_args(glue_command_line_values(given))
+
+    def command() -> int:
         if args.command is None:
             return _open_window(args.db)
+        check_db_url(args.db)
         code: int = args.handler(args)
         return code
+
+    return _guarded(command)
+
+
+def _guarded(command: Callable[[], int]) -> int:
+    """The command's exit code, with every error said in one line and mapped to the documented codes."""
+    try:
+        return command()
     except UsageError as exc:
         return _fail(EXIT_USAGE, str(exc))
     except TaskTuneError as exc:
@@ -111,8 +133,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(EXIT_REFUSED, f"unexpected {type(exc).__name__}: {exc} (TASKTUNE_DEBUG=1 shows details)")
 
 
-def _check_db_url(given: str | None) -> None:
+def check_db_url(given: str | None) -> None:
     """A malformed URL is a usage error, said before any database is touched."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from tasktune_gui.core.store import default_db_url
+
     url = given or default_db_url()
     try:
         make_url(url).get_dialect()  # an unknown database kind is refused here too
@@ -128,8 +155,10 @@ def _open_window(db_url: str | None) -> int:
         from tasktune_gui.app import run
     except ImportError as exc:
         return _fail(EXIT_REFUSED, f"the window is not available in this installation ({exc}); {unavailable}")
+    if db_url is not None and "://" not in db_url:
+        check_db_url(db_url)  # not a URL at all: said here, before a window opens to say it
     try:
-        return run(db_url)
+        return run(db_url, check=lambda: check_db_url(db_url))
     except ModuleNotFoundError as exc:
         if (exc.name or "").split(".")[0] != "PySide6":
             raise

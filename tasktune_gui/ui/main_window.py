@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,72 +24,102 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
-from tasktune_gui.core.events import Change
-from tasktune_gui.core.queues import QueueSummary
 from tasktune_gui.core.settings import Settings
 from tasktune_gui.ui.actions import TaskAction, applicable_ids, build_qactions
 from tasktune_gui.ui.background import Background
 from tasktune_gui.ui.breadcrumbs import Breadcrumbs, Crumb
-from tasktune_gui.ui.compare_view import CompareDialog
-from tasktune_gui.ui.console_view import ConsoleReader
-from tasktune_gui.ui.dashboard_page import DashboardPage, Overview, read_overview
-from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
-from tasktune_gui.ui.docker_dialog import DockerWorkerDialog
-from tasktune_gui.ui.embedded_worker import EmbeddedWorker
-from tasktune_gui.ui.feed_follower import FeedFollower
 from tasktune_gui.ui.icons import icon
-from tasktune_gui.ui.models_page import ModelsPage
 from tasktune_gui.ui.naming import named
-from tasktune_gui.ui.notifier import EndNotifier
 from tasktune_gui.ui.palette import ThemeFollower
-from tasktune_gui.ui.projects_page import ALL_PROJECTS, ProjectsPage
-from tasktune_gui.ui.qt_bridge import ChangeSignals
-from tasktune_gui.ui.task_table_model import TaskTableModel
-from tasktune_gui.ui.tasks_page import TasksPage, default_query
 from tasktune_gui.ui.window_state import WindowState
-from tasktune_gui.ui.workers_page import WorkersPage
 
+# Everything below needs the core, whose libraries (SQLAlchemy, SQLModel, pydantic) take most of a start-up:
+# the frame above is shown first and these are imported by `open_database`'s thread (see `import_pages`).
 if TYPE_CHECKING:
+    from tasktune_gui.core.api import Core
+    from tasktune_gui.core.events import Change
+    from tasktune_gui.core.queues import QueueSummary
+    from tasktune_gui.ui.compare_view import CompareDialog
+    from tasktune_gui.ui.dashboard_page import DashboardPage, Overview
+    from tasktune_gui.ui.docker_dialog import DockerWorkerDialog
+    from tasktune_gui.ui.embedded_worker import EmbeddedWorker
+    from tasktune_gui.ui.feed_follower import FeedFollower
+    from tasktune_gui.ui.models_page import ModelsPage
+    from tasktune_gui.ui.notifier import EndNotifier
+    from tasktune_gui.ui.projects_page import ProjectsPage
+    from tasktune_gui.ui.qt_bridge import ChangeSignals
     from tasktune_gui.ui.task_page import TaskPage
+    from tasktune_gui.ui.task_table_model import TaskTableModel
+    from tasktune_gui.ui.tasks_page import TasksPage
+    from tasktune_gui.ui.workers_page import WorkersPage
 
 PAGES = ("Dashboard", "Projects", "Tasks", "Models", "Workers & Queues")
 REFRESH_MS = 1000  # a burst of changes redraws the overview pages once (a scan of the task index)
 WORKERS_POLL_MS = 5000  # heartbeats are not change notifications: recount who is online
 
 
+def import_pages() -> None:
+    """Load the modules of the pages (and through them the core): safe on any thread, as none makes a widget."""
+    import tasktune_gui.ui.compare_view
+    import tasktune_gui.ui.dashboard_page
+    import tasktune_gui.ui.dialogs
+    import tasktune_gui.ui.docker_dialog
+    import tasktune_gui.ui.embedded_worker
+    import tasktune_gui.ui.feed_follower
+    import tasktune_gui.ui.models_page
+    import tasktune_gui.ui.notifier
+    import tasktune_gui.ui.projects_page
+    import tasktune_gui.ui.qt_bridge
+    import tasktune_gui.ui.tasks_page
+    import tasktune_gui.ui.workers_page  # noqa: F401
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, core: Core, settings: Settings | None = None, state_path: Path | None = None) -> None:
+    """The window. Given a core it is whole at once (`make_window`, tests); without one it is the frame
+    (navigation, menus, status bar) saying the database is opening, whole once `open_database` is done."""
+
+    ready = Signal()  # the pages are built over an open core
+    overview_drawn = Signal()  # the dashboard and projects pages show a new read
+    open_failed = Signal(str)
+
+    core: Core
+    embedded_worker: EmbeddedWorker
+    signals: ChangeSignals
+    model: TaskTableModel
+    tasks_page: TasksPage
+    dashboard: DashboardPage
+    projects: ProjectsPage
+    models_page: ModelsPage
+    workers_page: WorkersPage
+    notifier: EndNotifier
+    follower: FeedFollower
+
+    def __init__(self, core: Core | None = None, settings: Settings | None = None,
+                 state_path: Path | None = None) -> None:
         super().__init__()
-        self.core = core
         self.settings = settings or Settings(embedded_worker=False)
-        self.embedded_worker = EmbeddedWorker(core, self.settings)
+        self.attached = False
+        self.open_error: Exception | None = None
+        self._opening: Core | None = None  # a core opened by `open_database` that the window has not taken yet
         self.setObjectName("mainWindow")
         self.setWindowTitle("TaskTune")
         self.resize(1200, 760)
-        self.signals = ChangeSignals(core.events, self)
-        self.model = TaskTableModel(core, default_query(), load=False)
-        self.tasks_page = TasksPage(self.model, self.run_action)
         self.navigation = named(QListWidget(), "navigation")
         self.navigation.addItems(list(PAGES))
         for row, page in enumerate(PAGES):
             self.navigation.item(row).setIcon(icon(page.split()[0].lower()))
         self.stack = QStackedWidget()
-        self.dashboard = DashboardPage(core)
-        self.projects = ProjectsPage(core)
+        self.start_page = named(QLabel("Opening the database…"), "startPage")
+        self.start_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.start_page.setWordWrap(True)
+        self.stack.addWidget(self.start_page)
         self.breadcrumbs = Breadcrumbs()
+        self.breadcrumbs.set_trail([(PAGES[0], None)])
         self.current_project: str | None = None
         self._lists_stale = True
         self._lists_generation = 0  # only the newest summaries are drawn
         self.background = Background(self)
-        self.stack.addWidget(self.dashboard)
-        self.stack.addWidget(self.projects)
-        self.stack.addWidget(self.tasks_page)
-        self.models_page = ModelsPage(core)
-        self.stack.addWidget(self.models_page)
-        self.workers_page = WorkersPage(core, load=False)  # read when first shown: it is not the first page
-        self.stack.addWidget(self.workers_page)
         self._task_page: TaskPage | None = None  # built when first opened (see `task_page`)
         self._side_page: TaskPage | None = None  # the split view's page beside the table, built when first shown
         right = QWidget()
@@ -100,6 +132,26 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
+        self._build_menus()
+        self.worker_label = named(QLabel(), "workerStatus")
+        self.database_label = named(QLabel("Database: opening…"), "statusDatabase")
+        self.workers_online_label = named(QLabel(), "statusWorkers")
+        self.statusBar().addPermanentWidget(self.database_label)
+        self.statusBar().addPermanentWidget(self.workers_online_label)
+        self.statusBar().addPermanentWidget(self.worker_label)
+        self.worker_label.setText("Worker: starting" if self.settings.embedded_worker else "Worker: off")
+        self.navigation.setCurrentRow(PAGES.index("Dashboard"))
+        self.navigation.currentRowChanged.connect(self._on_frame_row_changed)
+        app = QApplication.instance()
+        self.theme = ThemeFollower(app, self) if isinstance(app, QApplication) else None
+        if self.theme is not None:
+            self.theme.changed.connect(self._on_theme_changed)
+        self.state = WindowState(state_path)
+        self.state.restore_window(self, self.splitter)
+        if core is not None:
+            self.attach(core)
+
+    def _build_menus(self) -> None:
         self.qactions = build_qactions(self, self._on_menu_bar_action)
         menu = self.menuBar().addMenu("&Task")
         toolbar = named(QToolBar("Task actions"), "taskToolbar")
@@ -113,22 +165,78 @@ class MainWindow(QMainWindow):
         self.split_toggle.setObjectName("action_split_view")
         self.split_toggle.setCheckable(True)
         self.split_toggle.setShortcut("F3")
-        self.split_toggle.toggled.connect(self.set_split_view)
-        self.tasks_page.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_beside())
         worker_menu = self.menuBar().addMenu("&Worker")
         self.worker_toggle = worker_menu.addAction("Run tasks in this window")
         self.worker_toggle.setObjectName("action_embedded_worker")
         self.worker_toggle.setCheckable(True)
-        self.worker_toggle.toggled.connect(self._on_worker_toggle_toggled)
+        self.worker_toggle.setChecked(self.settings.embedded_worker)
         self.docker_action = worker_menu.addAction("Docker mode…")
         self.docker_action.setObjectName("action_embedded_worker_docker")
+        for waiting in (self.split_toggle, self.worker_toggle, self.docker_action):
+            waiting.setEnabled(False)  # until the database is open
+
+    def _on_frame_row_changed(self, row: int) -> None:
+        if not self.attached:  # the page is shown once the database is open; the trail says which it will be
+            self.breadcrumbs.set_trail([(PAGES[row] if 0 <= row < len(PAGES) else "", None)])
+
+    def open_database(self, opener: Callable[[], Core]) -> None:
+        """Open the core off the GUI thread, then build the pages over it; a failure is said on the start page
+        and kept in `open_error`. The dashboard's first read runs while the pages' modules load."""
+        def load() -> tuple[Core, Overview]:
+            core = self._opening = opener()
+            from tasktune_gui.ui.dashboard_page import read_overview
+
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tasktune-first-read") as pool:
+                overview = pool.submit(read_overview, core)  # SQLite lets go of Python's lock while it reads
+                import_pages()
+                if self.settings.embedded_worker:  # started once the pages are up: not a stall of the GUI then
+                    import tasktune_gui.execution.worker  # noqa: F401
+                return core, overview.result()
+
+        self.background.run(load, lambda loaded: self.attach(*loaded), self._on_open_failed)
+
+    def _on_open_failed(self, error: Exception) -> None:
+        self.open_error = error
+        message = f"TaskTune could not open the database: {error}"
+        self.start_page.setText(message)
+        self.database_label.setText("Database: not open")
+        self.open_failed.emit(message)
+
+    def attach(self, core: Core, overview: Overview | None = None) -> None:
+        """Build the pages over `core` into the frame, drawing `overview` if it was read already."""
+        import_pages()
+        from tasktune_gui.ui.dashboard_page import DashboardPage
+        from tasktune_gui.ui.embedded_worker import EmbeddedWorker
+        from tasktune_gui.ui.feed_follower import FeedFollower
+        from tasktune_gui.ui.models_page import ModelsPage
+        from tasktune_gui.ui.notifier import EndNotifier
+        from tasktune_gui.ui.projects_page import ProjectsPage
+        from tasktune_gui.ui.qt_bridge import ChangeSignals
+        from tasktune_gui.ui.task_table_model import TaskTableModel
+        from tasktune_gui.ui.tasks_page import TasksPage, default_query
+        from tasktune_gui.ui.workers_page import WorkersPage
+
+        self.core = core
+        self._opening = None
+        self.embedded_worker = EmbeddedWorker(core, self.settings)
+        self.signals = ChangeSignals(core.events, self)
+        self.model = TaskTableModel(core, default_query(), load=False)
+        self.tasks_page = TasksPage(self.model, self.run_action)
+        self.dashboard = DashboardPage(core)
+        self.projects = ProjectsPage(core)
+        self.models_page = ModelsPage(core)
+        self.workers_page = WorkersPage(core, load=False)  # read when first shown: it is not the first page
+        for page in (self.dashboard, self.projects, self.tasks_page, self.models_page, self.workers_page):
+            self.stack.addWidget(page)
+        self.stack.removeWidget(self.start_page)
+        self.start_page.deleteLater()
+        self.database_label.setText(f"Database: {core.store.display_name}")
+        self.split_toggle.toggled.connect(self.set_split_view)
+        self.tasks_page.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_beside())
+        self.worker_toggle.toggled.connect(self._on_worker_toggle_toggled)
         self.docker_action.triggered.connect(self._on_docker_action_triggered)
-        self.worker_label = named(QLabel(), "workerStatus")
-        self.database_label = named(QLabel(f"Database: {core.store.display_name}"), "statusDatabase")
-        self.workers_online_label = named(QLabel(), "statusWorkers")
-        self.statusBar().addPermanentWidget(self.database_label)
-        self.statusBar().addPermanentWidget(self.workers_online_label)
-        self.statusBar().addPermanentWidget(self.worker_label)
+        for waiting in (self.split_toggle, self.worker_toggle, self.docker_action):
+            waiting.setEnabled(True)
         self.navigation.currentRowChanged.connect(self._on_navigation_row_changed)
         self.stack.currentChanged.connect(self._on_stack_current_changed)
         self.projects.project_requested.connect(self.open_project)
@@ -152,29 +260,29 @@ class MainWindow(QMainWindow):
         self._workers_timer.start(WORKERS_POLL_MS)
         self.signals.changed.connect(self._on_core_changed)
         self.notifier = EndNotifier(core, self, self.signals)
-        self.navigation.setCurrentRow(PAGES.index("Dashboard"))
         # Other processes' changes; on PostgreSQL their notifications make them show at once.
         self.follower = FeedFollower(core, self)
         self.follower.unreachable.connect(self.statusBar().showMessage)
-        app = QApplication.instance()
-        self.theme = ThemeFollower(app, self) if isinstance(app, QApplication) else None
-        if self.theme is not None:
-            self.theme.changed.connect(self._on_theme_changed)
-        self.state = WindowState(state_path)
-        self._restore_state()
-        self.refresh_lists()
+        self._restore_table_state()
+        self.attached = True
+        if overview is None:
+            self.refresh_lists()
+        else:
+            self._lists_stale = False
+            self._lists_generation += 1
+            self._on_overview_ready(self._lists_generation, overview)
+        self._on_navigation_row_changed(self.navigation.currentRow())  # a page chosen while opening is shown
+        self._update_breadcrumbs()
         self._on_workers_timer_timeout()
         # The worker starts on the first turn of the event loop: importing the engine and registering would
         # otherwise delay the first paint by a third of a second.
-        self.worker_toggle.blockSignals(True)
-        self.worker_toggle.setChecked(self.settings.embedded_worker)
-        self.worker_toggle.blockSignals(False)
         self.worker_label.setText("Worker: starting" if self.settings.embedded_worker else "Worker: off")
         self._worker_start = QTimer(self)
         self._worker_start.setSingleShot(True)
         self._worker_start.timeout.connect(self._on_worker_start_timeout)
         if self.settings.embedded_worker:
             self._worker_start.start(0)
+        self.ready.emit()
 
     # Pages
 
@@ -216,6 +324,8 @@ class MainWindow(QMainWindow):
         self._lists_stale = False
         self._lists_generation += 1
         generation = self._lists_generation
+        from tasktune_gui.ui.dashboard_page import read_overview
+
         self.background.run(lambda: read_overview(self.core),
                             lambda overview: self._on_overview_ready(generation, overview),
                             self._on_summaries_failed)
@@ -226,20 +336,23 @@ class MainWindow(QMainWindow):
         self.projects.refresh(overview.summaries)
         self.dashboard.refresh(overview)
         self.tasks_page.filters.set_tags(overview.tags)
+        self.overview_drawn.emit()
 
     def _on_summaries_failed(self, error: Exception) -> None:
         self.statusBar().showMessage(f"Could not read the projects: {error}")
 
-    def _restore_state(self) -> None:
+    def _restore_table_state(self) -> None:
         for column in self.state.extra_columns():
             self.model.add_extra_column(column)
         header = self.tasks_page.table.horizontalHeader()
         if self.state.restore_header(header):
             self.tasks_page.table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self.state.restore_window(self, self.splitter)
 
     def save_state(self) -> None:
-        self.state.save(self, self.splitter, self.tasks_page.table.horizontalHeader(), self.model.extra)
+        if self.attached:
+            self.state.save(self, self.splitter, self.tasks_page.table.horizontalHeader(), self.model.extra)
+        else:
+            self.state.save(self, self.splitter)
 
     def overview_shown(self) -> bool:
         return self.stack.currentWidget() in (self.dashboard, self.projects)
@@ -296,6 +409,8 @@ class MainWindow(QMainWindow):
         self._update_breadcrumbs()
 
     def _project_trail(self, project: str | None, last_clickable: bool) -> list[Crumb]:
+        from tasktune_gui.ui.projects_page import ALL_PROJECTS
+
         trail: list[Crumb] = [("Projects", lambda: self.show_page("Projects"))]
         parts = project.split("/") if project else [ALL_PROJECTS]
         for depth, part in enumerate(parts, start=1):
@@ -325,6 +440,8 @@ class MainWindow(QMainWindow):
             self._update_breadcrumbs()
 
     def _on_theme_changed(self, _dark: bool) -> None:
+        if not self.attached:
+            return
         self.refresh_lists()  # the cards' status colours are in their text
         self.tasks_page.table.viewport().update()
 
@@ -343,6 +460,8 @@ class MainWindow(QMainWindow):
     # Actions
 
     def _on_menu_bar_action(self, action: TaskAction) -> None:
+        if not self.attached:
+            return
         applicable = applicable_ids(action, self.tasks_page.selected_tasks())
         if applicable:
             self.run_action(action, applicable)
@@ -381,6 +500,8 @@ class MainWindow(QMainWindow):
                 getattr(lifecycle, action.id)(task_id)
 
     def compare(self, task_ids: list[str]) -> CompareDialog:
+        from tasktune_gui.ui.compare_view import CompareDialog
+
         dialog = CompareDialog([self.core.task_json(task_id) for task_id in task_ids], self)
         dialog.show()
         self.last_compare = dialog
@@ -399,6 +520,8 @@ class MainWindow(QMainWindow):
                 self.core.tasks.move(task_id, text.strip())
 
     def clone(self, task_id: str) -> None:
+        from tasktune_gui.ui.dialogs import CloneDialog
+
         source = self.core.task_json(task_id)
         projects = [s.name for s in self.core.projects.summaries()]
         dialog = CloneDialog(source["name"], source["project"], projects, self)
@@ -409,6 +532,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Cloned to {new_id}")
 
     def enqueue(self, task_ids: list[str]) -> None:
+        from tasktune_gui.ui.dialogs import EnqueueDialog
+
         dialog = EnqueueDialog(self.core.queues.summaries(), len(task_ids), self,
                                start_local_worker=self.run_queue_here)
         if dialog.exec():
@@ -452,6 +577,8 @@ class MainWindow(QMainWindow):
         self.worker_label.setText(self.embedded_worker.describe())
 
     def _on_docker_action_triggered(self) -> None:
+        from tasktune_gui.ui.docker_dialog import DockerWorkerDialog
+
         dialog = DockerWorkerDialog(self.settings, self)
         if dialog.exec():
             self.apply_docker_settings(dialog)
@@ -470,7 +597,15 @@ class MainWindow(QMainWindow):
         if self.theme is not None:
             self.theme.close()
         for background in self.findChildren(Background):  # the window's and the task pages'
-            background.close()
+            background.close()  # waits for an `open_database` still under way
+        if not self.attached:
+            if self._opening is not None:  # opened after the window was closed: nobody will use it
+                self._opening.close()
+                self._opening = None
+            super().closeEvent(event)
+            return
+        from tasktune_gui.ui.console_view import ConsoleReader
+
         if self._side_page is not None:  # out of the window's tree while the split view is off
             self._side_page.background.close()
             self._side_page.console.reader.close()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 
 from tasktune_gui.core.errors import TaskTuneError
-from tasktune_gui.core.overview import ExtraColumn
+
+if TYPE_CHECKING:  # the core's tables: not loaded before the window's frame is shown
+    from tasktune_gui.core.overview import ExtraColumn
 
 # The keys, in one place: nothing else in the window reads or writes QSettings.
 GEOMETRY = "window/geometry"
@@ -30,16 +33,21 @@ class WindowState:
         self.path = path or window_state_path()
         self._settings = QSettings(str(self.path), QSettings.Format.IniFormat)
 
-    def save(self, window: QMainWindow, splitter: QSplitter, header: QHeaderView, extra: list[ExtraColumn]) -> None:
+    def save(self, window: QMainWindow, splitter: QSplitter, header: QHeaderView | None = None,
+             extra: list[ExtraColumn] | None = None) -> None:
+        """The window's layout, and the table's when it was built (closed while opening, it was not)."""
         self._settings.setValue(GEOMETRY, window.saveGeometry())
         self._settings.setValue(WINDOW_STATE, window.saveState())
         self._settings.setValue(SPLITTER, splitter.saveState())
-        self._settings.setValue(TABLE_EXTRA, [c.key for c in extra])
-        self._settings.setValue(TABLE_HEADER, header.saveState())
+        if header is not None:
+            self._settings.setValue(TABLE_EXTRA, [c.key for c in extra or []])
+            self._settings.setValue(TABLE_HEADER, header.saveState())
         self._settings.sync()
 
     def extra_columns(self) -> list[ExtraColumn]:
         """The columns the user added last time; unreadable entries are dropped, not fatal."""
+        from tasktune_gui.core.overview import ExtraColumn
+
         saved = self._settings.value(TABLE_EXTRA, [])
         keys = [saved] if isinstance(saved, str) else list(saved) if isinstance(saved, list | tuple) else []
         columns = []

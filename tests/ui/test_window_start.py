@@ -1,0 +1,156 @@
+"""The window's frame is shown before its database is open, and becomes whole (or says why not) once it is."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tasktune_gui.app import open_core
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.ui.main_window import PAGES, MainWindow
+from tests.conftest import require_component
+from tests.support.xvfb import start_xvfb
+
+
+@pytest.fixture
+def frame(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where the demo repository is made
+    window = MainWindow(None, state_path=tmp_path / "window.ini")
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_the_frame_answers_while_the_database_opens(frame: MainWindow, qtbot: QtBot, sqlite_url: str) -> None:
+    assert not frame.attached
+    assert frame.stack.currentWidget() is frame.start_page
+    assert frame.start_page.text() == "Opening the database…"
+    assert frame.database_label.text() == "Database: opening…"
+    assert [frame.navigation.item(row).text() for row in range(frame.navigation.count())] == list(PAGES)
+    assert not frame.worker_toggle.isEnabled()
+    frame.qactions["enqueue"].trigger()  # nothing to act on yet: no error
+    gate = threading.Event()
+
+    def opener() -> Core:
+        gate.wait(10)  # the user clicks while the core is still opening
+        return open_core(sqlite_url)
+
+    frame.open_database(opener)
+    item = frame.navigation.item(PAGES.index("Projects"))
+    qtbot.mouseClick(frame.navigation.viewport(), Qt.MouseButton.LeftButton,
+                     pos=frame.navigation.visualItemRect(item).center())
+    assert frame.navigation.currentRow() == PAGES.index("Projects")
+    assert [button.text() for button in frame.breadcrumbs.buttons] == ["Projects"]
+    with qtbot.waitSignals([frame.ready, frame.overview_drawn], timeout=20_000):
+        gate.set()
+    assert frame.attached
+    assert frame.stack.currentWidget() is frame.projects  # the page chosen while opening
+    assert frame.database_label.text().startswith("Database: ")
+    assert frame.database_label.text() != "Database: opening…"
+    assert frame.worker_toggle.isEnabled()
+    assert [card.title for card in frame.projects.cards][:2] == ["All projects", "Demo"]
+    frame.close()
+    frame.core.close()
+
+
+def test_a_database_that_cannot_be_opened_is_said_in_the_window(frame: MainWindow, qtbot: QtBot) -> None:
+    def opener() -> Core:
+        raise TaskTuneError("the database server refused the connection")
+
+    with qtbot.waitSignal(frame.open_failed, timeout=10_000) as failed:
+        frame.open_database(opener)
+    assert failed.args == ["TaskTune could not open the database: the database server refused the connection"]
+    assert frame.start_page.text() == failed.args[0]
+    assert frame.database_label.text() == "Database: not open"
+    assert isinstance(frame.open_error, TaskTuneError)
+    assert not frame.attached
+    frame.close()
+
+
+def test_closed_while_opening_the_core_it_opened_is_closed(frame: MainWindow, sqlite_url: str) -> None:
+    opened: list[Core] = []
+    closed: list[bool] = []
+    gate = threading.Event()
+
+    def opener() -> Core:
+        gate.wait(10)
+        core = open_core(sqlite_url)
+        close = core.close
+        core.close = lambda: (closed.append(True), close())[1]  # type: ignore[method-assign]
+        opened.append(core)
+        return core
+
+    frame.open_database(opener)
+    gate.set()
+    frame.close()  # waits for the opening under way, then closes what it opened
+    assert not frame.attached
+    assert len(opened) == 1 and frame._opening is None
+    assert closed == [True]
+
+
+def test_importing_the_frame_leaves_the_core_and_pysides_import_hook_out() -> None:
+    # A fresh interpreter: this test process has long imported everything.
+    probe = ("import builtins, sys; import tasktune_gui.cli.main, tasktune_gui.app, tasktune_gui.ui.main_window; "
+             "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic') if m in sys.modules), "
+             "builtins.__import__.__name__)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    # PySide puts its own light hook back (`__lazy_import__`, for its lazily made types); not the costly one.
+    assert out.split()[0] == "[]" and out.split()[1] in ("__import__", "__lazy_import__")
+
+
+def xvfb_environment(tmp_path: Path, display: str) -> dict[str, str]:
+    config = tmp_path / "config"
+    (config / "tasktune").mkdir(parents=True)
+    (config / "tasktune" / "settings.json").write_text(json.dumps({"embedded_worker": False}))
+    env = {**os.environ, "DISPLAY": display, "XDG_CONFIG_HOME": str(config), "XDG_DATA_HOME": str(tmp_path / "data"),
+           "TASKTUNE_STARTUP_TRACE": str(tmp_path / "trace.jsonl"), "TASKTUNE_STARTUP_TRACE_EXIT": "1"}
+    env.pop("QT_QPA_PLATFORM", None)
+    return env
+
+
+def trace_events(tmp_path: Path) -> dict[str, dict[str, object]]:
+    lines = (tmp_path / "trace.jsonl").read_text().splitlines()
+    return {line["event"]: line for line in map(json.loads, lines)}
+
+
+@pytest.fixture
+def display() -> object:
+    require_component("Xvfb", shutil.which("Xvfb") is not None, "apt-get install xvfb")
+    xvfb, name = start_xvfb()
+    yield name
+    xvfb.kill()
+    xvfb.wait()
+
+
+def test_tasktune_shows_its_frame_before_loading_the_core(tmp_path: Path, display: str) -> None:
+    url = f"sqlite:///{tmp_path / 'tasktune.db'}"
+    done = subprocess.run([sys.executable, "-m", "tasktune_gui", "--db", url], env=xvfb_environment(tmp_path, display),
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    events = trace_events(tmp_path)
+    assert set(events) >= {"shown", "responsive", "ready", "dashboard"}
+    assert events["shown"]["core_libraries_loaded"] is False  # the frame came before SQLAlchemy
+    assert events["dashboard"]["core_libraries_loaded"] is True
+    assert float(events["shown"]["time"]) <= float(events["dashboard"]["time"])  # type: ignore[arg-type]
+
+
+def test_tasktune_says_a_database_it_cannot_open_in_the_window_and_on_one_line(tmp_path: Path, display: str) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    done = subprocess.run([sys.executable, "-m", "tasktune_gui", "--db", f"sqlite:///{folder}"],
+                          env=xvfb_environment(tmp_path, display), capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 1
+    assert "failed" in trace_events(tmp_path)
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tasktune: error: "), done.stderr
