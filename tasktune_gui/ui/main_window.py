@@ -9,14 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
-    QInputDialog,
     QLabel,
     QListWidget,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -24,14 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.settings import Settings
-from tasktune_gui.ui.actions import TaskAction, applicable_ids, build_qactions
+from tasktune_gui.ui.actions import build_qactions
 from tasktune_gui.ui.background import Background
 from tasktune_gui.ui.breadcrumbs import Breadcrumbs, Crumb
 from tasktune_gui.ui.icons import icon
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.palette import ThemeFollower
+from tasktune_gui.ui.window_actions import WindowActions
 from tasktune_gui.ui.window_state import WindowState
 
 # Everything below needs the core, whose libraries (SQLAlchemy, SQLModel, pydantic) take most of a start-up:
@@ -39,10 +36,7 @@ from tasktune_gui.ui.window_state import WindowState
 if TYPE_CHECKING:
     from tasktune_gui.core.api import Core
     from tasktune_gui.core.events import Change
-    from tasktune_gui.core.queues import QueueSummary
-    from tasktune_gui.ui.compare_view import CompareDialog
     from tasktune_gui.ui.dashboard_page import DashboardPage, Overview
-    from tasktune_gui.ui.docker_dialog import DockerWorkerDialog
     from tasktune_gui.ui.embedded_worker import EmbeddedWorker
     from tasktune_gui.ui.feed_follower import FeedFollower
     from tasktune_gui.ui.models_page import ModelsPage
@@ -75,7 +69,7 @@ def import_pages() -> None:
     import tasktune_gui.ui.workers_page  # noqa: F401
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowActions, QMainWindow):
     """The window. Given a core it is whole at once (`make_window`, tests); without one it is the frame
     (navigation, menus, status bar) saying the database is opening, whole once `open_database` is done."""
 
@@ -457,89 +451,6 @@ class MainWindow(QMainWindow):
     def _on_workers_online_counted(self, online: int) -> None:
         self.workers_online_label.setText(f"{online} worker{'s' if online != 1 else ''} online")
 
-    # Actions
-
-    def _on_menu_bar_action(self, action: TaskAction) -> None:
-        if not self.attached:
-            return
-        applicable = applicable_ids(action, self.tasks_page.selected_tasks())
-        if applicable:
-            self.run_action(action, applicable)
-
-    def run_action(self, action: TaskAction, task_ids: list[str]) -> None:
-        if not task_ids:
-            return
-        if action.confirm and not self.confirm(f"{action.text} {len(task_ids)} task(s)?"):
-            return
-        try:
-            self._perform(action, task_ids)
-        except TaskTuneError as exc:
-            self.statusBar().showMessage(str(exc))
-            QMessageBox.warning(self, "TaskTune", str(exc))
-
-    def confirm(self, question: str) -> bool:
-        answer = QMessageBox.question(self, "TaskTune", question)
-        return answer == QMessageBox.StandardButton.Yes
-
-    def _perform(self, action: TaskAction, task_ids: list[str]) -> None:
-        lifecycle = self.core.lifecycle
-        if action.id == "clone":
-            self.clone(task_ids[0])
-        elif action.id == "enqueue":
-            self.enqueue(task_ids)
-        elif action.id == "copy_id":
-            QGuiApplication.clipboard().setText("\n".join(task_ids))
-        elif action.id in ("add_tag", "move"):
-            self.ask_metadata(action.id, task_ids)
-        elif action.id == "details":
-            self.open_task(task_ids[0])
-        elif action.id == "compare":
-            self.compare(task_ids)
-        else:
-            for task_id in task_ids:
-                getattr(lifecycle, action.id)(task_id)
-
-    def compare(self, task_ids: list[str]) -> CompareDialog:
-        from tasktune_gui.ui.compare_view import CompareDialog
-
-        dialog = CompareDialog([self.core.task_json(task_id) for task_id in task_ids], self)
-        dialog.show()
-        self.last_compare = dialog
-        return dialog
-
-    def ask_metadata(self, what: str, task_ids: list[str]) -> None:
-        """Add a tag to, or move to a project, every selected task."""
-        label = "Tag" if what == "add_tag" else "Project (a new name creates it)"
-        text, ok = QInputDialog.getText(self, "TaskTune", label)
-        if not ok or not text.strip():
-            return
-        for task_id in task_ids:
-            if what == "add_tag":
-                self.core.tasks.add_tags(task_id, [text.strip()])
-            else:
-                self.core.tasks.move(task_id, text.strip())
-
-    def clone(self, task_id: str) -> None:
-        from tasktune_gui.ui.dialogs import CloneDialog
-
-        source = self.core.task_json(task_id)
-        projects = [s.name for s in self.core.projects.summaries()]
-        dialog = CloneDialog(source["name"], source["project"], projects, self)
-        if dialog.exec():
-            new_id = self.core.tasks.clone(task_id, project=dialog.project.currentText().strip() or None,
-                                           name=dialog.name.text().strip() or None,
-                                           description=dialog.description.text() or None)
-            self.statusBar().showMessage(f"Cloned to {new_id}")
-
-    def enqueue(self, task_ids: list[str]) -> None:
-        from tasktune_gui.ui.dialogs import EnqueueDialog
-
-        dialog = EnqueueDialog(self.core.queues.summaries(), len(task_ids), self,
-                               start_local_worker=self.run_queue_here)
-        if dialog.exec():
-            for task_id in task_ids:
-                self.core.lifecycle.enqueue(task_id, dialog.chosen())
-
     def _on_core_changed(self, change: Change) -> None:
         self.model.on_change(change)
         if self._task_page is not None:
@@ -552,45 +463,6 @@ class MainWindow(QMainWindow):
             self._schedule_workers_page()
         if change.kind == "worker":
             self._on_workers_timer_timeout()
-
-    def run_queue_here(self, queue: str) -> list[QueueSummary]:
-        """The window's worker takes `queue` too (started if off); the queues as they are now."""
-        if queue not in self.settings.embedded_worker_queues:
-            self.settings.embedded_worker_queues.append(queue)
-        self.embedded_worker.stop()  # restarted below with the new queue list
-        if self.worker_toggle.isChecked():
-            self.embedded_worker.start()
-        else:
-            self.worker_toggle.setChecked(True)
-        self.worker_label.setText(self.embedded_worker.describe())
-        return self.core.queues.summaries()
-
-    def _on_worker_start_timeout(self) -> None:
-        if self.worker_toggle.isChecked():
-            self._on_worker_toggle_toggled(True)
-
-    def _on_worker_toggle_toggled(self, on: bool) -> None:
-        if on:
-            self.embedded_worker.start()
-        else:
-            self.embedded_worker.stop()
-        self.worker_label.setText(self.embedded_worker.describe())
-
-    def _on_docker_action_triggered(self) -> None:
-        from tasktune_gui.ui.docker_dialog import DockerWorkerDialog
-
-        dialog = DockerWorkerDialog(self.settings, self)
-        if dialog.exec():
-            self.apply_docker_settings(dialog)
-
-    def apply_docker_settings(self, dialog: DockerWorkerDialog) -> None:
-        dialog.apply_to(self.settings)
-        try:
-            self.settings.save()
-        except OSError as exc:  # the change still holds for this session
-            self.statusBar().showMessage(f"Settings not saved: {exc}")
-        self.embedded_worker.restart()
-        self.worker_label.setText(self.embedded_worker.describe())
 
     def closeEvent(self, event):  # type: ignore[no-untyped-def]  # noqa: N802
         self.save_state()
