@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -166,8 +167,11 @@ class MainWindow(WindowActions, QMainWindow):
         self.worker_toggle.setChecked(self.settings.embedded_worker)
         self.docker_action = worker_menu.addAction("Docker mode…")
         self.docker_action.setObjectName("action_embedded_worker_docker")
-        for waiting in (self.split_toggle, self.worker_toggle, self.docker_action):
-            waiting.setEnabled(False)  # until the database is open
+        for waiting in self._waiting_for_database():
+            waiting.setEnabled(False)
+
+    def _waiting_for_database(self) -> list[QAction]:
+        return [*self.qactions.values(), self.split_toggle, self.worker_toggle, self.docker_action]
 
     def _on_frame_row_changed(self, row: int) -> None:
         if not self.attached:  # the page is shown once the database is open; the trail says which it will be
@@ -229,7 +233,7 @@ class MainWindow(WindowActions, QMainWindow):
         self.tasks_page.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_beside())
         self.worker_toggle.toggled.connect(self._on_worker_toggle_toggled)
         self.docker_action.triggered.connect(self._on_docker_action_triggered)
-        for waiting in (self.split_toggle, self.worker_toggle, self.docker_action):
+        for waiting in self._waiting_for_database():
             waiting.setEnabled(True)
         self.navigation.currentRowChanged.connect(self._on_navigation_row_changed)
         self.stack.currentChanged.connect(self._on_stack_current_changed)
