@@ -29,6 +29,7 @@ from tasktune_gui.ui.breadcrumbs import Breadcrumbs, Crumb
 from tasktune_gui.ui.icons import icon
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.palette import ThemeFollower
+from tasktune_gui.ui.start_page import StartPage
 from tasktune_gui.ui.window_actions import WindowActions
 from tasktune_gui.ui.window_state import WindowState
 
@@ -105,9 +106,9 @@ class MainWindow(WindowActions, QMainWindow):
         for row, page in enumerate(PAGES):
             self.navigation.item(row).setIcon(icon(page.split()[0].lower()))
         self.stack = QStackedWidget()
-        self.start_page = named(QLabel("Opening the database…"), "startPage")
-        self.start_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.start_page.setWordWrap(True)
+        self.start_page = StartPage()
+        self.start_page.retry_requested.connect(self._on_start_page_retry_requested)
+        self._opener: Callable[[], Core] | None = None
         self.stack.addWidget(self.start_page)
         self.breadcrumbs = Breadcrumbs()
         self.breadcrumbs.set_trail([(PAGES[0], None)])
@@ -179,7 +180,12 @@ class MainWindow(WindowActions, QMainWindow):
 
     def open_database(self, opener: Callable[[], Core]) -> None:
         """Open the core off the GUI thread, then build the pages over it; a failure is said on the start page
-        and kept in `open_error`. The dashboard's first read runs while the pages' modules load."""
+        and kept in `open_error` (Try again calls `opener` anew). The dashboard's first read runs while the
+        pages' modules load."""
+        self._opener = opener
+        self.open_error = None
+        self.start_page.opening()
+        self.database_label.setText("Database: opening…")
         def load() -> tuple[Core, Overview]:
             core = self._opening = opener()
             from tasktune_gui.ui.dashboard_page import read_overview
@@ -196,9 +202,13 @@ class MainWindow(WindowActions, QMainWindow):
     def _on_open_failed(self, error: Exception) -> None:
         self.open_error = error
         message = f"TaskTune could not open the database: {error}"
-        self.start_page.setText(message)
+        self.start_page.failed(message)
         self.database_label.setText("Database: not open")
         self.open_failed.emit(message)
+
+    def _on_start_page_retry_requested(self) -> None:
+        if self._opener is not None and not self.attached:
+            self.open_database(self._opener)
 
     def attach(self, core: Core, overview: Overview | None = None) -> None:
         """Build the pages over `core` into the frame, drawing `overview` if it was read already."""

@@ -34,7 +34,8 @@ def frame(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Main
 def test_the_frame_answers_while_the_database_opens(frame: MainWindow, qtbot: QtBot, sqlite_url: str) -> None:
     assert not frame.attached
     assert frame.stack.currentWidget() is frame.start_page
-    assert frame.start_page.text() == "Opening the database…"
+    assert frame.start_page.message.text() == "Opening the database…"
+    assert not frame.start_page.retry.isVisible()
     assert frame.database_label.text() == "Database: opening…"
     assert [frame.navigation.item(row).text() for row in range(frame.navigation.count())] == list(PAGES)
     assert not frame.worker_toggle.isEnabled()
@@ -64,18 +65,30 @@ def test_the_frame_answers_while_the_database_opens(frame: MainWindow, qtbot: Qt
     frame.core.close()
 
 
-def test_a_database_that_cannot_be_opened_is_said_in_the_window(frame: MainWindow, qtbot: QtBot) -> None:
+def test_a_database_that_cannot_be_opened_is_said_in_the_window_and_tried_again(
+        frame: MainWindow, qtbot: QtBot, sqlite_url: str) -> None:
+    server_up = False
+
     def opener() -> Core:
-        raise TaskTuneError("the database server refused the connection")
+        if not server_up:
+            raise TaskTuneError("the database server refused the connection")
+        return open_core(sqlite_url)
 
     with qtbot.waitSignal(frame.open_failed, timeout=10_000) as failed:
         frame.open_database(opener)
     assert failed.args == ["TaskTune could not open the database: the database server refused the connection"]
-    assert frame.start_page.text() == failed.args[0]
+    assert frame.start_page.message.text() == failed.args[0]
     assert frame.database_label.text() == "Database: not open"
     assert isinstance(frame.open_error, TaskTuneError)
     assert not frame.attached
+    assert frame.start_page.retry.isVisible()
+    server_up = True  # the VPN is up now
+    with qtbot.waitSignal(frame.ready, timeout=20_000):
+        qtbot.mouseClick(frame.start_page.retry, Qt.MouseButton.LeftButton)
+    assert frame.attached and frame.open_error is None
+    assert frame.stack.currentWidget() is frame.dashboard
     frame.close()
+    frame.core.close()
 
 
 def test_closed_while_opening_the_core_it_opened_is_closed(frame: MainWindow, sqlite_url: str) -> None:
