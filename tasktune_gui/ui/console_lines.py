@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import (
     QFontDatabase,
     QFontMetrics,
@@ -19,13 +19,16 @@ from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 MARGIN = 4  # pixels left of the text
 
+Position = tuple[int, int]  # (row, column): a place between two characters of a line
+
 
 class ConsoleLines(QAbstractScrollArea):
     """Lines in a Python list: a flood appends to it and moves the scroll bar; only the visible rows are drawn.
 
     A QPlainTextEdit relaid out its document on every append and stalled the window for tens of milliseconds
     once it held a few tens of thousands of lines; here an append of 500 lines costs well under a millisecond.
-    Click selects a line, Shift+click or Shift+arrows extend it, Ctrl+C copies the selected lines."""
+    Click selects a line, Shift+click or Shift+arrows extend it; dragging selects characters (a path, a number)
+    and a double-click a word (a run of non-blanks); Ctrl+C copies what is selected."""
 
     def __init__(self, max_lines: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +37,8 @@ class ConsoleLines(QAbstractScrollArea):
         self._widest = 0  # characters in the longest line kept (monospace: the text's width)
         self._anchor: int | None = None  # selected lines: from anchor to current, inclusive
         self._current: int | None = None
+        self._press: Position | None = None  # where a drag began
+        self._span: tuple[Position, Position] | None = None  # characters selected by dragging or a double-click
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.verticalScrollBar().valueChanged.connect(self.viewport().update)
@@ -59,6 +64,7 @@ class ConsoleLines(QAbstractScrollArea):
         self.lines.clear()
         self._widest = 0
         self._anchor = self._current = None
+        self._press = self._span = None
         self._update_bars()
         self.viewport().update()
 
@@ -75,15 +81,23 @@ class ConsoleLines(QAbstractScrollArea):
         return self._current
 
     def selected_text(self) -> str:
+        span = self._ordered_span()
+        if span is not None:
+            (first, start), (last, end) = span
+            if first == last:
+                return self.lines[first][start:end]
+            return "\n".join([self.lines[first][start:], *self.lines[first + 1:last], self.lines[last][:end]])
         if self._current is None:
             return ""
         first, last = sorted((self._anchor if self._anchor is not None else self._current, self._current))
         return "\n".join(self.lines[first:last + 1])
 
     def select_row(self, row: int, extend: bool = False) -> None:
-        """Make `row` current (extending the selection from its anchor if asked) and scroll it into view."""
+        """Make `row` current (extending the selection from its anchor if asked) and scroll it into view; the
+        selection is of lines from then on (a drag sets its characters after)."""
         if not self.lines:
             return
+        self._span = None
         row = max(0, min(row, len(self.lines) - 1))
         if not extend or self._anchor is None:
             self._anchor = row
@@ -101,6 +115,10 @@ class ConsoleLines(QAbstractScrollArea):
         self._anchor, self._current = moved(self._anchor), moved(self._current)
         if self._current is None:
             self._anchor = None
+        self._press = None
+        if self._span is not None:
+            (first, start), (last, end) = self._span
+            self._span = None if min(first, last) + delta < 0 else ((first + delta, start), (last + delta, end))
 
     # Geometry
 
@@ -133,9 +151,10 @@ class ConsoleLines(QAbstractScrollArea):
         painter.fillRect(event.rect(), palette.base())
         height, first = self._line_height(), self.verticalScrollBar().value()
         ascent = QFontMetrics(self.font()).ascent()
-        selected = self._selected_range()
+        span = self._ordered_span()
+        selected = None if span is not None else self._selected_range()
         x = MARGIN - self.horizontalScrollBar().value()
-        width = self.viewport().width()
+        width, advance = self.viewport().width(), QFontMetrics(self.font()).horizontalAdvance("M")
         for offset, line in enumerate(self.lines[first:first + self._visible_rows() + 1]):
             top = offset * height
             row = first + offset
@@ -145,7 +164,23 @@ class ConsoleLines(QAbstractScrollArea):
             else:
                 painter.setPen(palette.text().color())
             painter.drawText(QPoint(x, top + ascent), line)
+            if span is not None and span[0][0] <= row <= span[1][0]:
+                start = span[0][1] if row == span[0][0] else 0
+                end = span[1][1] if row == span[1][0] else len(line) + 1  # + 1: the line's end is taken too
+                part = QRect(x + start * advance, top, (end - start) * advance, height)
+                painter.save()
+                painter.setClipRect(part)
+                painter.fillRect(part, palette.highlight())
+                painter.setPen(palette.highlightedText().color())
+                painter.drawText(QPoint(x, top + ascent), line)
+                painter.restore()
         painter.end()
+
+    def _ordered_span(self) -> tuple[Position, Position] | None:
+        if self._span is None or self._span[0] == self._span[1]:
+            return None
+        first, last = sorted(self._span)  # by row, then column
+        return first, last
 
     def _selected_range(self) -> tuple[int, int] | None:
         if self._current is None:
@@ -159,16 +194,52 @@ class ConsoleLines(QAbstractScrollArea):
     def _row_at(self, y: int) -> int:
         return self.verticalScrollBar().value() + max(0, y) // self._line_height()
 
+    def _position_at(self, point: QPointF) -> Position:
+        row = min(self._row_at(int(point.y())), len(self.lines) - 1)
+        advance = QFontMetrics(self.font()).horizontalAdvance("M")
+        column = round((point.x() + self.horizontalScrollBar().value() - MARGIN) / advance)
+        return row, max(0, min(column, len(self.lines[row])))
+
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton and self.lines:
             shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self._press = None if shift else self._position_at(event.position())
             self.select_row(self._row_at(int(event.position().y())), extend=shift)
+            event.accept()
+            return
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.buttons() & Qt.MouseButton.LeftButton and self.lines:
             self.select_row(self._row_at(int(event.position().y())), extend=True)
+            if self._press is not None:
+                self._span = (self._press, self._position_at(event.position()))
+            event.accept()
+            return
         super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = None
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton and self.lines:
+            row, column = self._position_at(event.position())
+            line = self.lines[row]
+            start = end = column
+            while start > 0 and not line[start - 1].isspace():
+                start -= 1
+            while end < len(line) and not line[end].isspace():
+                end += 1
+            self.select_row(row)  # the word's line is the current one (for Shift+arrows and find)
+            self._press = None
+            self._span = ((row, start), (row, end))
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
         steps = event.angleDelta().y() // 40  # three lines a notch, as text views scroll
@@ -180,6 +251,7 @@ class ConsoleLines(QAbstractScrollArea):
             QGuiApplication.clipboard().setText(self.selected_text())
             return
         if event.matches(QKeySequence.StandardKey.SelectAll) and self.lines:
+            self._span = None
             self._anchor, self._current = 0, len(self.lines) - 1
             self.viewport().update()
             return

@@ -181,3 +181,47 @@ def test_a_full_view_drops_the_oldest_and_keeps_the_reader_on_their_line(qtbot: 
     bar.setValue(bar.maximum())
     view.append_lines(["c"])
     assert bar.value() == bar.maximum() and view.lines[-1] == "c"
+
+
+def place(view: ConsoleLines, row: int, column: int) -> QPoint:
+    """The point between characters `column - 1` and `column` of the row (the view scrolled to its top)."""
+    metrics = view.fontMetrics()
+    return QPoint(4 + column * metrics.horizontalAdvance("M"), row * metrics.lineSpacing() + 2)
+
+
+@pytest.fixture
+def console_lines(qtbot: QtBot) -> ConsoleLines:
+    view = ConsoleLines(max_lines=100)
+    qtbot.addWidget(view)
+    view.resize(600, 300)
+    view.show()
+    view.append_lines(["epoch 1 loss=0.93", "saved /runs/ckpt-1.pt in 2.1s", "epoch 2 loss=0.71"])
+    view.verticalScrollBar().setValue(0)
+    return view
+
+
+def drag(qtbot: QtBot, view: ConsoleLines, start: QPoint, end: QPoint) -> None:
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(view.viewport(), end)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=end)
+
+
+def test_dragging_selects_characters_within_and_across_lines(console_lines: ConsoleLines, qtbot: QtBot) -> None:
+    view = console_lines
+    drag(qtbot, view, place(view, 0, 8), place(view, 0, 17))
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "loss=0.93"
+    drag(qtbot, view, place(view, 2, 5), place(view, 1, 6))  # upwards: the same as downwards
+    assert view.selected_text() == "/runs/ckpt-1.pt in 2.1s\nepoch"
+    view.grab()  # the partial highlight paints
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=place(view, 1, 3))  # a click: its line again
+    assert view.selected_text() == "saved /runs/ckpt-1.pt in 2.1s"
+
+
+def test_a_double_click_selects_a_word(console_lines: ConsoleLines, qtbot: QtBot) -> None:
+    view = console_lines
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=place(view, 1, 10))
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "/runs/ckpt-1.pt"
+    qtbot.keyClick(view, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)  # the keys select lines
+    assert view.selected_text() == "saved /runs/ckpt-1.pt in 2.1s\nepoch 2 loss=0.71"
