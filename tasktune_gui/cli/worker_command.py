@@ -60,6 +60,11 @@ def add_arguments(parser: argparse.ArgumentParser, once: bool = True) -> None:
                         help=f"task container arguments to allow, comma-separated: {', '.join(sorted(ALLOWABLE))}")
     docker.add_argument("--docker-keep", action="store_true", help="keep stopped containers (debugging)")
     add_ssh_config_option(parser)
+    parser.add_argument("--env-cache-gb", type=float, default=None, metavar="GB",
+                        help="the Python environments kept here (and in Docker mode's volume): the size past which "
+                             "the least recently used are removed (default 20)")
+    parser.add_argument("--tree-cache-gb", type=float, default=None, metavar="GB",
+                        help="the checked-out commits kept here to copy into runs, likewise (default 5)")
     parser.add_argument("--host-cache-gb", type=float, default=None, metavar="GB",
                         help="on each SSH host: the size past which the least recently used commit trees and "
                              "environments are removed (default 50)")
@@ -89,11 +94,22 @@ def config_from(args: argparse.Namespace) -> WorkerConfig:
         raise TaskTuneError("--docker-args, --docker-allow and --docker-keep need --docker")
     if args.ssh_config is not None:  # for queues bound to an SSH host
         config.ssh = SshOptions(config_files=[args.ssh_config])
+    if args.env_cache_gb is not None:
+        config.env_max_bytes = gigabytes(args.env_cache_gb, "--env-cache-gb")
+        if config.docker is not None:
+            config.docker = dataclasses.replace(config.docker, env_max_bytes=config.env_max_bytes)
+    if args.tree_cache_gb is not None:
+        config.tree_max_bytes = gigabytes(args.tree_cache_gb, "--tree-cache-gb")
     if args.host_cache_gb is not None:
-        if args.host_cache_gb <= 0:
-            raise TaskTuneError("--host-cache-gb must be more than 0")
-        config.ssh = dataclasses.replace(config.ssh, host_cache_max_bytes=int(args.host_cache_gb * 1024**3))
+        config.ssh = dataclasses.replace(config.ssh,
+                                         host_cache_max_bytes=gigabytes(args.host_cache_gb, "--host-cache-gb"))
     return config
+
+
+def gigabytes(value: float, option: str) -> int:
+    if value <= 0:
+        raise TaskTuneError(f"{option} must be more than 0")
+    return int(value * 1024**3)
 
 
 def docker_config(args: argparse.Namespace) -> DockerConfig:

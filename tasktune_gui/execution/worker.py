@@ -24,6 +24,7 @@ from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache
 from tasktune_gui.execution.ssh_binding import SshOptions, queue_bindings
 from tasktune_gui.execution.task_run import RunSettings, TaskRun
+from tasktune_gui.execution.trees import DEFAULT_MAX_BYTES as TREES_MAX_BYTES
 from tasktune_gui.execution.wakeup import Wakeup
 from tasktune_gui.execution.watchdog import DEFAULT_TIMEOUT_S, fail_leftovers, fail_lost
 from tasktune_gui.execution.workspace import MirrorCache
@@ -52,7 +53,8 @@ class WorkerConfig:
     abort_poll: float = 0.2
     fallback_poll: float = 1.0  # in case a wake-up is missed (another database server, a lost event)
     on_stop: str = STOP_ABORT  # what a clean stop does with running tasks: abort them, or let them finish
-    env_max_bytes: int = DEFAULT_MAX_BYTES
+    env_max_bytes: int = DEFAULT_MAX_BYTES  # the environment cache, past which the least recently used go
+    tree_max_bytes: int = TREES_MAX_BYTES  # the pristine commit trees, likewise
     docker: DockerConfig | None = None  # Docker mode: each task in a container of its image (or the default)
     ssh: SshOptions = field(default_factory=SshOptions)  # ~/.ssh/config and known_hosts, for SSH-bound queues
     kind: str = "local"  # how the worker shows on the Workers page: local, tray, ...
@@ -80,7 +82,7 @@ class Worker:
         self.pid = os.getpid()
         self.id = config.worker_id or ""
         settings = RunSettings(
-            cache=MirrorCache(config.cache_dir),
+            cache=MirrorCache(config.cache_dir, config.tree_max_bytes),
             environments=EnvironmentCache(config.cache_dir, config.env_max_bytes),
             runs_dir=config.cache_dir / "runs",
             abort_grace=config.abort_grace,

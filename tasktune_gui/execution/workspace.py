@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from tasktune_gui.execution.errors import StepFailed
+from tasktune_gui.execution.trees import DEFAULT_MAX_BYTES as TREES_MAX_BYTES
 from tasktune_gui.execution.trees import TreeCache
 
 GIT_TIMEOUT_S = 600
@@ -75,11 +76,11 @@ class MirrorCache:
     """Bare mirrors under `root/mirrors`, one per repository, fetched at most when a run needs newer refs, and
     the commits checked out from them under `root/trees`."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, tree_max_bytes: int = TREES_MAX_BYTES) -> None:
         self.root = root
         self.mirrors = root / "mirrors"
         self.mirrors.mkdir(parents=True, exist_ok=True)
-        self.trees = TreeCache(root / "trees")
+        self.trees = TreeCache(root / "trees", tree_max_bytes)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         # Full commit ids already found in a mirror: objects stay, so a repeat run needs no git call to know.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from tasktune_gui.cli import worker_command
+from tasktune_gui.execution.worker import Worker
 from tests.cli.conftest import Run, one_error_line, opened
 
 
@@ -40,3 +42,22 @@ def test_worker_host_cache_size(tt: Run) -> None:
     refused = tt("worker", "--once", "--host-cache-gb", "0")
     assert refused.returncode == 1
     assert refused.stderr.splitlines() == ["tasktune worker: --host-cache-gb must be more than 0"]
+
+
+def test_worker_local_cache_sizes(tt: Run, tmp_path: Path) -> None:
+    parser = argparse.ArgumentParser()
+    worker_command.add_arguments(parser)
+    config = worker_command.config_from(parser.parse_args(
+        ["--env-cache-gb", "2", "--tree-cache-gb", "0.25", "--docker", "img", "--cache-dir", str(tmp_path)]))
+    assert (config.env_max_bytes, config.tree_max_bytes) == (2 * 1024**3, 256 * 1024**2)
+    assert config.docker is not None and config.docker.env_max_bytes == 2 * 1024**3  # Docker mode's volume too
+    default = worker_command.config_from(parser.parse_args([]))
+    assert (default.env_max_bytes, default.tree_max_bytes) == (20 * 1024**3, 5 * 1024**3)
+    with opened(tt.db_url) as core:  # type: ignore[attr-defined]
+        worker = Worker(core, config)  # what the worker's runs use
+        settings = worker._slots[0].settings
+        assert (settings.environments.max_bytes, settings.cache.trees.max_bytes) == (2 * 1024**3, 256 * 1024**2)
+    for option in ("--env-cache-gb", "--tree-cache-gb"):
+        refused = tt("worker", "--once", option, "-1")
+        assert refused.returncode == 1
+        assert refused.stderr.splitlines() == [f"tasktune worker: {option} must be more than 0"]
