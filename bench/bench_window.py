@@ -27,6 +27,7 @@ from typing import Any
 from bench_list import PROJECT, build
 from common import OUT, emit, summary
 
+from tests.support.startup import trace_events, traced_environment
 from tests.support.xvfb import start_xvfb
 
 START_GOAL_MS = 1000
@@ -119,18 +120,10 @@ def real_start(url: str, display: str) -> dict[str, float]:
     """One cold `tasktune --db URL`: milliseconds from before its spawn to each milestone it traces, and the
     longest the GUI thread was kept from a 5 ms timer between answering and the dashboard drawn ("stall")."""
     folder = Path(tempfile.mkdtemp(prefix="tasktune-bench-start-"))
-    (folder / "config" / "tasktune").mkdir(parents=True)
-    # No embedded worker: it would register in (and so change) the benchmark's database.
-    (folder / "config" / "tasktune" / "settings.json").write_text(json.dumps({"embedded_worker": False}))
-    trace = folder / "trace.jsonl"
-    env = {**os.environ, "DISPLAY": display, "XDG_CONFIG_HOME": str(folder / "config"),
-           "XDG_DATA_HOME": str(folder / "data"), "TASKTUNE_STARTUP_TRACE": str(trace),
-           "TASKTUNE_STARTUP_TRACE_EXIT": "1"}
-    env.pop("QT_QPA_PLATFORM", None)
     started = time.time()
-    subprocess.run([sys.executable, "-m", "tasktune_gui", "--db", url], env=env, check=True, timeout=120,
-                   stdout=subprocess.DEVNULL)
-    lines = {line["event"]: line for line in map(json.loads, trace.read_text().splitlines())}
+    subprocess.run([sys.executable, "-m", "tasktune_gui", "--db", url], env=traced_environment(folder, display),
+                   check=True, timeout=120, stdout=subprocess.DEVNULL)
+    lines = trace_events(folder)
     figures = {event: (line["time"] - started) * 1000 for event, line in lines.items()}
     figures["stall"] = lines["dashboard"]["longest_stall_ms"]
     return figures

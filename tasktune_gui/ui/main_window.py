@@ -283,8 +283,7 @@ class MainWindow(WindowActions, QMainWindow):
         self._update_breadcrumbs()
         self._on_workers_timer_timeout()
         # The worker starts on the first turn of the event loop: importing the engine and registering would
-        # otherwise delay the first paint by a third of a second.
-        self.worker_label.setText("Worker: starting" if self.settings.embedded_worker else "Worker: off")
+        # otherwise delay the first paint by a third of a second. (The frame already says "Worker: starting".)
         self._worker_start = QTimer(self)
         self._worker_start.setSingleShot(True)
         self._worker_start.timeout.connect(self._on_worker_start_timeout)

@@ -17,9 +17,7 @@ if TYPE_CHECKING:
 
 VARIABLE = "TASKTUNE_STARTUP_TRACE"
 EXIT_VARIABLE = "TASKTUNE_STARTUP_TRACE_EXIT"
-
-
-PULSE_MS = 5
+PULSE_MS = 5  # the GUI timer whose lateness is the stall while the core opens
 
 
 class StartupTrace(QObject):

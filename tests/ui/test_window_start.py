@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import subprocess
 import sys
@@ -19,6 +17,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.ui.main_window import PAGES, MainWindow
 from tests.conftest import require_component
+from tests.support.startup import trace_events, traced_environment
 from tests.support.xvfb import start_xvfb
 
 
@@ -122,21 +121,6 @@ def test_importing_the_frame_leaves_the_core_and_pysides_import_hook_out() -> No
     assert out.split()[0] == "[]" and out.split()[1] in ("__import__", "__lazy_import__")
 
 
-def xvfb_environment(tmp_path: Path, display: str) -> dict[str, str]:
-    config = tmp_path / "config"
-    (config / "tasktune").mkdir(parents=True)
-    (config / "tasktune" / "settings.json").write_text(json.dumps({"embedded_worker": False}))
-    env = {**os.environ, "DISPLAY": display, "XDG_CONFIG_HOME": str(config), "XDG_DATA_HOME": str(tmp_path / "data"),
-           "TASKTUNE_STARTUP_TRACE": str(tmp_path / "trace.jsonl"), "TASKTUNE_STARTUP_TRACE_EXIT": "1"}
-    env.pop("QT_QPA_PLATFORM", None)
-    return env
-
-
-def trace_events(tmp_path: Path) -> dict[str, dict[str, object]]:
-    lines = (tmp_path / "trace.jsonl").read_text().splitlines()
-    return {line["event"]: line for line in map(json.loads, lines)}
-
-
 @pytest.fixture
 def display() -> object:
     require_component("Xvfb", shutil.which("Xvfb") is not None, "apt-get install xvfb")
@@ -148,21 +132,22 @@ def display() -> object:
 
 def test_tasktune_shows_its_frame_before_loading_the_core(tmp_path: Path, display: str) -> None:
     url = f"sqlite:///{tmp_path / 'tasktune.db'}"
-    done = subprocess.run([sys.executable, "-m", "tasktune_gui", "--db", url], env=xvfb_environment(tmp_path, display),
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run([sys.executable, "-m", "tasktune_gui", "--db", url],
+                          env=traced_environment(tmp_path, display), capture_output=True, text=True, timeout=120,
+                          check=False)
     assert done.returncode == 0, done.stderr
     events = trace_events(tmp_path)
     assert set(events) >= {"shown", "responsive", "ready", "dashboard"}
     assert events["shown"]["core_libraries_loaded"] is False  # the frame came before SQLAlchemy
     assert events["dashboard"]["core_libraries_loaded"] is True
-    assert float(events["shown"]["time"]) <= float(events["dashboard"]["time"])  # type: ignore[arg-type]
+    assert events["shown"]["time"] <= events["dashboard"]["time"]
 
 
 def test_tasktune_says_a_database_it_cannot_open_in_the_window_and_on_one_line(tmp_path: Path, display: str) -> None:
     folder = tmp_path / "a-folder"
     folder.mkdir()
     done = subprocess.run([sys.executable, "-m", "tasktune_gui", "--db", f"sqlite:///{folder}"],
-                          env=xvfb_environment(tmp_path, display), capture_output=True, text=True, timeout=120,
+                          env=traced_environment(tmp_path, display), capture_output=True, text=True, timeout=120,
                           check=False)
     assert done.returncode == 1
     assert "failed" in trace_events(tmp_path)
