@@ -19,6 +19,7 @@ from tasktune_gui.execution.container_args import ALLOWABLE, parse_allow, parse_
 from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.ssh_binding import SshOptions
+from tasktune_gui.execution.watchdog import MIN_HEARTBEATS, check_timing
 from tasktune_gui.execution.worker import STOP_ABORT, STOP_FINISH, Worker, WorkerConfig
 
 
@@ -46,7 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser, once: bool = True) -> None:
     # Tests set it very long so that only a wake-up (NOTIFY, data_version) can start a task quickly.
     parser.add_argument("--fallback-poll", type=float, default=1.0, metavar="SECONDS", help=argparse.SUPPRESS)
     parser.add_argument("--watchdog-timeout", type=float, default=30.0, metavar="SECONDS",
-                        help="a task whose worker is silent this long is marked Failed 'worker lost'")
+                        help="a task whose worker is silent this long (and longer than that worker's own "
+                             f"timeout) is marked Failed 'worker lost'; at least {MIN_HEARTBEATS} heartbeats "
+                             "(10 s)")
     parser.add_argument("--abort-grace", type=float, default=10.0, metavar="SECONDS",
                         help="between SIGTERM and SIGKILL when a task is aborted")
     parser.add_argument("--on-stop", choices=(STOP_ABORT, STOP_FINISH), default=STOP_ABORT,
@@ -75,6 +78,7 @@ def config_from(args: argparse.Namespace) -> WorkerConfig:
     gpus = [gpu.strip() for gpu in (args.gpus or "").split(",") if gpu.strip()]
     if args.slots < 1:
         raise TaskTuneError("--slots must be at least 1")
+    check_timing(args.heartbeat, args.watchdog_timeout)
     config = WorkerConfig(
         queues=queues,
         slots=args.slots,

@@ -174,6 +174,8 @@ class Worker(Table, table=True):
     paused: bool = False  # a paused worker takes no new work
     started: datetime = Field(default_factory=utcnow)
     last_heartbeat: datetime = Field(default_factory=utcnow, index=True)
+    # Its own watchdog timeout (migration 0006): another worker's shorter setting cannot declare it lost.
+    watchdog_timeout: float | None = None
 
 
 class WorkerQueue(Table, table=True):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from tasktune_gui.core.errors import InvalidValue, ModelNotFound, TaskTuneError
@@ -190,10 +190,13 @@ class WorkerRegistry:
         self.events = events
 
     def register(self, host: str, pid: int, queues: list[str], slots: int = 1, worker_id: str | None = None,
-                 kind: str = "local") -> str:
+                 kind: str = "local", watchdog_timeout: float | None = None) -> str:
         worker_id = worker_id or f"{host}:{pid}:{new_id()[:6]}"
         with self.store.write() as session:
-            session.merge(Worker(id=worker_id, host=host, pid=pid, slots=slots, kind=kind))
+            session.merge(Worker(id=worker_id, host=host, pid=pid, slots=slots, kind=kind,
+                                 watchdog_timeout=watchdog_timeout))
+            session.flush()
+            self._stamp(session, worker_id)
             session.execute(delete(WorkerQueue).where(col(WorkerQueue.worker_id) == worker_id))
             for priority, name in enumerate(queues):
                 session.add(WorkerQueue(worker_id=worker_id, queue_name=name, priority=priority))
@@ -203,12 +206,24 @@ class WorkerRegistry:
     def heartbeat(self, worker_id: str) -> bool:
         """Record that the worker is alive; whether it is paused (someone may have paused it from elsewhere)."""
         with self.store.write() as session:
-            worker = session.get(Worker, worker_id)
-            if worker is None:
+            if not self._stamp(session, worker_id):
                 return False
-            worker.last_heartbeat = utcnow()
-            session.add(worker)
-            return worker.paused
+            paused = session.exec(select(Worker.paused).where(col(Worker.id) == worker_id)).first()
+            return bool(paused)
+
+    def _stamp(self, session: Session, worker_id: str) -> bool:
+        """The heartbeat in the database's time: one machine's wrong clock cannot make its worker look lost."""
+        now = func.now() if self.store.dialect == "postgresql" else utcnow()
+        stamped = session.execute(update(Worker).where(col(Worker.id) == worker_id).values(last_heartbeat=now))
+        return bool(stamped.rowcount)  # type: ignore[attr-defined]
+
+    def database_now(self) -> datetime:
+        """The clock heartbeats are stamped with: the server's on PostgreSQL, this machine's on SQLite."""
+        if self.store.dialect != "postgresql":
+            return utcnow()
+        with self.store.read() as session:
+            now: datetime = session.execute(select(func.now())).scalar_one()
+        return now
 
     def set_paused(self, worker_id: str, paused: bool) -> None:
         """A paused worker finishes what it runs but takes no new task until resumed."""

@@ -5,33 +5,47 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlmodel import col, or_, select
+from sqlmodel import col, select
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.core.errors import InvalidTransition
-from tasktune_gui.core.models import Task, Worker, utcnow
+from tasktune_gui.core.errors import InvalidTransition, InvalidValue
+from tasktune_gui.core.models import Task, Worker
 from tasktune_gui.core.status import Status
 
 log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT_S = 30.0
+# A timeout shorter than a few heartbeats judges healthy workers lost (a slow write, a busy database).
+MIN_HEARTBEATS = 5
 LOST = "worker lost"
 
 
+def check_timing(heartbeat: float, timeout: float) -> None:
+    """Refuse a heartbeat or watchdog timeout that would declare healthy workers lost."""
+    if not heartbeat > 0:
+        raise InvalidValue(f"the heartbeat period must be more than 0 seconds (got {heartbeat:g})")
+    floor = MIN_HEARTBEATS * heartbeat
+    if not timeout >= floor:
+        raise InvalidValue(f"--watchdog-timeout must be at least {floor:g} seconds ({MIN_HEARTBEATS} heartbeats "
+                           f"of {heartbeat:g} s), got {timeout:g}: a shorter one fails healthy workers' tasks")
+
+
 def lost_tasks(core: Core, timeout: float) -> list[tuple[str, str]]:
-    """(task id, worker id) of Running tasks run by a worker that is gone or silent for `timeout` seconds."""
-    cutoff = utcnow() - timedelta(seconds=timeout)
+    """(task id, worker id) of Running tasks whose worker is gone, or silent for longer than its own timeout
+    (and this one's): a wrong setting on one machine cannot fail another's healthy runs. Times are the
+    database's, so a wrong clock on one machine cannot either."""
+    now = core.workers.database_now()
     with core.store.read() as session:
         rows = session.exec(
-            select(Task.id, Task.worker)
+            select(Task.id, Task.worker, Worker.last_heartbeat, Worker.watchdog_timeout)
             .join(Worker, col(Worker.id) == col(Task.worker), isouter=True)
-            .where(
-                col(Task.status) == Status.RUNNING,
-                col(Task.worker).is_not(None),
-                col(Task.worker) != "",
-                or_(col(Worker.id).is_(None), col(Worker.last_heartbeat) < cutoff),
-            )
+            .where(col(Task.status) == Status.RUNNING, col(Task.worker).is_not(None), col(Task.worker) != "")
         ).all()
-    return [(task_id, worker or "") for task_id, worker in rows]
+    lost: list[tuple[str, str]] = []
+    for task_id, worker, beat, own_timeout in rows:  # no heartbeat: the worker is not registered (any more)
+        allowed = timedelta(seconds=max(timeout, own_timeout or 0.0))
+        if beat is None or beat < now - allowed:
+            lost.append((task_id, worker or ""))
+    return lost
 
 
 def fail_lost(core: Core, timeout: float = DEFAULT_TIMEOUT_S) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition
@@ -20,13 +21,14 @@ from tasktune_gui.core.events import Change
 from tasktune_gui.core.models import Queue, QueueEntry, Task
 from tasktune_gui.core.models import Worker as WorkerRow
 from tasktune_gui.core.retry import Backoff, is_disconnect
+from tasktune_gui.core.status import Status
 from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache
 from tasktune_gui.execution.ssh_binding import SshOptions, queue_bindings
 from tasktune_gui.execution.task_run import RunSettings, TaskRun
 from tasktune_gui.execution.trees import DEFAULT_MAX_BYTES as TREES_MAX_BYTES
 from tasktune_gui.execution.wakeup import Wakeup
-from tasktune_gui.execution.watchdog import DEFAULT_TIMEOUT_S, fail_leftovers, fail_lost
+from tasktune_gui.execution.watchdog import DEFAULT_TIMEOUT_S, check_timing, fail_leftovers, fail_lost
 from tasktune_gui.execution.workspace import MirrorCache
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,7 @@ class Worker:
     """Start with `start()` (background) or `run_once()`; `stop()` ends cleanly, never marking a task Completed."""
 
     def __init__(self, core: Core, config: WorkerConfig) -> None:
+        check_timing(config.heartbeat_interval, config.watchdog_timeout)
         self.core = core
         self.config = config
         self.host = socket.gethostname()
@@ -116,7 +119,8 @@ class Worker:
         if self.config.worker_id:
             fail_leftovers(self.core, self.config.worker_id)
         self.id = self.core.workers.register(
-            self.host, self.pid, self.config.queues, self.config.slot_count, self.config.worker_id, self.config.kind
+            self.host, self.pid, self.config.queues, self.config.slot_count, self.config.worker_id, self.config.kind,
+            self.config.watchdog_timeout,
         )
         fail_lost(self.core, self.config.watchdog_timeout)
         self._wakeup = Wakeup(self.core)
@@ -358,8 +362,21 @@ class Worker:
         if not runs:
             return
         with self.core.store.read() as session:
-            asked = session.exec(
-                select(Task.id).where(col(Task.id).in_(list(runs)), col(Task.abort_requested).is_(True))
+            rows = session.exec(
+                select(Task.id, Task.status, Task.status_reason, Task.worker).where(
+                    col(Task.id).in_(list(runs)),
+                    or_(col(Task.abort_requested).is_(True), col(Task.status) != Status.RUNNING,
+                        col(Task.worker) != self.id))
             ).all()
-        for task_id in asked:
-            runs[task_id].request_stop("abort requested")
+        for task_id, status, reason, owner in rows:
+            if status == Status.RUNNING and owner == self.id:
+                runs[task_id].request_stop("abort requested")
+                continue
+            # Declared lost (or ended) elsewhere while it runs here: its end is recorded already, so the
+            # process must not go on unseen.
+            message = (f"worker {self.id}: this task was marked {Status(status).label} ({reason or 'no reason'}) "
+                       f"by someone else while it ran here; stopping it")
+            log.warning("task %s: %s", task_id, message)
+            with contextlib.suppress(Exception):
+                self.core.results.append_console(task_id, [("stderr", message)])
+            runs[task_id].request_stop(message)
