@@ -80,7 +80,8 @@ def test_sigterm_aborts_the_running_task(sqlite_core: Core, sqlite_url: str, scr
 def test_killed_worker_task_is_failed_by_another_workers_watchdog(
     sqlite_core: Core, sqlite_url: str, scripts_repo: Path, tmp_path: Path
 ) -> None:
-    doomed = subprocess.Popen(tasktune_worker(sqlite_url, tmp_path / "cache1", "--heartbeat", "0.2"),
+    doomed = subprocess.Popen(tasktune_worker(sqlite_url, tmp_path / "cache1", "--heartbeat", "0.2",
+                                              "--watchdog-timeout", "1.5"),
                               stderr=subprocess.DEVNULL)
     task_id = add_task(sqlite_core, scripts_repo, entry_point="wait.py")
     wait_for(sqlite_core, lambda: sqlite_core.tasks.get(task_id).pid is not None, what="the script's pid")

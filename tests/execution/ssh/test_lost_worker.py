@@ -49,7 +49,8 @@ def test_the_run_of_a_killed_worker_is_ended_on_the_host(sqlite_core: Core, sqli
     """`restarted`: the same worker id starts again and fails what it left; `peer`: another worker serving the
     queue fails it "worker lost" by its watchdog. Either way the run on the host is ended, its folder removed."""
     doomed = subprocess.Popen(tasktune_worker(sqlite_url, tmp_path / "cache", "--queue", lab_queue, "--id", "lab-1",
-                                              "--heartbeat", "0.2", "--ssh-config", str(sshd.ssh_config)),
+                                              "--heartbeat", "0.2", "--watchdog-timeout", "1.5",
+                                              "--ssh-config", str(sshd.ssh_config)),
                               stderr=subprocess.DEVNULL)
     group = None
     try:
