@@ -13,6 +13,7 @@ import psutil
 
 from tasktune_gui.execution.console import BatchSink, ConsoleCapture
 from tasktune_gui.execution.process_tree import descendants, kill_leftovers, terminate_tree
+from tasktune_gui.execution.run_scope import RunScope
 
 TREE_SNAPSHOT_S = 0.5
 PIPE_DRAIN_S = 5.0
@@ -30,30 +31,34 @@ class Outcome:
     exit_code: int
     stopped: bool  # ended by stop(): abort, or the worker shutting down
     last_stderr: list[str] = field(default_factory=list)
+    left_running: list[str] = field(default_factory=list)  # processes the run left behind, ended after it
 
 
 class ProcessRun:
     """One started process; `stop()` may come from any thread, `wait()` from the one that owns the run."""
 
-    def __init__(self, command: Command, sink: BatchSink) -> None:
+    def __init__(self, command: Command, sink: BatchSink, grace: float = 10.0, scope: RunScope | None = None) -> None:
         self.capture = ConsoleCapture(sink)
+        # Every process the run starts, even one that leaves the session, is found and ended with it.
+        self.scope = scope or RunScope()
         # argv list, no shell: every value reaches the script as it is written, whatever it contains.
         self.process = subprocess.Popen(
             command.argv,
             cwd=command.cwd,
-            env=command.env,
+            env=self.scope.environment(command.env),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,
         )
+        self.scope.adopt(self.process.pid)
         assert self.process.stdout is not None
         assert self.process.stderr is not None
         self.capture.read(self.process.stdout, "stdout")
         self.capture.read(self.process.stderr, "stderr")
         self._stop = threading.Event()
         self._wake = threading.Event()
-        self._grace = 10.0
+        self._grace = grace
         self._seen: dict[int, psutil.Process] = {}
 
     @property
@@ -93,6 +98,8 @@ class ProcessRun:
         # the loop even then, so the run is reported as stopped.
         if code is None or self._stop.is_set():
             code, stopped = self._follow()
+        # Nothing the run started outlives it (a detached daemon would keep its GPU): the same grace as abort.
+        left_running = self.scope.end(self._grace)
         if not stopped:
             kill_leftovers(self.pid)
             for process in self._seen.values():
@@ -100,9 +107,10 @@ class ProcessRun:
                     process.kill()
                 except psutil.Error:
                     continue
+        self.scope.close()
         self.capture.join_readers(PIPE_DRAIN_S)
         self.capture.close()
-        return Outcome(code, stopped, list(self.capture.last_stderr))
+        return Outcome(code, stopped, list(self.capture.last_stderr), left_running)
 
     def _follow(self) -> tuple[int, bool]:
         """Until the exit: the tree remembered while it runs, stopped when asked; (exit code, stopped)."""

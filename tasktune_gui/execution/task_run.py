@@ -115,7 +115,7 @@ class TaskRun:
                 return
             # The console waits in the spool while the database is unreachable, then goes in, in order.
             spool = ConsoleSpool(self.core.results, self.task_id, run_dir / "console.spool")
-            self._process = ProcessRun(command, spool)
+            self._process = ProcessRun(command, spool, self.settings.abort_grace)
         # Followed by a thread only once the task outlives the pid delay: a short task's events are read at its end.
         events = EventsReader(self.core, self.task_id, Path(command.env[EVENTS_VARIABLE]), follow=False)
         pid: int | None = self._process.pid
@@ -131,6 +131,9 @@ class TaskRun:
             outcome = self._process.wait()
         finally:
             events.close()
+        if outcome.left_running:
+            spool([("stderr", f"tasktune: the task left {len(outcome.left_running)} process(es) running; ended:")]
+                  + [("stderr", f"tasktune:   {text}") for text in outcome.left_running])
         spool.drain()  # every line is in before the final status says the run is over
         self._report(outcome, pid)
 

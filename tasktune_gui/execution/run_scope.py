@@ -1,0 +1,130 @@
+"""Every process one local run started, even those that left its session: a cgroup, else a marker in the environment."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import secrets
+import signal
+from pathlib import Path
+
+import psutil
+
+log = logging.getLogger(__name__)
+# Carried by every process of a run (children inherit it): found by a scan where no cgroup can hold the run.
+RUN_MARKER = "TASKTUNE_RUN"
+CGROUP_PREFIX = "tasktune-run-"
+
+
+def cgroup_root() -> Path | None:
+    """This process's own cgroup v2 folder when it can hold child cgroups we may create (root, or delegated)."""
+    try:
+        mounts = Path("/proc/self/mounts").read_text().splitlines()
+        own = next(line[3:] for line in Path("/proc/self/cgroup").read_text().splitlines() if line.startswith("0::"))
+    except (OSError, StopIteration):
+        return None
+    for mount in mounts:
+        fields = mount.split()
+        if len(fields) > 2 and fields[2] == "cgroup2":
+            folder = Path(fields[1]) / own.lstrip("/")
+            if os.access(folder, os.W_OK) and (folder / "cgroup.procs").exists():
+                return folder
+    return None
+
+
+class RunScope:
+    """Tracks one run's processes: `adopt` the first process; `end` whatever is left, with a grace period."""
+
+    def __init__(self, use_cgroup: bool = True) -> None:
+        self.marker = secrets.token_hex(8)
+        self.cgroup: Path | None = None
+        root = cgroup_root() if use_cgroup else None
+        if root is not None:
+            folder = root / f"{CGROUP_PREFIX}{self.marker}"
+            try:
+                folder.mkdir()
+                self.cgroup = folder
+            except OSError as exc:  # not delegated to us, a read-only mount: the marker scan remains
+                log.debug("no cgroup for runs here: %s", exc)
+
+    def environment(self, env: dict[str, str]) -> dict[str, str]:
+        return {**env, RUN_MARKER: self.marker}
+
+    def adopt(self, pid: int) -> None:
+        """Move the first process into the run's cgroup. It has just been exec'd: what it starts follows it."""
+        if self.cgroup is None:
+            return
+        try:
+            (self.cgroup / "cgroup.procs").write_text(str(pid))
+        except OSError as exc:  # it has exited already, or the move is refused: the marker scan remains
+            log.debug("could not move %s into %s: %s", pid, self.cgroup, exc)
+
+    def members(self, exclude: int | None = None) -> list[psutil.Process]:
+        """The run's live processes: its cgroup's, and any carrying its marker (one the cgroup missed)."""
+        pids: set[int] = set()
+        if self.cgroup is not None:
+            with contextlib.suppress(OSError):
+                pids.update(int(pid) for pid in (self.cgroup / "cgroup.procs").read_text().split())
+        else:
+            pids.update(self._marked())
+        pids.discard(exclude or 0)
+        found: list[psutil.Process] = []
+        for pid in sorted(pids):
+            with contextlib.suppress(psutil.Error):
+                process = psutil.Process(pid)
+                if process.status() != psutil.STATUS_ZOMBIE:
+                    found.append(process)
+        return found
+
+    def _marked(self) -> set[int]:
+        wanted = f"{RUN_MARKER}={self.marker}".encode()
+        own = os.getpid()
+        pids: set[int] = set()
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit() or int(entry.name) == own:
+                continue
+            try:
+                with open(f"/proc/{entry.name}/environ", "rb") as handle:
+                    if wanted in handle.read().split(b"\0"):
+                        pids.add(int(entry.name))
+            except OSError:  # gone, or another user's
+                continue
+        return pids
+
+    def end(self, grace: float, exclude: int | None = None) -> list[str]:
+        """SIGTERM what is left of the run, SIGKILL what outlives `grace`; says what was ended, one per process."""
+        left = self.members(exclude)
+        if not left:
+            return []
+        ended = [(process.pid, describe(process)) for process in left]
+        for process in left:
+            with contextlib.suppress(psutil.Error):
+                process.send_signal(signal.SIGTERM)
+        _, alive = psutil.wait_procs(left, timeout=grace)
+        alive.extend(process for process in self.members(exclude) if process not in alive)  # forked meanwhile
+        if alive:
+            if self.cgroup is not None and (self.cgroup / "cgroup.kill").exists():
+                with contextlib.suppress(OSError):
+                    (self.cgroup / "cgroup.kill").write_text("1")
+            for process in alive:
+                with contextlib.suppress(psutil.Error):
+                    process.kill()
+            psutil.wait_procs(alive, timeout=5)
+        killed = {process.pid for process in alive}
+        hard = f"killed after {grace:g} s"
+        return [f"{text} ({hard if pid in killed else 'ended by SIGTERM'})" for pid, text in ended]
+
+    def close(self) -> None:
+        """Remove the run's cgroup (possible once it is empty)."""
+        if self.cgroup is not None:
+            with contextlib.suppress(OSError):
+                self.cgroup.rmdir()
+
+
+def describe(process: psutil.Process) -> str:
+    try:
+        command = " ".join(process.cmdline())[:200] or process.name()
+    except psutil.Error:
+        command = "?"
+    return f"pid {process.pid}: {command}"

@@ -1,0 +1,88 @@
+"""Item 2: nothing a task started outlives it, even a grandchild that left its session (double fork + setsid)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.execution.run_scope import RunScope, cgroup_root
+from tasktune_gui.execution.runner import Command, ProcessRun
+from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tests.conftest import require_component
+from tests.execution.conftest import add_task, git, status, wait_for
+
+# The grandchild leaves the session, ignores SIGTERM (only the SIGKILL after the grace ends it) and says its pid;
+# the script itself exits 0 at once.
+DAEMON_SCRIPT = """\
+import os, signal, sys, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        print("daemon", os.getpid(), flush=True)
+        while True:
+            time.sleep(60)
+    os._exit(0)
+os.wait()
+time.sleep(0.3)  # the daemon has said its pid
+"""
+
+
+def gone(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+@pytest.fixture
+def daemon_repo(repo: Path) -> Path:
+    (repo / "daemon.py").write_text(DAEMON_SCRIPT)
+    git(repo, "add", "daemon.py")
+    git(repo, "commit", "-qm", "a script that leaves a daemon")
+    return repo
+
+
+@pytest.fixture
+def quick_worker(sqlite_core: Core, worker_config: WorkerConfig) -> Iterator[Worker]:
+    worker_config.abort_grace = 1.0
+    started = Worker(sqlite_core, worker_config)
+    started.start()
+    yield started
+    started.stop()
+
+
+def test_a_completed_tasks_detached_grandchild_is_ended(sqlite_core: Core, quick_worker: Worker,
+                                                        daemon_repo: Path) -> None:
+    task_id = add_task(sqlite_core, daemon_repo, entry_point="daemon.py")
+    wait_for(sqlite_core, lambda: status(sqlite_core, task_id) == "completed", what="the task's end")
+    console = [line.text for line in sqlite_core.results.console(task_id)]
+    daemon = int(next(text for text in console if text.startswith("daemon ")).split()[1])
+    assert gone(daemon)
+    assert any("left 1 process(es) running" in text for text in console)
+    assert any(f"pid {daemon}:" in text and "killed after 1 s" in text for text in console)
+
+
+@pytest.mark.parametrize("use_cgroup", [True, False], ids=["cgroup", "marker-scan"])
+def test_both_ways_of_tracking_end_the_daemon(tmp_path: Path, use_cgroup: bool) -> None:
+    if use_cgroup:
+        require_component("a writable cgroup v2", cgroup_root() is not None, "run as root, or with delegation")
+    (tmp_path / "daemon.py").write_text(DAEMON_SCRIPT)
+    lines: list[tuple[str, str]] = []
+    scope = RunScope(use_cgroup=use_cgroup)
+    assert (scope.cgroup is not None) == use_cgroup
+    run = ProcessRun(Command([sys.executable, "daemon.py"], tmp_path, {"PATH": "/usr/bin:/bin"}), lines.extend,
+                     grace=0.5, scope=scope)
+    outcome = run.wait()
+    daemon = int(next(text for _, text in lines if text.startswith("daemon ")).split()[1])
+    assert outcome.exit_code == 0 and not outcome.stopped
+    assert len(outcome.left_running) == 1 and f"pid {daemon}:" in outcome.left_running[0]
+    assert gone(daemon)
+    if scope.cgroup is not None:
+        assert not scope.cgroup.exists()  # removed once empty
+
