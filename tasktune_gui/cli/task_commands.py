@@ -22,6 +22,7 @@ from tasktune_gui.core.lifecycle import EnqueueResult
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.status import TaskType
 from tasktune_gui.core.uris import validate_output_uri
+from tasktune_gui.core.value_checks import check_container_arguments
 
 Commands = Any  # argparse does not export its subparsers type
 CONFIG_TYPES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}  # anything else is "txt"
@@ -104,6 +105,7 @@ def _create(args: argparse.Namespace) -> int:
     _check_working_copy(args.repo)
     requirements = read_file(args.requirements, "requirements") if args.requirements else None
     output_uri = validate_output_uri(args.output_uri)
+    check_container_arguments(args.container_args)
     with opened_core(args) as core:
         found = capture(args.script, cwd=args.repo, working_dir=args.working_dir, commit=args.commit,
                         branch=args.branch, tag=args.tag, requirements=requirements, args=args.args)

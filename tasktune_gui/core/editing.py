@@ -14,6 +14,7 @@ from tasktune_gui.core.models import ConfigObject, Hyperparameter, Model, Task, 
 from tasktune_gui.core.status import DRAFT_ONLY, NOT_PUBLISHED, Status, describe_statuses
 from tasktune_gui.core.store import Store
 from tasktune_gui.core.uris import validate_output_uri
+from tasktune_gui.core.value_checks import check_container_arguments, check_hyperparameter, check_source
 
 EXECUTION_FIELDS = frozenset(
     {
@@ -100,6 +101,7 @@ class TaskEditor:
         self.events = events
 
     def apply(self, task_id: str, edit: TaskEdit) -> None:
+        self._check_source(task_id, edit.execution)  # git, before the write transaction takes the lock
         with self.store.write() as session:
             task = get_task(session, task_id)
             if edit.touches_draft_only():
@@ -122,6 +124,15 @@ class TaskEditor:
             task.last_update = utcnow()
             session.add(task)
             note(session, Change("task", "updated", (task.id,)))
+
+    def _check_source(self, task_id: str, changes: dict[str, str | None]) -> None:
+        if not any(changes.get(name) for name in ("commit", "tag", "branch")):
+            return
+        repository = changes.get("repository")
+        if repository is None:
+            with self.store.read() as session:
+                repository = get_task(session, task_id).repository
+        check_source(repository, changes.get("commit"), changes.get("tag"), changes.get("branch"))
 
     def set_execution(self, task_id: str, **values: str | None) -> None:
         self.apply(task_id, TaskEdit(execution=values))
@@ -185,6 +196,8 @@ def _apply_execution(task: Task, changes: dict[str, str | None]) -> None:
         raise InvalidValue(f"not execution fields: {', '.join(sorted(unknown))}")
     if "output_uri" in changes:
         changes = {**changes, "output_uri": validate_output_uri(changes["output_uri"] or "")}
+    if changes.get("container_arguments"):
+        check_container_arguments(changes["container_arguments"] or "")
     for name, value in _source_selection(changes).items():
         if name not in ("branch", "tag", "commit"):
             value = value or ""
@@ -210,6 +223,7 @@ def _apply_hyperparameters(session: Session, task_id: str, edit: TaskEdit) -> No
         )
     for section, name, value in edit.hyperparameters:
         row = session.get(Hyperparameter, (task_id, section, name))
+        check_hyperparameter(section, name, value, row.type if row is not None else "")
         if row is None:  # a new name (or section) is created, as `set --param` promises
             position = _next_position(session, Hyperparameter, task_id)
             row = Hyperparameter(task_id=task_id, section=section, name=name, position=position)

@@ -22,24 +22,12 @@ from PySide6.QtWidgets import (
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.editing import TaskEdit
+from tasktune_gui.core.value_checks import check_value
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.section import PUBLISHED_REASON, EditableSection
 
 NAME, VALUE, TYPE, DESCRIPTION = range(4)
 EDITABLE = Qt.ItemFlag.ItemIsEditable
-
-
-def check_value(name: str, value: str, kind: str) -> None:
-    """A ValueError naming the field when the value does not fit its type (empty means 'no value')."""
-    base = kind.split(":")[-1]
-    if not value or base not in ("int", "float", "bool"):
-        return
-    if base == "bool" and value.strip().lower() not in ("true", "false"):
-        raise ValueError(f"{name}: '{value}' is not true or false")
-    try:
-        {"int": int, "float": float}.get(base, str)(value)
-    except ValueError:
-        raise ValueError(f"{name}: '{value}' is not a valid {base}") from None
 
 
 def top_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.conftest import Run, add_task, created_id, opened, show
+from tests.cli.conftest import Run, add_task, created_id, git, opened, show
 
 HOSTILE = "; rm -rf ~ \"quoted\" 'single' $HOME `id` ünïcødé 🚀\nsecond line\ttab = x/y"
 
@@ -16,6 +16,8 @@ def make_task(tt: Run, repo: Path) -> str:
 
 def test_set_applies_every_kind_of_edit(tt: Run, repo: Path, tmp_path: Path) -> None:
     task_id = make_task(tt, repo)
+    git(repo, "tag", "v1")  # a tag and a branch set must exist in the repository
+    git(repo, "branch", "dev")
     (tmp_path / "model.yaml").write_text("layers: 3\n")
     (tmp_path / "data.json").write_text('{"n": 1}')
     (tmp_path / "notes.cfg").write_text("[x]\n")
