@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,8 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.editing import parse_assignment, parse_param
 from tasktune_gui.core.errors import InvalidValue
 
+# A configuration, a diff or a requirements list is text a person wrote; past this it is a mistake.
+MAX_FILE_BYTES = 16 << 20
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -26,11 +29,18 @@ def opened_core(args: argparse.Namespace) -> Iterator[Core]:
 
 
 def read_file(path: str, what: str) -> str:
-    """A text file's content, or a usage error naming it."""
+    """A regular text file's content up to MAX_FILE_BYTES, or a usage error naming it (/dev/zero would never end)."""
+    file = Path(path).expanduser()
     try:
-        return Path(path).expanduser().read_text(encoding="utf-8")
+        if not stat.S_ISREG(file.stat().st_mode):
+            raise UsageError(f"cannot read {what} file '{path}': not a regular file")
+        with file.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise UsageError(f"{what} file '{path}' is larger than the limit of {MAX_FILE_BYTES >> 20} MB")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
         raise UsageError(f"cannot read {what} file '{path}': {reason}") from None
 
 
