@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from tasktune_gui.cli.common import UsageError, at_file, opened_core
+from tasktune_gui.cli.common import UsageError, at_file, opened_core, print_created
 from tasktune_gui.core.lookup import get_project, project_name
 from tasktune_gui.core.queues import MOVES
 from tasktune_gui.core.serialize import iso
@@ -124,7 +124,7 @@ def _project_list(args: argparse.Namespace) -> int:
 def _project_create(args: argparse.Namespace) -> int:
     with opened_core(args) as core:
         project = core.projects.create(args.name, args.description)
-    print(project.id)
+    print_created(str(project.id), "project")
     return 0
 
 
@@ -141,7 +141,7 @@ def _model_create(args: argparse.Namespace) -> int:
     with opened_core(args) as core:
         model_id = core.models.create(args.name, project=args.project, uri=args.uri, framework=args.framework,
                                       design=design, labels=labels)
-    print(model_id)
+    print_created(model_id, "model")
     return 0
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import stat
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,6 +52,20 @@ def at_file(value: str, what: str) -> str:
     if not value.startswith("@"):
         raise UsageError(f"{what} takes @FILE (for example @requirements.txt), not '{value}'")
     return read_file(value[1:], what)
+
+
+def print_created(new_id: str, what: str) -> None:
+    """The new id alone on stdout. What it names is committed already: a stdout that cannot take it (a full
+    disk, a closed pipe) is said on stderr and the exit status stays 0, so a retrying script makes no duplicate."""
+    try:
+        sys.stdout.write(f"{new_id}\n")
+        sys.stdout.flush()
+    except OSError as exc:
+        with contextlib.suppress(OSError):  # the id still buffered must not fail the exit's flush too
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"tasktune: warning: {what} {new_id} was made, but its id could not be printed: "
+                             f"{exc.strerror or exc}\n")
 
 
 def param_arg(text: str) -> tuple[str, str, str]:

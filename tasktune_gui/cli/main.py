@@ -21,7 +21,8 @@ EPILOG = """exit codes: 0 done; 1 the operation was refused or failed (nothing w
 2 the command line was wrong: an unknown option, a value of the wrong form (a --param without '=',
   a malformed --db URL), an @FILE that cannot be read (nothing was changed).
 Errors are one line on stderr, starting "tasktune: error:"; TASKTUNE_DEBUG=1 adds the traceback of an
-unexpected one. Commands that create something print the new id alone on stdout.
+unexpected one. Commands that create something print the new id alone on stdout, after it is committed:
+they exit 0 even when the id cannot be printed (a full disk, a closed pipe), which they say on stderr.
 Task ids may be shortened to a unique prefix of four or more characters."""
 
 
@@ -98,7 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     window, db = window_only(given)
     if window:  # no parser to build: its commands would load the core before the window is shown
         return _guarded(lambda: _open_window(db))
-    args = build_parser().parse_args(glue_command_line_values(given))
+    try:  # Ctrl-C while the commands' modules load
+        args = build_parser().parse_args(glue_command_line_values(given))
+    except KeyboardInterrupt:
+        return _fail(130, "interrupted")
 
     def command() -> int:
         if args.command is None:

@@ -13,6 +13,7 @@ from tasktune_gui.cli.common import (
     at_file,
     opened_core,
     param_arg,
+    print_created,
     read_file,
 )
 from tasktune_gui.cli.task_views import add_view_parsers
@@ -121,7 +122,7 @@ def _create(args: argparse.Namespace) -> int:
                                  hyperparameters={"Args": section} if section else {})
         if args.queue is not None:
             _warn_unwatched(core.queues.summaries(), args.queue)
-    print(task_id)
+    print_created(task_id, "task")
     return 0
 
 
@@ -146,7 +147,8 @@ def _add_clone(commands: Commands) -> None:
 
 def _clone(args: argparse.Namespace) -> int:
     with opened_core(args) as core:
-        print(core.tasks.clone(args.id, project=args.project, name=args.name, description=args.description))
+        print_created(core.tasks.clone(args.id, project=args.project, name=args.name, description=args.description),
+                      "clone")
     return 0
 
 

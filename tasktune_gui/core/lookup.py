@@ -80,3 +80,9 @@ def touch_project(session: Session, project_id: int) -> None:
     if project is not None:
         project.last_update = utcnow()
         session.add(project)
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` for LIKE with ESCAPE '\\': a typed % or _ matches itself, not any text or any character."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

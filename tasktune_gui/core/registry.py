@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from tasktune_gui.core.errors import InvalidValue, ModelNotFound, TaskTuneError
 from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.ids import new_id
-from tasktune_gui.core.lookup import ensure_project, normalize_project_name, project_name
+from tasktune_gui.core.lookup import ensure_project, like_pattern, normalize_project_name, project_name
 from tasktune_gui.core.models import Model, Project, Task, Worker, WorkerQueue, utcnow
 from tasktune_gui.core.store import Store
 
@@ -153,10 +153,12 @@ MODEL_SORTABLE = ("name", "framework", "created", "uri", "id")
 def _model_filter(statement: Any, project: str | None, search: str) -> Any:
     if project:
         full = normalize_project_name(project)
-        statement = statement.where((col(Project.name) == full) | col(Project.name).startswith(full + "/"))
+        statement = statement.where((col(Project.name) == full)
+                                    | col(Project.name).startswith(full + "/", autoescape=True))
     if search.strip():
         needle = search.strip()
-        statement = statement.where(col(Model.name).ilike(f"%{needle}%") | col(Model.id).startswith(needle.lower()))
+        statement = statement.where(col(Model.name).ilike(like_pattern(needle), escape="\\")
+                                    | col(Model.id).startswith(needle.lower(), autoescape=True))
     return statement
 
 

@@ -12,7 +12,7 @@ from tasktune_gui.core.errors import InvalidValue
 from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.ids import new_id
 from tasktune_gui.core.lifecycle import enqueue_in
-from tasktune_gui.core.lookup import ensure_project, get_project, get_queue, get_task, touch_project
+from tasktune_gui.core.lookup import ensure_project, get_project, get_queue, get_task, like_pattern, touch_project
 from tasktune_gui.core.models import ConfigObject, Hyperparameter, Project, Task, TaskTag, UserProperty, utcnow
 from tasktune_gui.core.queues import DEFAULT_QUEUE
 from tasktune_gui.core.status import Operation, Status, TaskType
@@ -224,7 +224,8 @@ class TaskService:
             ids = [project.id]
             if query.include_subprojects:
                 ids = list(session.exec(select(Project.id).where(
-                    (col(Project.name) == project.name) | col(Project.name).startswith(project.name + "/")
+                    (col(Project.name) == project.name)
+                    | col(Project.name).startswith(project.name + "/", autoescape=True)
                 )).all())
             # The ids as values, not a subquery: SQLite then sees how few projects match and reads the project
             # indexes (a subquery made it walk the whole table in update order: 150-800 ms on a million tasks).
@@ -243,7 +244,7 @@ class TaskService:
             statement = statement.where(col(Task.id).in_(tagged))
         if query.search:
             needle = query.search.strip()
-            matches: Any = col(Task.name).ilike(f"%{needle}%")
+            matches: Any = col(Task.name).ilike(like_pattern(needle), escape="\\")
             # Ids are hex: only a hex needle can start one. Leaving the id out otherwise lets the name index
             # answer alone (a million-task search went from 75 ms to a few).
             if all(c in HEX_DIGITS for c in needle.lower()):
