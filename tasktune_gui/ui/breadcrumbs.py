@@ -28,7 +28,7 @@ class Breadcrumbs(QWidget):
         for i, (text, go) in enumerate(crumbs):
             if i:
                 self._layout.addWidget(QLabel("/"))
-            button = QPushButton(text)
+            button = QPushButton(text.replace("&", "&&"))  # "Workers & Queues": an & is not a mnemonic
             button.setObjectName(f"crumb{i}")
             button.setFlat(True)
             button.setEnabled(go is not None)
@@ -39,4 +39,4 @@ class Breadcrumbs(QWidget):
         self._layout.addStretch(1)
 
     def texts(self) -> list[str]:
-        return [button.text() for button in self.buttons]
+        return [button.text().replace("&&", "&") for button in self.buttons]

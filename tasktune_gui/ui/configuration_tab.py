@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QKeySequence, QShortcut, QTextDocument
+from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.value_checks import check_value
+from tasktune_gui.ui.fonts import fixed_font
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.section import PUBLISHED_REASON, EditableSection
 
@@ -227,7 +228,7 @@ class ConfigObjectsSection(EditableSection):
         self.names = named(QListWidget(), "configObjectList")
         self.names.setMaximumHeight(110)
         self.editor = named(QPlainTextEdit(), "configObjectText")
-        self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.editor.setFont(fixed_font())
         self.find_box = named(QLineEdit(), "configObjectFind")
         self.find_box.setPlaceholderText("Find (Ctrl+F)")
         self.find_box.returnPressed.connect(self.find_next)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import (
-    QFontDatabase,
     QFontMetrics,
     QGuiApplication,
     QKeyEvent,
@@ -16,6 +15,8 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
+
+from tasktune_gui.ui.fonts import fixed_font
 
 MARGIN = 4  # pixels left of the text
 
@@ -39,7 +40,7 @@ class ConsoleLines(QAbstractScrollArea):
         self._current: int | None = None
         self._press: Position | None = None  # where a drag began
         self._span: tuple[Position, Position] | None = None  # characters selected by dragging or a double-click
-        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.setFont(fixed_font())
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.verticalScrollBar().valueChanged.connect(self.viewport().update)
         self.horizontalScrollBar().valueChanged.connect(self.viewport().update)

@@ -7,7 +7,6 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,6 +26,7 @@ from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.errors import InvalidValue
 from tasktune_gui.core.uris import validate_output_uri
 from tasktune_gui.ui.diff_highlighter import DiffHighlighter
+from tasktune_gui.ui.fonts import fixed_font
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.section import EditableSection
 
@@ -35,7 +35,7 @@ COMMIT, TAG, BRANCH = range(3)
 
 
 def _mono(editor: QPlainTextEdit) -> QPlainTextEdit:
-    editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    editor.setFont(fixed_font())
     return editor
 
 

@@ -8,8 +8,9 @@ import pytest
 
 from tests.cli.conftest import TRAIN_SCRIPT, git, tt
 from tests.execution.conftest import repo, worker_config
+from tests.ui.conftest import window
 
-__all__ = ["repo", "tt", "worker_config"]
+__all__ = ["repo", "tt", "window", "worker_config"]
 
 
 @pytest.fixture
