@@ -104,6 +104,7 @@ def _create(args: argparse.Namespace) -> int:
     from tasktune_gui.core.capture import args_section, capture
 
     _check_working_copy(args.repo)
+    _check_script_inside(args.repo, args.script)
     requirements = read_file(args.requirements, "requirements") if args.requirements else None
     output_uri = validate_output_uri(args.output_uri)
     check_container_arguments(args.container_args)
@@ -134,6 +135,16 @@ def _check_working_copy(repo: str) -> None:
         raise CaptureError(f"--repo '{repo}' is a URL; create reads the script from a local working copy: "
                            "clone it and pass that folder")
     raise CaptureError(f"--repo '{repo}' is not a folder")
+
+
+def _check_script_inside(repo: str, script: str) -> None:
+    """`--script ../other/x.py` would record the other repository: refused, so --repo is what is recorded."""
+    if script.startswith("-m"):
+        return
+    root = Path(repo).expanduser().resolve()
+    if not (root / Path(script).expanduser()).resolve().is_relative_to(root):
+        raise CaptureError(f"--script '{script}' is outside the repository given by --repo '{repo}': give --repo "
+                           "the working copy that holds the script")
 
 
 def _add_clone(commands: Commands) -> None:

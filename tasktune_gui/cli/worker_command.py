@@ -75,7 +75,9 @@ def add_arguments(parser: argparse.ArgumentParser, once: bool = True) -> None:
 
 def config_from(args: argparse.Namespace) -> WorkerConfig:
     queues = list(dict.fromkeys(args.queues or ["default"]))
-    gpus = [gpu.strip() for gpu in (args.gpus or "").split(",") if gpu.strip()]
+    gpus = [gpu.strip() for gpu in (args.gpus or "").split(",")] if args.gpus else []
+    if any(not gpu for gpu in gpus):
+        raise TaskTuneError(f"--gpus '{args.gpus}' has an empty GPU id: give ids like 0,1 (or leave --gpus out)")
     if args.slots < 1:
         raise TaskTuneError("--slots must be at least 1")
     check_timing(args.heartbeat, args.watchdog_timeout)

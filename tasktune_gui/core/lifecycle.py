@@ -11,7 +11,7 @@ from sqlalchemy import Integer, String, Table, Update, bindparam, delete, func, 
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
 
-from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
+from tasktune_gui.core.errors import InvalidTransition, InvalidValue, TaskTuneError
 from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.lookup import get_queue, get_task
 from tasktune_gui.core.models import TASK_RESULT_TABLES, Model, Task, TaskTag, utcnow
@@ -75,7 +75,9 @@ def set_status(session: Session, task: Task, expected: Status, new: Status, **fi
 
 def enqueue_in(session: Session, task: Task, queue_name: str | None, operation: Operation) -> EnqueueResult:
     status = require(task, operation)
-    queue = get_queue(session, queue_name or DEFAULT_QUEUE)
+    if queue_name is not None and not queue_name.strip():
+        raise InvalidValue("a queue name cannot be empty (leave --queue out for the default queue)")
+    queue = get_queue(session, DEFAULT_QUEUE if queue_name is None else queue_name)
     set_status(
         session,
         task,

@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 from tasktune_gui.core.errors import InvalidValue, ProjectNotFound, QueueNotFound, TaskNotFound
 from tasktune_gui.core.events import Change, note
 from tasktune_gui.core.models import Project, Queue, Task, utcnow
+from tasktune_gui.core.value_checks import check_label
 
 MIN_PREFIX = 4
 
@@ -29,6 +30,7 @@ def get_task(session: Session, task_id: str) -> Task:
 
 
 def normalize_project_name(name: str) -> str:
+    check_label(name, "project name")
     parts = [part.strip() for part in name.strip().strip("/").split("/")]
     if not name.strip() or any(not part for part in parts):
         raise InvalidValue(f"'{name}' is not a project name (use names like 'vision' or 'vision/detection')")

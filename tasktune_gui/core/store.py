@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session
 
-from tasktune_gui.core.errors import DatabaseRefused
+from tasktune_gui.core.errors import DatabaseRefused, InvalidValue
 from tasktune_gui.core.events import Change, noted, take_noted, write_noted
 from tasktune_gui.core.migrate import HEAD, known_revision, upgrade_to_head
 
@@ -25,6 +25,8 @@ BUSY_TIMEOUT_MS = 30_000
 def default_db_url() -> str:
     """$TASKTUNE_DB, else a SQLite file in the user data folder."""
     env = os.environ.get("TASKTUNE_DB")
+    if env is not None and not env.strip():  # an empty value is a mistake, not a wish for the default database
+        raise InvalidValue("$TASKTUNE_DB is set but empty: unset it to use the default database, or give a URL")
     if env:
         return env
     folder = Path(platformdirs.user_data_dir("tasktune", appauthor=False))

@@ -18,6 +18,7 @@ from tasktune_gui.core.queues import DEFAULT_QUEUE
 from tasktune_gui.core.status import Operation, Status, TaskType
 from tasktune_gui.core.store import Store
 from tasktune_gui.core.users import current_user
+from tasktune_gui.core.value_checks import check_label
 
 # What a clone copies from its source (REFERENCE §1); results, runtime and queue are left behind.
 CLONED_FIELDS = (
@@ -101,6 +102,7 @@ class TaskService:
 
     def add(self, task: Task, project: str, queue: str | None = None, **parts: Any) -> str:
         """Store a new task (with hyperparameters, properties, configs, tags) and optionally enqueue it."""
+        task.name = check_label(task.name, "task name")
         with self.store.write() as session:
             task.project_id = ensure_project(session, project).id  # type: ignore[assignment]
             task.id = task.id or new_id()
@@ -122,6 +124,8 @@ class TaskService:
         self, task_id: str, project: str | None = None, name: str | None = None, description: str | None = None
     ) -> str:
         """A new Draft copying what REFERENCE §1 lists; its parent is the source."""
+        if name is not None:
+            name = check_label(name, "task name")
         with self.store.write() as session:
             source = get_task(session, task_id)
             target_project = ensure_project(session, project).id if project else source.project_id
@@ -151,7 +155,7 @@ class TaskService:
     def rename(self, task_id: str, name: str) -> None:
         if not name.strip():
             raise InvalidValue("a task name cannot be empty")
-        self._update(task_id, name=name.strip())
+        self._update(task_id, name=check_label(name, "task name"))
 
     def describe(self, task_id: str, description: str) -> None:
         self._update(task_id, description=description)
@@ -169,9 +173,11 @@ class TaskService:
             note(session, Change("task", "updated", (task.id,)))
 
     def add_tags(self, task_id: str, tags: list[str]) -> None:
-        clean = [t.strip() for t in tags if t.strip()]
-        if not clean:
+        if not tags:
             raise InvalidValue("give at least one tag")
+        if any(not tag.strip() for tag in tags):
+            raise InvalidValue("a tag cannot be empty")
+        clean = [check_label(tag, "tag") for tag in tags]
         with self.store.write() as session:
             task = get_task(session, task_id)
             have = set(session.exec(select(TaskTag.tag).where(TaskTag.task_id == task.id)).all())

@@ -15,6 +15,15 @@ HEX_COMMIT = re.compile(r"[0-9a-fA-F]{4,64}")
 GIT_CHECK_TIMEOUT_S = 15
 
 
+def check_label(value: str, what: str) -> str:
+    """A name, tag or project name: no control characters (an escape sequence could recolour a terminal, a
+    newline break a table); returns it stripped."""
+    bad = next((ch for ch in value if ord(ch) < 32 or 127 <= ord(ch) < 160), None)
+    if bad is not None:
+        raise InvalidValue(f"{what} {value!r} holds a control character ({bad!r}); use printable text")
+    return value.strip()
+
+
 def check_value(name: str, value: str, kind: str) -> None:
     """An InvalidValue naming the field when the value does not fit its type (empty means 'no value')."""
     base = kind.split(":")[-1]

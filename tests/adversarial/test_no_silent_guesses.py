@@ -1,0 +1,67 @@
+"""Items 6 (input) and 9: an empty or unprintable value is refused in one line, not silently guessed at."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.errors import InvalidValue
+from tasktune_gui.core.models import Task
+from tasktune_gui.core.tasks import TaskQuery
+from tests.cli.conftest import TRAIN_SCRIPT, Run, add_task, git, one_error_line
+
+
+def test_an_empty_tag_is_refused(tt: Run, sqlite_url: str) -> None:
+    task_id = add_task(sqlite_url, "t")
+    one_error_line(tt("tag", task_id, "good", ""), 1, "a tag cannot be empty")
+
+
+def test_an_empty_queue_name_is_not_the_default_queue(tt: Run, sqlite_url: str) -> None:
+    task_id = add_task(sqlite_url, "t")
+    one_error_line(tt("enqueue", task_id, "--queue", ""), 1, "a queue name cannot be empty")
+
+
+def test_gpus_with_empty_ids_are_refused(tt: Run) -> None:
+    done = tt("worker", "--once", "--gpus", ",,")
+    assert done.returncode == 1 and "--gpus ',,' has an empty GPU id" in done.stderr
+
+
+def test_an_empty_tasktune_db_is_refused(tmp_path: Path) -> None:
+    env = {**os.environ, "TASKTUNE_DB": ""}
+    done = subprocess.run([sys.executable, "-m", "tasktune_gui", "list"], capture_output=True, text=True, env=env,
+                          timeout=120, check=False, cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr == ("tasktune: error: $TASKTUNE_DB is set but empty: unset it to use the default database, "
+                           "or give a URL\n")
+
+
+def test_a_script_outside_the_repo_is_refused(tt: Run, tmp_path: Path) -> None:
+    for name in ("A", "B"):
+        (tmp_path / name).mkdir()
+        git(tmp_path / name, "init", "-q", "-b", "main")
+        (tmp_path / name / "x.py").write_text(TRAIN_SCRIPT)
+        git(tmp_path / name, "add", "-A")
+        git(tmp_path / name, "commit", "-qm", "x")
+    one_error_line(tt("create", "--project", "P", "--name", "n", "--repo", str(tmp_path / "A"), "--script",
+                      "../B/x.py"), 1, "is outside the repository given by --repo")
+
+
+@pytest.mark.parametrize("text", ["\x1b[31mred", "bell\x07", "two\nlines", "c1\x9b"])
+def test_control_characters_are_refused_in_names_tags_and_projects(core: Core, text: str) -> None:
+    task_id = core.tasks.add(Task(id="", name="plain"), "P")
+    with pytest.raises(InvalidValue, match="control character"):
+        core.tasks.add(Task(id="", name=text), "P")
+    with pytest.raises(InvalidValue, match="control character"):
+        core.tasks.rename(task_id, text)
+    with pytest.raises(InvalidValue, match="control character"):
+        core.tasks.add_tags(task_id, [text])
+    with pytest.raises(InvalidValue, match="control character"):
+        core.tasks.add(Task(id="", name="plain"), text)
+    with pytest.raises(InvalidValue, match="control character"):
+        core.tasks.clone(task_id, name=text)
+    assert [task.name for task in core.tasks.query(TaskQuery())] == ["plain"]
