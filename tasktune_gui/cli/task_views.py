@@ -45,6 +45,18 @@ def add_view_parsers(commands: Any) -> None:
     log.set_defaults(handler=_log)
 
 
+TERMINAL_COLUMN = 60
+
+
+def printable(text: str) -> str:
+    """Control characters as escapes (\\x1b, \\n, ...), so a value can only be read, never act on the terminal."""
+    return "".join(ch if 32 <= ord(ch) < 127 or ord(ch) >= 160 else ascii(ch)[1:-1] for ch in text)
+
+
+def clip(text: str, width: int | None) -> str:
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"
+
+
 def _show(args: argparse.Namespace) -> int:
     with opened_core(args) as core:
         record = core.task_json(args.id)
@@ -76,7 +88,7 @@ def _show(args: argparse.Namespace) -> int:
         lines.append(f"  configuration {name} ({spec['type'] or 'text'}, {len(spec['value'])} chars)")
     for metric, value in record["metrics"].items():
         lines.append(f"  metric {metric} = {value}")
-    print("\n".join(line for line in lines if line))
+    print("\n".join(printable(line) for line in lines if line))
     return 0
 
 
@@ -99,8 +111,12 @@ def _list(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     header = ("ID", "STATUS", "NAME", "PROJECT", "UPDATED")
+    # Names are shown, never obeyed: escape sequences and newlines printed raw could recolour the terminal or
+    # break the table. On a terminal a long name is cut, so one 120 KB name does not pad every row.
+    cap = TERMINAL_COLUMN if sys.stdout.isatty() else None
     table = [header] + [
-        (r["id"], r["status"], r["name"], r["project"], (r["last_update"] or "")[:19].replace("T", " "))
+        (r["id"], r["status"], clip(printable(r["name"]), cap), clip(printable(r["project"]), cap),
+         (r["last_update"] or "")[:19].replace("T", " "))
         for r in rows
     ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
