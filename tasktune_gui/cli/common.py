@@ -19,12 +19,15 @@ from tasktune_gui.core.errors import InvalidValue
 
 # A configuration, a diff or a requirements list is text a person wrote; past this it is a mistake.
 MAX_FILE_BYTES = 16 << 20
+MAX_COUNT = 10**12
 Handler = Callable[[argparse.Namespace], int]
 
 
 @contextmanager
 def opened_core(args: argparse.Namespace) -> Iterator[Core]:
     core = Core.open(args.db)
+    if core.store.read_only:
+        sys.stderr.write(f"tasktune: note: {core.store.display_name} is on a read-only disk; opened read-only\n")
     try:
         yield core
     finally:
@@ -93,6 +96,8 @@ def positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
+    if value > MAX_COUNT:  # the database's integers end at 2**63
+        raise argparse.ArgumentTypeError(f"'{text}' is more than {MAX_COUNT:,}")
     return value
 
 

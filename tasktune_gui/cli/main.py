@@ -7,6 +7,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 # Only light modules here: `tasktune` alone opens the window, whose frame is shown before the core's
@@ -145,12 +146,28 @@ def check_db_url(given: str | None) -> None:
     from tasktune_gui.core.store import default_db_url
 
     url = given or default_db_url()
+    where = "--db" if given else "$TASKTUNE_DB"
     try:
-        make_url(url).get_dialect()  # an unknown database kind is refused here too
-    except ArgumentError:
-        where = "--db" if given else "$TASKTUNE_DB"
+        parsed = make_url(url)
+        parsed.port  # noqa: B018 (parsed lazily: a port that is not a number fails here)
+        backend = parsed.get_backend_name()
+    except (ArgumentError, ValueError):
         raise UsageError(f"{where} '{url}' is not a database URL (for example sqlite:////home/me/tasktune.db "
-                         "or postgresql+psycopg://user@host/tasktune)") from None
+                         "or postgresql+psycopg://user@host/tasktune); a port must be a number") from None
+    if backend not in ("sqlite", "postgresql"):
+        raise UsageError(f"{where}: TaskTune works with SQLite and PostgreSQL databases, not '{backend}'")
+    if backend == "sqlite":
+        check_sqlite_path(where, parsed.database)
+
+
+def check_sqlite_path(where: str, database: str | None) -> None:
+    """A SQLite database is a file that outlives the command: not memory, not a device."""
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        raise UsageError(f"{where}: an in-memory SQLite database would be lost when the command ends; "
+                         "give a file, such as sqlite:////home/me/tasktune.db")
+    path = Path(database).expanduser()
+    if path.exists() and not path.is_file() and not path.is_dir():  # a folder is said when it is opened
+        raise UsageError(f"{where}: '{database}' is not a regular file")
 
 
 def _open_window(db_url: str | None) -> int:

@@ -33,8 +33,9 @@ class Core:
         self.workers = WorkerRegistry(store, self.events)
         self.results = ResultStore(store, self.events)
         self.overview = Overview(store)
-        with store.write() as session:
-            ensure_default_queue(session)
+        if not store.read_only:  # a database on a read-only disk is only read
+            with store.write() as session:
+                ensure_default_queue(session)
 
     @classmethod
     def open(cls, url: str | None = None) -> Core:

@@ -82,3 +82,10 @@ class ScriptOutsideRepository(CaptureError):
         super().__init__(f"script '{script}' is outside the repository at '{root}'")
         self.script = script
         self.root = root
+
+
+class DiskFull(TaskTuneError):
+    """A write refused because the disk holding the database has no room; the transaction was rolled back."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"the disk holding {path} is full; nothing was written (free some space and try again)")

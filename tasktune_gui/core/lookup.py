@@ -26,6 +26,8 @@ def get_task(session: Session, task_id: str) -> Task:
             return matches[0]
         if len(matches) > 1:
             raise TaskNotFound(task_id, " (several tasks start with it; give more of the id)")
+    elif task_id.isalnum():
+        raise TaskNotFound(task_id, f" (a shortened id needs at least {MIN_PREFIX} characters)")
     raise TaskNotFound(task_id)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,12 +15,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session
 
-from tasktune_gui.core.errors import DatabaseRefused, InvalidValue
+from tasktune_gui.core.errors import DatabaseRefused, DiskFull, InvalidValue
 from tasktune_gui.core.events import Change, noted, take_noted, write_noted
 from tasktune_gui.core.migrate import HEAD, known_revision, upgrade_to_head
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
+NO_ROOM_BYTES = 64 << 10  # less free space than this, and a failed write is a full disk
 
 
 def default_db_url() -> str:
@@ -40,14 +42,15 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
+def _sqlite_engine(url: str, *, immediate: bool, read_only: bool = False) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if not read_only:  # a read-only file keeps the journal it has
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -71,6 +74,8 @@ def _inspect_existing(url: str) -> tuple[set[str], str | None]:
             if handle.read(16) != SQLITE_MAGIC:
                 raise DatabaseRefused(f"'{path}' is not a TaskTune database (it is not an SQLite file)")
         probe_url = f"sqlite:///file:{path}?mode=ro&uri=true"
+        if not os.access(path.parent, os.W_OK):  # a read-only disk: no WAL files can be made, nobody writes
+            probe_url += "&immutable=1"
     else:
         probe_url = url
     engine = create_engine(probe_url)
@@ -83,9 +88,20 @@ def _inspect_existing(url: str) -> tuple[set[str], str | None]:
                 revision = row[0] if row else None
             return tables, revision
     except (DatabaseError, OperationalError) as exc:
+        path = _sqlite_path(url)
+        if path is not None and _no_room(path):  # SQLite says "disk I/O error" when it cannot make its WAL files
+            raise DiskFull(str(path)) from exc
         raise DatabaseRefused(f"cannot open the database {_safe(url)}: {exc.orig}") from exc
     finally:
         engine.dispose()
+
+
+def _no_room(path: Path) -> bool:
+    """Whether the disk holding the database is (all but) full."""
+    try:
+        return shutil.disk_usage(path.parent).free < NO_ROOM_BYTES
+    except OSError:
+        return False
 
 
 def _safe(url: str) -> str:
@@ -123,7 +139,16 @@ class Store:
         path = _sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+        # On a read-only disk SQLite cannot make its WAL files: the file is read as it is, and said to be so.
+        self.read_only = path is not None and path.is_file() and not os.access(path.parent, os.W_OK)
         self.created, revision = check_database(url)
+        if self.read_only:
+            if revision != HEAD:
+                raise DatabaseRefused(f"{_safe(url)} is on a read-only disk and needs an upgrade this app cannot "
+                                      "write; open it where it can be written")
+            read_only_url = f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true"
+            self.engine = self.write_engine = _sqlite_engine(read_only_url, immediate=False, read_only=True)
+            return
         if self.dialect == "sqlite":
             self.engine = _sqlite_engine(url, immediate=False)
             self.write_engine = _sqlite_engine(url, immediate=True)
@@ -146,6 +171,9 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back whole on any error."""
+        if self.read_only:
+            raise DatabaseRefused(f"{self.display_name} is on a read-only disk: it was opened read-only, so "
+                                  "nothing can be changed")
         with Session(self.write_engine, expire_on_commit=False) as session:
             try:
                 with session.begin():
@@ -153,6 +181,12 @@ class Store:
                     write_noted(session)
                     if self._notify is not None and noted(session):
                         self._notify(session, noted(session))
+            except OperationalError as exc:
+                take_noted(session)
+                path = _sqlite_path(self.url)
+                if path is not None and ("disk is full" in str(exc.orig) or _no_room(path)):
+                    raise DiskFull(str(path)) from exc
+                raise
             except BaseException:
                 take_noted(session)
                 raise
