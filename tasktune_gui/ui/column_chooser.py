@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QMenu, QTableView, QWidget
 
 from tasktune_gui.core.errors import TaskTuneError
@@ -82,5 +83,6 @@ class ColumnChooser:
 
     def ask(self, kind: str) -> AddColumnDialog:
         self.last_dialog = AddColumnDialog(kind, self.model, self.table)
+        self.last_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a child of the table: freed when closed
         self.last_dialog.open()
         return self.last_dialog

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -119,4 +119,5 @@ class ProjectsPage(QWidget):
 
     def _on_new_clicked(self) -> None:
         self.last_dialog = NewProjectDialog(self.core.projects.create, self)
+        self.last_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a child of the page: freed when closed
         self.last_dialog.open()

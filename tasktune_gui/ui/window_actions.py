@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMessageBox
 
@@ -82,6 +83,7 @@ class WindowActions(WindowBase):
         from tasktune_gui.ui.compare_view import CompareDialog
 
         dialog = CompareDialog([self.core.task_json(task_id) for task_id in task_ids], self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a child of the window: freed when closed
         dialog.show()
         self.last_compare = dialog
         return dialog
@@ -104,20 +106,26 @@ class WindowActions(WindowBase):
         source = self.core.task_json(task_id)
         projects = [s.name for s in self.core.projects.summaries()]
         dialog = CloneDialog(source["name"], source["project"], projects, self)
-        if dialog.exec():
-            new_id = self.core.tasks.clone(task_id, project=dialog.project.currentText().strip() or None,
-                                           name=dialog.name.text().strip() or None,
-                                           description=dialog.description.text() or None)
-            self.statusBar().showMessage(f"Cloned to {new_id}")
+        try:
+            if dialog.exec():
+                new_id = self.core.tasks.clone(task_id, project=dialog.project.currentText().strip() or None,
+                                               name=dialog.name.text().strip() or None,
+                                               description=dialog.description.text() or None)
+                self.statusBar().showMessage(f"Cloned to {new_id}")
+        finally:
+            dialog.deleteLater()  # read now; a child of the window would otherwise live as long as it
 
     def enqueue(self, task_ids: list[str]) -> None:
         from tasktune_gui.ui.dialogs import EnqueueDialog
 
         dialog = EnqueueDialog(self.core.queues.summaries(), len(task_ids), self,
                                start_local_worker=self.run_queue_here)
-        if dialog.exec():
-            for task_id in task_ids:
-                self.core.lifecycle.enqueue(task_id, dialog.chosen())
+        try:
+            if dialog.exec():
+                for task_id in task_ids:
+                    self.core.lifecycle.enqueue(task_id, dialog.chosen())
+        finally:
+            dialog.deleteLater()
 
     def run_queue_here(self, queue: str) -> list[QueueSummary]:
         """The window's worker takes `queue` too (started if off); the queues as they are now."""
@@ -146,8 +154,11 @@ class WindowActions(WindowBase):
         from tasktune_gui.ui.docker_dialog import DockerWorkerDialog
 
         dialog = DockerWorkerDialog(self.settings, self)
-        if dialog.exec():
-            self.apply_docker_settings(dialog)
+        try:
+            if dialog.exec():
+                self.apply_docker_settings(dialog)
+        finally:
+            dialog.deleteLater()
 
     def apply_docker_settings(self, dialog: DockerWorkerDialog) -> None:
         dialog.apply_to(self.settings)
