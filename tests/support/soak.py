@@ -23,11 +23,12 @@ for i in range({lines}):
         sdk.report_scalar("loss", "train", 1 / (i + 1), i)
         time.sleep({pause})
 """
-# What may change between samples taken in the same state without being a leak.
-NONE_FALL_LIMIT = 300
+NONE_FALL_LIMIT = 300  # "a few hundred": a binding that loses them loses hundreds a switch
 RSS_GROWTH_LIMIT_MB = 150
-SECOND_HALF_SLACK = {"qobjects": 40, "widgets": 20, "window_children": 40, "active_timers": 3, "python_threads": 2,
-                     "threads": 3, "fds": 4, "db_fds": 3, "pool_checked_out": 1}
+# What may change between samples taken in the same state without being a leak.
+SECOND_HALF_SLACK = {"qobjects": 40, "widgets": 20, "python_objects": 2500, "window_children": 40,
+                     "active_timers": 3, "python_threads": 2, "threads": 3, "fds": 4, "db_fds": 3,
+                     "pool_checked_out": 1}
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The soak's window process: the real window switched between tasks and tabs by Qt timers only, inside app.exec(),
 while a worker streams a console; what it holds (None's references, memory, QObjects, threads, timers, database
-connections, files) is sampled as it goes and printed as one JSON object.
+connections, files) is sampled as it goes, each sample printed as a JSON line when taken, then the result.
 
 Run as `python -m tests.support.soak_window URL STREAMING_ID --tasks ID,... --switches N` (tests/support/soak.py
 does, in a child process: a crash of the binding is a failed run there, not a dead pytest)."""
@@ -55,6 +55,7 @@ def resources(window: MainWindow, db_path: str) -> dict[str, Any]:
         "rss_mb": round(psutil.Process().memory_info().rss / 2**20, 1),
         "qobjects": len(Shiboken.getAllValidWrappers()),  # every live Qt object Python has a wrapper for
         "widgets": len(QApplication.allWidgets()),
+        "python_objects": len(gc.get_objects()),
         "window_children": len(window.findChildren(QObject)),
         "active_timers": sum(timer.isActive() for timer in window.findChildren(QTimer)),
         "python_threads": threading.active_count(),

@@ -57,13 +57,14 @@ def test_calls_that_lose_nothing_or_keep_none_are_sound() -> None:
     assert len(kept) == CALLS
 
 
-def test_the_installed_binding_passes_in_well_under_5_ms(qtbot: QtBot) -> None:
+def test_the_installed_binding_passes(qtbot: QtBot) -> None:
     label = QLabel()
     qtbot.addWidget(label)
     assert not loses_none(lambda: label.setText("x"))
     started = time.perf_counter()
     check_binding()
-    assert (time.perf_counter() - started) * 1000 < 5 * 10  # bench_soak.py measures it; here only its magnitude
+    # bench/bench_soak.py times it at start (about 0.3 ms, goal < 5 ms); here only that it is no stall.
+    assert (time.perf_counter() - started) * 1000 < 50
 
 
 @mortal_none
