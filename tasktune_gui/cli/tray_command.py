@@ -88,6 +88,8 @@ def _tray_app() -> Any:
         from PySide6.QtWidgets import QApplication, QSystemTrayIcon
     except ImportError:
         return None
+    from tasktune_gui.ui.about import identify
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("TaskTune")
+    identify()
     return app if QSystemTrayIcon.isSystemTrayAvailable() else None
