@@ -18,7 +18,7 @@ import pytest
 from tasktune_gui.cli.desktop_command import PNG_SIZES
 from tasktune_gui.core.about import schema_version, tasktune_version
 from tasktune_gui.core.demo import DEMO_TASKS
-from tests.cli.test_desktop import desktop_file_validate, entry_values
+from tests.support.desktop import desktop_file_validate, entry_values
 from tests.support.installed import (
     CONSTRAINTS,
     ROOT,
