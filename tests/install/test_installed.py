@@ -30,6 +30,9 @@ from tests.support.installed import (
     uv,
 )
 
+# A machine with cold package caches downloads every dependency (PySide6 alone is over 100 MB) for the first
+# install, and pip again for pipx's.
+pytestmark = pytest.mark.timeout(900)
 VERSION_LINE = f"TaskTune {tasktune_version()} (database schema {schema_version()})"
 # Run by the installed Python: the window offscreen, as `tasktune` builds it, reporting every icon it lacks.
 WINDOW_PROBE = """
