@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tasktune_gui.app import make_window  # noqa: E402
 from tasktune_gui.core.tasks import TaskQuery  # noqa: E402
+from tasktune_gui.ui.about import identify  # noqa: E402
 
 
 def settle(app: QApplication) -> None:
@@ -28,6 +29,7 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="tasktune-shots-"))
     os.environ["XDG_DATA_HOME"] = str(folder / "data")  # the demo repository goes here, not into the user's data
     app = QApplication.instance() or QApplication(sys.argv)
+    identify()
     window = make_window(f"sqlite:///{folder / 'tasktune.db'}")
     window.resize(1280, 800)
     window.show()
@@ -50,6 +52,11 @@ def main() -> int:
     for index in range(window.task_page.tabs.count()):
         window.task_page.tabs.setCurrentIndex(index)
         shoot(f"task-{window.task_page.tabs.tabText(index).lower()}")
+    about = window.show_about()
+    settle(app)
+    about.grab().save(str(out / "about.png"))
+    shots.append(out / "about.png")
+    about.close()
     window.close()
     window.core.close()
     print("\n".join(str(p) for p in shots))

@@ -91,6 +91,8 @@ def _tray_app() -> Any:
     from tasktune_gui.ui.binding_check import check_binding
 
     check_binding()  # refused (one line, exit 1) before the tray is built, not crashed an hour into a run
+    from tasktune_gui.ui.about import identify
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("TaskTune")
+    identify()
     return app if QSystemTrayIcon.isSystemTrayAvailable() else None

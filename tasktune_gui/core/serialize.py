@@ -9,6 +9,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as table_select
 from sqlmodel import Session, col, select
 
+from tasktune_gui.core.about import schema_version, tasktune_version
 from tasktune_gui.core.lookup import project_name
 from tasktune_gui.core.models import ConfigObject, Hyperparameter, LastMetric, Model, Task, TaskTag, UserProperty
 
@@ -137,6 +138,9 @@ def task_to_dict(session: Session, task: Task) -> dict[str, Any]:
             "pid": task.pid,
             "exit_code": task.exit_code,
             "container_id": task.container_id,
+            # The TaskTune reading the task: what a bug report needs, with the worker's host above.
+            "tasktune_version": tasktune_version(),
+            "schema_version": schema_version(),
         },
         "abort_requested": task.abort_requested,
     }

@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from tasktune_gui.execution import host_cache, remote_agent
+from tasktune_gui.core.assets import package_path
 from tasktune_gui.execution.commandline import ENVIRONMENT, config_file_name, environment_variables, script_argv
 from tasktune_gui.execution.launch import TaskSnapshot
 from tasktune_gui.execution.workspace import git
@@ -97,6 +97,6 @@ def start_request(
 def agent_files() -> tuple[dict[str, bytes], str]:
     """The agent's modules (the script last, as it is the one the launcher checks for) and the folder they have
     on the host, named by content: a new TaskTune uploads its own."""
-    files = {"host_cache.py": Path(host_cache.__file__).read_bytes(),
-             "remote_agent.py": Path(remote_agent.__file__).read_bytes()}
+    files = {name: package_path("tasktune_gui.execution", name).read_bytes()
+             for name in ("host_cache.py", "remote_agent.py")}
     return files, f"agent-{hashlib.sha256(b''.join(files.values())).hexdigest()[:12]}"
