@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import json
+import re
 import sys
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -24,6 +26,8 @@ _DISTRIBUTION_OF_IMPORT = {
     "sklearn": "scikit-learn",
     "yaml": "PyYAML",
 }
+# The SDK comes with the worker that runs the task: it is never a package to install.
+_WORKER_DISTRIBUTIONS = frozenset({"tasktune-gui"})
 
 
 def detect_requirements(repo_root: Path, script_path: Path) -> str:
@@ -86,7 +90,7 @@ def _requirements_from_imports(root: Path, script_path: Path) -> str:
             continue
         # `from google import protobuf` is read as google.protobuf, which narrows the namespace best.
         for dotted in [name for name in imported if "." in name] or [top_level]:
-            requirements.update(_pinned(name) for name in _narrowed(distributions, dotted))
+            requirements.update(_pinned(name) for name in _narrowed(distributions, dotted) if _from_an_index(name))
     return "".join(f"{requirement}\n" for requirement in sorted(requirements, key=str.lower))
 
 
@@ -143,6 +147,24 @@ def _files_of(distribution: str) -> list[str]:
         return [str(path) for path in metadata.distribution(distribution).files or []]
     except metadata.PackageNotFoundError:
         return []
+
+
+def _from_an_index(distribution: str) -> bool:
+    """False for what no package index serves: TaskTune itself, and what was installed from a folder or file here
+    (editable installs, `pip install ./lib`, the repository's own package), which a worker cannot download."""
+    if re.sub(r"[-_.]+", "-", distribution).lower() in _WORKER_DISTRIBUTIONS:
+        return False
+    try:
+        origin = metadata.distribution(distribution).read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        return True
+    if not origin:
+        return True
+    try:
+        url = json.loads(origin).get("url", "")
+    except (json.JSONDecodeError, AttributeError):
+        return True
+    return not str(url).startswith("file:")
 
 
 def _pinned(distribution: str) -> str:
