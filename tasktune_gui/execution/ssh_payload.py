@@ -87,7 +87,7 @@ def start_request(
     files["sdk/task.json"] = json.dumps({"id": snapshot.id, "hyperparameters": sections,
                                          "input_model_uri": snapshot.input_model_uri})
     module = snapshot.entry_point.startswith("-m ")
-    args = script_argv(snapshot.entry_point, snapshot.hyperparameters)[2 if module else 1:]
+    args = script_argv(snapshot.entry_point, snapshot.hyperparameters, snapshot.configuration)[2 if module else 1:]
     env = {**extra_env, **environment_variables(snapshot.hyperparameters.get(ENVIRONMENT, {}))}
     return {"base": base, "task": snapshot.id, "entry_point": snapshot.entry_point, "ref": snapshot.source.ref_label,
             "working_dir": snapshot.working_dir, "binary": snapshot.binary, "args": args, "env": env,

@@ -7,19 +7,16 @@ import re
 import shlex
 import shutil
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit, urlunsplit
 
-from tasktune_gui.core.capture.argparse_reader import (
-    ArgSpec,
-    apply_arg_overrides,
-    decode_source,
-    read_argparse_arguments,
-)
+from tasktune_gui.core.capture.argparse_reader import ArgSpec, decode_source
 from tasktune_gui.core.capture.git_run import git_bytes, git_ok, git_text, run_git
 from tasktune_gui.core.capture.local_commits import local_commits
-from tasktune_gui.core.capture.requirements import detect_requirements
+from tasktune_gui.core.capture.parameters import ScriptParameters, read_parameters
+from tasktune_gui.core.capture.requirements import detect_requirements, local_imports
 from tasktune_gui.core.errors import CaptureError, InvalidValue, NotAGitRepository, ScriptOutsideRepository
 
 # Inherited from a git hook or an outer tool, these would point git at another repository or index.
@@ -45,6 +42,10 @@ class CapturedSource:
     requirements: str
     args: list[ArgSpec]
     local_commits: int = 0  # commits the remote lacks, carried in the diff
+    parameters: ScriptParameters = field(default_factory=ScriptParameters)
+
+    def hyperparameters(self) -> dict[str, dict[str, dict[str, str]]]:
+        return self.parameters.hyperparameters()
 
 
 def _code_on_remote(root: Path, selection: _Selection) -> tuple[str, str | None, str, int]:
@@ -89,8 +90,11 @@ def capture(
     tag: str | None = None,
     requirements: str | None = None,
     args: str | list[str] | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> CapturedSource:
-    """Capture the source of `script` (a path, or "-m package.module") from the git repository holding it."""
+    """Capture the source of `script` (a path, or "-m package.module") from the git repository holding it.
+
+    `environ` (default: this process's) says which variables TASKTUNE_LOG_ENVIRONMENT asks to record."""
     base = Path(os.path.abspath(cwd if cwd is not None else os.getcwd())).resolve()
     shown = str(script).strip()
     script_path = None if _MODULE_ENTRY.fullmatch(shown) else _real_path(base / shown)
@@ -101,16 +105,20 @@ def capture(
     if script_path is None:
         # `python -m` runs from the folder it is started in, so that folder is the default working dir.
         entry_point, default_dir = shown, PurePosixPath(base.relative_to(root).as_posix())
-        source, packages_script = None, _module_file(shown.split()[1], base, root)
+        packages_script = _module_file(shown.split()[1], base, root)
+        source = decode_source(packages_script.read_bytes()) if packages_script.is_file() else None
     else:
         relative = PurePosixPath(script_path.relative_to(root).as_posix())
         entry_point, default_dir = str(relative), relative.parent
         source = _script_source(root, selection, script_path, entry_point, shown)
         packages_script = script_path
-    specs = read_argparse_arguments(source) if source is not None else []
-    overrides = _override_argv(args)
-    if overrides:
-        specs = apply_arg_overrides(specs, overrides)
+    helpers = [decode_source(path.read_bytes()) for path in local_imports(root, packages_script)
+               ] if source is not None else []
+    parameters = read_parameters(
+        source, shown, _override_argv(args), script_path=packages_script, helpers=helpers,
+        shown_dir=packages_script.parent.relative_to(root).as_posix() if packages_script.is_relative_to(root) else "",
+        environ=os.environ if environ is None else environ,
+    )
     repository, commit_id, diff, carried = _code_on_remote(root, selection)
     return CapturedSource(
         repository=repository,
@@ -122,7 +130,8 @@ def capture(
         diff=diff,
         local_commits=carried,
         requirements=requirements if requirements is not None else detect_requirements(root, packages_script),
-        args=specs,
+        args=parameters.args,
+        parameters=parameters,
     )
 
 

@@ -94,6 +94,15 @@ def _requirements_from_imports(root: Path, script_path: Path) -> str:
     return "".join(f"{requirement}\n" for requirement in sorted(requirements, key=str.lower))
 
 
+def local_imports(repo_root: Path, script_path: Path) -> list[Path]:
+    """The repository's own modules the script imports (one level), in the order it imports them."""
+    root = repo_root.resolve()
+    search_folders = list(dict.fromkeys([script_path.parent.resolve(), root, root / "src"]))
+    installed = metadata.packages_distributions()
+    found = [_local_module_file(name, search_folders, installed) for name in _imports_of(script_path)]
+    return list(dict.fromkeys(path for path in found if path is not None and path.is_file() and path != script_path))
+
+
 def _imports_of(module_file: Path) -> list[str]:
     """Absolute imports anywhere in the file ("a.b" for `import a.b`, "a.b" and "a" for `from a import b`)."""
     try:

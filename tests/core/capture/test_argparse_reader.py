@@ -51,7 +51,8 @@ def test_a_training_script_gives_every_argument_in_declaration_order() -> None:
         ArgSpec("tag", "", "list", "a label for the run"),
         ArgSpec("seed", "", "int", ""),
         ArgSpec("optimizer", "adam", "str", ""),
-        ArgSpec("out", "os.path.join('runs', 'latest')", "str", ""),
+        # Only the script can compute it: left off the command line, the expression shown.
+        ArgSpec("out", "", "str", "(default computed by the script: os.path.join('runs', 'latest'))"),
         ArgSpec("verbose", "", "int", ""),
     ]
 
@@ -131,7 +132,7 @@ def test_what_cannot_be_read_without_running_the_script_is_skipped() -> None:
     )
     assert read_argparse_arguments(source) == [
         ArgSpec("kw", "3", "str", ""),
-        ArgSpec("custom", "CONFIG['x']", "", ""),
+        ArgSpec("custom", "", "", "(default computed by the script: CONFIG['x'])"),
         ArgSpec("lr", "0.1", "str", ""),
     ]
 
@@ -154,3 +155,63 @@ def test_any_text_reads_without_raising(source: str) -> None:
 )
 def test_any_mix_of_add_argument_parameters_reads_without_raising(parameters: list[str]) -> None:
     assert isinstance(read_argparse_arguments(f"p.add_argument({', '.join(parameters)})"), list)
+
+
+SUBCOMMAND_SCRIPT = textwrap.dedent(
+    """
+    import argparse
+    SIZE = 2 ** 5
+    NAME = "run"
+
+    def add_common(p):
+        p.add_argument("--seed", type=int, default=SIZE - 32)
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--verbose", action="store_true")
+    commands = parser.add_subparsers(dest="command", required=True)
+    train = commands.add_parser("train", aliases=["fit"])
+    train.add_argument("--lr", type=float, default=1e-3 * 4)
+    train.add_argument("--out", default="runs/" + NAME + f"_{SIZE}")
+    add_common(train)
+    evaluate = commands.add_parser("evaluate")
+    group = evaluate.add_argument_group("data")
+    group.add_argument("checkpoint")
+    group.add_argument("--batch", type=int, default=SIZE * 2)
+    add_common(evaluate)
+    """
+)
+
+
+def test_the_chosen_subcommand_and_its_own_options_are_read() -> None:
+    assert read_argparse_arguments(SUBCOMMAND_SCRIPT) == [
+        ArgSpec("verbose", "false", "bool", ""),
+        ArgSpec("command", "train", "subcommand", "one of: train, evaluate", positional=True),
+        ArgSpec("lr", "0.004", "float", ""),
+        ArgSpec("out", "runs/run_32", "str", ""),
+        ArgSpec("seed", "0", "int", ""),
+    ]
+    chosen = read_argparse_arguments(SUBCOMMAND_SCRIPT, ["--verbose", "evaluate", "best.pt"])
+    assert [(spec.name, spec.value) for spec in chosen] == [
+        ("verbose", "false"), ("command", "evaluate"), ("checkpoint", ""), ("batch", "64"), ("seed", "0")]
+
+
+def test_parsers_built_in_helper_modules_and_parents_are_read() -> None:
+    helper = textwrap.dedent(
+        """
+        import argparse
+        def base_parser():
+            common = argparse.ArgumentParser(add_help=False)
+            common.add_argument("--data", default="data/")
+            return common
+        """
+    )
+    script = textwrap.dedent(
+        """
+        import argparse
+        from options import base_parser
+        parser = argparse.ArgumentParser(parents=[base_parser()])
+        parser.add_argument("--lr", type=float, default=0.1)
+        """
+    )
+    assert [(spec.name, spec.value) for spec in read_argparse_arguments(script, helpers=[helper])] == [
+        ("data", "data/"), ("lr", "0.1")]

@@ -229,7 +229,7 @@ def test_a_module_entry_point_is_kept_as_given(repo: Path) -> None:
     write(repo / "pkg" / "train.py", TRAIN_V1)
     captured = capture("-m pkg.train", cwd=repo / "data", args="--lr 0.5")
     assert (captured.entry_point, captured.working_dir) == ("-m pkg.train", "data")
-    assert captured.args == [ArgSpec("lr", "0.5", "", "")]
+    assert captured.args == [ArgSpec("lr", "0.5", "float", "learning rate")]  # the module's own source is read
 
 
 def test_given_arguments_and_requirements_are_used(repo: Path) -> None:

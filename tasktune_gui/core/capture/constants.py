@@ -1,0 +1,87 @@
+"""Values a script's source spells as simple expressions, evaluated without running it (constants, arithmetic,
+string concatenation, module-level names bound to such values); anything else is left to the script."""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable
+from typing import Any
+
+NOT_CONSTANT = object()  # what an expression that needs the script to run evaluates to here
+_MAX_POWER = 64  # 2 ** 64 is fine, 10 ** 10 ** 10 would never end
+_MAX_TEXT = 100_000
+_BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
+}
+_UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: operator.pos,
+                                                        ast.Not: operator.not_}
+_SIMPLE = (int, float, str, bool, type(None))
+
+
+def module_constants(tree: ast.Module) -> dict[str, Any]:
+    """Module-level `NAME = <simple expression>` bindings, in order (a later one may use an earlier one)."""
+    names: dict[str, Any] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target, value = node.targets[0].id, node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            target, value = node.target.id, node.value
+        else:
+            continue
+        found = evaluate(value, names)
+        if found is NOT_CONSTANT:
+            names.pop(target, None)  # rebound to something only the script knows
+        else:
+            names[target] = found
+    return names
+
+
+def evaluate(node: ast.expr, names: dict[str, Any] | None = None) -> Any:
+    """The value of a simple expression, or NOT_CONSTANT."""
+    try:
+        return _value(node, names or {})
+    except (ArithmeticError, TypeError, ValueError, RecursionError, MemoryError):
+        return NOT_CONSTANT
+
+
+def _value(node: ast.expr, names: dict[str, Any]) -> Any:
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, _SIMPLE) else NOT_CONSTANT
+    if isinstance(node, ast.Name):
+        return names.get(node.id, NOT_CONSTANT)
+    if isinstance(node, ast.List | ast.Tuple):
+        items = [_value(item, names) for item in node.elts]
+        return NOT_CONSTANT if any(item is NOT_CONSTANT for item in items) else items
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+        operand = _value(node.operand, names)
+        return NOT_CONSTANT if operand is NOT_CONSTANT else _UNARY[type(node.op)](operand)
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        left, right = _value(node.left, names), _value(node.right, names)
+        if left is NOT_CONSTANT or right is NOT_CONSTANT or isinstance(left, list) or isinstance(right, list):
+            return NOT_CONSTANT
+        if isinstance(node.op, ast.Pow) and (not isinstance(right, int | float) or abs(right) > _MAX_POWER):
+            return NOT_CONSTANT
+        if isinstance(node.op, ast.Mult) and (isinstance(left, str) or isinstance(right, str)):
+            text, count = (left, right) if isinstance(left, str) else (right, left)
+            if not isinstance(count, int) or count * len(text) > _MAX_TEXT:
+                return NOT_CONSTANT
+        if isinstance(node.op, ast.Mod) and isinstance(left, str):
+            return NOT_CONSTANT  # %-formatting: rarely a default, and its rules are many
+        result = _BINARY[type(node.op)](left, right)
+        return result if isinstance(result, _SIMPLE) else NOT_CONSTANT
+    if isinstance(node, ast.JoinedStr):  # f"{NAME}_run" with known names and no format specs
+        parts: list[str] = []
+        for part in node.values:
+            if isinstance(part, ast.Constant):
+                parts.append(str(part.value))
+            elif isinstance(part, ast.FormattedValue) and part.format_spec is None and part.conversion == -1:
+                value = _value(part.value, names)
+                if value is NOT_CONSTANT:
+                    return NOT_CONSTANT
+                parts.append(str(value))
+            else:
+                return NOT_CONSTANT
+        return "".join(parts)
+    return NOT_CONSTANT
