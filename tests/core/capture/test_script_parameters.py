@@ -67,7 +67,8 @@ def test_a_typer_command_reads_its_signature() -> None:
 
         def main(name: str, lr: float = 0.1, batch_size: int = typer.Option(32, help="per step"),
                  force: bool = False, tags: List[str] = typer.Option([]), seed: Optional[int] = None,
-                 count: Annotated[int, typer.Option("--count", "-c")] = 2, quiet: bool = typer.Option(False, "--quiet")):
+                 count: Annotated[int, typer.Option("--count", "-c")] = 2,
+                 quiet: bool = typer.Option(False, "--quiet")):
             pass
 
         if __name__ == "__main__":
