@@ -174,8 +174,6 @@ def test_a_hydra_config_is_composed_and_the_overrides_are_its_section(
 ) -> None:
     if not with_hydra:  # where create runs without Hydra installed, the YAML files are read
         monkeypatch.setattr("tasktune_gui.core.capture.hydra_reader._compose_with_hydra", lambda app, words: None)
-    else:
-        pytest.importorskip("hydra")
     section, configuration = hydra_parts(hydra_app(tmp_path), ["db=postgres", "+seed=3", "~trainer.epochs"], "conf")
     assert section == {"db": {"value": "postgres", "type": "", "description": "Hydra override"},
                        "+seed": {"value": "3", "type": "", "description": "Hydra override"},
@@ -191,7 +189,5 @@ def test_a_hydra_config_that_does_not_compose_is_refused(
 ) -> None:
     if not with_hydra:
         monkeypatch.setattr("tasktune_gui.core.capture.hydra_reader._compose_with_hydra", lambda app, words: None)
-    else:
-        pytest.importorskip("hydra")
     with pytest.raises(CaptureError, match="does not compose.*db/oracle"):
         hydra_parts(hydra_app(tmp_path), ["db=oracle"], "conf")
