@@ -42,6 +42,7 @@ class ArgSpec:
     # option strings ("-l" for "--lr") and its argparse action (a bare store_false flag means "false").
     aliases: tuple[str, ...] = field(default=(), compare=False, repr=False)
     action: str = field(default="", compare=False, repr=False)
+    dest: str = field(default="", compare=False, repr=False)  # the attribute argparse stores the value in
 
 
 def read_argparse_arguments(
@@ -60,6 +61,7 @@ def read_argparse_arguments(
         names.update(module_constants(tree))
     layout = ParserLayout(trees)
     specs = _specs(layout.main_calls(), names)
+    defaults = _set_defaults(trees)
     subcommands = layout.subcommands()
     if subcommands is not None:
         chosen = next((word for word in argv or [] if word in subcommands.calls), subcommands.names[0])
@@ -68,7 +70,21 @@ def read_argparse_arguments(
         taken = {spec.name for spec in specs}
         specs.append(marker)
         specs.extend(spec for spec in _specs(subcommands.calls[chosen], names) if spec.name not in taken)
+    for spec in specs:  # parser.set_defaults(lr=0.3) wins over the argument's own default, as in argparse
+        if spec.dest in defaults and spec.action != SUBCOMMAND:
+            spec.value, computed = _default_text(spec.action, defaults[spec.dest], names)
+            if computed:
+                spec.description = f"{spec.description} (default computed by the script: {computed})".strip()
     return specs
+
+
+def _set_defaults(trees: list[ast.Module]) -> dict[str, ast.expr]:
+    found: dict[str, ast.expr] = {}
+    calls = [(index, node) for index, tree in enumerate(trees) for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Attribute) and node.func.attr == "set_defaults"]
+    for _, call in sorted(calls, key=lambda item: (item[0], item[1].lineno, item[1].col_offset)):
+        found.update({keyword.arg: keyword.value for keyword in call.keywords if keyword.arg})
+    return found
 
 
 def _parsed(source: str) -> ast.Module | None:
@@ -122,6 +138,11 @@ def _spec_from_call(call: ast.Call, names: dict[str, object]) -> ArgSpec | None:
     if not name:
         return None
     aliases = [flag for flag in flags if flag != primary]
+    dest_node = keywords.get("dest")
+    if isinstance(dest_node, ast.Constant) and isinstance(dest_node.value, str):
+        dest = dest_node.value
+    else:
+        dest = name.lstrip("-").replace("-", "_") if positional or longs else flags[0].lstrip("-")
     if action == "BooleanOptionalAction":
         aliases.extend(f"--no-{flag[2:]}" for flag in longs)
     value, computed = _default_text(action, keywords.get("default"), names)
@@ -136,6 +157,7 @@ def _spec_from_call(call: ast.Call, names: dict[str, object]) -> ArgSpec | None:
         positional=positional,
         aliases=tuple(aliases),
         action=action,
+        dest=dest,
     )
 
 

@@ -71,6 +71,10 @@ def _commands(tree: ast.Module) -> list[_Command]:
                  and _called(node) == "run" and isinstance(node.func, ast.Attribute)
                  and ast.unparse(node.func.value) == "typer" and isinstance(node.args[0], ast.Name)}
     found: list[_Command] = []
+    # `group.add_command(train)` / `group.add_command(train, name="fit")`: commands joined to a group later.
+    added = {node.args[0].id: (ast.unparse(node.func.value), node) for node in ast.walk(tree)
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_command"
+             and node.args and isinstance(node.args[0], ast.Name)}
     functions = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]
     functions.sort(key=lambda node: node.lineno)
     for function in functions:
@@ -88,7 +92,14 @@ def _commands(tree: ast.Module) -> list[_Command]:
                 found.append(_Command(name, function, kind == "callback", owner, True))
             elif kind in ("command", "group") and owner not in typer_apps:
                 parent = None if owner in (None, "click") else owner
-                found.append(_Command(_command_name(function.name, call), function, kind == "group", parent, False))
+                name = _command_name(function.name, call)
+                if function.name in added:
+                    parent, joining = added[function.name]
+                    given = next((k.value for k in joining.keywords if k.arg == "name"), joining.args[1] if len(
+                        joining.args) > 1 else None)
+                    if isinstance(given, ast.Constant) and isinstance(given.value, str):
+                        name = given.value
+                found.append(_Command(name, function, kind == "group", parent, False))
             else:
                 continue
             break

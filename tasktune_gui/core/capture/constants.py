@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import posixpath
 from collections.abc import Callable
 from typing import Any
 
@@ -18,12 +19,25 @@ _BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
 _UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: operator.pos,
                                                         ast.Not: operator.not_}
 _SIMPLE = (int, float, str, bool, type(None))
+# Calls whose result depends only on their constant arguments (never on the machine, the time or the environment:
+# `os.cpu_count()` or `os.environ.get(...)` stay the script's to compute where it runs).
+_PURE_CALLS: dict[str, Callable[..., Any]] = {
+    "str": str, "int": int, "float": float, "bool": bool, "abs": abs, "round": round, "min": min, "max": max,
+    "len": len, "os.path.join": posixpath.join, "pathlib.Path": posixpath.join, "Path": posixpath.join,
+}
 
 
 def module_constants(tree: ast.Module) -> dict[str, Any]:
     """Module-level `NAME = <simple expression>` bindings, in order (a later one may use an earlier one)."""
     names: dict[str, Any] = {}
     for node in tree.body:
+        if isinstance(node, ast.ClassDef):  # enum members and class constants: `Optim.sgd`
+            for item in node.body:
+                if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
+                    found = evaluate(item.value, names)
+                    if found is not NOT_CONSTANT:
+                        names[f"{node.name}.{item.targets[0].id}"] = found
+            continue
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             target, value = node.targets[0].id, node.value
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
@@ -51,6 +65,8 @@ def _value(node: ast.expr, names: dict[str, Any]) -> Any:
         return node.value if isinstance(node.value, _SIMPLE) else NOT_CONSTANT
     if isinstance(node, ast.Name):
         return names.get(node.id, NOT_CONSTANT)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return names.get(f"{node.value.id}.{node.attr}", NOT_CONSTANT)
     if isinstance(node, ast.List | ast.Tuple):
         items = [_value(item, names) for item in node.elts]
         return NOT_CONSTANT if any(item is NOT_CONSTANT for item in items) else items
@@ -70,6 +86,12 @@ def _value(node: ast.expr, names: dict[str, Any]) -> Any:
         if isinstance(node.op, ast.Mod) and isinstance(left, str):
             return NOT_CONSTANT  # %-formatting: rarely a default, and its rules are many
         result = _BINARY[type(node.op)](left, right)
+        return result if isinstance(result, _SIMPLE) else NOT_CONSTANT
+    if isinstance(node, ast.Call) and not node.keywords and ast.unparse(node.func) in _PURE_CALLS:
+        arguments = [_value(argument, names) for argument in node.args]
+        if any(argument is NOT_CONSTANT or isinstance(argument, list) for argument in arguments):
+            return NOT_CONSTANT
+        result = _PURE_CALLS[ast.unparse(node.func)](*arguments)
         return result if isinstance(result, _SIMPLE) else NOT_CONSTANT
     if isinstance(node, ast.JoinedStr):  # f"{NAME}_run" with known names and no format specs
         parts: list[str] = []

@@ -69,6 +69,8 @@ def hydra_parts(app: HydraApp, overrides: list[str], shown_dir: str) -> tuple[di
     text = _compose_with_hydra(app, words)
     if text is None:
         text = _compose_from_files(app, words)
+    if not text:  # a config registered in Python (ConfigStore): only a run of the script composes it
+        return section, {}
     shown = f"'{app.config_name}' from {shown_dir}" if app.config_name else "of the app"
     description = f"Hydra config {shown}, composed at create; edit it to replace it when the task runs " \
                   f"[composed {fingerprint(text)}]"

@@ -31,6 +31,7 @@ TRAINING_SCRIPT = textwrap.dedent(
         parser.add_argument("--seed", type=int, default=None)
         parser.add_argument("--optimizer", choices=["adam", "sgd"], default="adam")
         parser.add_argument("--out", default=os.path.join("runs", "latest"))
+        parser.add_argument("--workers", type=int, default=os.cpu_count())
         parser.add_argument("--verbose", "-V", action="count")
         parser.add_argument("--version", action="version", version="1.0")
         return parser.parse_args()
@@ -51,8 +52,9 @@ def test_a_training_script_gives_every_argument_in_declaration_order() -> None:
         ArgSpec("tag", "", "list", "a label for the run"),
         ArgSpec("seed", "", "int", ""),
         ArgSpec("optimizer", "adam", "str", ""),
-        # Only the script can compute it: left off the command line, the expression shown.
-        ArgSpec("out", "", "str", "(default computed by the script: os.path.join('runs', 'latest'))"),
+        ArgSpec("out", "runs/latest", "str", ""),
+        # Only the script can compute it where it runs: left off the command line, the expression shown.
+        ArgSpec("workers", "", "int", "(default computed by the script: os.cpu_count())"),
         ArgSpec("verbose", "", "int", ""),
     ]
 

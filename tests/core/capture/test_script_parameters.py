@@ -191,3 +191,42 @@ def test_a_hydra_config_that_does_not_compose_is_refused(
         monkeypatch.setattr("tasktune_gui.core.capture.hydra_reader._compose_with_hydra", lambda app, words: None)
     with pytest.raises(CaptureError, match="does not compose.*db/oracle"):
         hydra_parts(hydra_app(tmp_path), ["db=oracle"], "conf")
+
+
+def test_defaults_from_set_defaults_enums_and_pure_calls_and_commands_added_later() -> None:
+    argparse_source = textwrap.dedent(
+        """
+        import argparse, os
+        from enum import Enum
+
+        class Optim(str, Enum):
+            adam = "adam"
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--lr", type=float, default=0.1)
+        parser.add_argument("--opt", default=Optim.adam)
+        parser.add_argument("--out", default=os.path.join("runs", str(3)))
+        parser.add_argument("--rank", type=int, default=int(os.environ.get("RANK", 0)))
+        parser.set_defaults(lr=0.3)
+        """
+    )
+    assert [(s.name, s.value) for s in read_parameters(argparse_source, "t.py", []).args] == [
+        ("lr", "0.3"), ("opt", "adam"), ("out", "runs/3"), ("rank", "")]
+    click_source = textwrap.dedent(
+        """
+        import click
+
+        @click.group()
+        def cli():
+            pass
+
+        @click.command()
+        @click.option("--lr", default=0.2)
+        def train(lr):
+            pass
+
+        cli.add_command(train, name="fit")
+        """
+    )
+    assert [(s.name, s.value) for s in read_click_arguments(click_source) or []] == [("command", "fit"),
+                                                                                     ("lr", "0.2")]
