@@ -162,7 +162,7 @@ def test_a_hydra_apps_overrides_and_composed_config_are_shown_and_edited(
     objects = window.task_page.configuration.objects
     assert objects.names.currentItem().text() == "OmegaConf"
     assert objects.editor.toPlainText() == "lr: 0.1\nepochs: 3\n"
-    assert "replace it when the task runs" in objects.description.text()
+    assert "an edited copy replaces it when the task runs" in objects.description.text()
     qtbot.mouseClick(objects.edit_button, LEFT)
     objects.editor.selectAll()
     qtbot.keyClicks(objects.editor, "lr: 0.5")

@@ -116,7 +116,7 @@ def capture(
                ] if source is not None else []
     parameters = read_parameters(
         source, shown, _override_argv(args), script_path=packages_script, helpers=helpers,
-        shown_dir=packages_script.parent.relative_to(root).as_posix() if packages_script.is_relative_to(root) else "",
+        repo_root=root,
         environ=os.environ if environ is None else environ,
     )
     repository, commit_id, diff, carried = _code_on_remote(root, selection)

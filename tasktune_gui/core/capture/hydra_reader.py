@@ -54,7 +54,7 @@ def find_hydra_app(source: str, script_path: Path) -> HydraApp | None:
     return None
 
 
-def hydra_parts(app: HydraApp, overrides: list[str], shown_dir: str) -> tuple[dict[str, dict[str, str]],
+def hydra_parts(app: HydraApp, overrides: list[str], repo_root: Path | None = None) -> tuple[dict[str, dict[str, str]],
                                                                              dict[str, dict[str, str]]]:
     """(the Hydra section of overrides, the configuration objects); CaptureError with Hydra's message when the
     config does not compose."""
@@ -71,9 +71,11 @@ def hydra_parts(app: HydraApp, overrides: list[str], shown_dir: str) -> tuple[di
         text = _compose_from_files(app, words)
     if not text:  # a config registered in Python (ConfigStore): only a run of the script composes it
         return section, {}
-    shown = f"'{app.config_name}' from {shown_dir}" if app.config_name else "of the app"
-    description = f"Hydra config {shown}, composed at create; edit it to replace it when the task runs " \
-                  f"[composed {fingerprint(text)}]"
+    folder = app.config_dir
+    if folder is not None and repo_root is not None and folder.is_relative_to(repo_root):
+        folder = folder.relative_to(repo_root)
+    description = (f"Hydra config '{app.config_name}' from {folder}/, composed at create; an edited copy replaces "
+                   f"it when the task runs [composed {fingerprint(text)}]")
     return section, {OMEGACONF: {"value": text, "type": "yaml", "description": description}}
 
 

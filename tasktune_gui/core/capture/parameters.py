@@ -34,13 +34,13 @@ class ScriptParameters:
 
 def read_parameters(
     source: str | None, shown: str, overrides: list[str], *, script_path: Path | None = None,
-    helpers: Sequence[str] = (), shown_dir: str = "", environ: Mapping[str, str] | None = None,
+    helpers: Sequence[str] = (), repo_root: Path | None = None, environ: Mapping[str, str] | None = None,
 ) -> ScriptParameters:
     """Everything `create` reads from the script's source (never running it) and the environment."""
     found = ScriptParameters()
     notes: list[str] = []
     if source is not None:
-        _read_source(found, source, shown, overrides, script_path, helpers, shown_dir, notes)
+        _read_source(found, source, shown, overrides, script_path, helpers, repo_root, notes)
     else:
         notes.append(f"No command-line arguments read: {shown} runs a module, whose source create does not read.")
     environment, withheld = logged_environment(environ or {})
@@ -53,7 +53,7 @@ def read_parameters(
 
 
 def _read_source(found: ScriptParameters, source: str, shown: str, overrides: list[str], script_path: Path | None,
-                 helpers: Sequence[str], shown_dir: str, notes: list[str]) -> None:
+                 helpers: Sequence[str], repo_root: Path | None, notes: list[str]) -> None:
     try:
         ast.parse(source)
     except (SyntaxError, ValueError) as exc:
@@ -64,7 +64,7 @@ def _read_source(found: ScriptParameters, source: str, shown: str, overrides: li
         return
     app = find_hydra_app(source, script_path) if script_path is not None else None
     if app is not None:
-        hydra_section, found.configuration = hydra_parts(app, overrides, shown_dir)
+        hydra_section, found.configuration = hydra_parts(app, overrides, repo_root)
         if hydra_section:
             found.sections[HYDRA] = hydra_section
         return

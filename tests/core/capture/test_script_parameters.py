@@ -174,13 +174,13 @@ def test_a_hydra_config_is_composed_and_the_overrides_are_its_section(
 ) -> None:
     if not with_hydra:  # where create runs without Hydra installed, the YAML files are read
         monkeypatch.setattr("tasktune_gui.core.capture.hydra_reader._compose_with_hydra", lambda app, words: None)
-    section, configuration = hydra_parts(hydra_app(tmp_path), ["db=postgres", "+seed=3", "~trainer.epochs"], "conf")
+    section, configuration = hydra_parts(hydra_app(tmp_path), ["db=postgres", "+seed=3", "~trainer.epochs"], tmp_path)
     assert section == {"db": {"value": "postgres", "type": "", "description": "Hydra override"},
                        "+seed": {"value": "3", "type": "", "description": "Hydra override"},
                        "~trainer.epochs": {"value": "", "type": "", "description": "Hydra override"}}
     composed = configuration["OmegaConf"]
     assert composed["value"] == "db:\n  driver: mysql\n  port: 3306\nlr: 0.1\ntrainer:\n  epochs: 3\n"
-    assert composed["type"] == "yaml" and "[composed " in composed["description"]
+    assert composed["type"] == "yaml" and composed["description"].startswith("Hydra config 'config' from conf/,")
 
 
 @pytest.mark.parametrize("with_hydra", [True, False])
@@ -190,7 +190,7 @@ def test_a_hydra_config_that_does_not_compose_is_refused(
     if not with_hydra:
         monkeypatch.setattr("tasktune_gui.core.capture.hydra_reader._compose_with_hydra", lambda app, words: None)
     with pytest.raises(CaptureError, match="does not compose.*db/oracle"):
-        hydra_parts(hydra_app(tmp_path), ["db=oracle"], "conf")
+        hydra_parts(hydra_app(tmp_path), ["db=oracle"])
 
 
 def test_defaults_from_set_defaults_enums_and_pure_calls_and_commands_added_later() -> None:
