@@ -242,3 +242,14 @@ def test_given_arguments_and_requirements_are_used(repo: Path) -> None:
     ]
     with pytest.raises(InvalidValue, match="cannot read the arguments"):
         capture("train.py", cwd=repo, args="--note 'unclosed")
+
+
+def test_create_logs_the_environment_variables_it_is_asked_to(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TASKTUNE_LOG_ENVIRONMENT", "MY_*,WANDB_MODE")
+    monkeypatch.setenv("MY_SETTING", "on")
+    monkeypatch.setenv("MY_API_KEY", "never stored")
+    monkeypatch.setenv("WANDB_MODE", "offline")
+    found = capture("train.py", cwd=repo)
+    assert {name: spec["value"] for name, spec in found.hyperparameters()["Environment"].items()} == {
+        "MY_SETTING": "on", "WANDB_MODE": "offline"}
+    assert "MY_API_KEY" in found.parameters.note and "never stored" not in found.parameters.note
