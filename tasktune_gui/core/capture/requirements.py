@@ -28,6 +28,7 @@ _DISTRIBUTION_OF_IMPORT = {
 }
 # The SDK comes with the worker that runs the task: it is never a package to install.
 _WORKER_DISTRIBUTIONS = frozenset({"tasktune-gui"})
+_REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:[\[<>=!~;@#]|$)")
 
 
 def detect_requirements(repo_root: Path, script_path: Path) -> str:
@@ -37,12 +38,23 @@ def detect_requirements(repo_root: Path, script_path: Path) -> str:
     for folder in folders:
         listed = folder / "requirements.txt"
         if listed.is_file():
-            return listed.read_text(encoding="utf-8", errors="replace")
+            return _without_worker_packages(listed.read_text(encoding="utf-8", errors="replace"))
     for folder in folders:
         declared = _pyproject_dependencies(folder / "pyproject.toml")
         if declared is not None:
-            return "".join(f"{requirement}\n" for requirement in declared)
+            return _without_worker_packages("".join(f"{requirement}\n" for requirement in declared))
     return _requirements_from_imports(root, script_path)
+
+
+def _without_worker_packages(text: str) -> str:
+    """The listed requirements less TaskTune itself, which the worker brings (and no index serves)."""
+    kept = []
+    for line in text.splitlines(keepends=True):
+        named = _REQUIREMENT_NAME.match(line)
+        if named and re.sub(r"[-_.]+", "-", named.group(1)).lower() in _WORKER_DISTRIBUTIONS:
+            continue
+        kept.append(line)
+    return "".join(kept)
 
 
 def _folders_up_to(folder: Path, root: Path) -> list[Path]:

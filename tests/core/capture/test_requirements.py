@@ -101,3 +101,9 @@ def test_packages_installed_from_a_folder_here_are_left_out(root: Path, monkeypa
     monkeypatch.syspath_prepend(str(site))
     script = write(root / "app" / "train.py", "import labtools\nimport indexed_tool\n")
     assert detect_requirements(root, script) == "indexed_tool==1.2\n"
+
+
+def test_tasktune_listed_in_a_requirements_file_is_left_to_the_worker(root: Path) -> None:
+    write(root / "requirements.txt", "numpy==1.26.4\ntasktune-gui==0.1.0\nTaskTune_GUI>=0.1\ntasktune-gui-extras\n")
+    script = write(root / "train.py", "import numpy\n")
+    assert detect_requirements(root, script) == "numpy==1.26.4\ntasktune-gui-extras\n"
