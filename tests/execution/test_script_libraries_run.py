@@ -72,6 +72,23 @@ ABSL_APP = textwrap.dedent(
     '''
 )
 
+SUBCOMMAND_APP = textwrap.dedent(
+    """
+    import argparse, json
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--verbose", action="store_true")
+    commands = parser.add_subparsers(dest="command", required=True)
+    train = commands.add_parser("train")
+    train.add_argument("--lr", type=float, default=2 ** -4)
+    train.add_argument("--tag", action="append")
+    train.add_argument("--amp", action=argparse.BooleanOptionalAction, default=True)
+    train.add_argument("data")
+    evaluate = commands.add_parser("evaluate")
+    evaluate.add_argument("checkpoint")
+    print(json.dumps(vars(parser.parse_args())))
+    """
+)
+
 
 def make_repo(tmp_path: Path, files: dict[str, str]) -> Path:
     root = tmp_path / "lab"
@@ -130,3 +147,11 @@ def test_tuned_absl_flags_reach_the_app(sqlite_core: Core, worker: Worker, tmp_p
     seen = run_captured(sqlite_core, root, "train.py", "--fast",
                         edit={"TF_DEFINE": {"steps": "7", "layers": "16,4"}})
     assert seen == {"steps": 7, "fast": True, "layers": ["16", "4"]}
+
+
+def test_an_argparse_subcommand_and_its_tuned_options_reach_it(sqlite_core: Core, worker: Worker,
+                                                               tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"cli.py": SUBCOMMAND_APP})
+    seen = run_captured(sqlite_core, root, "cli.py", "--verbose train in.csv",
+                        edit={"Args": {"lr": "0.5", "tag": '["a", "b"]', "amp": "false"}})
+    assert seen == {"verbose": True, "command": "train", "lr": 0.5, "tag": ["a", "b"], "amp": False, "data": "in.csv"}
