@@ -67,6 +67,10 @@ def _read_source(found: ScriptParameters, source: str, shown: str, overrides: li
         hydra_section, found.configuration = hydra_parts(app, overrides, repo_root)
         if hydra_section:
             found.sections[HYDRA] = hydra_section
+        if not found.configuration:
+            notes.append(f"Hydra config '{app.config_name}' of {shown} is registered in Python (ConfigStore), which "
+                         "only a run of the script does: no OmegaConf object recorded; overrides go to the Hydra "
+                         "section.")
         return
     clicked = read_click_arguments(source, overrides)
     specs = clicked if clicked is not None else read_argparse_arguments(source, overrides, helpers)

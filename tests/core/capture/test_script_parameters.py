@@ -230,3 +230,11 @@ def test_defaults_from_set_defaults_enums_and_pure_calls_and_commands_added_late
     )
     assert [(s.name, s.value) for s in read_click_arguments(click_source) or []] == [("command", "fit"),
                                                                                      ("lr", "0.2")]
+
+
+def test_a_hydra_config_registered_in_python_is_said_in_the_note(tmp_path: Path) -> None:
+    source = ('import hydra\n@hydra.main(config_path=None, config_name="config", version_base=None)\n'
+              'def main(cfg):\n    pass\n')
+    found = read_parameters(source, "app.py", ["lr=0.2"], script_path=tmp_path / "app.py")
+    assert found.configuration == {} and found.sections["Hydra"]["lr"]["value"] == "0.2"
+    assert "registered in Python (ConfigStore)" in found.note
