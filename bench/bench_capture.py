@@ -109,7 +109,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--venv", type=Path, default=Path(tempfile.gettempdir()) / "tasktune-bench-capture-venv",
                         help="where the libraries' environment is made (reused when it is there)")
+    parser.add_argument("--without-hydra", action="store_true",
+                        help="compose Hydra configs from the YAML files, as create does where Hydra is not installed")
     options = parser.parse_args()
+    if options.without_hydra:
+        sys.modules["hydra"] = None  # type: ignore[assignment]  # an import of it now fails, as if not installed
     python = ensure_venv(options.venv)
     results = []
     with tempfile.TemporaryDirectory(prefix="tasktune-capture-corpus-") as scratch:
@@ -128,7 +132,8 @@ def main() -> None:
         entry["scripts"] += 1
         entry["exact"] += int(result["exact"])
     share = right / total if total else 0.0
-    emit({"benchmark": "capture", "scripts": len(results),
+    emit({"benchmark": "capture", "hydra_composed_by": "yaml files" if options.without_hydra else "hydra",
+          "scripts": len(results),
           "scripts_exact_share": round(sum(r["exact"] for r in results) / len(results), 3),
           "options": total, "options_right_default_share": round(share, 3),
           "options_left_to_script": sum(r["left_to_script"] for r in results), "goal": GOAL, "ok": share >= GOAL,
