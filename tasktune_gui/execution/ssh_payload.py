@@ -27,21 +27,14 @@ def tree_archive(mirror: Path, commit: str, destination: Path) -> None:
 
 
 def diff_paths(repo: Path, diff: str) -> list[str]:
-    """Every path the diff touches (old and new names of renames), read by git itself, not by hand."""
+    """Every path the applied diff changed in the workspace `repo` (both names of a rename), read by git itself
+    from the checkout: `git apply --numstat` names only the new path of a rename, which left the old one on
+    the host."""
     if not diff.strip():
         return []
-    patch = diff if diff.endswith("\n") else diff + "\n"
-    words = git(["apply", "--numstat", "-z", "-"], cwd=repo, stdin=patch).split("\0")
-    # -z: "added\tdeleted\tpath" or, for a rename, "added\tdeleted\t" followed by the old and new paths.
-    paths: list[str] = []
-    for word in words:
-        if "\t" in word:
-            tail = word.split("\t", 2)[2]
-            if tail:
-                paths.append(tail)
-        elif word:
-            paths.append(word)
-    return list(dict.fromkeys(paths))
+    changed = git(["-c", "core.quotepath=off", "diff", "--no-renames", "--name-only", "-z", "HEAD"], cwd=repo)
+    added = git(["ls-files", "--others", "-z"], cwd=repo)  # `git apply` leaves new files untracked
+    return list(dict.fromkeys(path for path in (changed + added).split("\0") if path))
 
 
 def overlay(repo: Path, diff: str) -> tuple[bytes, list[str]]:
