@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from tasktune_gui.core.capture.argparse_layout import ParserLayout
-from tasktune_gui.core.capture.constants import NOT_CONSTANT, evaluate, module_constants
+from tasktune_gui.core.capture.constants import NOT_CONSTANT, evaluate, module_constants, unroll_constant_loops
 from tasktune_gui.core.errors import InvalidValue
 
 SUBCOMMAND = "subcommand"  # the type of the argument naming the chosen subcommand
@@ -59,6 +59,7 @@ def read_argparse_arguments(
     names: dict[str, object] = {}
     for tree in trees:
         names.update(module_constants(tree))
+    trees = [unroll_constant_loops(tree, names) for tree in trees]
     layout = ParserLayout(trees)
     specs = _specs(layout.main_calls(), names)
     defaults = _set_defaults(trees)

@@ -4,6 +4,7 @@ string concatenation, module-level names bound to such values); anything else is
 from __future__ import annotations
 
 import ast
+import copy
 import operator
 import posixpath
 from collections.abc import Callable
@@ -107,3 +108,49 @@ def _value(node: ast.expr, names: dict[str, Any]) -> Any:
                 return NOT_CONSTANT
         return "".join(parts)
     return NOT_CONSTANT
+
+
+class _Substitute(ast.NodeTransformer):
+    """A loop variable replaced by one of its values; f-strings and other simple expressions folded."""
+
+    def __init__(self, name: str, value: Any) -> None:
+        self.name, self.value = name, value
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        return ast.copy_location(ast.Constant(self.value), node) if node.id == self.name else node
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.expr:
+        return self._folded(node)
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
+        return self._folded(node)
+
+    def _folded(self, node: ast.expr) -> ast.expr:
+        self.generic_visit(node)
+        folded = evaluate(node)
+        return ast.copy_location(ast.Constant(folded), node) if isinstance(folded, str) else node
+
+
+_MAX_UNROLLED = 100
+
+
+def unroll_constant_loops(tree: ast.Module, names: dict[str, Any]) -> ast.Module:
+    """`for name in ("alpha", "beta"): parser.add_argument(f"--{name}")` written out once per value, so what
+    each iteration declares can be read without running the loop."""
+
+    class Unroll(ast.NodeTransformer):
+        def visit_For(self, node: ast.For) -> Any:
+            self.generic_visit(node)
+            values = evaluate(node.iter, names)
+            if (values is NOT_CONSTANT or not isinstance(values, list) or len(values) > _MAX_UNROLLED
+                    or not isinstance(node.target, ast.Name) or node.orelse):
+                return node
+            body: list[ast.stmt] = []
+            for value in values:
+                for statement in node.body:
+                    body.append(_Substitute(node.target.id, value).visit(copy.deepcopy(statement)))
+            return body or node
+
+    unrolled = Unroll().visit(tree)
+    assert isinstance(unrolled, ast.Module)
+    return ast.fix_missing_locations(unrolled)

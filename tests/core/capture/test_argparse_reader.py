@@ -217,3 +217,22 @@ def test_parsers_built_in_helper_modules_and_parents_are_read() -> None:
     )
     assert [(spec.name, spec.value) for spec in read_argparse_arguments(script, helpers=[helper])] == [
         ("data", "data/"), ("lr", "0.1")]
+
+
+def test_options_declared_in_a_loop_over_constants_are_read() -> None:
+    source = textwrap.dedent(
+        """
+        import argparse
+        LOSSES = ["ce", "focal"]
+        parser = argparse.ArgumentParser()
+        for name in ("alpha", "beta"):
+            parser.add_argument(f"--{name}", type=float, default=1.0, help=f"weight of {name}")
+        for loss in LOSSES:
+            parser.add_argument("--" + loss + "-weight", type=float, default=0.5)
+        for i in range(3):
+            parser.add_argument(f"--layer{i}")
+        """
+    )
+    assert [(s.name, s.value, s.description) for s in read_argparse_arguments(source)] == [
+        ("alpha", "1.0", "weight of alpha"), ("beta", "1.0", "weight of beta"), ("ce-weight", "0.5", ""),
+        ("focal-weight", "0.5", "")]
