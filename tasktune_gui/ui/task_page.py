@@ -60,6 +60,7 @@ class TaskPage(QWidget):
         self.configuration = ConfigurationTab(core)
         self.artifacts = ArtifactsTab(core)
         self.info = named(QLabel(), "infoView")
+        self.info.setWordWrap(True)  # a message (create's note on what it could not read) may be long
         self.console = ConsoleView(core)
         self.scalars = ScalarsView()
         tabs: tuple[tuple[str, QWidget], ...] = (("EXECUTION", self.execution), ("CONFIGURATION", self.configuration),

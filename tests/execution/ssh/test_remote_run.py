@@ -127,3 +127,24 @@ def test_each_task_takes_a_free_gpu_of_the_host(sqlite_core: Core, sshd: SshServ
         wait_for(sqlite_core, lambda: all(status(sqlite_core, t) == "completed" for t in tasks), 60, "both ends")
     finally:
         worker.stop()
+
+
+def test_local_commits_carried_in_the_diff_rebuild_the_tree_on_the_host(
+    sqlite_core: Core, ssh_worker: Worker, tmp_path: Path
+) -> None:
+    import shutil
+
+    from tasktune_gui.core.capture import capture
+    from tests.execution.test_local_commits_run import clone_with_local_commits, tree_digest
+
+    _, clone, _ = clone_with_local_commits(tmp_path)
+    expected = tree_digest(clone)
+    found = capture("show_tree.py", cwd=clone, environ={})
+    shutil.move(clone, tmp_path / "elsewhere")  # the host and the worker reach only the remote
+    task_id = add_task(sqlite_core, found.repository, queue="lab", entry_point=found.entry_point,
+                       commit=found.commit, diff=found.diff)
+    wait_for(sqlite_core, lambda: status(sqlite_core, task_id) in ("completed", "failed"), 60, "the remote run")
+    task = sqlite_core.tasks.get(task_id)
+    assert task.status == "completed", (task.status_reason, task.status_message)
+    lines = [line.text for line in sqlite_core.results.console(task_id) if line.stream == "stdout"]
+    assert json.loads(lines[0]) == expected
