@@ -76,6 +76,12 @@ class TaskPage(QWidget):
         self.refresh()
         self.console.show_task(task_id)
 
+    def ready_to_edit(self) -> None:
+        """A new Draft (a clone): its EXECUTION tab in front and its name selected, to be typed over."""
+        self.tabs.setCurrentWidget(self.execution)
+        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.name.selectAll()
+
     def refresh(self) -> None:
         """Read the task now and show it (opening a task, or after an edit made here)."""
         if self.task_id is None:

@@ -170,6 +170,14 @@ class TaskTableModel(QAbstractTableModel):
         offset = number % PAGE
         return page[offset] if offset < len(page) else None
 
+    def find_row(self, task_id: str, pages: int = 2) -> int | None:
+        """The row of `task_id` within the first `pages` pages (a new task sorts first by last update)."""
+        for number in range(min(self._count, pages * PAGE)):
+            row = self.row(number)
+            if row is not None and row.task.id == task_id:
+                return number
+        return None
+
     def task_id(self, number: int) -> str | None:
         row = self.row(number)
         return row.task.id if row else None

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -93,6 +93,17 @@ class TasksPage(QWidget):
     def current_id(self) -> str | None:
         index = self.table.currentIndex()
         return self.model.task_id(index.row()) if index.isValid() else None
+
+    def select_task(self, task_id: str) -> bool:
+        """Select `task_id`'s row and scroll to it, if the filters show it among the first pages."""
+        row = self.model.find_row(task_id)
+        if row is None:
+            return False
+        index = self.model.index(row, [c.field for c in COLUMNS].index("name"))
+        flags = QItemSelectionModel.SelectionFlag
+        self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+        self.table.scrollTo(index)
+        return True
 
     def show_project(self, project: str | None) -> None:
         self.model.set_query(replace(self.model.query, project=project))
