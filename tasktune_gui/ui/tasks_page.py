@@ -26,6 +26,7 @@ from tasktune_gui.ui.column_chooser import ColumnChooser
 from tasktune_gui.ui.csv_export import export_csv
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.table_place import TablePlace
+from tasktune_gui.ui.table_rows import one_line_rows
 from tasktune_gui.ui.task_filters import FilterBar
 from tasktune_gui.ui.task_table_model import COLUMNS, TaskTableModel
 
@@ -43,6 +44,7 @@ class TasksPage(QWidget):
         self.status_filter = self.filters.status_filter
         self.table = named(QTableView(), "taskTable")
         self.table.setModel(model)
+        one_line_rows(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSortingEnabled(True)
