@@ -137,6 +137,8 @@ def task_to_dict(session: Session, task: Task) -> dict[str, Any]:
             "pid": task.pid,
             "exit_code": task.exit_code,
             "container_id": task.container_id,
+            "setup_step": task.setup_step,  # while the worker prepares the run; '' once it runs
+            "setup_started": iso(task.setup_started),
         },
         "abort_requested": task.abort_requested,
     }

@@ -220,7 +220,7 @@ class ConsoleView(QWidget):
         count, after = 0, 0
         try:
             with path.open("w", encoding="utf-8") as handle:
-                while lines := self.core.results.console(self.task_id, after=after, limit=SAVE_PAGE):
+                while lines := self.core.results.console(self.task_id, after=after, limit=SAVE_PAGE, setup=True):
                     handle.writelines(line.text + "\n" for line in lines)
                     count += len(lines)
                     after = lines[-1].id
