@@ -1,7 +1,7 @@
 """The step of its setup a running task is in (mirror, checkout, diff, environment, start) and since when.
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0009
 Create Date: 2026-12-03
 """
 
@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0005'
-down_revision = '0004'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
