@@ -110,6 +110,8 @@ class ConsoleView(QWidget):
         self.text = named(ConsoleLines(KEPT_LINES), "consoleView")
         self.find_box = named(QLineEdit(), "consoleFind")
         self.find_box.setPlaceholderText("Find (Ctrl+F; Enter next, Shift+Enter previous)")
+        hint_width = self.find_box.fontMetrics().horizontalAdvance(self.find_box.placeholderText())
+        self.find_box.setMinimumWidth(hint_width + 48)  # the hint whole, and the clear button beside it
         self.find_box.setClearButtonEnabled(True)
         self.find_box.returnPressed.connect(self.find_next)
         self.find_status = named(QLabel(), "consoleFindStatus")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -83,6 +83,34 @@ def accept_cancel(dialog: QDialog, text: str, name: str) -> tuple[QDialogButtonB
     return buttons, accept
 
 
+class ElidedLabel(QLabel):
+    """One line whose text, when too long for the width, loses its middle to '…' (all of it in the tooltip):
+    a wrapped label in a dialog is cut at the height its unwrapped text had."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._full = ""
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(0, super().minimumSizeHint().height())  # its width is the layout's to give
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, self.contentsRect().width())
+        self.setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
+
+
 class ProjectBox(QWidget):
     """An editable list of the projects; a name not in it is said to create a new project, as it will."""
 
@@ -98,8 +126,7 @@ class ProjectBox(QWidget):
         line = self.box.lineEdit()
         if line is not None:  # editable: it has one
             line.setPlaceholderText("a project, or a new name to create one")
-        self.hint = named(QLabel(), f"{name}Hint")
-        self.hint.setWordWrap(True)  # a long new name wraps here rather than widening the dialog
+        self.hint = named(ElidedLabel(), f"{name}Hint")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.box)
@@ -115,7 +142,7 @@ class ProjectBox(QWidget):
         return bool(self.text()) and self.text() not in self.projects
 
     def _on_box_edit_text_changed(self, _text: str) -> None:
-        self.hint.setText(f'New project "{self.text()}" will be created.' if self.creates() else "")
+        self.hint.set_full_text(f'New project "{self.text()}" will be created.' if self.creates() else "")
         self.hint.setVisible(self.creates())
         self.changed.emit(self.text())
 

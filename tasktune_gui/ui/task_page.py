@@ -61,6 +61,9 @@ class TaskPage(QWidget):
         self.configuration = ConfigurationTab(core)
         self.artifacts = ArtifactsTab(core)
         self.info = named(QLabel(), "infoView")
+        self.info.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.info.setMargin(8)
+        self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.console = ConsoleView(core)
         self.scalars = ScalarsView()
         tabs: tuple[tuple[str, QWidget], ...] = (("EXECUTION", self.execution), ("CONFIGURATION", self.configuration),
@@ -162,13 +165,19 @@ class TaskPage(QWidget):
 
 def _info_text(record: dict[str, Any]) -> str:
     runtime = record["runtime"]
-    rows = [("Status", record["status"]), ("Setup", _setup(record)), ("Reason", record["status_reason"]),
-            ("Message", record["status_message"]),
+    rows = [("Status", record["status"].capitalize()), ("Setup", _setup(record)),
+            ("Reason", record["status_reason"]), ("Message", record["status_message"]),
             ("Worker", runtime["worker"]), ("Host", runtime["host"]), ("PID", runtime["pid"]),
-            ("Exit code", runtime["exit_code"]), ("Started", record["started"]), ("Completed", record["completed"]),
+            ("Exit code", runtime["exit_code"]), ("Started", _local(record["started"])),
+            ("Completed", _local(record["completed"])),
             ("Duration", _duration(record["started"], record["completed"])),
-            ("User", record["user"]), ("Parent", record["parent"]), ("Created", record["created"])]
+            ("User", record["user"]), ("Parent", record["parent"]), ("Created", _local(record["created"]))]
     return "\n".join(f"{label}: {value}" for label, value in rows if value not in (None, ""))
+
+
+def _local(moment: str | None) -> str:
+    """An ISO time from the record as this machine's clock reads it, to the second."""
+    return datetime.fromisoformat(moment).astimezone().strftime("%Y-%m-%d %H:%M:%S") if moment else ""
 
 
 def _setup(record: dict[str, Any]) -> str:

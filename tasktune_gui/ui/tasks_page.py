@@ -30,6 +30,24 @@ from tasktune_gui.ui.table_rows import one_line_rows
 from tasktune_gui.ui.task_filters import FilterBar
 from tasktune_gui.ui.task_table_model import COLUMNS, TaskTableModel
 
+# What a column is first sized for (the layout a person saves replaces it): a whole id and date, a name of a
+# few words, the status with its setup step. The header's own title is never cut either.
+COLUMN_SAMPLES = {
+    "id": "0123456789abcdef", "type": "training", "name": "resnet50 baseline, mixup and cutmix",
+    "tags": "baseline, demo", "status": "Running · environment 0:34", "project": "vision/detection",
+    "user": "researcher", "started": "2026-12-03 14:38", "last_update": "2026-12-03 14:38",
+}
+CELL_PADDING = 24
+
+
+def size_columns(table: QTableView) -> None:
+    """Each column wide enough for its usual content, so ids and dates read whole (long names still elide)."""
+    metrics, header = table.fontMetrics(), table.horizontalHeader()
+    for section, column in enumerate(COLUMNS):
+        sample = COLUMN_SAMPLES.get(column.field, "")
+        title = header.fontMetrics().horizontalAdvance(column.title) + CELL_PADDING
+        table.setColumnWidth(section, max(title, metrics.horizontalAdvance(sample) + CELL_PADDING, 60))
+
 
 class TasksPage(QWidget):
     """A project's tasks (or all projects'); actions go to `run_action(action, task_ids)`."""
@@ -50,6 +68,7 @@ class TasksPage(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn([c.field for c in COLUMNS].index("last_update"), Qt.SortOrder.DescendingOrder)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        size_columns(self.table)
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -1,4 +1,5 @@
-"""The dialogs at a width that fits long project names and descriptions, opened as a person opens them."""
+"""The dialogs at a width that fits long project names and descriptions, opened as a person opens them;
+long texts elide on one line rather than wrap and get cut."""
 
 from __future__ import annotations
 
@@ -49,7 +50,12 @@ def test_clone_dialog_elides_a_long_project_and_wraps_its_new_name(window: MainW
     assert dialog.width() <= LAPTOP_WIDTH and not dialog.project_box.hint.isVisible()
     dialog.project.lineEdit().selectAll()
     qtbot.keyClicks(dialog.project.lineEdit(), LONG_PROJECT + " v2")
-    assert dialog.project_box.hint.isVisible() and dialog.project_box.hint.wordWrap()
+    hint = dialog.project_box.hint
+    assert hint.isVisible() and hint.full_text() == f'New project "{LONG_PROJECT} v2" will be created.'
+    # One line, its middle elided to fit: the start and the end of the sentence stay readable.
+    assert "…" in hint.text() and hint.text().startswith('New project "') and hint.text().endswith("created.")
+    assert hint.fontMetrics().horizontalAdvance(hint.text()) <= hint.contentsRect().width()
+    assert hint.toolTip() == hint.full_text()
     assert dialog.sizeHint().width() <= LAPTOP_WIDTH
 
 
