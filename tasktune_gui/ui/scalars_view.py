@@ -90,8 +90,10 @@ class MetricChart(QWidget):
             axis.setTextPen(pg.mkPen(text))
         item.setTitle(self.metric_name, color=text.name())
         if item.legend is not None:
-            item.legend.setLabelTextColor(text)
+            item.legend.setLabelTextColor(text)  # for the series added from now on
             item.legend.setBrush(pg.mkBrush(background))
+            for _sample, label in item.legend.items:  # those shown: drawn again, their colour is in their text
+                label.setText(label.text, color=text)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):

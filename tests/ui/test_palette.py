@@ -74,17 +74,20 @@ def test_scalars_charts_follow_the_palette(window: MainWindow, qtbot: QtBot, lig
     qtbot.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(scalars).center())
     assert page.scalars.charts, "the demo's baseline reports scalars"
 
-    def colours() -> list[tuple[bool, bool, bool]]:
-        """Per chart: is the background dark, are the axes' text and the title dark."""
+    def colours() -> list[tuple[bool, bool, bool, bool]]:
+        """Per chart: is the background dark, are the axes' text, the title and the legend's names dark."""
         shown = []
         for chart in page.scalars.charts.values():
             item = chart.plot.getPlotItem()
             background = chart.plot.backgroundBrush().color()
             axis_text = item.getAxis("left").textPen().color()
             title = QColor(item.titleLabel.opts["color"])
-            shown.append((background.lightness() < 128, axis_text.lightness() < 128, title.lightness() < 128))
+            legend_html = item.legend.items[0][1].item.toHtml()
+            drawn = QColor(legend_html.split("color:")[-1].split(";")[0].strip())  # the colour the text is drawn in
+            shown.append((background.lightness() < 128, axis_text.lightness() < 128, title.lightness() < 128,
+                          drawn.lightness() < 128))
         return shown
 
-    assert set(colours()) == {(False, True, True)}  # dark on light, as the rest of the window
+    assert set(colours()) == {(False, True, True, True)}  # dark on light, as the rest of the window
     QApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
-    qtbot.waitUntil(lambda: set(colours()) == {(True, False, False)})
+    qtbot.waitUntil(lambda: set(colours()) == {(True, False, False, False)})
