@@ -139,3 +139,20 @@ def test_a_failed_step_says_so_on_the_console(sqlite_core: Core, worker: Worker,
     lines = setup_lines(sqlite_core, task_id)
     assert re.match(r"^\[setup\] environment failed after \d+\.\d s$", lines[-1])
     assert any("no-such-wheel" in line for line in lines[:-1])  # the installer's own words
+
+
+@pytest.mark.slow  # a venv with pip of its own: about 5 s on an idle machine, 20 s on a busy one
+def test_without_uv_pips_own_lines_come_as_it_installs(tmp_path: Path) -> None:
+    import contextlib
+
+    from tasktune_gui.execution.environments import EnvironmentCache
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    build_wheel(repo, "1.0")
+    lines: list[str] = []
+    with contextlib.ExitStack() as hold:
+        found = EnvironmentCache(tmp_path / "cache", uv="").prepare(
+            "python3", "./tinypkg-1.0-py3-none-any.whl\n", repo, hold=hold, output=lines.append)
+    assert found is not None and (found / "python").exists()
+    assert any("Successfully installed tinypkg-1.0" in line for line in lines), lines
