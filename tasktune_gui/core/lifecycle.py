@@ -35,7 +35,10 @@ RUNTIME_CLEARED: dict[str, Any] = {
     "status_message": "",
     "abort_requested": False,
     "status_before_enqueue": None,
+    "setup_step": "",
+    "setup_started": None,
 }
+SETUP_STEPS = ("mirror", "checkout", "diff", "container", "environment", "start")
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,21 @@ class Lifecycle:
 
         self._change(task_id, body, "updated")
 
+    def record_setup_step(self, task_id: str, step: str) -> None:
+        """The setup step a running task is in from now ('' once its process runs); ignored once it has ended."""
+        if step and step not in SETUP_STEPS:
+            raise TaskTuneError(f"not a setup step: {step} (one of {', '.join(SETUP_STEPS)})")
+
+        def body(session: Session, task: Task) -> None:
+            if task.status != Status.RUNNING.value:  # aborted or lost meanwhile: its end already cleared it
+                return
+            task.setup_step = step
+            task.setup_started = utcnow() if step else None
+            task.last_update = utcnow()
+            session.add(task)
+
+        self._change(task_id, body, "updated")
+
     # `pid`: a process that ended before its pid was recorded gets it with its end, in the same write.
 
     def complete(self, task_id: str, exit_code: int = 0, pid: int | None = None) -> None:
@@ -263,6 +281,8 @@ class Lifecycle:
                 status_reason=task.status_reason if reason is None else reason,
                 status_message=message,
                 abort_requested=False,
+                setup_step="",
+                setup_started=None,
             )
 
         with self.store.write() as session:
@@ -299,5 +319,7 @@ def _end_statement(operation: Operation, new: Status) -> Update:
             status_message=bindparam("message"),
             abort_requested=False,
             pid=func.coalesce(bindparam("pid", type_=Integer), table.c.pid),
+            setup_step="",
+            setup_started=None,
         )
     )

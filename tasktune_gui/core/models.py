@@ -101,6 +101,9 @@ class Task(Table, table=True):
     pid: int | None = None
     exit_code: int | None = None
     container_id: str | None = None
+    # While a worker prepares a run: the step it is in (mirror, checkout, diff, environment, start) and since when.
+    setup_step: str = ""
+    setup_started: datetime | None = None
 
 
 class TaskCount(Table, table=True):

@@ -141,6 +141,8 @@ def task_to_dict(session: Session, task: Task) -> dict[str, Any]:
             # The TaskTune reading the task: what a bug report needs, with the worker's host above.
             "tasktune_version": tasktune_version(),
             "schema_version": schema_version(),
+            "setup_step": task.setup_step,  # while the worker prepares the run; '' once it runs
+            "setup_started": iso(task.setup_started),
         },
         "abort_requested": task.abort_requested,
     }

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QMenu, QT
 
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.overview import ExtraColumn
-from tasktune_gui.ui.dialogs import accept_cancel
+from tasktune_gui.ui.dialogs import accept_cancel, fit_dialog
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.task_table_model import TaskTableModel
 
@@ -22,12 +22,14 @@ class AddColumnDialog(QDialog):
         self.setObjectName("addColumnDialog")
         title, example = KINDS[kind]
         self.setWindowTitle(f"Add a {title.lower()} column")
+        fit_dialog(self)
         self.kind = kind
         self.model = model
         self.text = named(QLineEdit(), "columnName")
         self.text.setPlaceholderText(example)
         self.error = named(QLabel(), "columnError")
         self.error.setStyleSheet("color: #dc322f")
+        self.error.setWordWrap(True)
         self.error.hide()
         buttons, self.add_button = accept_cancel(self, "ADD", "addColumnButton")
         buttons.accepted.disconnect()

@@ -238,6 +238,7 @@ class MainWindow(WindowActions, QMainWindow):
         self.embedded_worker = EmbeddedWorker(core, self.settings)
         self.signals = ChangeSignals(core.events, self)
         self.model = TaskTableModel(core, default_query(), load=False)
+        self.model.setParent(self)  # its timers stop with the window's
         self.tasks_page = TasksPage(self.model, self.run_action)
         self.dashboard = DashboardPage(core)
         self.projects = ProjectsPage(core)
@@ -503,6 +504,7 @@ class MainWindow(WindowActions, QMainWindow):
         if self._side_page is not None:  # out of the window's tree while the split view is off
             self._side_page.background.close()
             self._side_page.console.reader.close()
+            self._side_page.stop_ticking()
         self.embedded_worker.stop()
         self.follower.close()
         for reader in self.findChildren(ConsoleReader):

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.settings import Settings
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from tasktune_gui.ui.compare_view import CompareDialog
     from tasktune_gui.ui.docker_dialog import DockerWorkerDialog
     from tasktune_gui.ui.embedded_worker import EmbeddedWorker
+    from tasktune_gui.ui.task_page import TaskPage
     from tasktune_gui.ui.tasks_page import TasksPage
 
     WindowBase = QMainWindow
@@ -38,6 +39,9 @@ class WindowActions(WindowBase):
 
     if TYPE_CHECKING:
         def open_task(self, task_id: str) -> None: ...  # MainWindow's
+        def open_project(self, project: str | None) -> None: ...  # MainWindow's
+        @property
+        def task_page(self) -> TaskPage: ...  # MainWindow's
 
     def _on_menu_bar_action(self, action: TaskAction) -> None:
         if not self.attached:
@@ -90,8 +94,13 @@ class WindowActions(WindowBase):
 
     def ask_metadata(self, what: str, task_ids: list[str]) -> None:
         """Add a tag to, or move to a project, every selected task."""
-        label = "Tag" if what == "add_tag" else "Project (a new name creates it)"
-        text, ok = QInputDialog.getText(self, "TaskTune", label)
+        from tasktune_gui.ui.dialogs import ask_text
+
+        if what == "add_tag":
+            text, ok = ask_text(self, "Add tag", "Tag")
+        else:
+            projects = [s.name for s in self.core.projects.summaries()]
+            text, ok = ask_text(self, "Move to project", "Project (a new name creates it)", projects, "")
         if not ok or not text.strip():
             return
         for task_id in task_ids:
@@ -108,12 +117,20 @@ class WindowActions(WindowBase):
         dialog = CloneDialog(source["name"], source["project"], projects, self)
         try:
             if dialog.exec():
-                new_id = self.core.tasks.clone(task_id, project=dialog.project.currentText().strip() or None,
+                new_id = self.core.tasks.clone(task_id, project=dialog.project_box.text() or None,
                                                name=dialog.name.text().strip() or None,
                                                description=dialog.description.text() or None)
                 self.statusBar().showMessage(f"Cloned to {new_id}")
+                self.show_clone(new_id)
         finally:
             dialog.deleteLater()  # read now; a child of the window would otherwise live as long as it
+
+    def show_clone(self, task_id: str) -> None:
+        """As the field does: the clone's project's table with the clone selected, and its page open to edit."""
+        self.open_project(self.core.task_json(task_id)["project"])
+        self.tasks_page.select_task(task_id)
+        self.open_task(task_id)
+        self.task_page.ready_to_edit()
 
     def enqueue(self, task_ids: list[str]) -> None:
         from tasktune_gui.ui.dialogs import EnqueueDialog

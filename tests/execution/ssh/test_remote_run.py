@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.core.results import SETUP_STREAM
 from tasktune_gui.execution.ssh_binding import SshOptions
 from tasktune_gui.execution.worker import Worker, WorkerConfig
 from tests.execution.conftest import add_task, git, status, wait_for
@@ -73,6 +74,9 @@ def test_full_run_on_the_host(sqlite_core: Core, ssh_worker: Worker, sshd: SshSe
     assert "model pretrained in input" in lines  # copied to the host, beside the run
     assert "a warning" in lines and f"task {task_id} it's $HOME; `x`" in lines
     assert task.host == sshd.alias and task.pid
+    # Its setup on the console, as on this machine: the environment step is the upload and the host's agent.
+    setup = [line.text for line in sqlite_core.results.console(task_id, setup=True) if line.stream == SETUP_STREAM]
+    assert [line.split()[1] for line in setup] == ["mirror", "checkout", "diff", "environment", "start"]
     # The run's folder on the host is gone once its results are home; the commit's tree stays for the next run.
     assert not (remote_dir / "runs" / task_id).exists()
     tree = remote_dir / "trees" / f"{task.commit}.tar"
