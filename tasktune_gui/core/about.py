@@ -32,5 +32,11 @@ def schema_version() -> str:
     return HEAD
 
 
+@cache
+def ran_with() -> dict[str, str]:
+    """What a task records of the TaskTune starting its run (this process): the `runtime` of `show --json`."""
+    return {"ran_with_version": tasktune_version(), "ran_with_schema": schema_version()}
+
+
 def version_line() -> str:
     return f"TaskTune {tasktune_version()} (database schema {schema_version()})"

@@ -11,6 +11,7 @@ from sqlalchemy import Integer, String, Table, Update, bindparam, delete, func, 
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
 
+from tasktune_gui.core.about import ran_with
 from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
 from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.lookup import get_queue, get_task
@@ -37,6 +38,8 @@ RUNTIME_CLEARED: dict[str, Any] = {
     "status_before_enqueue": None,
     "setup_step": "",
     "setup_started": None,
+    "ran_with_version": "",
+    "ran_with_schema": "",
 }
 SETUP_STEPS = ("mirror", "checkout", "diff", "container", "environment", "start")
 
@@ -211,7 +214,8 @@ class Lifecycle:
         def body(session: Session, task: Task) -> None:
             status = require(task, Operation.START)
             remove(session, task.id)
-            set_status(session, task, status, Status.RUNNING, worker=worker, host=host, pid=pid, started=utcnow())
+            set_status(session, task, status, Status.RUNNING, worker=worker, host=host, pid=pid, started=utcnow(),
+                       **ran_with())
 
         self._change(task_id, body)
 
@@ -220,7 +224,8 @@ class Lifecycle:
         self._change(
             task_id,
             lambda s, t: set_status(
-                s, t, require(t, Operation.RUN_DIRECT), Status.RUNNING, host=host, pid=pid, started=utcnow()
+                s, t, require(t, Operation.RUN_DIRECT), Status.RUNNING, host=host, pid=pid, started=utcnow(),
+                **ran_with(),
             ),
         )
 

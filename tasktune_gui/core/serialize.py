@@ -9,7 +9,6 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as table_select
 from sqlmodel import Session, col, select
 
-from tasktune_gui.core.about import schema_version, tasktune_version
 from tasktune_gui.core.lookup import project_name
 from tasktune_gui.core.models import ConfigObject, Hyperparameter, LastMetric, Model, Task, TaskTag, UserProperty
 
@@ -138,9 +137,9 @@ def task_to_dict(session: Session, task: Task) -> dict[str, Any]:
             "pid": task.pid,
             "exit_code": task.exit_code,
             "container_id": task.container_id,
-            # The TaskTune reading the task: what a bug report needs, with the worker's host above.
-            "tasktune_version": tasktune_version(),
-            "schema_version": schema_version(),
+            # The TaskTune that started the run (its worker, or the script's SDK): what a bug report needs.
+            "tasktune_version": task.ran_with_version,
+            "schema_version": task.ran_with_schema,
             "setup_step": task.setup_step,  # while the worker prepares the run; '' once it runs
             "setup_started": iso(task.setup_started),
         },
