@@ -20,6 +20,7 @@ from tasktune_gui.core.errors import InvalidTransition
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.models import Queue, QueueEntry, Task
 from tasktune_gui.core.models import Worker as WorkerRow
+from tasktune_gui.core.results import SETUP_STREAM
 from tasktune_gui.core.retry import Backoff, is_disconnect
 from tasktune_gui.core.status import Status
 from tasktune_gui.core.upkeep import UPKEEP_EVERY_S, Upkeep
@@ -382,5 +383,5 @@ class Worker:
                        f"by someone else while it ran here; stopping it")
             log.warning("task %s: %s", task_id, message)
             with contextlib.suppress(Exception):
-                self.core.results.append_console(task_id, [("stderr", message)])
+                self.core.results.append_console(task_id, [(SETUP_STREAM, f"[tasktune] {message}")])
             runs[task_id].request_stop(message)

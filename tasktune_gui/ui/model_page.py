@@ -23,6 +23,7 @@ from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.models import Model
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.section import EditControls
+from tasktune_gui.ui.table_rows import one_line_rows
 
 
 class ModelSection(QWidget):
@@ -162,6 +163,7 @@ class LabelsTab(ModelSection):
         super().__init__(core, "labels")
         self.table = named(QTableWidget(0, 2), "labelTable")
         self.table.setHorizontalHeaderLabels(["LABEL", "ID"])
+        one_line_rows(self.table)
         self.add_button = named(QPushButton("Add"), "labelsAdd")
         self.delete_button = named(QPushButton("Delete"), "labelsDelete")
         self.add_button.clicked.connect(self._on_add)

@@ -61,7 +61,7 @@ def test_a_completed_tasks_detached_grandchild_is_ended(sqlite_core: Core, quick
                                                         daemon_repo: Path) -> None:
     task_id = add_task(sqlite_core, daemon_repo, entry_point="daemon.py")
     wait_for(sqlite_core, lambda: status(sqlite_core, task_id) == "completed", what="the task's end")
-    console = [line.text for line in sqlite_core.results.console(task_id)]
+    console = [line.text for line in sqlite_core.results.console(task_id, setup=True)]
     daemon = int(next(text for text in console if text.startswith("daemon ")).split()[1])
     assert gone(daemon)
     assert any("left 1 process(es) running" in text for text in console)

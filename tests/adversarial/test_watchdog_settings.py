@@ -88,5 +88,5 @@ def test_a_worker_stops_its_task_when_another_marked_it_lost(sqlite_core: Core, 
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     task = sqlite_core.tasks.get(task_id)
     assert (task.status, task.status_reason) == ("failed", "worker lost")  # the peer's word stands
-    console = [line.text for line in sqlite_core.results.console(task_id)]
+    console = [line.text for line in sqlite_core.results.console(task_id, setup=True)]
     assert any("marked Failed (worker lost) by someone else" in text and "stopping it" in text for text in console)
