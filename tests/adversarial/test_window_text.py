@@ -1,12 +1,15 @@
-"""Item 10: what the window shows as typed: an & in a breadcrumb, and a console font that is really fixed-pitch."""
+"""Items 10 and 3 in the window: an & in a breadcrumb, a console font that is really fixed-pitch, a commit checked."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontInfo
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.ui.console_lines import ConsoleLines
+from tasktune_gui.ui.execution_tab import COMMIT, TAG
 from tasktune_gui.ui.main_window import PAGES, MainWindow
+from tests.ui.test_task_page import open_task
 
 
 def test_workers_and_queues_breadcrumb_shows_its_ampersand(window: MainWindow, qtbot: QtBot) -> None:
@@ -22,3 +25,22 @@ def test_the_console_asks_for_a_fixed_pitch_font(qtbot: QtBot) -> None:
     font = console.font()
     assert font.styleHint() == QFont.StyleHint.TypeWriter and font.fixedPitch()
     assert QFontInfo(font).fixedPitch()  # what the matcher gave, not only what was asked for
+
+
+def test_the_window_refuses_a_commit_the_repository_lacks(window: MainWindow, qtbot: QtBot) -> None:
+    """Item 3 in the window: the same core check as `set`, said inline, with what was typed kept."""
+    task_id = open_task(qtbot, window, "momentum sweep")
+    source = window.task_page.execution.source
+    before = window.core.task_json(task_id)["execution"]
+    qtbot.mouseClick(source.edit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: source.refs.commits != [])
+    source.ref_mode.setCurrentIndex(COMMIT)
+    source.ref_value.setEditText("zzz")
+    qtbot.mouseClick(source.save_button, Qt.MouseButton.LeftButton)
+    assert "is not a commit id" in source.message.text()
+    source.ref_mode.setCurrentIndex(TAG)
+    source.ref_value.setEditText("no-such-tag")
+    qtbot.mouseClick(source.save_button, Qt.MouseButton.LeftButton)
+    assert "tag 'no-such-tag' is not in" in source.message.text()
+    assert source.ref_value.currentText() == "no-such-tag"
+    assert window.core.task_json(task_id)["execution"] == before
