@@ -42,15 +42,19 @@ class ProcessRun:
         # Every process the run starts, even one that leaves the session, is found and ended with it.
         self.scope = scope or RunScope()
         # argv list, no shell: every value reaches the script as it is written, whatever it contains.
-        self.process = subprocess.Popen(
-            command.argv,
-            cwd=command.cwd,
-            env=self.scope.environment(command.env),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        try:
+            self.process = subprocess.Popen(
+                command.argv,
+                cwd=command.cwd,
+                env=self.scope.environment(command.env),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+        except BaseException:  # no process to follow: its cgroup goes too
+            self.scope.close()
+            raise
         self.scope.adopt(self.process.pid)
         assert self.process.stdout is not None
         assert self.process.stderr is not None

@@ -86,3 +86,10 @@ def test_both_ways_of_tracking_end_the_daemon(tmp_path: Path, use_cgroup: bool) 
     if scope.cgroup is not None:
         assert not scope.cgroup.exists()  # removed once empty
 
+
+
+def test_a_command_that_cannot_start_leaves_no_cgroup(tmp_path: Path) -> None:
+    scope = RunScope()
+    with pytest.raises(FileNotFoundError):
+        ProcessRun(Command([str(tmp_path / "missing")], tmp_path, {}), lambda batch: None, scope=scope)
+    assert scope.cgroup is None or not scope.cgroup.exists()
