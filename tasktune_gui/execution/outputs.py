@@ -19,7 +19,7 @@ S3_PART_BYTES = 16 * 1024**2  # S3 parts; s3fs sends several at once
 PROGRESS_MIN_BYTES = 16 * 1024**2  # smaller files go up without progress lines
 PROGRESS_EVERY_S = 2.0
 
-__all__ = ["is_remote", "publish", "with_retries"]
+__all__ = ["download", "is_remote", "publish", "with_retries"]
 
 
 class ProgressLines(Callback):  # type: ignore[misc]  # fsspec is untyped
@@ -92,3 +92,25 @@ def publish(local: Path, output_uri: str, task_id: str, kind: str, say: Callable
 
     with_retries(upload, location, f"upload of {local.name} to {location.uri(target)}")
     return location.uri(target)
+
+
+def download(uri: str, folder: Path, endpoints: EndpointLookup | None = None) -> Path:
+    """A copy of the file at a bucket URI in `folder` (a numbered name beside one already there); StoreError if
+    it cannot be fetched. What the ARTIFACTS tab's and the Models page's Download do."""
+    location = location_for(uri, endpoints)
+    name = location.path.rsplit("/", 1)[-1] or "download"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    number = 1
+    while target.exists():
+        stem, dot, suffix = name.partition(".")
+        target = folder / f"{stem} ({number}){dot}{suffix}"
+        number += 1
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with_retries(lambda: location.filesystem().get_file(location.path, str(partial)), location,
+                     f"download of {uri}")
+        partial.rename(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target

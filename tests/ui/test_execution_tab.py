@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.ui.diff_highlighter import DiffHighlighter
 from tasktune_gui.ui.execution_tab import BRANCH, COMMIT, TAG
 from tasktune_gui.ui.main_window import MainWindow
-from tests.support.object_stores import StoreServer, destination, new_bucket
 from tests.ui.test_task_page import open_task
 
 LEFT = Qt.MouseButton.LeftButton
@@ -132,13 +130,6 @@ def test_output_destination_is_checked_inline_and_a_refusal_keeps_the_text(windo
     assert output.check.text() == ""
     qtbot.mouseClick(output.save_button, LEFT)
     assert execution(window, task_id)["output_uri"] == "s3://minio.lab:9000/bucket"
-
-
-@pytest.fixture
-def s3_bucket(store_env: dict[str, StoreServer]) -> str:
-    """A bucket on the test's S3 server, made before the window: fsspec's I/O thread, which lives as long as the
-    process, exists before the window's thread check takes its count."""
-    return destination(store_env["s3"], new_bucket(store_env["s3"]))
 
 
 def test_test_destination_says_whether_a_bucket_is_writable(s3_bucket: str, window: MainWindow,
