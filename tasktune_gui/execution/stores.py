@@ -99,6 +99,8 @@ _CREDENTIALS_MISSING = ("NoCredentialsError", "PartialCredentialsError", "Defaul
                         "CredentialUnavailableError")
 _CREDENTIALS_REFUSED = ("ClientAuthenticationError", "InvalidAccessKeyId", "SignatureDoesNotMatch",
                         "AuthorizationFailure", "AuthenticationFailed", "RefreshError")
+_SERVER_TROUBLE = ("NoSuchUpload", "Internal Server Error", "InternalError", "ServiceUnavailable", "SlowDown",
+                   "(500)", "(502)", "(503)", "(504)")
 _URL_QUERY = re.compile(r"(https?://[^\s?'\"]+)\?[^\s'\"]*")  # a signed URL's query may hold a token
 
 
@@ -124,6 +126,10 @@ def describe(exc: BaseException, location: Location) -> StoreError:
         return StoreError(f"credentials refused by {where}", detail)
     if "CERTIFICATE_VERIFY_FAILED" in names or "SSLCertVerificationError" in names:
         return StoreError(f"certificate of {where} not trusted (set the endpoint's CA file)", detail)
+    # A server error, or a multipart upload the server lost: worth another try (checked before "not found",
+    # as the abort of a failed multipart upload answers NoSuchUpload, a FileNotFoundError, over the real cause).
+    if any(mark in names for mark in _SERVER_TROUBLE):
+        return StoreError(f"cannot write to {where}", f"the server failed: {detail}")
     if any(mark in names for mark in ("NoSuchBucket", "bucket does not exist", "No such container",
                                       "ContainerNotFound", "container does not exist")):
         return StoreError(f"bucket not found: {where}", detail)

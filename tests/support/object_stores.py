@@ -12,6 +12,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 AZURE_ACCOUNT = "tasktunelab"
 AZURE_KEY = base64.b64encode(b"a key the tests made for their own Azurite").decode()
@@ -151,3 +152,37 @@ def new_bucket(server: StoreServer) -> str:
     location = location_for(destination(server, bucket))
     location.filesystem().mkdir(bucket)
     return bucket
+
+
+# A task that reads its input model and keeps an artifact and a model: each backend's run of it must upload both.
+STORE_TASK_SCRIPT = """\
+from pathlib import Path
+from typing import Any
+from tasktune_gui import sdk
+source = sdk.input_model()
+print("input", source.read_text() if source else None)
+Path("weights.bin").write_text("tuned from " + (source.read_text() if source else "scratch"))
+sdk.upload_artifact("metrics", {"accuracy": 0.75})
+sdk.register_output_model("weights.bin", name="tuned")
+"""
+
+
+def model_in_bucket(core: Any, server: StoreServer, folder: Path, content: bytes = b"base weights") -> tuple[str, str]:
+    """(model id, the bucket destination for outputs): a model uploaded to a new bucket and registered with its
+    hash, as a task's upload registers one."""
+    import hashlib
+
+    from tasktune_gui.execution.outputs import publish
+
+    output_uri = destination(server, new_bucket(server))
+    (folder / "base.bin").write_bytes(content)
+    uri = publish(folder / "base.bin", output_uri, "pretrained", "models")
+    model_id = core.models.create("base", uri=uri, size=len(content), hash=hashlib.sha256(content).hexdigest())
+    return model_id, output_uri
+
+
+def read_uri(uri: str) -> bytes:
+    from tasktune_gui.execution.stores import location_for
+
+    location = location_for(uri)
+    return bytes(location.filesystem().cat_file(location.path))
