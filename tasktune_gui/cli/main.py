@@ -35,7 +35,7 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tasktune_gui.cli import admin_commands, host_commands, task_commands
+    from tasktune_gui.cli import admin_commands, host_commands, store_commands, task_commands
 
     parser = OneLineParser(
         prog="tasktune",
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     task_commands.add_parsers(commands)
     admin_commands.add_parsers(commands)
     host_commands.add_parsers(commands)
+    store_commands.add_parsers(commands)
     _add_worker(commands)
     return parser
 

@@ -15,7 +15,6 @@ from tasktune_gui.execution.stores import EndpointLookup, Location, StoreError, 
 log = logging.getLogger(__name__)
 ATTEMPTS = 4
 BACKOFF_S = 0.5  # doubled after each failed attempt
-S3_PART_BYTES = 16 * 1024**2  # S3 parts; s3fs sends several at once
 PROGRESS_MIN_BYTES = 16 * 1024**2  # smaller files go up without progress lines
 PROGRESS_EVERY_S = 2.0
 
@@ -70,17 +69,19 @@ def with_retries(step: Callable[[], Any], location: Location, what: str) -> Any:
 
 
 def publish(local: Path, output_uri: str, task_id: str, kind: str, say: Callable[[str], None] | None = None,
-            endpoints: EndpointLookup | None = None) -> str:
+            endpoints: EndpointLookup | None = None, part_bytes: int | None = None) -> str:
     """Copy a file the task wrote to `<output_uri>/<task_id>/<kind>/<name>`; the URI it now has. Its size in the
     store is checked against the file's; StoreError says what failed.
 
-    A local destination needs no copy: the SDK already wrote there."""
+    Large files go in parts, several at once, of the library's size (s3fs: 50 MB; `part_bytes` for S3 otherwise:
+    a local S3 server failed to join 64 parts of 16 MB where 21 of 50 MB went through). A local destination
+    needs no copy: the SDK already wrote there."""
     if not is_remote(output_uri):
         return local.as_uri()
     location = location_for(output_uri, endpoints)
     target = location.child(task_id, kind, local.name)
     size = local.stat().st_size
-    options: dict[str, Any] = {"chunksize": S3_PART_BYTES} if location.protocol == "s3" else {}
+    options: dict[str, Any] = {"chunksize": part_bytes} if part_bytes and location.protocol == "s3" else {}
 
     def upload() -> None:
         store = location.filesystem()

@@ -57,14 +57,14 @@ def test_large_file_goes_up_in_parts_with_progress(store_env: dict[str, StoreSer
     server = store_env["s3"]
     bucket = new_bucket(server)
     local = tmp_path / "big.bin"
-    local.write_bytes(bytes(range(256)) * (34 * 4096))  # 34 MiB: three 16 MiB parts
+    local.write_bytes(bytes(range(256)) * (17 * 4096))  # 17 MiB: three parts of 8 MiB at most
     lines: list[str] = []
-    uri = publish(local, destination(server, bucket), "task1", "models", lines.append)
+    uri = publish(local, destination(server, bucket), "task1", "models", lines.append, part_bytes=8 * 1024**2)
     location = location_for(uri)
     info = location.filesystem().info(location.path)
     assert info["size"] == local.stat().st_size
     assert str(info["ETag"]).strip('"').endswith("-3")  # S3's mark of a three-part upload
-    assert lines and lines[-1] == "uploading big.bin: 100% of 34.0 MB"
+    assert lines and lines[-1] == "uploading big.bin: 100% of 17.0 MB"
     assert hashlib.sha256(location.filesystem().cat_file(location.path)).digest() == \
         hashlib.sha256(local.read_bytes()).digest()
 
