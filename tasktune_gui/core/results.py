@@ -18,7 +18,10 @@ from tasktune_gui.core.store import Store
 
 def _db_stamp(connection: Connection, at: datetime) -> Any:
     """The time as the column type stores it (converted once per batch instead of once per row)."""
-    to_db = ConsoleLine.__table__.c.time.type.bind_processor(connection.dialect)  # type: ignore[attr-defined]
+    # The dialect's own processor (SQLite's turns the time into text): the generic one hands sqlite3 a datetime,
+    # whose default adapter is deprecated since Python 3.12.
+    column_type = ConsoleLine.__table__.c.time.type  # type: ignore[attr-defined]
+    to_db = column_type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
     return to_db(at) if to_db else at
 
 

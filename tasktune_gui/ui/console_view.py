@@ -62,9 +62,14 @@ class ConsoleReader(QObject):
                 self._ready.notify()
 
     def close(self) -> None:
+        """Stop taking requests and wait for a read under way: its database connection must be back in the pool
+        before the core closes (else the connection is never closed)."""
         with self._ready:
             self._closed = True
             self._ready.notify()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(5)
 
     def _next(self) -> tuple[str, int] | None:
         with self._ready:

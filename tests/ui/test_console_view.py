@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,14 +18,15 @@ from tasktune_gui.ui.console_view import PAGE, ConsoleView
 
 
 @pytest.fixture
-def console(qtbot: QtBot, sqlite_core: Core) -> tuple[ConsoleView, str]:
+def console(qtbot: QtBot, sqlite_core: Core) -> Iterator[tuple[ConsoleView, str]]:
     task_id = sqlite_core.tasks.add(Task(id="", name="talker", repository="/r", entry_point="t.py"), "Console")
     view = ConsoleView(sqlite_core)
     qtbot.addWidget(view)
     view.resize(600, 300)
     view.show()
     view.show_task(task_id)
-    return view, task_id
+    yield view, task_id
+    view.reader.close()
 
 
 def lines(core: Core, task_id: str, texts: list[str]) -> None:
