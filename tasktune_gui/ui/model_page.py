@@ -94,6 +94,7 @@ class GeneralTab(ModelSection):
         uri_row.setContentsMargins(0, 0, 0, 0)
         uri_row.addWidget(self.uri, 1)
         uri_row.addWidget(self.download_button)
+        uri_row.addWidget(self.download_status)
         uri_holder = QWidget()
         uri_holder.setLayout(uri_row)
         self.size_hash = named(QLabel(), "modelSizeHash")
@@ -104,7 +105,7 @@ class GeneralTab(ModelSection):
         self.created = named(QLabel(), "modelCreated")
         form = QFormLayout(self)
         for label, widget in (("Name", self.name), ("Framework", self.framework), ("URI", uri_holder),
-                              ("", self.download_status), ("Size, SHA-256", self.size_hash),
+                              ("Size, SHA-256", self.size_hash),
                               ("Project", self.project), ("Created by task", self.task_link),
                               ("Created", self.created)):
             form.addRow(label, widget)
