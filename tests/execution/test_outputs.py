@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.settings import S3Endpoint
+from tasktune_gui.execution import outputs
 from tasktune_gui.execution.outputs import is_remote, publish
 from tasktune_gui.execution.stores import StoreError, check_destination, location_for
 from tests.support.object_stores import StoreServer, azurite_connection_string, destination, new_bucket
@@ -103,3 +104,26 @@ def test_https_endpoint_needs_its_ca(store_env: dict[str, StoreServer]) -> None:
     with pytest.raises(StoreError, match="cannot reach|cannot write"):  # plain http to a TLS port
         check_destination(uri, lambda netloc: S3Endpoint(secure=False))
     assert "writable" in check_destination(uri)  # the settings' CA file
+
+
+def test_transient_failures_are_retried_and_permanent_ones_are_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(outputs, "BACKOFF_S", 0.0)
+    location = location_for("s3://bucket/out")
+    calls: list[int] = []
+
+    def flaky() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise ConnectionResetError("connection reset by peer")
+        return "stored"
+
+    assert outputs.with_retries(flaky, location, "an upload") == "stored" and len(calls) == 3
+    calls.clear()
+
+    def refused() -> None:
+        calls.append(1)
+        raise PermissionError("Access Denied")
+
+    with pytest.raises(StoreError, match="access denied"):
+        outputs.with_retries(refused, location, "an upload")
+    assert len(calls) == 1
