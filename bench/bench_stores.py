@@ -41,22 +41,24 @@ def main() -> None:
         theirs: list[float] = []
         failures: list[str] = []  # moto, loaded, has answered 500 to joining a 1 GB multipart upload
         for round_number in range(args.rounds):
-            start = time.perf_counter()
-            try:
-                uri = publish(local, output_uri, f"ours{round_number}", "models")
-                ours.append(time.perf_counter() - start)
-                location.filesystem().rm_file(location_for(uri).path)  # the server keeps objects in memory
-            except Exception as exc:
-                failures.append(f"publish: {exc}"[:300])
-            store = location.filesystem()
-            target = location.child(f"theirs{round_number}", "models", local.name)
-            start = time.perf_counter()
-            try:
-                store.put_file(str(local), target)
-                theirs.append(time.perf_counter() - start)
-                store.rm_file(target)
-            except Exception as exc:
-                failures.append(f"put_file: {exc}"[:300])
+            # Each goes first every other round: the server slows as it serves, and the machine drifts.
+            for kind in (("ours", "theirs") if round_number % 2 == 0 else ("theirs", "ours")):
+                label = f"{kind}{round_number}"
+                start = time.perf_counter()
+                try:
+                    if kind == "ours":
+                        uri = publish(local, output_uri, label, "models")
+                        ours.append(time.perf_counter() - start)
+                        location.filesystem().rm_file(location_for(uri).path)  # the server keeps objects in memory
+                    else:
+                        store = location.filesystem()
+                        target = location.child(label, "models", local.name)
+                        start = time.perf_counter()
+                        store.put_file(str(local), target)
+                        theirs.append(time.perf_counter() - start)
+                        store.rm_file(target)
+                except Exception as exc:
+                    failures.append(f"{label}: {exc}"[:300])
         ours_s = statistics.median(ours) if ours else float("nan")
         theirs_s = statistics.median(theirs) if theirs else float("nan")
 
