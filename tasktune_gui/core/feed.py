@@ -92,10 +92,14 @@ class ChangeFeed:
         return listener.close
 
     def prune(self, keep: timedelta = KEEP) -> None:
-        """Forget records older than `keep`; followers are seconds behind, never an hour."""
-        with self.store.write() as session:
-            session.execute(delete(ChangeRecord).where(col(ChangeRecord.time) < utcnow() - keep))
+        prune_changes(self.store, keep)
 
 
 def _change(row: ChangeRecord) -> Change:
     return Change(row.kind, row.action, tuple(row.ids.split()))
+
+
+def prune_changes(store: Store, keep: timedelta = KEEP) -> None:
+    """Forget records older than `keep`; followers are seconds behind, never an hour."""
+    with store.write() as session:
+        session.execute(delete(ChangeRecord).where(col(ChangeRecord.time) < utcnow() - keep))

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Every revision in order, oldest first. A test checks this against the migration scripts; it lets an
 # up-to-date database open without importing Alembic at all (a third of the CLI's start-up time).
-REVISIONS = ("0001", "0002", "0003", "0004", "0008")
+REVISIONS = ("0001", "0002", "0003", "0004", "0009", "0008")
 HEAD = REVISIONS[-1]
 
 

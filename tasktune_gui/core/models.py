@@ -103,6 +103,16 @@ class Task(Table, table=True):
     container_id: str | None = None
 
 
+class TaskCount(Table, table=True):
+    """+1/-1 rows per project and status, appended by triggers (migration 0009); see core/counts.py."""
+
+    __tablename__ = "task_count"
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int
+    status: str
+    n: int
+
+
 class TaskTag(Table, table=True):
     __tablename__ = "task_tag"
     task_id: str = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import builtins
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, col, select
 
+from tasktune_gui.core.counts import COMPACT_AT, compact, read_counts
 from tasktune_gui.core.errors import InvalidValue, ModelNotFound, TaskTuneError
 from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.ids import new_id
 from tasktune_gui.core.lookup import ensure_project, normalize_project_name, project_name
-from tasktune_gui.core.models import Model, Project, Task, Worker, WorkerQueue, utcnow
+from tasktune_gui.core.models import Model, Project, Worker, WorkerQueue, utcnow
 from tasktune_gui.core.store import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,19 +46,17 @@ class ProjectService:
         return project
 
     def summaries(self) -> list[ProjectSummary]:
+        """Each project with its unarchived tasks counted by status (kept counts: a few rows for any number)."""
         with self.store.read() as session:
-            counts: dict[int, dict[str, int]] = {}
-            # Grouped in the order of ix_task_project_list (project, archived, status) and with no WHERE, the
-            # database streams the index instead of sorting a million entries; archived rows are dropped here.
-            rows = session.exec(
-                select(Task.project_id, Task.archived, Task.status, func.count())
-                .group_by(col(Task.project_id), col(Task.archived), col(Task.status))
-            ).all()
-            for project_id, archived, status, number in rows:
-                if not archived:
-                    counts.setdefault(project_id, {})[status] = number
+            counts, rows = read_counts(session)
             projects = session.exec(select(Project).order_by(col(Project.name))).all()
-            return [ProjectSummary(p.name, counts.get(p.id or 0, {}), p.last_update) for p in projects]
+            summaries = [ProjectSummary(p.name, counts.get(p.id or 0, {}), p.last_update) for p in projects]
+        if rows > COMPACT_AT:
+            try:
+                compact(self.store)
+            except (OperationalError, DatabaseError) as exc:  # a read-only file, a busy or lost server: next time
+                log.info("task counts not compacted: %s", exc)
+        return summaries
 
 
 class ModelRegistry:

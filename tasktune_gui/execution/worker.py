@@ -20,6 +20,7 @@ from tasktune_gui.core.events import Change
 from tasktune_gui.core.models import Queue, QueueEntry, Task
 from tasktune_gui.core.models import Worker as WorkerRow
 from tasktune_gui.core.retry import Backoff, is_disconnect
+from tasktune_gui.core.upkeep import UPKEEP_EVERY_S, Upkeep
 from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache
 from tasktune_gui.execution.model_cache import DEFAULT_MAX_BYTES as MODELS_MAX_BYTES
@@ -61,6 +62,7 @@ class WorkerConfig:
     docker: DockerConfig | None = None  # Docker mode: each task in a container of its image (or the default)
     ssh: SshOptions = field(default_factory=SshOptions)  # ~/.ssh/config and known_hosts, for SSH-bound queues
     kind: str = "local"  # how the worker shows on the Workers page: local, tray, ...
+    upkeep_every: float = UPKEEP_EVERY_S  # pruning old change records and folding the kept task counts
 
     @property
     def slot_count(self) -> int:
@@ -108,6 +110,7 @@ class Worker:
         self.database_error: str | None = None  # the last database failure, until the next success
         # After an outage every worker's heartbeat is stale: judge nobody lost until they have had time to beat.
         self._watchdog_after = 0.0
+        self._upkeep = Upkeep(core.store, config.upkeep_every)
         self._lost_runs_wanted = False  # a search of the SSH hosts for lost runs is asked for / going on
         self._lost_runs_search: threading.Thread | None = None
 
@@ -315,6 +318,7 @@ class Worker:
                     self.paused = self.core.workers.heartbeat(self.id)
                     if time.monotonic() >= self._watchdog_after and fail_lost(self.core, self.config.watchdog_timeout):
                         self.end_lost_runs()
+                self._upkeep.run_if_due()
                 if time.monotonic() >= next_search:
                     next_search = time.monotonic() + LOST_RUNS_EVERY_S
                     self.end_lost_runs()

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition
 from tasktune_gui.core.models import Queue, QueueEntry, Task
-from tests.support.lifecycle import ALLOWED_TRANSITIONS, new_task, row_counts
+from tests.support.lifecycle import ALLOWED_TRANSITIONS, kept_and_counted, new_task, row_counts
 
 OPERATIONS = ("enqueue", "retry", "dequeue", "abort", "reset", "publish", "archive", "restore", "delete", "start",
               "pop", "run_direct", "complete", "fail", "mark_aborted")
@@ -182,5 +182,7 @@ def test_random_sequences_follow_the_table(shared_core: Core, steps: list[tuple[
             new = model.status.get(changed, old)
             assert new == old or (old, new) in ALLOWED_TRANSITIONS, f"{op}: {old} -> {new}"
         check(core, model, tasks)
+    kept, counted = kept_and_counted(core)
+    assert kept == counted, "the dashboard's kept counts"
     for task in model.entries["default"]:  # keep the shared default queue short for the next examples
         core.lifecycle.dequeue(task)

@@ -145,3 +145,18 @@ def snapshot(core: Core, task_id: str) -> dict[str, Any]:
     return {"task": core.task_json(task_id), "rows": row_counts(core, task_id), "queues": queue_state(core),
             "console": [(line.stream, line.text) for line in core.results.console(task_id)],
             "scalars": core.results.scalars(task_id)}
+
+
+def kept_and_counted(core: Core) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]:
+    """The counts the triggers keep, and the same counted from the task table, for comparing."""
+    from tasktune_gui.core.counts import read_counts
+
+    counted: dict[int, dict[str, int]] = {}
+    with core.store.read() as session:
+        kept, _rows = read_counts(session)
+        for project_id, status, number in session.exec(
+            select(Task.project_id, Task.status, func.count()).where(col(Task.archived).is_(False))
+            .group_by(col(Task.project_id), col(Task.status))
+        ).all():
+            counted.setdefault(project_id, {})[status] = number
+    return kept, counted
