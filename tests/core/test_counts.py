@@ -77,6 +77,7 @@ def test_upgrading_an_older_database_counts_the_tasks_it_has(tmp_path: Path) -> 
     with closing(sqlite3.connect(tmp_path / "old.db")) as conn:  # back to the schema before kept counts
         conn.executescript("DROP TRIGGER task_count_insert; DROP TRIGGER task_count_delete; "
                            "DROP TRIGGER task_count_update; DROP TABLE task_count; "
+                           "ALTER TABLE model DROP COLUMN size; ALTER TABLE model DROP COLUMN hash; "  # 0008's
                            "UPDATE alembic_version SET version_num = '0004';")
     store = Store(url)
     store.close()
