@@ -1,4 +1,4 @@
-"""Run the clone, list and pop benchmarks one after another and print one JSON object with all their figures."""
+"""Run the clone, list, pop and soak benchmarks one after another and print one JSON object with all their figures."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = {"clone": "bench_clone.py", "list": "bench_list.py", "pop": "bench_pop.py"}
+BENCHMARKS = {"clone": "bench_clone.py", "list": "bench_list.py", "pop": "bench_pop.py", "soak": "bench_soak.py"}
 
 
 def run(script: str, extra: list[str]) -> dict[str, object]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
@@ -14,12 +16,21 @@ from PySide6.QtWidgets import QApplication
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tasktune_gui.app import make_window  # noqa: E402
+from tasktune_gui.core.models import Task  # noqa: E402
 from tasktune_gui.core.tasks import TaskQuery  # noqa: E402
+from tasktune_gui.ui.about import identify  # noqa: E402
+from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog, WideInputDialog  # noqa: E402
+from tasktune_gui.ui.projects_page import NewProjectDialog  # noqa: E402
 
 
-def settle(app: QApplication) -> None:
+def settle(app: QApplication, done: Callable[[], bool] = lambda: True, seconds: float = 5.0) -> None:
+    """Let the window draw; with `done`, until it holds (a page's read on a thread) or `seconds` pass."""
+    deadline = time.monotonic() + seconds
     for _ in range(20):
         app.processEvents()
+    while not done() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
 
 
 def main() -> int:
@@ -28,18 +39,28 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="tasktune-shots-"))
     os.environ["XDG_DATA_HOME"] = str(folder / "data")  # the demo repository goes here, not into the user's data
     app = QApplication.instance() or QApplication(sys.argv)
-    window = make_window(f"sqlite:///{folder / 'tasktune.db'}")
-    window.resize(1280, 800)
+    identify()
+    # A first start's layout: not the one saved in this machine's config folder.
+    window = make_window(f"sqlite:///{folder / 'tasktune.db'}", state_path=folder / "window.ini")
+    window.resize(1440, 900)  # a laptop's screen, as a researcher sees it
     window.show()
     settle(app)
     shots: list[Path] = []
 
-    def shoot(name: str) -> None:
-        settle(app)
+    def shoot(name: str, done: Callable[[], bool] = lambda: True) -> None:
+        settle(app, done)
         path = out / f"{name}.png"
         window.grab().save(str(path))
         shots.append(path)
 
+    # A first run still making its environment, as the table shows it.
+    core = window.core
+    core.queues.create("first-runs")
+    running = core.tasks.add(Task(id="", name="resnet50 imagenet first run with mixup and cutmix, cosine schedule",
+                                  repository="https://github.com/lab/vision", entry_point="train.py"), "Demo",
+                             queue="first-runs")
+    core.queues.pop(["first-runs"], worker="gpu-box:0", host="gpu-box")
+    core.lifecycle.record_setup_step(running, "environment")
     for row in range(window.navigation.count()):
         window.navigation.setCurrentRow(row)
         shoot(window.navigation.item(row).text().lower().replace(" & ", "-").replace(" ", "-"))
@@ -49,7 +70,35 @@ def main() -> int:
     window.open_task(completed.id)
     for index in range(window.task_page.tabs.count()):
         window.task_page.tabs.setCurrentIndex(index)
-        shoot(f"task-{window.task_page.tabs.tabText(index).lower()}")
+        shoot(f"task-{window.task_page.tabs.tabText(index).lower()}",
+              lambda: window.task_page.console.text.line_count() > 0)
+    long_project = "Representation learning/self-supervised pretraining/augmentation ablations"
+    projects = ["Demo", long_project]
+    dialogs = {
+        "dialog-clone": CloneDialog(completed.name, "Demo", projects, window),
+        "dialog-enqueue": EnqueueDialog(core.queues.summaries(), 1, window, start_local_worker=lambda _q: []),
+        "dialog-new-project": NewProjectDialog(core.projects.create, window),
+    }
+    move = WideInputDialog(window)
+    move.setWindowTitle("Move to project")
+    move.setLabelText("Project (a new name creates it)")
+    move.setComboBoxItems(projects)
+    move.setComboBoxEditable(True)
+    dialogs["dialog-move"] = move
+    for name, dialog in dialogs.items():
+        dialog.show()
+        if isinstance(dialog, CloneDialog):  # a name not in the list: the dialog says it creates a project
+            dialog.project.setCurrentText(long_project + " 2027")
+        settle(app)
+        path = out / f"{name}.png"
+        dialog.grab().save(str(path))
+        shots.append(path)
+        dialog.close()
+    about = window.show_about()
+    settle(app)
+    about.grab().save(str(out / "about.png"))
+    shots.append(out / "about.png")
+    about.close()
     window.close()
     window.core.close()
     print("\n".join(str(p) for p in shots))

@@ -1,3 +1,1 @@
 """TaskTune: clone, tune, enqueue and run machine-learning tasks from a native desktop app."""
-
-__version__ = "0.1.0"

@@ -55,11 +55,14 @@ def run(db_url: str | None = None, check: Callable[[], None] | None = None) -> i
         return summary(db_url)
     from PySide6.QtWidgets import QApplication
 
+    from tasktune_gui.ui.about import identify
+    from tasktune_gui.ui.binding_check import check_binding
     from tasktune_gui.ui.main_window import MainWindow
     from tasktune_gui.ui.startup_trace import StartupTrace
 
+    check_binding()  # a binding known to crash long sessions is refused before anything is built
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("TaskTune")
+    identify()
     window = MainWindow(None, Settings.load())
     trace = StartupTrace.from_environment(window)
     window.show()

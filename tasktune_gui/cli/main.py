@@ -35,7 +35,8 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tasktune_gui.cli import admin_commands, host_commands, store_commands, task_commands
+    from tasktune_gui.cli import admin_commands, desktop_command, host_commands, store_commands, task_commands
+    from tasktune_gui.core.about import version_line
 
     parser = OneLineParser(
         prog="tasktune",
@@ -45,11 +46,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", default=None, metavar="URL",
                         help="database URL (SQLAlchemy); default $TASKTUNE_DB, else a file in your data folder")
+    parser.add_argument("--version", action="version", version=version_line(),
+                        help="TaskTune's version and its database schema's, then exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     task_commands.add_parsers(commands)
     admin_commands.add_parsers(commands)
     host_commands.add_parsers(commands)
     store_commands.add_parsers(commands)
+    desktop_command.add_parser(commands)
     _add_worker(commands)
     return parser
 

@@ -99,7 +99,7 @@ def _add_create(commands: Commands) -> None:
 
 def _create(args: argparse.Namespace) -> int:
     # Imported here: only `create` needs git, and every other command starts faster without it.
-    from tasktune_gui.core.capture import args_section, capture
+    from tasktune_gui.core.capture import capture
 
     _check_working_copy(args.repo)
     requirements = read_file(args.requirements, "requirements") if args.requirements else None
@@ -113,10 +113,10 @@ def _create(args: argparse.Namespace) -> int:
             binary=args.binary, requirements=found.requirements, original_requirements=found.requirements,
             diff=found.diff, container_image=args.container, container_arguments=args.container_args,
             container_use_image_env=args.use_image_env, output_uri=output_uri,
+            status_message=found.parameters.note,  # INFO shows it: why no arguments were read, what was left out
         )
-        section = args_section(found.args)
-        task_id = core.tasks.add(task, args.project, queue=args.queue,
-                                 hyperparameters={"Args": section} if section else {})
+        task_id = core.tasks.add(task, args.project, queue=args.queue, hyperparameters=found.hyperparameters(),
+                                 configuration=found.parameters.configuration)
         if args.queue is not None:
             _warn_unwatched(core.queues.summaries(), args.queue)
     print(task_id)

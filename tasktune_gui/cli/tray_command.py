@@ -88,6 +88,11 @@ def _tray_app() -> Any:
         from PySide6.QtWidgets import QApplication, QSystemTrayIcon
     except ImportError:
         return None
+    from tasktune_gui.ui.binding_check import check_binding
+
+    check_binding()  # refused (one line, exit 1) before the tray is built, not crashed an hour into a run
+    from tasktune_gui.ui.about import identify
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("TaskTune")
+    identify()
     return app if QSystemTrayIcon.isSystemTrayAvailable() else None

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.core.assets import asset_path
 from tasktune_gui.core.capture import CapturedSource, args_section, capture
 from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
@@ -28,8 +29,6 @@ from tasktune_gui.core.queues import DEFAULT_QUEUE
 from tasktune_gui.core.results import ScalarPoint
 
 DEMO_PROJECT = "Demo"
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-DEMO_SOURCE = RESOURCES / "demo_repo"
 REPO_FOLDER = "demo-repo"
 SCRIPT = "train.py"
 CONFIG_FILE = "config/model.json"
@@ -94,12 +93,18 @@ def seed_demo(core: Core, data_dir: Path | None = None) -> bool:
     return True
 
 
-def demo_repository(data_dir: Path, source: Path = DEMO_SOURCE) -> Path:
+def demo_source() -> Path:
+    """The demo's files as installed with TaskTune (package data)."""
+    return asset_path("demo_repo")
+
+
+def demo_repository(data_dir: Path, source: Path | None = None) -> Path:
     """`data_dir/demo-repo`: a git repository with one commit of the demo files, made once and reused."""
+    source = source or demo_source()
     if not (source / SCRIPT).is_file():
         raise DemoUnavailable(
-            f"the demo repository is missing: no {SCRIPT} in '{source}' (TaskTune's resources/ folder "
-            "should be installed next to the tasktune_gui package)"
+            f"the demo repository is missing: no {SCRIPT} in '{source}' (it is installed with TaskTune's "
+            "package data: reinstall TaskTune)"
         )
     target = data_dir / REPO_FOLDER
     if (target / ".git").is_dir():

@@ -11,6 +11,7 @@ from sqlalchemy import Integer, String, Table, Update, bindparam, delete, func, 
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
 
+from tasktune_gui.core.about import ran_with
 from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
 from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.lookup import get_queue, get_task
@@ -35,7 +36,12 @@ RUNTIME_CLEARED: dict[str, Any] = {
     "status_message": "",
     "abort_requested": False,
     "status_before_enqueue": None,
+    "setup_step": "",
+    "setup_started": None,
+    "ran_with_version": "",
+    "ran_with_schema": "",
 }
+SETUP_STEPS = ("mirror", "checkout", "diff", "container", "environment", "start")
 
 
 @dataclass(frozen=True)
@@ -208,7 +214,8 @@ class Lifecycle:
         def body(session: Session, task: Task) -> None:
             status = require(task, Operation.START)
             remove(session, task.id)
-            set_status(session, task, status, Status.RUNNING, worker=worker, host=host, pid=pid, started=utcnow())
+            set_status(session, task, status, Status.RUNNING, worker=worker, host=host, pid=pid, started=utcnow(),
+                       **ran_with())
 
         self._change(task_id, body)
 
@@ -217,7 +224,8 @@ class Lifecycle:
         self._change(
             task_id,
             lambda s, t: set_status(
-                s, t, require(t, Operation.RUN_DIRECT), Status.RUNNING, host=host, pid=pid, started=utcnow()
+                s, t, require(t, Operation.RUN_DIRECT), Status.RUNNING, host=host, pid=pid, started=utcnow(),
+                **ran_with(),
             ),
         )
 
@@ -230,6 +238,21 @@ class Lifecycle:
         def body(session: Session, task: Task) -> None:
             for name, value in fields.items():
                 setattr(task, name, value)
+            task.last_update = utcnow()
+            session.add(task)
+
+        self._change(task_id, body, "updated")
+
+    def record_setup_step(self, task_id: str, step: str) -> None:
+        """The setup step a running task is in from now ('' once its process runs); ignored once it has ended."""
+        if step and step not in SETUP_STEPS:
+            raise TaskTuneError(f"not a setup step: {step} (one of {', '.join(SETUP_STEPS)})")
+
+        def body(session: Session, task: Task) -> None:
+            if task.status != Status.RUNNING.value:  # aborted or lost meanwhile: its end already cleared it
+                return
+            task.setup_step = step
+            task.setup_started = utcnow() if step else None
             task.last_update = utcnow()
             session.add(task)
 
@@ -263,6 +286,8 @@ class Lifecycle:
                 status_reason=task.status_reason if reason is None else reason,
                 status_message=message,
                 abort_requested=False,
+                setup_step="",
+                setup_started=None,
             )
 
         with self.store.write() as session:
@@ -299,5 +324,7 @@ def _end_statement(operation: Operation, new: Status) -> Update:
             status_message=bindparam("message"),
             abort_requested=False,
             pid=func.coalesce(bindparam("pid", type_=Integer), table.c.pid),
+            setup_step="",
+            setup_started=None,
         )
     )

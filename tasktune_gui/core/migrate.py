@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
@@ -10,18 +9,20 @@ from sqlalchemy import Connection
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATIONS = ("tasktune_gui.core", "migrations")  # package data: Alembic's env.py, the scripts in versions/
 # Every revision in order, oldest first. A test checks this against the migration scripts; it lets an
 # up-to-date database open without importing Alembic at all (a third of the CLI's start-up time).
-REVISIONS = ("0001", "0002", "0003", "0004", "0009", "0008")
+REVISIONS = ("0001", "0002", "0003", "0004", "0009", "0005", "0010", "0008")  # merged in this order: 0005 revises 0009
 HEAD = REVISIONS[-1]
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
     from alembic.config import Config
 
+    from tasktune_gui.core.assets import package_path
+
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(package_path(*MIGRATIONS)))
     if connection is not None:
         config.attributes["connection"] = connection
     return config

@@ -101,6 +101,11 @@ class Task(Table, table=True):
     pid: int | None = None
     exit_code: int | None = None
     container_id: str | None = None
+    # While a worker prepares a run: the step it is in (mirror, checkout, diff, environment, start) and since when.
+    setup_step: str = ""
+    setup_started: datetime | None = None
+    ran_with_version: str = ""  # the TaskTune that started the run (a bug report says what ran)
+    ran_with_schema: str = ""
 
 
 class TaskCount(Table, table=True):

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy import select as table_select
 from sqlmodel import Session, col, select
 
+from tasktune_gui.core.about import ran_with
 from tasktune_gui.core.errors import InvalidValue, TaskTuneError
 from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.lookup import get_queue, get_task
@@ -209,7 +210,8 @@ _MARK_RUNNING = (
     .where(_TASKS.c.id == bindparam("task"), _TASKS.c.status == Status.PENDING.value)
     .values(status=Status.RUNNING.value, worker=bindparam("worker_id"), host=bindparam("host"),
             pid=bindparam("pid"), started=bindparam("now"), last_update=bindparam("now"), status_reason="",
-            status_message="")
+            status_message="", ran_with_version=bindparam("ran_with_version"),
+            ran_with_schema=bindparam("ran_with_schema"))
 )
 
 
@@ -225,7 +227,7 @@ def _pop_in(session: Session, queue_names: list[str], worker: str, host: str, pi
         connection.execute(_DELETE_ENTRY, {"entry": entry_id})
         now = utcnow()
         result = connection.execute(
-            _MARK_RUNNING, {"task": task_id, "worker_id": worker, "host": host, "pid": pid, "now": now}
+            _MARK_RUNNING, {"task": task_id, "worker_id": worker, "host": host, "pid": pid, "now": now, **ran_with()}
         )
         if result.rowcount == 1:
             return str(task_id)

@@ -15,6 +15,8 @@ from tasktune_gui.core.lookup import get_task
 from tasktune_gui.core.models import Artifact, ConsoleLine, LastMetric, Scalar, Task, utcnow
 from tasktune_gui.core.store import Store
 
+SETUP_STREAM = "setup"  # a worker's lines about a run's setup, beside the task's own stdout and stderr
+
 
 def _db_stamp(connection: Connection, at: datetime) -> Any:
     """The time as the column type stores it (converted once per batch instead of once per row)."""
@@ -85,21 +87,23 @@ class ResultStore:
             ).scalar_one()
         return int(found) >= count > 0
 
-    def console(self, task_id: str, after: int = 0, limit: int = 10_000) -> list[LogLine]:
-        """Lines with an id above `after`, oldest first: call again with the last id to follow."""
+    def console(self, task_id: str, after: int = 0, limit: int = 10_000, setup: bool = False) -> list[LogLine]:
+        """Lines with an id above `after`, oldest first: call again with the last id to follow. The worker's
+        own lines about the run's setup (stream SETUP_STREAM) only with `setup`: by default, what the task wrote."""
         with self.store.read() as session:
             task = get_task(session, task_id)
             # Plain rows, not ORM objects: building an object per line cost 50 µs, a page of lines half a second.
-            rows = session.execute(
+            statement = (
                 select(ConsoleLine.id, ConsoleLine.time, ConsoleLine.stream, ConsoleLine.text)
                 .where(ConsoleLine.task_id == task.id, col(ConsoleLine.id) > after)
-                .order_by(col(ConsoleLine.id))
-                .limit(limit)
-            ).all()
+            )
+            if not setup:
+                statement = statement.where(ConsoleLine.stream != SETUP_STREAM)
+            rows = session.execute(statement.order_by(col(ConsoleLine.id)).limit(limit)).all()
             return [LogLine(row_id or 0, time, stream, text) for row_id, time, stream, text in rows]
 
     def console_texts(self, task_id: str, after: int = 0, limit: int = 10_000) -> list[tuple[int, str]]:
-        """(id, text) of the lines above `after`: what a view shows, without the cost of reading their times."""
+        """(id, text) of the lines above `after`, the setup's too: what a view shows, without reading their times."""
         with self.store.read() as session:
             rows = session.execute(
                 select(ConsoleLine.id, ConsoleLine.text)

@@ -137,6 +137,11 @@ def task_to_dict(session: Session, task: Task) -> dict[str, Any]:
             "pid": task.pid,
             "exit_code": task.exit_code,
             "container_id": task.container_id,
+            # The TaskTune that started the run (its worker, or the script's SDK): what a bug report needs.
+            "tasktune_version": task.ran_with_version,
+            "schema_version": task.ran_with_schema,
+            "setup_step": task.setup_step,  # while the worker prepares the run; '' once it runs
+            "setup_started": iso(task.setup_started),
         },
         "abort_requested": task.abort_requested,
     }

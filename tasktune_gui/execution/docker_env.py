@@ -6,12 +6,21 @@ import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache, normalize_requirements
+from tasktune_gui.execution.console import split_lines
+from tasktune_gui.execution.environments import (
+    DEFAULT_MAX_BYTES,
+    FAILURE_LINES,
+    EnvironmentCache,
+    Output,
+    normalize_requirements,
+)
 from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.host_cache import repository_relative
 
-# Runs argv in the container (workdir, extra environment) and returns (exit code, output).
-ExecInContainer = Callable[[Sequence[str], Path, dict[str, str]], tuple[int, str]]
+# Runs argv in the container (workdir, extra environment) and returns (exit code, output); with a chunk
+# callback, the output goes there as it comes instead.
+OnChunk = Callable[[str, bytes], None]
+ExecInContainer = Callable[[Sequence[str], Path, dict[str, str], OnChunk | None], tuple[int, str]]
 UV_IN_CONTAINER = "/opt/tasktune/uv"
 
 
@@ -41,12 +50,37 @@ class ContainerEnvironments(EnvironmentCache):
             raise StepFailed("failed creating environment", output.strip()[-4000:])
         return output
 
-    def _run(self, argv: list[str], repo: Path) -> tuple[int, str]:
-        env = {"UV_CACHE_DIR": str(self.uv_cache), "UV_PYTHON_DOWNLOADS": "never", "UV_NO_PROGRESS": "1",
-               "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"}
-        return self._exec(argv, repo, env)
+    def _install(self, argv: list[str], repo: Path, output: Output | None) -> None:
+        """An installer quiet, or with its own lines streamed to `output` as it prints them."""
+        if output is None:
+            self._step([*argv, "--quiet"], repo)
+            return
+        carry = {"stdout": b"", "stderr": b""}
+        last: list[str] = []
 
-    def _create(self, folder: Path, interpreter: str, requirements: str, repo: Path) -> str:
+        def lines(stream: str, chunk: bytes) -> None:
+            data = carry[stream] + chunk
+            end = data.rfind(b"\n")
+            carry[stream] = data[end + 1:]
+            for line in split_lines(data[:end]) if end >= 0 else []:
+                last.append(line)
+                output(line)
+            del last[:-FAILURE_LINES]
+
+        code, _ = self._run(argv, repo, lines)
+        for rest in carry.values():
+            if rest:
+                lines("stdout", rest + b"\n")
+        if code != 0:
+            raise StepFailed("failed creating environment", "\n".join(last).strip()[-4000:])
+
+    def _run(self, argv: list[str], repo: Path, on_chunk: OnChunk | None = None) -> tuple[int, str]:
+        env = {"UV_CACHE_DIR": str(self.uv_cache), "UV_PYTHON_DOWNLOADS": "never", "UV_NO_PROGRESS": "1",
+               "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1", "PIP_PROGRESS_BAR": "off"}
+        return self._exec(argv, repo, env, on_chunk)
+
+    def _create(self, folder: Path, interpreter: str, requirements: str, repo: Path,
+                output: Output | None = None) -> str:
         req_file = folder.with_suffix(".requirements.txt")
         req_file.write_text(requirements, encoding="utf-8")
         python = str(folder / "bin" / "python")
@@ -54,13 +88,13 @@ class ContainerEnvironments(EnvironmentCache):
             # The host's uv runs in most images (glibc ones); a musl or older-glibc image cannot run it.
             if self.uv and self._run([self.uv, "--version"], repo)[0] == 0:
                 self._step([self.uv, "venv", "--quiet", "--python", interpreter, str(folder)], repo)
-                self._step([self.uv, "pip", "install", "--quiet", "--python", python, "-r", str(req_file)], repo)
+                self._install([self.uv, "pip", "install", "--python", python, "-r", str(req_file)], repo, output)
                 # --quiet: stdout and stderr come back as one text here, and uv says which environment on stderr.
                 frozen = self._step([self.uv, "pip", "freeze", "--quiet", "--python", python], repo)
                 return repository_relative(frozen, str(repo))
             # The image's own venv and pip: slower, but needs nothing from the host.
             self._step([interpreter, "-m", "venv", str(folder)], repo)
-            self._step([python, "-m", "pip", "install", "--quiet", "-r", str(req_file)], repo)
+            self._install([python, "-m", "pip", "install", "-r", str(req_file)], repo, output)
             return repository_relative(self._step([python, "-m", "pip", "freeze"], repo), str(repo))
         finally:
             req_file.unlink(missing_ok=True)

@@ -269,7 +269,7 @@ class ContainerRun:
 
     def environments(self) -> ContainerEnvironments:
         return ContainerEnvironments(image_folder(self.cache_dir, self.image_id),
-                                     lambda argv, workdir, env: self.run_step(argv, workdir, env),
+                                     self.run_step,
                                      uv=self.config.host_uv and find_uv() is not None,
                                      max_bytes=self.config.env_max_bytes)
 

@@ -9,6 +9,8 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,6 +23,12 @@ READY = ".tasktune-ready"
 LAST_USED = ".tasktune-last-used"
 SIZE = ".tasktune-size"
 IN_USE = ".in-use"  # beside each environment: every run using it holds a shared lock on this file
+FAILURE_LINES = 200  # of a streamed installer's output, what a failure keeps to say why
+# An installer whose output goes to the console says what it does, line by line, and nothing else.
+QUIET_ENV = {"UV_NO_PROGRESS": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1",
+             "PIP_PROGRESS_BAR": "off"}
+
+Output = Callable[[str], None]  # one line of an installer's own output, as it comes
 
 
 def find_uv() -> str | None:
@@ -62,6 +70,31 @@ def _run(argv: list[str], cwd: Path | None = None) -> str:
     return result.stdout
 
 
+def _stream(argv: list[str], output: Output, cwd: Path | None = None) -> None:
+    """Run an installer, handing each line it prints (stdout and stderr, in order) to `output` as it comes."""
+    process = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, env={**os.environ, **QUIET_ENV})
+    timer = threading.Timer(INSTALL_TIMEOUT_S, process.kill)
+    timer.start()
+    last: deque[str] = deque(maxlen=FAILURE_LINES)
+    try:
+        assert process.stdout is not None
+        for raw in process.stdout:
+            line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            last.append(line)
+            output(line)
+        code = process.wait()
+    finally:
+        timer.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+    if code != 0:
+        raise StepFailed("failed creating environment", "\n".join(last).strip()[-4000:])
+
+
 def _recorded_size(folder: Path) -> int:
     """An environment's size, measured once: walking every cached venv on each run would cost seconds."""
     marker = folder / SIZE
@@ -101,10 +134,11 @@ class EnvironmentCache:
 
     def prepare(
         self, binary: str, requirements: str, repo: Path, record: Callable[[str], None] | None = None,
-        hold: contextlib.ExitStack | None = None,
+        hold: contextlib.ExitStack | None = None, output: Output | None = None,
     ) -> Path | None:
         """The `bin` folder of the task's environment; None when it needs none (no packages, not Python). With
-        `hold`, the environment is not evicted until that stack closes (the run that uses it has ended)."""
+        `hold`, the environment is not evicted until that stack closes (the run that uses it has ended); with
+        `output`, the installer's own lines go there as it prints them."""
         if not is_python(binary):
             return None
         if not requirements.strip() and (repo / "requirements.txt").is_file():
@@ -118,7 +152,7 @@ class EnvironmentCache:
             if not (folder / READY).exists():
                 shutil.rmtree(folder, ignore_errors=True)
                 try:
-                    installed = self._create(folder, interpreter, requirements, repo)
+                    installed = self._create(folder, interpreter, requirements, repo, output)
                 except BaseException:
                     shutil.rmtree(folder, ignore_errors=True)
                     raise
@@ -132,17 +166,26 @@ class EnvironmentCache:
         self.evict(keep=folder)
         return folder / "bin"
 
-    def _create(self, folder: Path, interpreter: str, requirements: str, repo: Path) -> str:
+    def _create(self, folder: Path, interpreter: str, requirements: str, repo: Path,
+                output: Output | None = None) -> str:
         req_file = folder.with_suffix(".requirements.txt")
         req_file.write_text(requirements, encoding="utf-8")
         python = str(folder / "bin" / "python")
+
+        def install(argv: list[str]) -> None:
+            """The installer's own progress on the console when it has one; quiet otherwise."""
+            if output is None:
+                _run([*argv, "--quiet"], cwd=repo)
+            else:
+                _stream(argv, output, cwd=repo)
+
         try:
             if self.uv:
                 _run([self.uv, "venv", "--quiet", "--python", interpreter, str(folder)])
-                _run([self.uv, "pip", "install", "--quiet", "--python", python, "-r", str(req_file)], cwd=repo)
+                install([self.uv, "pip", "install", "--python", python, "-r", str(req_file)])
                 return repository_relative(_run([self.uv, "pip", "freeze", "--python", python]), str(repo))
             _run([interpreter, "-m", "venv", str(folder)])
-            _run([python, "-m", "pip", "install", "--quiet", "-r", str(req_file)], cwd=repo)
+            install([python, "-m", "pip", "install", "-r", str(req_file)])
             return repository_relative(_run([python, "-m", "pip", "freeze"]), str(repo))
         finally:
             req_file.unlink(missing_ok=True)

@@ -190,5 +190,6 @@ def build_command(
     env.update(environment_variables(snapshot.hyperparameters.get(ENVIRONMENT, {})))
 
     interpreter = interpreter or resolve_binary(snapshot.binary, env_bin, env.get("PATH", ""))
-    script = script_argv(entry if not module else snapshot.entry_point, snapshot.hyperparameters)
+    script = script_argv(entry if not module else snapshot.entry_point, snapshot.hyperparameters,
+                         snapshot.configuration, recorded_entry=snapshot.entry_point)
     return Command([interpreter, *script], cwd, env)

@@ -14,9 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import tasktune_gui
-import tasktune_gui.sdk
 from tasktune_gui.core.api import Core
+from tasktune_gui.core.assets import package_path
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.models import Artifact
 from tasktune_gui.core.results import ScalarPoint
@@ -34,8 +33,8 @@ READ_INTERVAL_S = 0.2
 @functools.cache  # the worker's own SDK, as imported: read and hashed once, not for every run
 def sdk_files() -> tuple[dict[str, bytes], str]:
     """The SDK package (standard library only) for the task's PYTHONPATH, and its folder name by content."""
-    files = {"tasktune_gui/__init__.py": Path(tasktune_gui.__file__).read_bytes(),
-             "tasktune_gui/sdk/__init__.py": Path(str(tasktune_gui.sdk.__file__)).read_bytes()}
+    files = {"tasktune_gui/__init__.py": package_path("tasktune_gui", "__init__.py").read_bytes(),
+             "tasktune_gui/sdk/__init__.py": package_path("tasktune_gui.sdk", "__init__.py").read_bytes()}
     digest = hashlib.sha256(b"".join(files.values())).hexdigest()[:12]
     return files, f"sdk-{digest}"
 

@@ -29,7 +29,7 @@ from tasktune_gui.execution.ssh_binding import Binding, SshOptions
 from tasktune_gui.execution.ssh_config import SshTarget, connect, resolve
 from tasktune_gui.execution.ssh_follow import RemoteProcess
 from tasktune_gui.execution.ssh_payload import agent_files, prepare_request, start_request, tree_archive
-from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
+from tasktune_gui.execution.workspace import MirrorCache, Steps, no_steps, prepare_workspace
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -205,18 +205,20 @@ class RemoteLauncher:
         except DROPPED as exc:
             raise StepFailed(f"lost connection to {self.binding.host}", f"{type(exc).__name__}: {exc}") from exc
 
-    def prepare(self, snapshot: TaskSnapshot, cache: MirrorCache, record: Callable[[str], None]) -> str:
+    def prepare(self, snapshot: TaskSnapshot, cache: MirrorCache, record: Callable[[str], None],
+                steps: Steps = no_steps) -> str:
         """The checkout here (to read the diff's files), the tree there, the environment there; the commit."""
         # The connection is made while git prepares the workspace here.
         connecting = asyncio.run_coroutine_threadsafe(self.session.open(), self.loop.loop)
-        commit = prepare_workspace(cache, snapshot.source, snapshot.diff, self.run_dir / "repo")
-        tree = cache.root / "trees" / f"{commit}.tar"
-        if not tree.exists():
-            mirror, _ = cache.resolve(snapshot.source)
-            tree_archive(mirror, commit, tree)
-        request = prepare_request(snapshot, self.binding.base, commit, self.run_dir / "repo",
-                                  self.session.options.host_cache_max_bytes)
-        answer = self._call(self._prepare(tree, request, connecting))
+        commit = prepare_workspace(cache, snapshot.source, snapshot.diff, self.run_dir / "repo", steps)
+        with steps("environment"):  # the tree's upload and the environment on the host (the agent makes it)
+            tree = cache.root / "trees" / f"{commit}.tar"
+            if not tree.exists():
+                mirror, _ = cache.resolve(snapshot.source)
+                tree_archive(mirror, commit, tree)
+            request = prepare_request(snapshot, self.binding.base, commit, self.run_dir / "repo",
+                                      self.session.options.host_cache_max_bytes)
+            answer = self._call(self._prepare(tree, request, connecting))
         if answer.get("evicted"):
             log.info("%s: evicted from the host cache: %s", self.binding.host, ", ".join(answer["evicted"]))
         record(str(answer.get("packages", "")))

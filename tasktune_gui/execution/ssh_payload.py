@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from tasktune_gui.execution import host_cache, remote_agent
+from tasktune_gui.core.assets import package_path
 from tasktune_gui.execution.commandline import ENVIRONMENT, config_file_name, environment_variables, script_argv
 from tasktune_gui.execution.launch import TaskSnapshot
 from tasktune_gui.execution.workspace import git
@@ -27,21 +27,14 @@ def tree_archive(mirror: Path, commit: str, destination: Path) -> None:
 
 
 def diff_paths(repo: Path, diff: str) -> list[str]:
-    """Every path the diff touches (old and new names of renames), read by git itself, not by hand."""
+    """Every path the applied diff changed in the workspace `repo` (both names of a rename), read by git itself
+    from the checkout: `git apply --numstat` names only the new path of a rename, which left the old one on
+    the host."""
     if not diff.strip():
         return []
-    patch = diff if diff.endswith("\n") else diff + "\n"
-    words = git(["apply", "--numstat", "-z", "-"], cwd=repo, stdin=patch).split("\0")
-    # -z: "added\tdeleted\tpath" or, for a rename, "added\tdeleted\t" followed by the old and new paths.
-    paths: list[str] = []
-    for word in words:
-        if "\t" in word:
-            tail = word.split("\t", 2)[2]
-            if tail:
-                paths.append(tail)
-        elif word:
-            paths.append(word)
-    return list(dict.fromkeys(paths))
+    changed = git(["-c", "core.quotepath=off", "diff", "--no-renames", "--name-only", "-z", "HEAD"], cwd=repo)
+    added = git(["ls-files", "--others", "-z"], cwd=repo)  # `git apply` leaves new files untracked
+    return list(dict.fromkeys(path for path in (changed + added).split("\0") if path))
 
 
 def overlay(repo: Path, diff: str) -> tuple[bytes, list[str]]:
@@ -87,7 +80,7 @@ def start_request(
     files["sdk/task.json"] = json.dumps({"id": snapshot.id, "hyperparameters": sections,
                                          "input_model_uri": snapshot.input_model_uri})
     module = snapshot.entry_point.startswith("-m ")
-    args = script_argv(snapshot.entry_point, snapshot.hyperparameters)[2 if module else 1:]
+    args = script_argv(snapshot.entry_point, snapshot.hyperparameters, snapshot.configuration)[2 if module else 1:]
     env = {**extra_env, **environment_variables(snapshot.hyperparameters.get(ENVIRONMENT, {}))}
     return {"base": base, "task": snapshot.id, "entry_point": snapshot.entry_point, "ref": snapshot.source.ref_label,
             "working_dir": snapshot.working_dir, "binary": snapshot.binary, "args": args, "env": env,
@@ -97,6 +90,6 @@ def start_request(
 def agent_files() -> tuple[dict[str, bytes], str]:
     """The agent's modules (the script last, as it is the one the launcher checks for) and the folder they have
     on the host, named by content: a new TaskTune uploads its own."""
-    files = {"host_cache.py": Path(host_cache.__file__).read_bytes(),
-             "remote_agent.py": Path(remote_agent.__file__).read_bytes()}
+    files = {name: package_path("tasktune_gui.execution", name).read_bytes()
+             for name in ("host_cache.py", "remote_agent.py")}
     return files, f"agent-{hashlib.sha256(b''.join(files.values())).hexdigest()[:12]}"

@@ -24,6 +24,7 @@ from tasktune_gui.execution.launch import TaskSnapshot, build_command, output_fo
 from tasktune_gui.execution.model_cache import ModelCache
 from tasktune_gui.execution.runner import Outcome, ProcessRun
 from tasktune_gui.execution.sdk_channel import EVENTS_VARIABLE, EventsReader, shared_sdk
+from tasktune_gui.execution.setup_log import SetupLog, prefixed
 from tasktune_gui.execution.ssh_binding import Binding, SshOptions
 from tasktune_gui.execution.stores import StoreError, check_destination, is_remote, saved_endpoints
 from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
@@ -114,28 +115,46 @@ class TaskRun:
         if binding is not None:
             self._run_remote(snapshot, binding, run_dir)
             return
+        run_dir.mkdir(parents=True, exist_ok=True)
+        # The console waits in the spool while the database is unreachable, then goes in, in order.
+        spool = ConsoleSpool(self.core.results, self.task_id, run_dir / "console.spool")
+        setup = self._setup_log(spool)
+        try:
+            self._run_local(snapshot, run_dir, spool, setup)
+        finally:
+            leftover = setup.close()  # lines of a setup that failed, or of a run that never started
+            if leftover:
+                spool(leftover)
+
+    def _setup_log(self, spool: ConsoleSpool) -> SetupLog:
+        return SetupLog(lambda step: self.core.lifecycle.record_setup_step(self.task_id, step), spool)
+
+    def _run_local(self, snapshot: TaskSnapshot, run_dir: Path, spool: ConsoleSpool, setup: SetupLog) -> None:
         repo = run_dir / "repo"
-        commit = prepare_workspace(self.settings.cache, snapshot.source, snapshot.diff, repo)
+        commit = prepare_workspace(self.settings.cache, snapshot.source, snapshot.diff, repo, setup.step)
         if not snapshot.source.commit and not snapshot.source.tag:  # a branch head (or HEAD) as resolved now
             self.core.lifecycle.record_runtime(self.task_id, commit=commit)
         if self.settings.docker is not None:
-            self._run_in_container(self.settings.docker, snapshot, repo, run_dir)
+            self._run_in_container(self.settings.docker, snapshot, repo, run_dir, spool, setup)
             return
         environments = self.settings.environments
-        env_bin = environments.prepare(snapshot.binary, snapshot.requirements, repo, self._record_packages,
-                                       self._in_use)
-        # Without an environment, python3 is the machine's, resolved once: a pyenv shim costs ~100 ms a start.
-        machine_python = env_bin is None and is_python(snapshot.binary)
-        interpreter = environments.interpreter(snapshot.binary) if machine_python else None
-        command = build_command(snapshot, repo, run_dir / "config", env_bin, self.settings.extra_env, interpreter,
-                                sdk_lib=shared_sdk(self.settings.cache.root / "sdk"))
+        with setup.step("environment"):
+            env_bin = environments.prepare(snapshot.binary, snapshot.requirements, repo, self._record_packages,
+                                           self._in_use, output=setup.output)
+        with setup.step("start"):
+            # Without an environment, python3 is the machine's, resolved once: a pyenv shim costs ~100 ms a start.
+            machine_python = env_bin is None and is_python(snapshot.binary)
+            interpreter = environments.interpreter(snapshot.binary) if machine_python else None
+            command = build_command(snapshot, repo, run_dir / "config", env_bin, self.settings.extra_env,
+                                    interpreter, sdk_lib=shared_sdk(self.settings.cache.root / "sdk"))
+            with self._lock:
+                if self._stop_reason is not None:
+                    self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id))
+                    return
+        # The setup's lines go in with the task's first output: one insert for both.
+        sink, rest = prefixed(spool, setup.close())
         with self._lock:
-            if self._stop_reason is not None:
-                self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id))
-                return
-            # The console waits in the spool while the database is unreachable, then goes in, in order.
-            spool = ConsoleSpool(self.core.results, self.task_id, run_dir / "console.spool")
-            self._process = ProcessRun(command, spool)
+            self._process = ProcessRun(command, sink)
         # Followed by a thread only once the task outlives the pid delay: a short task's events are read at its end.
         events = EventsReader(self.core, self.task_id, Path(command.env[EVENTS_VARIABLE]), follow=False)
         pid: int | None = self._process.pid
@@ -151,10 +170,12 @@ class TaskRun:
             outcome = self._process.wait()
         finally:
             events.close()
+        rest()  # a task that printed nothing: the setup's lines alone
         spool.drain()  # every line is in before the final status says the run is over
         self._report(outcome, pid)
 
-    def _run_in_container(self, config: DockerConfig, snapshot: TaskSnapshot, repo: Path, run_dir: Path) -> None:
+    def _run_in_container(self, config: DockerConfig, snapshot: TaskSnapshot, repo: Path, run_dir: Path,
+                          spool: ConsoleSpool, setup: SetupLog) -> None:
         """The Docker backend: the same workspace and command, run by docker exec in the task's container."""
         from tasktune_gui.execution.docker_run import ContainerRun, ContainerTask
 
@@ -169,8 +190,6 @@ class TaskRun:
         task = ContainerTask(self.task_id, image, snapshot.container_arguments, snapshot.container_setup_script,
                              snapshot.container_use_image_env, output_folder(snapshot, run_dir),
                              dict(self.settings.extra_env))
-        # As on this machine, the console waits in a spool while the database is unreachable.
-        spool = ConsoleSpool(self.core.results, self.task_id, run_dir / "console.spool")
         container = ContainerRun(config, task, run_dir, self.settings.cache.root.resolve(), spool)
         try:
             with self._lock:
@@ -179,16 +198,26 @@ class TaskRun:
             if stopping:
                 self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id))
                 return
-            container.start(repo)
-            self.core.lifecycle.record_runtime(self.task_id, container_id=container.container_id)
+            with setup.step("container"):
+                container.start(repo)
+                self.core.lifecycle.record_runtime(self.task_id, container_id=container.container_id)
+            leftover = setup.close()  # before the setup script's own lines, which share the console
+            if leftover:
+                spool(leftover)
             container.run_setup(repo)
             env_bin = None
             if not snapshot.container_use_image_env:
-                env_bin = container.environments().prepare(snapshot.binary, snapshot.requirements, repo,
-                                                           self._record_packages, self._in_use)
-            interpreter = str(env_bin / "python") if env_bin is not None and is_python(snapshot.binary) else None
-            command = build_command(snapshot, repo, run_dir / "config", env_bin, extra_env,
-                                    interpreter or snapshot.binary, base_env=container.base_env)
+                with setup.step("environment"):
+                    env_bin = container.environments().prepare(snapshot.binary, snapshot.requirements, repo,
+                                                               self._record_packages, self._in_use,
+                                                               output=setup.output)
+            with setup.step("start"):
+                interpreter = str(env_bin / "python") if env_bin is not None and is_python(snapshot.binary) else None
+                command = build_command(snapshot, repo, run_dir / "config", env_bin, extra_env,
+                                        interpreter or snapshot.binary, base_env=container.base_env)
+            leftover = setup.close()
+            if leftover:
+                spool(leftover)
             events = EventsReader(self.core, self.task_id, Path(command.env[EVENTS_VARIABLE]))
             try:
                 container.launch(command)
@@ -206,24 +235,32 @@ class TaskRun:
 
         launcher = RemoteLauncher(self.core, binding, self.settings.ssh, run_dir)
         remote_run = ""
+        # As on this machine, the console waits in a spool while the database is unreachable.
+        run_dir.mkdir(parents=True, exist_ok=True)
+        spool = ConsoleSpool(self.core.results, self.task_id, run_dir / "console.spool")
+        setup = self._setup_log(spool)
         try:
-            commit = launcher.prepare(snapshot, self.settings.cache, self._record_packages)
+            commit = launcher.prepare(snapshot, self.settings.cache, self._record_packages, setup.step)
             if not snapshot.source.commit and not snapshot.source.tag:
                 self.core.lifecycle.record_runtime(self.task_id, commit=commit)
             with self._lock:
                 if self._stop_reason is not None:
                     self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id))
                     return
-                # As on this machine, the console waits in a spool while the database is unreachable.
-                run_dir.mkdir(parents=True, exist_ok=True)
-                spool = ConsoleSpool(self.core.results, self.task_id, run_dir / "console.spool")
+            with setup.step("start"), self._lock:
                 self._process = launcher.start(snapshot, self.settings.extra_env, spool)
+            leftover = setup.close()
+            if leftover:
+                spool(leftover)
             self.core.lifecycle.record_runtime(self.task_id, pid=self._process.pid, host=binding.host)
             if self.stopping:
                 self._process.stop(self.settings.abort_grace)
             outcome = self._process.wait()
             remote_run = "" if self.settings.keep_workspace else self._process.run
         finally:
+            leftover = setup.close()
+            if leftover:
+                spool(leftover)
             launcher.close(remove_run=remote_run)
         spool.drain()
         self._report(outcome)

@@ -8,8 +8,8 @@ import os
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -183,9 +183,26 @@ def apply_diff(destination: Path, diff: str) -> None:
         raise StepFailed("failed applying diff", str(exc)) from exc
 
 
-def prepare_workspace(cache: MirrorCache, source: Source, diff: str, destination: Path) -> str:
+Steps = Callable[[str], AbstractContextManager[None]]  # times a named step of a run's setup (SetupLog.step)
+
+
+def no_steps(_name: str) -> AbstractContextManager[None]:
+    return nullcontext()
+
+
+def prepare_workspace(cache: MirrorCache, source: Source, diff: str, destination: Path,
+                      steps: Steps = no_steps) -> str:
     """Check out the source with its diff into `destination`; returns the commit actually used."""
-    mirror, commit = cache.resolve(source)
+    with steps("mirror"):
+        mirror, commit = cache.resolve(source)
+    with steps("checkout"):
+        _check_out(cache, source, mirror, commit, destination)
+    with steps("diff") if diff.strip() else nullcontext():  # a task without uncommitted changes has no such step
+        apply_diff(destination, diff)
+    return commit
+
+
+def _check_out(cache: MirrorCache, source: Source, mirror: Path, commit: str, destination: Path) -> None:
     if destination.exists():
         shutil.rmtree(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
@@ -197,5 +214,3 @@ def prepare_workspace(cache: MirrorCache, source: Source, diff: str, destination
         (destination / ".git" / "config").write_text(_config_text(source.repository))
     except OSError as exc:
         raise StepFailed(f"failed checking out {source.ref_label}", str(exc)) from exc
-    apply_diff(destination, diff)
-    return commit

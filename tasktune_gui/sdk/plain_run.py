@@ -51,7 +51,7 @@ class PlainRun:
     def __init__(self, project: str, name: str) -> None:
         # Imported here: under a worker the SDK must work with the standard library alone.
         from tasktune_gui.core.api import Core
-        from tasktune_gui.core.capture import args_section, capture
+        from tasktune_gui.core.capture import capture
         from tasktune_gui.core.models import Task
 
         self.core = Core.open()
@@ -60,7 +60,8 @@ class PlainRun:
         task = Task(id="", name=name, repository=found.repository, branch=found.branch, commit=found.commit,
                     entry_point=found.entry_point, working_dir=found.working_dir, diff=found.diff,
                     requirements=found.requirements, original_requirements=found.requirements)
-        self.task_id = self.core.tasks.add(task, project, hyperparameters={"Args": args_section(found.args)})
+        self.task_id = self.core.tasks.add(task, project, hyperparameters=found.hyperparameters(),
+                                           configuration=found.parameters.configuration)
         self.core.lifecycle.run_direct(self.task_id, host=socket.gethostname(), pid=os.getpid())
         self._failed = False
         previous = sys.excepthook

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -75,6 +75,7 @@ class ArtifactsTab(QWidget):
 
     def _on_edit_clicked(self) -> None:
         self.last_dialog = SelectModelDialog(self.core, self.record.get("project"), self)
+        self.last_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # read in `finished`, then freed
         self.last_dialog.finished.connect(self._on_dialog_finished)
         self.last_dialog.open()
 

@@ -16,6 +16,7 @@ class Breadcrumbs(QWidget):
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(4, 2, 4, 2)
         self.buttons: list[QPushButton] = []
+        self._texts: list[str] = []
 
     def set_trail(self, crumbs: list[Crumb]) -> None:
         while self._layout.count():
@@ -25,10 +26,11 @@ class Breadcrumbs(QWidget):
                 widget.setParent(None)
                 widget.deleteLater()
         self.buttons = []
+        self._texts = [text for text, _go in crumbs]
         for i, (text, go) in enumerate(crumbs):
             if i:
                 self._layout.addWidget(QLabel("/"))
-            button = QPushButton(text)
+            button = QPushButton(text.replace("&", "&&"))  # "Workers & Queues", not a shortcut on Q
             button.setObjectName(f"crumb{i}")
             button.setFlat(True)
             button.setEnabled(go is not None)
@@ -39,4 +41,4 @@ class Breadcrumbs(QWidget):
         self._layout.addStretch(1)
 
     def texts(self) -> list[str]:
-        return [button.text() for button in self.buttons]
+        return list(self._texts)

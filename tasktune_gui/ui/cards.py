@@ -12,6 +12,7 @@ from tasktune_gui.core.status import Status
 from tasktune_gui.ui.palette import status_colour
 
 CARD_WIDTH = 240
+COUNTS_PER_LINE = 2  # "12 Completed · 3 Failed" fits a card's width; a third would be cut
 
 
 def when(moment: datetime | None) -> str:
@@ -19,10 +20,14 @@ def when(moment: datetime | None) -> str:
 
 
 def counts_html(counts: dict[str, int]) -> str:
-    """'3 Completed · 1 Failed', each status in its colour, in the order of the lifecycle."""
+    """'3 Completed · 1 Failed', each status in its colour, in the order of the lifecycle, two to a line.
+
+    The lines are broken here, not by the label: a word-wrapped label in a card is given the height of its
+    unwrapped text, and its last line was cut off."""
     parts = [f'<span style="color:{status_colour(s.value)}">{counts[s.value]} {s.label}</span>'
              for s in Status if counts.get(s.value)]
-    return " · ".join(parts) if parts else "no tasks"
+    lines = [" · ".join(parts[i:i + COUNTS_PER_LINE]) for i in range(0, len(parts), COUNTS_PER_LINE)]
+    return "<br>".join(lines) if lines else "no tasks"
 
 
 class ProjectCard(QFrame):
@@ -45,7 +50,6 @@ class ProjectCard(QFrame):
         heading.setObjectName("cardTitle")
         self.counts_label = QLabel(f"{total} task{'s' if total != 1 else ''}<br>{counts_html(counts)}")
         self.counts_label.setObjectName("cardCounts")
-        self.counts_label.setWordWrap(True)
         self.updated_label = QLabel(f"Updated {when(last_update)}")
         self.updated_label.setObjectName("cardUpdated")
         layout = QVBoxLayout(self)
@@ -69,3 +73,4 @@ def fill_grid(grid: QGridLayout, cards: list[ProjectCard], columns: int) -> None
             widget.deleteLater()
     for i, card in enumerate(cards):
         grid.addWidget(card, i // columns, i % columns, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    grid.setColumnStretch(columns, 1)  # the room left over goes after the cards, not between them

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QMenu, QTableView, QWidget
 
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.overview import ExtraColumn
-from tasktune_gui.ui.dialogs import accept_cancel
+from tasktune_gui.ui.dialogs import accept_cancel, fit_dialog
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.task_table_model import TaskTableModel
 
@@ -21,12 +22,14 @@ class AddColumnDialog(QDialog):
         self.setObjectName("addColumnDialog")
         title, example = KINDS[kind]
         self.setWindowTitle(f"Add a {title.lower()} column")
+        fit_dialog(self)
         self.kind = kind
         self.model = model
         self.text = named(QLineEdit(), "columnName")
         self.text.setPlaceholderText(example)
         self.error = named(QLabel(), "columnError")
         self.error.setStyleSheet("color: #dc322f")
+        self.error.setWordWrap(True)
         self.error.hide()
         buttons, self.add_button = accept_cancel(self, "ADD", "addColumnButton")
         buttons.accepted.disconnect()
@@ -82,5 +85,6 @@ class ColumnChooser:
 
     def ask(self, kind: str) -> AddColumnDialog:
         self.last_dialog = AddColumnDialog(kind, self.model, self.table)
+        self.last_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a child of the table: freed when closed
         self.last_dialog.open()
         return self.last_dialog

@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QKeySequence, Q
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
@@ -243,7 +244,10 @@ class ConfigObjectsSection(EditableSection):
         self.find_box = named(QLineEdit(), "configObjectFind")
         self.find_box.setPlaceholderText("Find (Ctrl+F)")
         self.find_box.returnPressed.connect(self.find_next)
+        self.description = named(QLabel(), "configObjectDescription")  # e.g. what editing a Hydra config does
+        self.description.setWordWrap(True)
         self.add(self.names)
+        self.add(self.description)
         self.add(self.find_box)
         self.add(self.editor)
         self.copy_button, self.clear_button = _buttons(self, ("Copy", "configObjectCopy"),
@@ -258,6 +262,9 @@ class ConfigObjectsSection(EditableSection):
         self.editor.textChanged.connect(self._keep_typed)
 
     def _show_object(self, name: str) -> None:
+        described = self.last_record.get("configuration", {}).get(name, {}).get("description", "")
+        self.description.setText(described)
+        self.description.setVisible(bool(described))
         self.editor.blockSignals(True)
         self.editor.setPlainText(self.texts.get(name, ""))
         self.editor.blockSignals(False)

@@ -110,6 +110,8 @@ class ConsoleView(QWidget):
         self.text = named(ConsoleLines(KEPT_LINES), "consoleView")
         self.find_box = named(QLineEdit(), "consoleFind")
         self.find_box.setPlaceholderText("Find (Ctrl+F; Enter next, Shift+Enter previous)")
+        hint_width = self.find_box.fontMetrics().horizontalAdvance(self.find_box.placeholderText())
+        self.find_box.setMinimumWidth(hint_width + 48)  # the hint whole, and the clear button beside it
         self.find_box.setClearButtonEnabled(True)
         self.find_box.returnPressed.connect(self.find_next)
         self.find_status = named(QLabel(), "consoleFindStatus")
@@ -225,7 +227,7 @@ class ConsoleView(QWidget):
         count, after = 0, 0
         try:
             with path.open("w", encoding="utf-8") as handle:
-                while lines := self.core.results.console(self.task_id, after=after, limit=SAVE_PAGE):
+                while lines := self.core.results.console(self.task_id, after=after, limit=SAVE_PAGE, setup=True):
                     handle.writelines(line.text + "\n" for line in lines)
                     count += len(lines)
                     after = lines[-1].id

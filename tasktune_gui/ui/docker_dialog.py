@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout,
 from tasktune_gui.core.settings import Settings
 from tasktune_gui.execution.container_args import parse_container_args
 from tasktune_gui.execution.errors import StepFailed
+from tasktune_gui.ui.dialogs import fit_dialog
 from tasktune_gui.ui.naming import named
 
 
@@ -19,6 +20,7 @@ class DockerWorkerDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("dockerWorkerDialog")
         self.setWindowTitle("Docker mode")
+        fit_dialog(self)
         self.enabled = named(QCheckBox("Run every task in a container of its image"), "dockerModeCheck")
         self.enabled.setChecked(settings.embedded_worker_docker)
         self.image = named(QLineEdit(settings.embedded_worker_docker_image), "dockerImageEdit")

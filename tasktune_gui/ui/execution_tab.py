@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.core.capture.local_commits import carried_count
 from tasktune_gui.core.capture.refs import RepositoryRefs, list_refs
 from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.errors import InvalidValue
@@ -193,11 +194,19 @@ class DiffSection(EditableSection):
         self.clear_button = named(QPushButton("Clear"), "diffClear")
         self.clear_button.setToolTip("Run the commit as it is, without the uncommitted changes")
         self.clear_button.clicked.connect(self.editor.clear)
+        self.local_commits = named(QLabel(), "execution_local_commits")
+        self.local_commits.setVisible(False)
+        self.add(self.local_commits)
         self.add(self.editor)
         self.add(self.clear_button)
 
     def fill(self, record: dict[str, Any]) -> None:
-        self.editor.setPlainText(record["execution"]["diff"])
+        diff = record["execution"]["diff"]
+        self.editor.setPlainText(diff)
+        count = carried_count(diff)
+        self.local_commits.setText(f"{count} local commit{'s' if count != 1 else ''} not on the remote "
+                                   f"travel{'s' if count == 1 else ''} with the task")
+        self.local_commits.setVisible(count > 0)
 
     def set_fields_editable(self, editing: bool) -> None:
         self.editor.setReadOnly(not editing)

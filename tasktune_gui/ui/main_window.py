@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from tasktune_gui.core.settings import Settings
+from tasktune_gui.ui.about import AboutDialog
 from tasktune_gui.ui.actions import build_qactions
 from tasktune_gui.ui.background import Background
 from tasktune_gui.ui.breadcrumbs import Breadcrumbs, Crumb
@@ -168,8 +169,16 @@ class MainWindow(WindowActions, QMainWindow):
         self.worker_toggle.setChecked(self.settings.embedded_worker)
         self.docker_action = worker_menu.addAction("Docker mode…")
         self.docker_action.setObjectName("action_embedded_worker_docker")
+        self.about_action = self.menuBar().addMenu("&Help").addAction(f"About {self.windowTitle()}")
+        self.about_action.setObjectName("action_about")
+        self.about_action.triggered.connect(self.show_about)
         for waiting in self._waiting_for_database():
             waiting.setEnabled(False)
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self, self.core.store.display_name if self.attached else None)
+        dialog.open()
+        return dialog
 
     def _waiting_for_database(self) -> list[QAction]:
         return [*self.qactions.values(), self.split_toggle, self.worker_toggle, self.docker_action]
@@ -229,6 +238,7 @@ class MainWindow(WindowActions, QMainWindow):
         self.embedded_worker = EmbeddedWorker(core, self.settings)
         self.signals = ChangeSignals(core.events, self)
         self.model = TaskTableModel(core, default_query(), load=False)
+        self.model.setParent(self)  # its timers stop with the window's
         self.tasks_page = TasksPage(self.model, self.run_action)
         self.dashboard = DashboardPage(core)
         self.projects = ProjectsPage(core)
@@ -494,6 +504,7 @@ class MainWindow(WindowActions, QMainWindow):
         if self._side_page is not None:  # out of the window's tree while the split view is off
             self._side_page.background.close()
             self._side_page.console.reader.close()
+            self._side_page.stop_ticking()
         self.embedded_worker.stop()
         self.follower.close()
         for reader in self.findChildren(ConsoleReader):

@@ -25,6 +25,7 @@ from tasktune_gui.ui.artifacts_view import human_size
 from tasktune_gui.ui.downloads import Downloader, is_remote
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.section import EditControls
+from tasktune_gui.ui.table_rows import one_line_rows
 
 
 class ModelSection(QWidget):
@@ -192,6 +193,7 @@ class LabelsTab(ModelSection):
         super().__init__(core, "labels")
         self.table = named(QTableWidget(0, 2), "labelTable")
         self.table.setHorizontalHeaderLabels(["LABEL", "ID"])
+        one_line_rows(self.table)
         self.add_button = named(QPushButton("Add"), "labelsAdd")
         self.delete_button = named(QPushButton("Delete"), "labelsDelete")
         self.add_button.clicked.connect(self._on_add)

@@ -20,6 +20,7 @@ from tasktune_gui.core.events import Change
 from tasktune_gui.ui.model_page import ModelPage
 from tasktune_gui.ui.model_table_model import MODEL_COLUMNS, ModelTableModel
 from tasktune_gui.ui.naming import named
+from tasktune_gui.ui.table_rows import one_line_rows
 
 
 class ModelBrowser(QWidget):
@@ -37,6 +38,7 @@ class ModelBrowser(QWidget):
         self.search.setPlaceholderText("Search models by name or id")
         self.table = named(QTableView(), "modelTable")
         self.table.setModel(self.model)
+        one_line_rows(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(True)

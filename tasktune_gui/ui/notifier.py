@@ -7,11 +7,11 @@ import subprocess
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.events import Change
+from tasktune_gui.ui.icons import app_icon, app_icon_path
 from tasktune_gui.ui.qt_bridge import ChangeSignals
 
 CHECK_MS = 200
@@ -22,15 +22,14 @@ def _send_with_tray_or_notify_send(title: str, body: str, tray: list[QSystemTray
     """The tray's balloon where a tray host runs, else the freedesktop `notify-send` when installed."""
     if QSystemTrayIcon.isSystemTrayAvailable():
         if not tray:
-            pixmap = QPixmap(32, 32)
-            pixmap.fill(QColor("#268bd2"))
-            tray.append(QSystemTrayIcon(QIcon(pixmap)))
+            tray.append(QSystemTrayIcon(app_icon()))
         tray[0].show()
         tray[0].showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 8000)
         return
     program = shutil.which("notify-send")
     if program:  # argv only: a task name never reaches a shell
-        subprocess.Popen([program, "--app-name=TaskTune", title, body], stdout=subprocess.DEVNULL,
+        icon = f"--icon={app_icon_path()}"
+        subprocess.Popen([program, "--app-name=TaskTune", icon, title, body], stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -22,7 +22,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.registry import ProjectSummary
 from tasktune_gui.ui.cards import ProjectCard, fill_grid
-from tasktune_gui.ui.dialogs import accept_cancel
+from tasktune_gui.ui.dialogs import accept_cancel, fit_dialog
 from tasktune_gui.ui.naming import named
 
 ALL_PROJECTS = "All projects"
@@ -36,11 +36,13 @@ class NewProjectDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("newProjectDialog")
         self.setWindowTitle("New project")
+        fit_dialog(self)
         self._create = create
         self.name = named(QLineEdit(), "newProjectName")
         self.name.setPlaceholderText("vision/detection")
         self.error = named(QLabel(), "newProjectError")
         self.error.setStyleSheet("color: #dc322f")
+        self.error.setWordWrap(True)
         self.error.hide()
         buttons, self.create_button = accept_cancel(self, "CREATE", "createProjectButton")
         buttons.accepted.disconnect()
@@ -119,4 +121,5 @@ class ProjectsPage(QWidget):
 
     def _on_new_clicked(self) -> None:
         self.last_dialog = NewProjectDialog(self.core.projects.create, self)
+        self.last_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a child of the page: freed when closed
         self.last_dialog.open()

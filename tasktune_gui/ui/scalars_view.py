@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QSlider, QVBoxLayout, QWidget
 
 from tasktune_gui.core.results import ScalarPoint
@@ -74,6 +75,30 @@ class MetricChart(QWidget):
         layout.addWidget(self.plot)
         layout.addWidget(self.readout)
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.follow_palette()
+
+    def follow_palette(self) -> None:
+        """Colours from the palette (pyqtgraph's own are white on black): background, axes, title, legend."""
+        palette = self.palette()
+        background = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(QPalette.ColorRole.Text)
+        self.plot.setBackground(background)
+        item = self.plot.getPlotItem()
+        for side in ("left", "bottom"):
+            axis = item.getAxis(side)
+            axis.setPen(pg.mkPen(text))
+            axis.setTextPen(pg.mkPen(text))
+        item.setTitle(self.metric_name, color=text.name())
+        if item.legend is not None:
+            item.legend.setLabelTextColor(text)  # for the series added from now on
+            item.legend.setBrush(pg.mkBrush(background))
+            for _sample, label in item.legend.items:  # those shown: drawn again, their colour is in their text
+                label.setText(label.text, color=text)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.follow_palette()
+        super().changeEvent(event)
 
     def set_series(self, series: dict[str, Series], axis: int, weight: float, start: float) -> None:
         self.series = series
@@ -81,6 +106,7 @@ class MetricChart(QWidget):
             self.axis = axis
             self.plot.setAxisItems({"bottom": pg.DateAxisItem() if axis == 2 else pg.AxisItem("bottom")})
             self.plot.setLabel("bottom", X_AXES[axis])
+            self.follow_palette()  # the new axis starts in pyqtgraph's colours
         for index, (name, data) in enumerate(sorted(series.items())):
             colour = COLOURS[index % len(COLOURS)]
             xs = data.xs(axis, start)

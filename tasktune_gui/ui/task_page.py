@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,6 +27,7 @@ from tasktune_gui.ui.console_view import ConsoleView
 from tasktune_gui.ui.execution_tab import ExecutionTab
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.scalars_view import ScalarsView
+from tasktune_gui.ui.setup_status import TICK_MS, setup_text
 
 
 class TaskPage(QWidget):
@@ -60,6 +61,10 @@ class TaskPage(QWidget):
         self.configuration = ConfigurationTab(core)
         self.artifacts = ArtifactsTab(core)
         self.info = named(QLabel(), "infoView")
+        self.info.setWordWrap(True)  # a message (create's note on what it could not read) may be long
+        self.info.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.info.setMargin(8)
+        self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.console = ConsoleView(core)
         self.scalars = ScalarsView()
         tabs: tuple[tuple[str, QWidget], ...] = (("EXECUTION", self.execution), ("CONFIGURATION", self.configuration),
@@ -70,11 +75,21 @@ class TaskPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.tabs)
+        # While the task is in its setup, INFO counts the step's seconds (no read: the record has its start).
+        self._setup_tick = QTimer(self)
+        self._setup_tick.setInterval(TICK_MS)
+        self._setup_tick.timeout.connect(self._on_setup_tick_timeout)
 
     def show_task(self, task_id: str) -> None:
         self.task_id = task_id
         self.refresh()
         self.console.show_task(task_id)
+
+    def ready_to_edit(self) -> None:
+        """A new Draft (a clone): its EXECUTION tab in front and its name selected, to be typed over."""
+        self.tabs.setCurrentWidget(self.execution)
+        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.name.selectAll()
 
     def refresh(self) -> None:
         """Read the task now and show it (opening a task, or after an edit made here)."""
@@ -115,8 +130,18 @@ class TaskPage(QWidget):
         self.configuration.show_record(record)
         self.artifacts.show_record(record)
         self.info.setText(_info_text(record))
+        if _setup(record) and not self._setup_tick.isActive():
+            self._setup_tick.start()  # stops itself on the first tick after the setup
         self.scalars.show_points(points)
         self.shown.emit()
+
+    def stop_ticking(self) -> None:
+        self._setup_tick.stop()
+
+    def _on_setup_tick_timeout(self) -> None:
+        if not _setup(self.record):
+            self._setup_tick.stop()
+        self.info.setText(_info_text(self.record))
 
     def on_change(self, change: Change) -> None:
         if self.task_id is None or self.task_id not in change.ids:
@@ -141,12 +166,27 @@ class TaskPage(QWidget):
 
 def _info_text(record: dict[str, Any]) -> str:
     runtime = record["runtime"]
-    rows = [("Status", record["status"]), ("Reason", record["status_reason"]), ("Message", record["status_message"]),
+    rows = [("Status", record["status"].capitalize()), ("Setup", _setup(record)),
+            ("Reason", record["status_reason"]), ("Message", record["status_message"]),
             ("Worker", runtime["worker"]), ("Host", runtime["host"]), ("PID", runtime["pid"]),
-            ("Exit code", runtime["exit_code"]), ("Started", record["started"]), ("Completed", record["completed"]),
+            ("Exit code", runtime["exit_code"]), ("Started", _local(record["started"])),
+            ("Completed", _local(record["completed"])),
             ("Duration", _duration(record["started"], record["completed"])),
-            ("User", record["user"]), ("Parent", record["parent"]), ("Created", record["created"])]
+            ("User", record["user"]), ("Parent", record["parent"]), ("Created", _local(record["created"]))]
     return "\n".join(f"{label}: {value}" for label, value in rows if value not in (None, ""))
+
+
+def _local(moment: str | None) -> str:
+    """An ISO time from the record as this machine's clock reads it, to the second."""
+    return datetime.fromisoformat(moment).astimezone().strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+
+def _setup(record: dict[str, Any]) -> str:
+    """The setup step a running task is in, with its time so far ("environment 0:34"); "" once it runs."""
+    runtime = record.get("runtime", {})
+    if record.get("status") != "running":
+        return ""
+    return setup_text(runtime.get("setup_step", ""), runtime.get("setup_started"))
 
 
 def _duration(started: str | None, ended: str | None) -> str:

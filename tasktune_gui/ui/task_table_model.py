@@ -16,6 +16,7 @@ from tasktune_gui.core.models import Project, Task, TaskTag
 from tasktune_gui.core.overview import ExtraColumn
 from tasktune_gui.core.tasks import TaskQuery
 from tasktune_gui.ui.palette import status_colour
+from tasktune_gui.ui.setup_status import TICK_MS, status_text
 
 PAGE = 200
 RECOUNT_MS = 200
@@ -66,13 +67,17 @@ def display(row: Row, column: Column | ExtraColumn) -> str:
     if isinstance(raw, datetime):
         return raw.astimezone().strftime("%Y-%m-%d %H:%M")
     if column.field == "status":
-        return str(raw).capitalize()
+        return status_text(str(raw), row.task.setup_step, row.task.setup_started)
     return str(raw)
 
 
 def raw_value(row: Row, column: Column) -> Any:
     computed = {"project": row.project, "tags": row.tags, "run_time": run_time(row.task)}
     return computed.get(column.field, getattr(row.task, column.field, None))
+
+
+def in_setup(row: Row) -> bool:
+    return row.task.status == "running" and bool(row.task.setup_step)
 
 
 def fetch_rows(core: Core, query: TaskQuery, extra: list[ExtraColumn]) -> list[Row]:
@@ -109,6 +114,10 @@ class TaskTableModel(QAbstractTableModel):
         self._recount = QTimer(self)
         self._recount.setSingleShot(True)
         self._recount.timeout.connect(self.recount)
+        # While a shown task is in its setup, its status cell counts the seconds ("Running · environment 0:34").
+        self._setup_tick = QTimer(self)
+        self._setup_tick.setInterval(TICK_MS)
+        self._setup_tick.timeout.connect(self._on_setup_tick_timeout)
         self.loaded = False
         if load:
             self._refresh()
@@ -138,9 +147,21 @@ class TaskTableModel(QAbstractTableModel):
 
     def _page(self, number: int) -> list[Row]:
         if number not in self._pages:
-            self._pages[number] = fetch_rows(self.core, replace(self.query, limit=PAGE, offset=number * PAGE),
-                                             self.extra)
+            rows = self._pages[number] = fetch_rows(self.core, replace(self.query, limit=PAGE, offset=number * PAGE),
+                                                    self.extra)
+            if not self._setup_tick.isActive() and any(in_setup(row) for row in rows):
+                self._setup_tick.start()
         return self._pages[number]
+
+    def _on_setup_tick_timeout(self) -> None:
+        status = [c.field for c in COLUMNS].index("status")
+        shown = [page * PAGE + i for page, rows in self._pages.items() for i, row in enumerate(rows) if in_setup(row)]
+        if not shown:
+            self._setup_tick.stop()
+            return
+        for number in shown:
+            index = self.index(number, status)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
 
     def column(self, section: int) -> Column | ExtraColumn:
         return COLUMNS[section] if section < len(COLUMNS) else self.extra[section - len(COLUMNS)]
@@ -169,6 +190,14 @@ class TaskTableModel(QAbstractTableModel):
         page = self._page(number // PAGE)
         offset = number % PAGE
         return page[offset] if offset < len(page) else None
+
+    def find_row(self, task_id: str, pages: int = 2) -> int | None:
+        """The row of `task_id` within the first `pages` pages (a new task sorts first by last update)."""
+        for number in range(min(self._count, pages * PAGE)):
+            row = self.row(number)
+            if row is not None and row.task.id == task_id:
+                return number
+        return None
 
     def task_id(self, number: int) -> str | None:
         row = self.row(number)

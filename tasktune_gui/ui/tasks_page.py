@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -26,8 +26,27 @@ from tasktune_gui.ui.column_chooser import ColumnChooser
 from tasktune_gui.ui.csv_export import export_csv
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.table_place import TablePlace
+from tasktune_gui.ui.table_rows import one_line_rows
 from tasktune_gui.ui.task_filters import FilterBar
 from tasktune_gui.ui.task_table_model import COLUMNS, TaskTableModel
+
+# What a column is first sized for (the layout a person saves replaces it): a whole id and date, a name of a
+# few words, the status with its setup step. The header's own title is never cut either.
+COLUMN_SAMPLES = {
+    "id": "0123456789abcdef", "type": "training", "name": "resnet50 baseline, mixup and cutmix",
+    "tags": "baseline, demo", "status": "Running · environment 0:34", "project": "vision/detection",
+    "user": "researcher", "started": "2026-12-03 14:38", "last_update": "2026-12-03 14:38",
+}
+CELL_PADDING = 24
+
+
+def size_columns(table: QTableView) -> None:
+    """Each column wide enough for its usual content, so ids and dates read whole (long names still elide)."""
+    metrics, header = table.fontMetrics(), table.horizontalHeader()
+    for section, column in enumerate(COLUMNS):
+        sample = COLUMN_SAMPLES.get(column.field, "")
+        title = header.fontMetrics().horizontalAdvance(column.title) + CELL_PADDING
+        table.setColumnWidth(section, max(title, metrics.horizontalAdvance(sample) + CELL_PADDING, 60))
 
 
 class TasksPage(QWidget):
@@ -43,11 +62,13 @@ class TasksPage(QWidget):
         self.status_filter = self.filters.status_filter
         self.table = named(QTableView(), "taskTable")
         self.table.setModel(model)
+        one_line_rows(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn([c.field for c in COLUMNS].index("last_update"), Qt.SortOrder.DescendingOrder)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        size_columns(self.table)
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -93,6 +114,17 @@ class TasksPage(QWidget):
     def current_id(self) -> str | None:
         index = self.table.currentIndex()
         return self.model.task_id(index.row()) if index.isValid() else None
+
+    def select_task(self, task_id: str) -> bool:
+        """Select `task_id`'s row and scroll to it, if the filters show it among the first pages."""
+        row = self.model.find_row(task_id)
+        if row is None:
+            return False
+        index = self.model.index(row, [c.field for c in COLUMNS].index("name"))
+        flags = QItemSelectionModel.SelectionFlag
+        self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+        self.table.scrollTo(index)
+        return True
 
     def show_project(self, project: str | None) -> None:
         self.model.set_query(replace(self.model.query, project=project))

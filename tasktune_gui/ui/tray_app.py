@@ -5,8 +5,9 @@ from __future__ import annotations
 import signal
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from shiboken6 import Shiboken
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.settings import Settings
@@ -25,8 +26,11 @@ class WindowOpener:
         from tasktune_gui.ui.main_window import MainWindow
 
         window = self.window
-        if not isinstance(window, MainWindow) or not window.isVisible():
+        if not isinstance(window, MainWindow) or not Shiboken.isValid(window) or not window.isVisible():
             window = MainWindow(self.core, Settings(embedded_worker=False))  # the tray's worker runs the tasks
+            # Freed once closed: the lambdas its widgets' signals hold refer back to it, a cycle through Qt that
+            # Python's collector cannot see, so every window closed in a day of the tray stayed, pages and all.
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.window = window
         if task_id is not None:
             window.open_task(task_id)

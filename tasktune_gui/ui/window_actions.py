@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.settings import Settings
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from tasktune_gui.ui.compare_view import CompareDialog
     from tasktune_gui.ui.docker_dialog import DockerWorkerDialog
     from tasktune_gui.ui.embedded_worker import EmbeddedWorker
+    from tasktune_gui.ui.task_page import TaskPage
     from tasktune_gui.ui.tasks_page import TasksPage
 
     WindowBase = QMainWindow
@@ -37,6 +39,9 @@ class WindowActions(WindowBase):
 
     if TYPE_CHECKING:
         def open_task(self, task_id: str) -> None: ...  # MainWindow's
+        def open_project(self, project: str | None) -> None: ...  # MainWindow's
+        @property
+        def task_page(self) -> TaskPage: ...  # MainWindow's
 
     def _on_menu_bar_action(self, action: TaskAction) -> None:
         if not self.attached:
@@ -82,14 +87,20 @@ class WindowActions(WindowBase):
         from tasktune_gui.ui.compare_view import CompareDialog
 
         dialog = CompareDialog([self.core.task_json(task_id) for task_id in task_ids], self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a child of the window: freed when closed
         dialog.show()
         self.last_compare = dialog
         return dialog
 
     def ask_metadata(self, what: str, task_ids: list[str]) -> None:
         """Add a tag to, or move to a project, every selected task."""
-        label = "Tag" if what == "add_tag" else "Project (a new name creates it)"
-        text, ok = QInputDialog.getText(self, "TaskTune", label)
+        from tasktune_gui.ui.dialogs import ask_text
+
+        if what == "add_tag":
+            text, ok = ask_text(self, "Add tag", "Tag")
+        else:
+            projects = [s.name for s in self.core.projects.summaries()]
+            text, ok = ask_text(self, "Move to project", "Project (a new name creates it)", projects, "")
         if not ok or not text.strip():
             return
         for task_id in task_ids:
@@ -104,20 +115,34 @@ class WindowActions(WindowBase):
         source = self.core.task_json(task_id)
         projects = [s.name for s in self.core.projects.summaries()]
         dialog = CloneDialog(source["name"], source["project"], projects, self)
-        if dialog.exec():
-            new_id = self.core.tasks.clone(task_id, project=dialog.project.currentText().strip() or None,
-                                           name=dialog.name.text().strip() or None,
-                                           description=dialog.description.text() or None)
-            self.statusBar().showMessage(f"Cloned to {new_id}")
+        try:
+            if dialog.exec():
+                new_id = self.core.tasks.clone(task_id, project=dialog.project_box.text() or None,
+                                               name=dialog.name.text().strip() or None,
+                                               description=dialog.description.text() or None)
+                self.statusBar().showMessage(f"Cloned to {new_id}")
+                self.show_clone(new_id)
+        finally:
+            dialog.deleteLater()  # read now; a child of the window would otherwise live as long as it
+
+    def show_clone(self, task_id: str) -> None:
+        """As the field does: the clone's project's table with the clone selected, and its page open to edit."""
+        self.open_project(self.core.task_json(task_id)["project"])
+        self.tasks_page.select_task(task_id)
+        self.open_task(task_id)
+        self.task_page.ready_to_edit()
 
     def enqueue(self, task_ids: list[str]) -> None:
         from tasktune_gui.ui.dialogs import EnqueueDialog
 
         dialog = EnqueueDialog(self.core.queues.summaries(), len(task_ids), self,
                                start_local_worker=self.run_queue_here)
-        if dialog.exec():
-            for task_id in task_ids:
-                self.core.lifecycle.enqueue(task_id, dialog.chosen())
+        try:
+            if dialog.exec():
+                for task_id in task_ids:
+                    self.core.lifecycle.enqueue(task_id, dialog.chosen())
+        finally:
+            dialog.deleteLater()
 
     def run_queue_here(self, queue: str) -> list[QueueSummary]:
         """The window's worker takes `queue` too (started if off); the queues as they are now."""
@@ -146,8 +171,11 @@ class WindowActions(WindowBase):
         from tasktune_gui.ui.docker_dialog import DockerWorkerDialog
 
         dialog = DockerWorkerDialog(self.settings, self)
-        if dialog.exec():
-            self.apply_docker_settings(dialog)
+        try:
+            if dialog.exec():
+                self.apply_docker_settings(dialog)
+        finally:
+            dialog.deleteLater()
 
     def apply_docker_settings(self, dialog: DockerWorkerDialog) -> None:
         dialog.apply_to(self.settings)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the core's tables: not loaded before the window's frame is 
     from tasktune_gui.core.overview import ExtraColumn
 
 # The keys, in one place: nothing else in the window reads or writes QSettings.
+NAVIGATION_WIDTH = 180
 GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"
 SPLITTER = "window/splitter"
@@ -59,6 +60,8 @@ class WindowState:
         return columns
 
     def restore_window(self, window: QMainWindow, splitter: QSplitter) -> None:
+        # A first start: the navigation as wide as its page names, the rest for the page.
+        splitter.setSizes([NAVIGATION_WIDTH, max(0, window.width() - NAVIGATION_WIDTH)])
         for key, restore in ((GEOMETRY, window.restoreGeometry), (WINDOW_STATE, window.restoreState),
                              (SPLITTER, splitter.restoreState)):
             value = self._settings.value(key)

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -21,6 +20,7 @@ from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.models import utcnow
 from tasktune_gui.core.queues import WORKER_ONLINE_WINDOW
 from tasktune_gui.execution.ssh_binding import SshOptions
+from tasktune_gui.ui.dialogs import ask_text
 from tasktune_gui.ui.host_trust import HostKeyTrust
 from tasktune_gui.ui.naming import named
 
@@ -120,16 +120,16 @@ class WorkersPage(QWidget):
     def _bind_host(self, queue: str) -> None:
         """Its tasks then run on that host (an alias of ~/.ssh/config); an empty answer brings them back here."""
         summary = next(s for s in self.core.queues.summaries() if s.name == queue)
-        host, ok = QInputDialog.getText(self, "SSH host", f"Run the tasks of '{queue}' on this SSH host (an alias "
-                                        "of ~/.ssh/config); leave empty to run them on the worker's machine",
-                                        text=summary.ssh_host)
+        host, ok = ask_text(self, "SSH host", f"Run the tasks of '{queue}' on this SSH host (an alias "
+                            "of ~/.ssh/config); leave empty to run them on the worker's machine",
+                            current=summary.ssh_host)
         if ok:
             keep = host.strip() == summary.ssh_host
             self.core.queues.bind(queue, host, summary.remote_dir if keep else "", summary.gpus if keep else "")
 
     def _act(self, key: str) -> None:
         if key == "new":
-            name, ok = QInputDialog.getText(self, "New queue", "Name")
+            name, ok = ask_text(self, "New queue", "Name")
             if ok and name.strip():
                 self.core.queues.create(name)
             return

@@ -149,3 +149,21 @@ def test_no_command_seeds_the_demo_and_says_what_is_there(tt: Run, tmp_path: Pat
     assert "Demo: 4 task(s)" in result.stdout
     rows = json.loads(tt("list", "--project", "Demo", "--json", check=True).stdout)
     assert len(rows) == 4
+
+
+def test_a_script_whose_arguments_cannot_be_read_is_created_with_a_note(tt: Run, repo: Path) -> None:
+    (repo / "broken.py").write_text("def main(:\n    pass\n")
+    (repo / "app.py").write_text('import hydra\n@hydra.main(config_path="conf", config_name="config")\ndef m(c):\n'
+                                 '    pass\n')
+    (repo / "conf").mkdir()
+    (repo / "conf" / "config.yaml").write_text("defaults:\n  - db: mysql\n")
+    (repo / "conf" / "db").mkdir()
+    (repo / "conf" / "db" / "mysql.yaml").write_text("port: 1\n")
+    task_id = created_id(tt("create", "--project", "p", "--name", "n", "--repo", str(repo), "--script", "broken.py"))
+    assert show(tt, task_id)["status_message"].startswith(
+        "No command-line arguments found: broken.py cannot be read as Python (line 1)")
+    refused = tt("create", "--project", "p", "--name", "n", "--repo", str(repo), "--script", "app.py",
+                 "--args", "db=oracle")
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert "the Hydra config does not compose" in refused.stderr and "oracle" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1

@@ -59,7 +59,9 @@ def test_clone_copies_exactly_what_is_listed(core: Core) -> None:
         "Clone Of source", source_id, "draft", "Other/new")
     assert clone["execution"]["queue"] is None
     assert (clone["output_models"], clone["metrics"], clone["last_iteration"]) == ([], {}, None)
-    assert clone["runtime"] == {"worker": None, "host": None, "pid": None, "exit_code": None, "container_id": None}
+    assert clone["runtime"] == {"worker": None, "host": None, "pid": None, "exit_code": None, "container_id": None,
+                                "setup_step": "", "setup_started": None, "tasktune_version": "",
+                                "schema_version": ""}
     assert (clone["started"], clone["completed"], clone["status_reason"]) == (None, None, "")
     assert core.results.console(clone_id) == []
     assert core.results.artifacts(clone_id) == []

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 import pytest
+from alembic import command
 
 from tasktune_gui.core import registry
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.counts import compact, read_counts
+from tasktune_gui.core.migrate import alembic_config
 from tasktune_gui.core.store import Store
 from tests.support.lifecycle import kept_and_counted, new_task
 
@@ -74,12 +74,9 @@ def test_upgrading_an_older_database_counts_the_tasks_it_has(tmp_path: Path) -> 
     archived = new_task(core, "z", project="old")
     core.lifecycle.archive(archived)
     core.close()
-    with closing(sqlite3.connect(tmp_path / "old.db")) as conn:  # back to the schema before kept counts
-        conn.executescript("DROP TRIGGER task_count_insert; DROP TRIGGER task_count_delete; "
-                           "DROP TRIGGER task_count_update; DROP TABLE task_count; "
-                           "ALTER TABLE model DROP COLUMN size; ALTER TABLE model DROP COLUMN hash; "  # 0008's
-                           "UPDATE alembic_version SET version_num = '0004';")
     store = Store(url)
+    with store.write_engine.begin() as conn:  # back to the schema before kept counts, by the migrations themselves
+        command.downgrade(alembic_config(conn), "0004")
     store.close()
     core = Core.open(url)
     assert counts_of(core, "old") == {"draft": 2}

@@ -13,7 +13,7 @@ import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.capture import ArgSpec, read_argparse_arguments
-from tasktune_gui.core.demo import DEMO_SOURCE, DemoUnavailable, demo_repository, seed_demo
+from tasktune_gui.core.demo import DemoUnavailable, demo_repository, demo_source, seed_demo
 from tasktune_gui.core.tasks import TaskQuery
 
 EPOCH = re.compile(r"epoch (\d+)/(\d+) loss=(\d+\.\d{4}) acc=(\d\.\d\d)")
@@ -159,8 +159,8 @@ def test_missing_demo_files_are_a_clear_error(tmp_path: Path) -> None:
 
 def test_the_demo_script_runs_with_no_packages(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-I", "-S", str(DEMO_SOURCE / "train.py"), "--epochs", "3", "--batch-size", "32",
-         "--layers", "4", "--optimizer", "adam", "--verbose", "--config", str(DEMO_SOURCE / "config" / "model.json")],
+        [sys.executable, "-I", "-S", str(demo_source() / "train.py"), "--epochs", "3", "--batch-size", "32",
+         "--layers", "4", "--optimizer", "adam", "--verbose", "--config", str(demo_source() / "config" / "model.json")],
         capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False,
     )
     assert result.returncode == 0, result.stderr
@@ -172,8 +172,8 @@ def test_the_demo_script_runs_with_no_packages(tmp_path: Path) -> None:
 
 def test_the_demo_script_fails_when_the_loss_blows_up(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-I", "-S", str(DEMO_SOURCE / "train.py"), "--lr", "50", "--config",
-         str(DEMO_SOURCE / "config" / "model.json")],
+        [sys.executable, "-I", "-S", str(demo_source() / "train.py"), "--lr", "50", "--config",
+         str(demo_source() / "config" / "model.json")],
         capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False,
     )
     assert result.returncode == 1
@@ -181,7 +181,7 @@ def test_the_demo_script_fails_when_the_loss_blows_up(tmp_path: Path) -> None:
 
 
 def test_the_capture_reads_the_demo_arguments() -> None:
-    specs = read_argparse_arguments((DEMO_SOURCE / "train.py").read_text(encoding="utf-8"))
+    specs = read_argparse_arguments((demo_source() / "train.py").read_text(encoding="utf-8"))
     assert specs == [
         ArgSpec("lr", "0.5", "float", "learning rate"),
         ArgSpec("epochs", "10", "int", "passes over the training data"),

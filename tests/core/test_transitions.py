@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tasktune_gui.core.about import tasktune_version
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition, QueueNotFound, TaskNotFound
+from tasktune_gui.core.migrate import HEAD
 from tasktune_gui.core.status import ENABLED_FOR, TRANSITIONS, Operation
 from tasktune_gui.core.tasks import TaskQuery
 from tests.support.lifecycle import (
@@ -141,7 +143,9 @@ def test_reset_clears_results_and_runtime_and_keeps_the_rest(core: Core, status:
     record = core.task_json(task_id)
     assert (record["status"], record["status_reason"], record["status_message"]) == ("draft", "", "")
     assert (record["started"], record["completed"], record["last_iteration"]) == (None, None, None)
-    assert record["runtime"] == {"worker": None, "host": None, "pid": None, "exit_code": None, "container_id": None}
+    assert record["runtime"] == {"worker": None, "host": None, "pid": None, "exit_code": None, "container_id": None,
+                                 "setup_step": "", "setup_started": None, "tasktune_version": "",
+                                 "schema_version": ""}
     assert (record["metrics"], record["output_models"], record["abort_requested"]) == ({}, [], False)
     assert [row_counts(core, task_id)[table.__tablename__] for table in RESULT_TABLES] == [0] * len(RESULT_TABLES)
     assert core.results.console(task_id) == [] and core.results.scalars(task_id) == []
@@ -155,7 +159,9 @@ def test_start_and_finish_record_the_runtime(core: Core) -> None:
     core.lifecycle.start(task_id, worker="gpu-box:1", host="gpu-box", pid=99)
     record = core.task_json(task_id)
     assert record["runtime"] | {"exit_code": None} == {"worker": "gpu-box:1", "host": "gpu-box", "pid": 99,
-                                                       "exit_code": None, "container_id": None}
+                                                       "exit_code": None, "container_id": None,
+                                                       "setup_step": "", "setup_started": None,
+                                                       "tasktune_version": tasktune_version(), "schema_version": HEAD}
     assert record["started"] is not None and record["completed"] is None
     assert queued(core, task_id) == []
     core.lifecycle.fail(task_id, "exit code 3", "Traceback ...", exit_code=3)
@@ -168,6 +174,27 @@ def test_start_and_finish_record_the_runtime(core: Core) -> None:
     record = core.task_json(direct)
     assert (record["status"], record["runtime"]["host"], record["runtime"]["exit_code"]) == ("completed", "laptop", 0)
     assert record["execution"]["queue"] is None
+    assert record["runtime"]["tasktune_version"] == tasktune_version()
+    popped = make_in(core, "pending")
+    assert core.queues.pop(["default"], worker="w", host="h") == popped
+    assert (core.task_json(popped)["runtime"]["tasktune_version"], core.task_json(popped)["runtime"]["schema_version"]
+            ) == (tasktune_version(), HEAD)
+
+
+def test_the_setup_step_is_on_a_running_task_until_it_ends(core: Core) -> None:
+    from tasktune_gui.core.errors import TaskTuneError
+
+    task_id = make_in(core, "pending")
+    core.lifecycle.start(task_id, worker="w", host="h")
+    core.lifecycle.record_setup_step(task_id, "environment")
+    runtime = core.task_json(task_id)["runtime"]
+    assert runtime["setup_step"] == "environment" and runtime["setup_started"] is not None
+    with pytest.raises(TaskTuneError, match="not a setup step"):
+        core.lifecycle.record_setup_step(task_id, "coffee")
+    core.lifecycle.complete(task_id)  # the end clears it, whatever the worker still meant to write
+    core.lifecycle.record_setup_step(task_id, "start")
+    runtime = core.task_json(task_id)["runtime"]
+    assert (runtime["setup_step"], runtime["setup_started"]) == ("", None)
 
 
 def test_retry_and_enqueue_pick_the_right_queue(core: Core) -> None:

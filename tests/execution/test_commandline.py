@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from tasktune_gui.execution.commandline import args_argv, config_file_name, script_argv, write_config_files
+from tasktune_gui.execution.commandline import (
+    args_argv,
+    config_file_name,
+    script_argv,
+    tf_define_argv,
+    write_config_files,
+)
 
 
 def spec(value: str, kind: str = "") -> dict[str, str]:
@@ -56,3 +63,44 @@ def test_store_false_flags_are_passed_to_make_the_value_false() -> None:
     assert args_argv(section) == []
     section["no-cuda"]["value"] = "false"
     assert args_argv(section) == ["--no-cuda"]
+
+
+def test_a_subcommand_splits_the_arguments_of_its_parser_from_the_main_ones() -> None:
+    args = {
+        "verbose": {"value": "true", "type": "bool", "description": ""},
+        "data": {"value": "in.csv", "type": "positional:str", "description": ""},
+        "command": {"value": "train", "type": "subcommand", "description": ""},
+        "lr": {"value": "0.5", "type": "float", "description": ""},
+        "tag": {"value": '["a", "b"]', "type": "repeat:list", "description": ""},
+        "color": {"value": "false", "type": "switch:bool", "description": ""},
+        "loud": {"value": "false", "type": "switch=--quiet:bool", "description": ""},
+        "fast": {"value": "true", "type": "switch:bool", "description": ""},
+        "out": {"value": "o", "type": "positional:str", "description": ""},
+    }
+    assert args_argv(args) == ["--verbose", "in.csv", "train", "--lr", "0.5", "--tag", "a", "--tag", "b",
+                               "--no-color", "--quiet", "--fast", "o"]
+
+
+def test_absl_flags_leave_empty_values_to_the_script_and_repeat_multi_flags() -> None:
+    flags = {"steps": {"value": "7", "type": "int", "description": ""},
+             "name": {"value": "", "type": "str", "description": ""},
+             "layers": {"value": "1,2", "type": "list", "description": ""},
+             "gpu": {"value": '["0", "1"]', "type": "repeat:list", "description": ""}}
+    assert tf_define_argv(flags) == ["--steps=7", "--layers=1,2", "--gpu=0", "--gpu=1"]
+
+
+def test_hydra_overrides_follow_and_an_edited_config_replaces_the_composed_one() -> None:
+    composed = "lr: 0.1\n"
+    stamp = hashlib.sha256(composed.encode()).hexdigest()[:12]
+    config = {"OmegaConf": {"value": composed, "type": "yaml", "description": f"Hydra config [composed {stamp}]"}}
+    hydra = {"Hydra": {"db": {"value": "postgres", "type": "", "description": ""},
+                       "+trainer.gpus": {"value": "2", "type": "", "description": ""},
+                       "~seed": {"value": "", "type": "", "description": ""}}}
+    assert script_argv("apps/train.py", hydra, config) == ["apps/train.py", "db=postgres", "+trainer.gpus=2",
+                                                           "~seed"]
+    config["OmegaConf"]["value"] = "lr: 0.5\n"
+    assert script_argv("/run/repo/apps/train.py", {}, config, recorded_entry="apps/train.py") == [
+        "/run/repo/apps/train.py", "--config-path=../../config", "--config-name=OmegaConf"]
+    # An OmegaConf object that create did not compose is a file for the script, nothing more.
+    assert script_argv("train.py", {}, {"OmegaConf": {"value": "x: 1\n", "type": "yaml", "description": ""}}) == [
+        "train.py"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
@@ -127,3 +130,45 @@ def test_configuration_object_edit_find_copy_and_clear(window: MainWindow, qtbot
     qtbot.mouseClick(objects.clear_button, LEFT)
     qtbot.mouseClick(objects.cancel_button, LEFT)
     assert objects.editor.toPlainText() == '{"hidden": 32}'
+
+
+def test_a_hydra_apps_overrides_and_composed_config_are_shown_and_edited(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    from tasktune_gui.core.capture import capture
+    from tasktune_gui.core.models import Task
+    from tasktune_gui.execution.commandline import hydra_argv
+
+    root = tmp_path / "app"
+    (root / "conf").mkdir(parents=True)
+    (root / "train.py").write_text('import hydra\n\n@hydra.main(config_path="conf", config_name="config", '
+                                   'version_base=None)\ndef main(cfg):\n    print(cfg)\n')
+    (root / "conf" / "config.yaml").write_text("lr: 0.1\nepochs: 3\n")
+    for argv in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "app"]):
+        subprocess.run(["git", *argv], cwd=root, check=True, capture_output=True)
+    found = capture("train.py", cwd=root, args="epochs=5", environ={})
+    task = Task(id="", name="hydra app", repository=found.repository, commit=found.commit,
+                entry_point=found.entry_point)
+    task_id = window.core.tasks.add(task, "Demo", hyperparameters=found.hyperparameters(),
+                                    configuration=found.parameters.configuration)
+    window.open_task(task_id)
+    section = window.task_page.configuration.hyperparameters
+    qtbot.waitUntil(lambda: any(t.text(0) == "Hydra" for t in top_items(section.tree)))
+    qtbot.mouseClick(section.edit_button, LEFT)
+    key_item(window, "Hydra", "epochs").setText(VALUE, "8")
+    qtbot.mouseClick(section.save_button, LEFT)
+    assert hyperparams(window, task_id)["Hydra"]["epochs"]["value"] == "8"
+
+    objects = window.task_page.configuration.objects
+    assert objects.names.currentItem().text() == "OmegaConf"
+    assert objects.editor.toPlainText() == "lr: 0.1\nepochs: 3\n"
+    assert "an edited copy replaces it when the task runs" in objects.description.text()
+    qtbot.mouseClick(objects.edit_button, LEFT)
+    objects.editor.selectAll()
+    qtbot.keyClicks(objects.editor, "lr: 0.5")
+    qtbot.mouseClick(objects.save_button, LEFT)
+    saved = window.core.task_json(task_id)
+    assert saved["configuration"]["OmegaConf"]["value"] == "lr: 0.5"
+    # The edited object now replaces the composed config when the task runs.
+    assert hydra_argv("train.py", saved["hyperparams"]["Hydra"], saved["configuration"]) == [
+        "--config-path=../config", "--config-name=OmegaConf", "epochs=8"]

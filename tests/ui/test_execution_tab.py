@@ -95,6 +95,17 @@ def test_diff_is_highlighted_and_can_be_cleared(window: MainWindow, qtbot: QtBot
     assert execution(window, task_id)["diff"] == ""
 
 
+def test_local_commits_carried_in_the_diff_are_said(window: MainWindow, qtbot: QtBot) -> None:
+    task_id = open_task(qtbot, window, "momentum sweep")
+    header = "TaskTune: 2 local commits not on the remote travel with the task in this diff, over 1a2b:\n  c1 x\n\n"
+    window.core.editor.set_execution(task_id, diff=header + "diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n")
+    label = window.task_page.execution.diff.local_commits
+    qtbot.waitUntil(lambda: not label.isHidden())
+    assert label.text() == "2 local commits not on the remote travel with the task"
+    window.core.editor.set_execution(task_id, diff="")
+    qtbot.waitUntil(label.isHidden)
+
+
 def test_container_add_change_and_remove(window: MainWindow, qtbot: QtBot) -> None:
     task_id = open_task(qtbot, window, "momentum sweep")
     container = window.task_page.execution.container

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QSize
 
 from tasktune_gui.ui.actions import TASK_ACTIONS
@@ -9,7 +10,7 @@ from tasktune_gui.ui.icons import icon
 from tasktune_gui.ui.main_window import PAGES, MainWindow
 
 
-def test_actions_and_pages_have_crisp_icons(window: MainWindow) -> None:
+def test_actions_and_pages_have_crisp_icons(window: MainWindow, caplog: pytest.LogCaptureFixture) -> None:
     for action in TASK_ACTIONS:
         assert not window.qactions[action.id].icon().isNull(), action.id
     for row in range(len(PAGES)):
@@ -17,4 +18,7 @@ def test_actions_and_pages_have_crisp_icons(window: MainWindow) -> None:
     # Drawn from SVG, the 2x pixmap is a real 2x rendering, not a scaled-up 1x one.
     sharp = icon("clone").pixmap(QSize(24, 24), 2.0)
     assert sharp.size() == QSize(48, 48) and sharp.devicePixelRatio() == 2.0
+    assert caplog.records == []
+    # A missing icon never stops the window, but it is said: an installation without its data files shows.
     assert icon("no-such-icon").isNull()
+    assert "icon 'no-such-icon' is missing" in caplog.text

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.tasks import TaskQuery
-from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog
+from tasktune_gui.ui.dialogs import DIALOG_MIN_WIDTH, CloneDialog, EnqueueDialog
 from tasktune_gui.ui.main_window import PAGES, MainWindow
 from tasktune_gui.ui.task_table_model import COLUMNS, TaskTableModel
 
@@ -108,12 +108,18 @@ def test_context_menu_follows_the_lifecycle(window: MainWindow, qtbot: QtBot) ->
 def test_clone_through_the_dialog(window: MainWindow, qtbot: QtBot) -> None:
     open_demo(qtbot, window)
     select_rows(qtbot, window, "baseline")
+    seen: dict[str, object] = {}
 
     def fill_in() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, CloneDialog)
         assert dialog.name.text() == "Clone Of baseline"
-        dialog.project.setCurrentText("Experiments/new")
+        hint = dialog.project_box.hint
+        seen["width"] = dialog.width()
+        seen["hint at first"] = hint.isVisible()  # the source's own project exists
+        dialog.project.lineEdit().selectAll()
+        qtbot.keyClicks(dialog.project.lineEdit(), "Experiments/new")
+        seen["hint"] = (hint.isVisible(), hint.text())
         dialog.name.clear()
         qtbot.keyClicks(dialog.name, "lr sweep")
         qtbot.mouseClick(dialog.clone_button, Qt.MouseButton.LeftButton)
@@ -123,6 +129,18 @@ def test_clone_through_the_dialog(window: MainWindow, qtbot: QtBot) -> None:
     next(a for a in menu.actions() if a.objectName() == "menu_clone").trigger()
     clones = window.core.tasks.query(TaskQuery(project="Experiments/new"))
     assert [(t.name, t.status) for t in clones] == [("lr sweep", "draft")]
+    assert seen["hint at first"] is False
+    assert seen["hint"] == (True, 'New project "Experiments/new" will be created.')
+    assert int(seen["width"]) >= DIALOG_MIN_WIDTH  # type: ignore[call-overload]
+    # The window opens the clone, as the field does: its project's table, the clone selected, its page to edit.
+    clone_id = clones[0].id
+    assert window.current_project == "Experiments/new"
+    assert window.tasks_page.current_id() == clone_id
+    assert window.tasks_page.selected_ids() == [clone_id]
+    assert window.stack.currentWidget() is window.task_page and window.task_page.task_id == clone_id
+    assert window.task_page.tabs.tabText(window.task_page.tabs.currentIndex()) == "EXECUTION"
+    assert window.focusWidget() is window.task_page.name and window.task_page.name.selectedText() == "lr sweep"
+    assert window.breadcrumbs.texts()[-2:] == ["new", "lr sweep"]
 
 
 def test_enqueue_through_the_dialog_turns_the_row_pending(window: MainWindow, qtbot: QtBot) -> None:
@@ -184,7 +202,7 @@ def test_add_tag_and_move_for_a_multi_selection(window: MainWindow, qtbot: QtBot
     next(a for a in context_menu(window).actions() if a.objectName() == "menu_add_tag").trigger()
     tagged = window.core.tasks.query(TaskQuery(tags=["best"]))
     assert sorted(t.name for t in tagged) == ["baseline", "momentum sweep"]
-    QTimer.singleShot(0, lambda: answer("Archive/2026"))
+    QTimer.singleShot(0, lambda: answer("Archive/2026"))  # not in the list: a new project
     next(a for a in context_menu(window).actions() if a.objectName() == "menu_move").trigger()
     moved = window.core.tasks.query(TaskQuery(project="Archive/2026"))
     assert sorted(t.name for t in moved) == ["baseline", "momentum sweep"]

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from tasktune_gui.core.status import Status
 from tasktune_gui.ui.main_window import MainWindow
 from tasktune_gui.ui.palette import DARK_STATUS, LIGHT_STATUS, dark_palette, palette_is_dark
-from tests.ui.test_main_window import open_demo, row_of
+from tests.ui.test_main_window import open_demo, row_of, select_rows
 
 
 def luminance(colour: QColor) -> float:
@@ -60,3 +60,34 @@ def test_window_follows_the_system_colour_scheme(window: MainWindow, qtbot: QtBo
     QApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
     qtbot.waitUntil(lambda: not palette_is_dark())
     qtbot.waitUntil(lambda: LIGHT_STATUS["completed"] in window.projects.card("Demo").counts_label.text())
+
+
+def test_scalars_charts_follow_the_palette(window: MainWindow, qtbot: QtBot, light_again: None) -> None:
+    open_demo(qtbot, window)
+    select_rows(qtbot, window, "baseline")
+    table = window.tasks_page.table
+    rect = table.visualRect(window.model.index(row_of(window, "baseline"), 2))
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    page = window.task_page
+    tab_bar = page.tabs.tabBar()
+    scalars = next(i for i in range(page.tabs.count()) if page.tabs.tabText(i) == "SCALARS")
+    qtbot.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(scalars).center())
+    assert page.scalars.charts, "the demo's baseline reports scalars"
+
+    def colours() -> list[tuple[bool, bool, bool, bool]]:
+        """Per chart: is the background dark, are the axes' text, the title and the legend's names dark."""
+        shown = []
+        for chart in page.scalars.charts.values():
+            item = chart.plot.getPlotItem()
+            background = chart.plot.backgroundBrush().color()
+            axis_text = item.getAxis("left").textPen().color()
+            title = QColor(item.titleLabel.opts["color"])
+            legend_html = item.legend.items[0][1].item.toHtml()
+            drawn = QColor(legend_html.split("color:")[-1].split(";")[0].strip())  # the colour the text is drawn in
+            shown.append((background.lightness() < 128, axis_text.lightness() < 128, title.lightness() < 128,
+                          drawn.lightness() < 128))
+        return shown
+
+    assert set(colours()) == {(False, True, True, True)}  # dark on light, as the rest of the window
+    QApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    qtbot.waitUntil(lambda: set(colours()) == {(True, False, False, False)})

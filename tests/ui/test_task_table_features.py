@@ -163,3 +163,23 @@ def test_layout_is_remembered_across_runs(qtbot: QtBot, sqlite_url: str, tmp_pat
     assert (second.model.query.order_by, second.model.query.descending) == ("name", False)
     second.close()
     second.core.close()
+
+
+def test_rows_stay_on_one_line_and_elide(window: MainWindow, qtbot: QtBot) -> None:
+    from tasktune_gui.core.models import Task
+
+    long_name = "resnet50 imagenet baseline with mixup and cutmix at a cosine schedule over ninety epochs"
+    window.core.tasks.add(Task(id="", name=long_name, repository="/r", entry_point="t.py"), "Demo")
+    open_demo(qtbot, window)
+    table = window.tasks_page.table
+    table.setColumnWidth(TITLES.index("NAME"), 120)
+    table.setColumnWidth(TITLES.index("UPDATED"), 70)
+    row = row_of(window, long_name)
+    line = table.fontMetrics().lineSpacing()
+    table.resizeRowsToContents()  # what a double-click on a row's edge does: still one line
+    assert not table.wordWrap() and table.textElideMode() == Qt.TextElideMode.ElideRight
+    assert table.rowHeight(row) < 2 * line
+    assert {table.rowHeight(r) for r in range(window.model.rowCount())} == {table.rowHeight(0)}
+    window.show_page("Models")  # the models' table too
+    models = window.models_page.browser.table
+    assert not models.wordWrap() and models.verticalHeader().defaultSectionSize() < 2 * line

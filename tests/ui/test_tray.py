@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from shiboken6 import Shiboken
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
@@ -168,13 +168,12 @@ def test_opening_a_task_shows_the_window_on_its_console(qtbot: QtBot, sqlite_cor
     opener(task_id)
     window = opener.window
     assert isinstance(window, MainWindow)
-    qtbot.addWidget(window)
     tabs = window.task_page.tabs
     assert window.isVisible() and tabs.tabText(tabs.currentIndex()) == "CONSOLE"
     opener(None)
     assert opener.window is window  # one window while it is open
     window.close()
-    QApplication.processEvents()
+    qtbot.waitUntil(lambda: not Shiboken.isValid(window))  # freed once closed (tests/ui/test_released_on_close.py)
 
 
 def test_the_icon_turns_red_while_the_database_is_down(qtbot: QtBot, postgres_url: str,

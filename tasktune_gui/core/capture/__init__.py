@@ -1,4 +1,5 @@
-"""Capture a task's source from a git working copy: repository, ref, diff, packages and argparse arguments."""
+"""Capture a task's source from a git working copy: repository, ref, diff (with unpushed commits), packages, and
+the script's parameters (argparse, click, typer, absl, Hydra) and logged environment variables."""
 
 from tasktune_gui.core.capture.argparse_reader import ArgSpec, apply_arg_overrides, read_argparse_arguments
 from tasktune_gui.core.capture.args_section import args_section

@@ -7,9 +7,14 @@ import io
 import json
 import re
 import tokenize
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from tasktune_gui.core.capture.argparse_layout import ParserLayout
+from tasktune_gui.core.capture.constants import NOT_CONSTANT, evaluate, module_constants, unroll_constant_loops
 from tasktune_gui.core.errors import InvalidValue
+
+SUBCOMMAND = "subcommand"  # the type of the argument naming the chosen subcommand
 
 _BOOL_ACTIONS = frozenset({"store_true", "store_false", "BooleanOptionalAction"})
 _LIST_ACTIONS = frozenset({"append", "extend", "append_const"})
@@ -37,27 +42,67 @@ class ArgSpec:
     # option strings ("-l" for "--lr") and its argparse action (a bare store_false flag means "false").
     aliases: tuple[str, ...] = field(default=(), compare=False, repr=False)
     action: str = field(default="", compare=False, repr=False)
+    dest: str = field(default="", compare=False, repr=False)  # the attribute argparse stores the value in
 
 
-def read_argparse_arguments(source: str) -> list[ArgSpec]:
-    """The arguments of every `<anything>.add_argument(...)` call, in source order; [] when unreadable."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):  # ValueError: null bytes in the source
+def read_argparse_arguments(
+    source: str, argv: list[str] | None = None, helpers: Sequence[str] = ()
+) -> list[ArgSpec]:
+    """The arguments a run of the script has, in source order; [] when unreadable.
+
+    `helpers` are the sources of the repository's modules the script imports (parsers built there come
+    first); with subcommands, the one `argv` names (else the first) is an argument typed "subcommand",
+    followed by its own arguments."""
+    trees = [tree for tree in map(_parsed, [*helpers, source]) if tree is not None]
+    if not trees or _parsed(source) is None:
         return []
-    calls = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument"
-    ]
-    calls.sort(key=lambda call: (call.lineno, call.col_offset))
+    names: dict[str, object] = {}
+    for tree in trees:
+        names.update(module_constants(tree))
+    trees = [unroll_constant_loops(tree, names) for tree in trees]
+    layout = ParserLayout(trees)
+    specs = _specs(layout.main_calls(), names)
+    defaults = _set_defaults(trees)
+    subcommands = layout.subcommands()
+    if subcommands is not None:
+        chosen = next((word for word in argv or [] if word in subcommands.calls), subcommands.names[0])
+        marker = ArgSpec(subcommands.dest, chosen, SUBCOMMAND, f"one of: {', '.join(subcommands.names)}",
+                         positional=True, action=SUBCOMMAND)
+        taken = {spec.name for spec in specs}
+        specs.append(marker)
+        specs.extend(spec for spec in _specs(subcommands.calls[chosen], names) if spec.name not in taken)
+    for spec in specs:  # parser.set_defaults(lr=0.3) wins over the argument's own default, as in argparse
+        if spec.dest in defaults and spec.action != SUBCOMMAND:
+            spec.value, computed = _default_text(spec.action, defaults[spec.dest], names)
+            if computed:
+                spec.description = f"{spec.description} (default computed by the script: {computed})".strip()
+    return specs
+
+
+def _set_defaults(trees: list[ast.Module]) -> dict[str, ast.expr]:
+    found: dict[str, ast.expr] = {}
+    calls = [(index, node) for index, tree in enumerate(trees) for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Attribute) and node.func.attr == "set_defaults"]
+    for _, call in sorted(calls, key=lambda item: (item[0], item[1].lineno, item[1].col_offset)):
+        found.update({keyword.arg: keyword.value for keyword in call.keywords if keyword.arg})
+    return found
+
+
+def _parsed(source: str) -> ast.Module | None:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # ValueError: null bytes in the source
+        return None
+
+
+def _specs(calls: list[ast.Call], names: dict[str, object]) -> list[ArgSpec]:
     specs: list[ArgSpec] = []
-    names: set[str] = set()
+    taken: set[str] = set()
     for call in calls:
-        spec = _spec_from_call(call)
-        # Subparsers may declare the same option twice; the task has one value for it.
-        if spec is not None and spec.name not in names:
-            names.add(spec.name)
+        spec = _spec_from_call(call, names)
+        # A parser may be given the same option twice (a helper called twice); the task has one value for it.
+        if spec is not None and spec.name not in taken:
+            taken.add(spec.name)
             specs.append(spec)
     return specs
 
@@ -74,7 +119,7 @@ def decode_source(data: bytes) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def _spec_from_call(call: ast.Call) -> ArgSpec | None:
+def _spec_from_call(call: ast.Call, names: dict[str, object]) -> ArgSpec | None:
     flags: list[str] = []
     for node in call.args:
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value):
@@ -94,16 +139,26 @@ def _spec_from_call(call: ast.Call) -> ArgSpec | None:
     if not name:
         return None
     aliases = [flag for flag in flags if flag != primary]
+    dest_node = keywords.get("dest")
+    if isinstance(dest_node, ast.Constant) and isinstance(dest_node.value, str):
+        dest = dest_node.value
+    else:
+        dest = name.lstrip("-").replace("-", "_") if positional or longs else flags[0].lstrip("-")
     if action == "BooleanOptionalAction":
         aliases.extend(f"--no-{flag[2:]}" for flag in longs)
+    value, computed = _default_text(action, keywords.get("default"), names)
+    description = _help_text(keywords.get("help"))
+    if computed:
+        description = f"{description} (default computed by the script: {computed})".strip()
     return ArgSpec(
         name=name,
-        value=_default_text(action, keywords.get("default")),
+        value=value,
         type=_type_name(action, keywords),
-        description=_help_text(keywords.get("help")),
+        description=description,
         positional=positional,
         aliases=tuple(aliases),
         action=action,
+        dest=dest,
     )
 
 
@@ -145,21 +200,22 @@ def _is_list_nargs(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Attribute) and node.attr in _LIST_NARGS
 
 
-def _default_text(action: str, node: ast.expr | None) -> str:
+def _default_text(action: str, node: ast.expr | None, names: dict[str, object]) -> tuple[str, str]:
+    """The default as a task value, and the expression's text when only the script can compute it."""
     if node is None:
         if action == "store_true":
-            return "false"
-        return "true" if action == "store_false" else ""
+            return "false", ""
+        return ("true" if action == "store_false" else ""), ""
     if isinstance(node, ast.Attribute) and node.attr == "SUPPRESS":
-        return ""
-    try:
-        literal = ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return ast.unparse(node)
-    return _literal_text(literal)
+        return "", ""
+    value = evaluate(node, names)
+    if value is NOT_CONSTANT:
+        # Left out of the command line, so the script computes it as it always does.
+        return "", ast.unparse(node)
+    return literal_text(value), ""
 
 
-def _literal_text(value: object) -> str:
+def literal_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -269,6 +325,9 @@ def _bare_flag_value(spec: ArgSpec, flag: str) -> str:
     if spec.action == "store_false":
         return "false"
     if spec.action == "BooleanOptionalAction" and flag.startswith("--no-") and flag != _primary_flag(spec):
+        return "false"
+    if flag != _primary_flag(spec) and (spec.action == "switch" and flag == f"--no-{spec.name}"
+                                        or spec.action == f"switch={flag}"):
         return "false"
     return "true"
 

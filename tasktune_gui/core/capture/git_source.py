@@ -6,22 +6,17 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit, urlunsplit
 
-from git import Git
-from git.exc import GitCommandNotFound
-
-from tasktune_gui.core.capture.argparse_reader import (
-    ArgSpec,
-    apply_arg_overrides,
-    decode_source,
-    read_argparse_arguments,
-)
-from tasktune_gui.core.capture.requirements import detect_requirements
+from tasktune_gui.core.capture.argparse_reader import ArgSpec, decode_source
+from tasktune_gui.core.capture.git_run import git_bytes, git_ok, git_text, run_git
+from tasktune_gui.core.capture.local_commits import local_commits
+from tasktune_gui.core.capture.parameters import ScriptParameters, read_parameters
+from tasktune_gui.core.capture.requirements import detect_requirements, local_imports
 from tasktune_gui.core.errors import CaptureError, InvalidValue, NotAGitRepository, ScriptOutsideRepository
 
 # Inherited from a git hook or an outer tool, these would point git at another repository or index.
@@ -46,6 +41,32 @@ class CapturedSource:
     diff: str
     requirements: str
     args: list[ArgSpec]
+    local_commits: int = 0  # commits the remote lacks, carried in the diff
+    parameters: ScriptParameters = field(default_factory=ScriptParameters)
+
+    def hyperparameters(self) -> dict[str, dict[str, dict[str, str]]]:
+        return self.parameters.hyperparameters()
+
+
+def _code_on_remote(root: Path, selection: _Selection) -> tuple[str, str | None, str, int]:
+    """(repository, commit, diff, local commits carried): a commit the remote lacks becomes the newest one it
+    has plus a diff holding the local commits (and the uncommitted changes), so any worker rebuilds the tree."""
+    remote = _chosen_remote(root)
+    working_copy = selection.ref is None
+    if remote is None or selection.commit is None or not (working_copy or selection.ref == selection.commit):
+        return _remote_url(root, remote), selection.commit, working_copy_diff(root) if working_copy else "", 0
+    carried = local_commits(root, remote, selection.commit)
+    if carried is None:  # the remote has the commit
+        return _remote_url(root, remote), selection.commit, working_copy_diff(root) if working_copy else "", 0
+    if carried.base is None:  # the remote has none of it: only this folder can give the code
+        return str(root), selection.commit, working_copy_diff(root) if working_copy else "", 0
+    if working_copy:
+        diff = working_copy_diff(root, against=carried.base)
+    else:
+        diff = _text_patch(git_bytes(root, *_DIFF_OPTIONS[:1], *_DIFF_OPTIONS[2:], carried.base, selection.commit))
+    if not diff.strip():  # the local commits change nothing (a commit and its revert)
+        return _remote_url(root, remote), carried.base, "", 0
+    return _remote_url(root, remote), carried.base, carried.header() + diff, len(carried.commits)
 
 
 @dataclass(frozen=True)
@@ -69,8 +90,11 @@ def capture(
     tag: str | None = None,
     requirements: str | None = None,
     args: str | list[str] | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> CapturedSource:
-    """Capture the source of `script` (a path, or "-m package.module") from the git repository holding it."""
+    """Capture the source of `script` (a path, or "-m package.module") from the git repository holding it.
+
+    `environ` (default: this process's) says which variables TASKTUNE_LOG_ENVIRONMENT asks to record."""
     base = Path(os.path.abspath(cwd if cwd is not None else os.getcwd())).resolve()
     shown = str(script).strip()
     script_path = None if _MODULE_ENTRY.fullmatch(shown) else _real_path(base / shown)
@@ -81,66 +105,95 @@ def capture(
     if script_path is None:
         # `python -m` runs from the folder it is started in, so that folder is the default working dir.
         entry_point, default_dir = shown, PurePosixPath(base.relative_to(root).as_posix())
-        source, packages_script = None, _module_file(shown.split()[1], base, root)
+        packages_script = _module_file(shown.split()[1], base, root)
+        source = decode_source(packages_script.read_bytes()) if packages_script.is_file() else None
     else:
         relative = PurePosixPath(script_path.relative_to(root).as_posix())
         entry_point, default_dir = str(relative), relative.parent
         source = _script_source(root, selection, script_path, entry_point, shown)
         packages_script = script_path
-    specs = read_argparse_arguments(source) if source is not None else []
-    overrides = _override_argv(args)
-    if overrides:
-        specs = apply_arg_overrides(specs, overrides)
+    helpers = [decode_source(path.read_bytes()) for path in local_imports(root, packages_script)
+               ] if source is not None else []
+    parameters = read_parameters(
+        source, shown, _override_argv(args), script_path=packages_script, helpers=helpers,
+        repo_root=root,
+        environ=os.environ if environ is None else environ,
+    )
+    repository, commit_id, diff, carried = _code_on_remote(root, selection)
     return CapturedSource(
-        repository=repository_url(root),
+        repository=repository,
         branch=selection.branch,
         tag=selection.tag,
-        commit=selection.commit,
+        commit=commit_id,
         entry_point=entry_point,
         working_dir=_working_dir(working_dir, root, default_dir),
-        diff=working_copy_diff(root) if selection.ref is None else "",
+        diff=diff,
+        local_commits=carried,
         requirements=requirements if requirements is not None else detect_requirements(root, packages_script),
-        args=specs,
+        args=parameters.args,
+        parameters=parameters,
     )
 
 
 def repository_url(root: Path) -> str:
     """The URL of origin, else of the branch's tracking remote, else of the first remote; else the root path."""
-    remotes = _git_text(root, "remote").split()
+    return _remote_url(root, _chosen_remote(root))
+
+
+def _chosen_remote(root: Path) -> str | None:
+    remotes = git_text(root, "remote").split()
     if not remotes:
-        return str(root)
+        return None
     tracking = _tracking_remote(root)
-    chosen = "origin" if "origin" in remotes else tracking if tracking in remotes else remotes[0]
-    return _without_credentials(_git_text(root, "remote", "get-url", chosen))
+    return "origin" if "origin" in remotes else tracking if tracking in remotes else remotes[0]
 
 
-def working_copy_diff(root: Path) -> str:
-    """Staged, unstaged and untracked changes against HEAD, made with a scratch index so the real one stays."""
-    real_index = Path(_git_text(root, "rev-parse", "--git-path", "index"))
+def _remote_url(root: Path, remote: str | None) -> str:
+    if remote is None:
+        return str(root)
+    url = git_text(root, "remote", "get-url", remote)
+    if "://" not in url and ":" not in url.split("/", 1)[0] and not Path(url).expanduser().is_absolute():
+        # A remote given as a relative path (`../shared.git`) means the same folder from any worker's cwd.
+        return str((root / url).resolve())
+    return _without_credentials(url)
+
+
+def _text_patch(patch: bytes) -> str:
+    if not _is_utf8(patch):
+        raise CaptureError("the local commits cannot be recorded as a text diff; push them first")
+    return patch.decode("utf-8")
+
+
+def working_copy_diff(root: Path, against: str = "HEAD") -> str:
+    """Staged, unstaged and untracked changes against HEAD (or another commit), made with a scratch index so the
+    real one stays."""
+    real_index = Path(git_text(root, "rev-parse", "--git-path", "index"))
     with tempfile.TemporaryDirectory(prefix="tasktune-capture-") as scratch:
         index = Path(scratch) / "index"
         if (root / real_index).is_file():  # an absolute real_index ignores root
             shutil.copyfile(root / real_index, index)
-        _git(root, "add", "--all", index_file=index)
-        patch = _git(root, *_DIFF_OPTIONS, "HEAD", index_file=index)
+        git_bytes(root, "add", "--all", index_file=index)
+        patch = git_bytes(root, *_DIFF_OPTIONS, against, index_file=index)
         if _is_utf8(patch):
             return patch.decode("utf-8")
         # git writes text files in other encodings as raw bytes; as binary patches they stay exact.
         attributes = Path(scratch) / "attributes"
-        attributes.write_bytes(b"".join(_binary_attribute(path) for path in _non_utf8_paths(root, index)))
-        patch = _git(root, "-c", f"core.attributesFile={attributes}", *_DIFF_OPTIONS, "HEAD", index_file=index)
+        paths = _non_utf8_paths(root, index, against)
+        attributes.write_bytes(b"".join(_binary_attribute(path) for path in paths))
+        patch = git_bytes(root, "-c", f"core.attributesFile={attributes}", *_DIFF_OPTIONS, against,
+                          index_file=index)
     if not _is_utf8(patch):
         raise CaptureError("the uncommitted changes cannot be recorded as text; commit them first")
     return patch.decode("utf-8")
 
 
-def _non_utf8_paths(root: Path, index: Path) -> list[str]:
-    listed = _git(root, *_DIFF_OPTIONS, "--name-only", "-z", "--no-renames", "HEAD", index_file=index)
+def _non_utf8_paths(root: Path, index: Path, against: str) -> list[str]:
+    listed = git_bytes(root, *_DIFF_OPTIONS, "--name-only", "-z", "--no-renames", against, index_file=index)
     paths = [os.fsdecode(name) for name in listed.split(b"\0") if name]
     return [
         path
         for path in paths
-        if not _is_utf8(_git(root, "--literal-pathspecs", *_DIFF_OPTIONS, "HEAD", "--", path, index_file=index))
+        if not _is_utf8(git_bytes(root, "--literal-pathspecs", *_DIFF_OPTIONS, against, "--", path, index_file=index))
     ]
 
 
@@ -175,12 +228,12 @@ def _select_source(root: Path, *, commit: str | None, branch: str | None, tag: s
         return _Selection(None, branch or None, tag, f"refs/tags/{tag}", f"tag '{tag}'")
     if branch:
         return _Selection(None, branch, None, branch_ref, f"the head of branch '{branch}'")
-    current = _git_ok(root, "symbolic-ref", "--quiet", "--short", "HEAD")
+    current = git_ok(root, "symbolic-ref", "--quiet", "--short", "HEAD")
     return _Selection(_resolve_commit(root, "HEAD"), current or None, None, None, "HEAD")
 
 
 def _branch_ref(root: Path, branch: str) -> str:
-    remotes = _git_text(root, "remote").split()
+    remotes = git_text(root, "remote").split()
     candidates = [f"refs/heads/{branch}", *(f"refs/remotes/{r}/{branch}" for r in remotes), f"refs/remotes/{branch}"]
     for ref in candidates:
         if _resolve_commit(root, ref) is not None:
@@ -189,12 +242,12 @@ def _branch_ref(root: Path, branch: str) -> str:
 
 
 def _resolve_commit(root: Path, revision: str) -> str | None:
-    return _git_ok(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    return git_ok(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
 
 
 def _tracking_remote(root: Path) -> str | None:
-    branch = _git_ok(root, "symbolic-ref", "--quiet", "--short", "HEAD")
-    return _git_ok(root, "config", "--get", f"branch.{branch}.remote") if branch else None
+    branch = git_ok(root, "symbolic-ref", "--quiet", "--short", "HEAD")
+    return git_ok(root, "config", "--get", f"branch.{branch}.remote") if branch else None
 
 
 def _without_credentials(url: str) -> str:
@@ -231,7 +284,7 @@ def _cwd_root(cwd: Path) -> Path:
 
 
 def _toplevel(folder: Path) -> Path | None:
-    done = _run_git(folder, "rev-parse", "--show-toplevel")
+    done = run_git(folder, "rev-parse", "--show-toplevel")
     if done.returncode == 0:
         return Path(os.fsdecode(done.stdout.strip())).resolve()
     message = done.stderr.decode("utf-8", errors="replace").strip()
@@ -243,13 +296,13 @@ def _toplevel(folder: Path) -> Path | None:
 def _script_source(root: Path, selection: _Selection, script_path: Path, entry_point: str, shown: str) -> str:
     """The script's text as the task will run it: from the working copy, or from the chosen ref."""
     if selection.ref is not None:
-        blob = _run_git(root, "cat-file", "blob", f"{selection.ref}:{entry_point}")
+        blob = run_git(root, "cat-file", "blob", f"{selection.ref}:{entry_point}")
         if blob.returncode != 0:
             raise CaptureError(f"script '{shown}' does not exist at {selection.shown}")
         return decode_source(blob.stdout)
     if not script_path.is_file():
         raise CaptureError(f"script '{shown}' does not exist")
-    if _git_ok(root, "check-ignore", "--quiet", "--", entry_point) is not None:
+    if git_ok(root, "check-ignore", "--quiet", "--", entry_point) is not None:
         raise CaptureError(f"script '{shown}' is ignored by git (.gitignore), so a run would not have it")
     return decode_source(script_path.read_bytes())
 
@@ -288,39 +341,3 @@ def _override_argv(args: str | list[str] | None) -> list[str]:
         return shlex.split(args)
     except ValueError as exc:
         raise InvalidValue(f"cannot read the arguments {args!r}: {exc}") from exc
-
-
-def _run_git(cwd: Path, *argv: str, index_file: Path | None = None) -> subprocess.CompletedProcess[bytes]:
-    """Run git through GitPython (an argv list, never a shell), keeping the exact bytes it prints."""
-    env = {"GIT_OPTIONAL_LOCKS": "0"}  # reading must not rewrite the user's index
-    if index_file is not None:
-        env["GIT_INDEX_FILE"] = str(index_file)
-    command = ["git", *argv]
-    try:
-        status, out, err = Git(cwd).execute(
-            command, with_extended_output=True, with_exceptions=False, stdout_as_string=False,
-            strip_newline_in_stdout=False, env=env,
-        )
-    except GitCommandNotFound as exc:
-        raise CaptureError("git is not installed or not on PATH") from exc
-    stdout = out if isinstance(out, bytes) else str(out or "").encode()
-    stderr = err if isinstance(err, bytes) else str(err or "").encode()
-    return subprocess.CompletedProcess(command, int(status or 0), stdout, stderr)
-
-
-def _git(cwd: Path, *argv: str, index_file: Path | None = None) -> bytes:
-    done = _run_git(cwd, *argv, index_file=index_file)
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", errors="replace").strip()
-        raise CaptureError(f"git {' '.join(argv[:2])} failed in '{cwd}': {message}")
-    return done.stdout
-
-
-def _git_text(cwd: Path, *argv: str) -> str:
-    return os.fsdecode(_git(cwd, *argv).strip())
-
-
-def _git_ok(cwd: Path, *argv: str) -> str | None:
-    """The output of a git command that may rightly fail (an unknown ref), or None when it did."""
-    done = _run_git(cwd, *argv)
-    return os.fsdecode(done.stdout.strip()) if done.returncode == 0 else None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import json
+import re
 import sys
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -24,6 +26,9 @@ _DISTRIBUTION_OF_IMPORT = {
     "sklearn": "scikit-learn",
     "yaml": "PyYAML",
 }
+# The SDK comes with the worker that runs the task: it is never a package to install.
+_WORKER_DISTRIBUTIONS = frozenset({"tasktune-gui"})
+_REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:[\[<>=!~;@#]|$)")
 
 
 def detect_requirements(repo_root: Path, script_path: Path) -> str:
@@ -33,12 +38,23 @@ def detect_requirements(repo_root: Path, script_path: Path) -> str:
     for folder in folders:
         listed = folder / "requirements.txt"
         if listed.is_file():
-            return listed.read_text(encoding="utf-8", errors="replace")
+            return _without_worker_packages(listed.read_text(encoding="utf-8", errors="replace"))
     for folder in folders:
         declared = _pyproject_dependencies(folder / "pyproject.toml")
         if declared is not None:
-            return "".join(f"{requirement}\n" for requirement in declared)
+            return _without_worker_packages("".join(f"{requirement}\n" for requirement in declared))
     return _requirements_from_imports(root, script_path)
+
+
+def _without_worker_packages(text: str) -> str:
+    """The listed requirements less TaskTune itself, which the worker brings (and no index serves)."""
+    kept = []
+    for line in text.splitlines(keepends=True):
+        named = _REQUIREMENT_NAME.match(line)
+        if named and re.sub(r"[-_.]+", "-", named.group(1)).lower() in _WORKER_DISTRIBUTIONS:
+            continue
+        kept.append(line)
+    return "".join(kept)
 
 
 def _folders_up_to(folder: Path, root: Path) -> list[Path]:
@@ -86,8 +102,17 @@ def _requirements_from_imports(root: Path, script_path: Path) -> str:
             continue
         # `from google import protobuf` is read as google.protobuf, which narrows the namespace best.
         for dotted in [name for name in imported if "." in name] or [top_level]:
-            requirements.update(_pinned(name) for name in _narrowed(distributions, dotted))
+            requirements.update(_pinned(name) for name in _narrowed(distributions, dotted) if _from_an_index(name))
     return "".join(f"{requirement}\n" for requirement in sorted(requirements, key=str.lower))
+
+
+def local_imports(repo_root: Path, script_path: Path) -> list[Path]:
+    """The repository's own modules the script imports (one level), in the order it imports them."""
+    root = repo_root.resolve()
+    search_folders = list(dict.fromkeys([script_path.parent.resolve(), root, root / "src"]))
+    installed = metadata.packages_distributions()
+    found = [_local_module_file(name, search_folders, installed) for name in _imports_of(script_path)]
+    return list(dict.fromkeys(path for path in found if path is not None and path.is_file() and path != script_path))
 
 
 def _imports_of(module_file: Path) -> list[str]:
@@ -143,6 +168,24 @@ def _files_of(distribution: str) -> list[str]:
         return [str(path) for path in metadata.distribution(distribution).files or []]
     except metadata.PackageNotFoundError:
         return []
+
+
+def _from_an_index(distribution: str) -> bool:
+    """False for what no package index serves: TaskTune itself, and what was installed from a folder or file here
+    (editable installs, `pip install ./lib`, the repository's own package), which a worker cannot download."""
+    if re.sub(r"[-_.]+", "-", distribution).lower() in _WORKER_DISTRIBUTIONS:
+        return False
+    try:
+        origin = metadata.distribution(distribution).read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        return True
+    if not origin:
+        return True
+    try:
+        url = json.loads(origin).get("url", "")
+    except (json.JSONDecodeError, AttributeError):
+        return True
+    return not str(url).startswith("file:")
 
 
 def _pinned(distribution: str) -> str:

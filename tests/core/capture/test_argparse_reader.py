@@ -31,6 +31,7 @@ TRAINING_SCRIPT = textwrap.dedent(
         parser.add_argument("--seed", type=int, default=None)
         parser.add_argument("--optimizer", choices=["adam", "sgd"], default="adam")
         parser.add_argument("--out", default=os.path.join("runs", "latest"))
+        parser.add_argument("--workers", type=int, default=os.cpu_count())
         parser.add_argument("--verbose", "-V", action="count")
         parser.add_argument("--version", action="version", version="1.0")
         return parser.parse_args()
@@ -51,7 +52,9 @@ def test_a_training_script_gives_every_argument_in_declaration_order() -> None:
         ArgSpec("tag", "", "list", "a label for the run"),
         ArgSpec("seed", "", "int", ""),
         ArgSpec("optimizer", "adam", "str", ""),
-        ArgSpec("out", "os.path.join('runs', 'latest')", "str", ""),
+        ArgSpec("out", "runs/latest", "str", ""),
+        # Only the script can compute it where it runs: left off the command line, the expression shown.
+        ArgSpec("workers", "", "int", "(default computed by the script: os.cpu_count())"),
         ArgSpec("verbose", "", "int", ""),
     ]
 
@@ -131,7 +134,7 @@ def test_what_cannot_be_read_without_running_the_script_is_skipped() -> None:
     )
     assert read_argparse_arguments(source) == [
         ArgSpec("kw", "3", "str", ""),
-        ArgSpec("custom", "CONFIG['x']", "", ""),
+        ArgSpec("custom", "", "", "(default computed by the script: CONFIG['x'])"),
         ArgSpec("lr", "0.1", "str", ""),
     ]
 
@@ -154,3 +157,82 @@ def test_any_text_reads_without_raising(source: str) -> None:
 )
 def test_any_mix_of_add_argument_parameters_reads_without_raising(parameters: list[str]) -> None:
     assert isinstance(read_argparse_arguments(f"p.add_argument({', '.join(parameters)})"), list)
+
+
+SUBCOMMAND_SCRIPT = textwrap.dedent(
+    """
+    import argparse
+    SIZE = 2 ** 5
+    NAME = "run"
+
+    def add_common(p):
+        p.add_argument("--seed", type=int, default=SIZE - 32)
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--verbose", action="store_true")
+    commands = parser.add_subparsers(dest="command", required=True)
+    train = commands.add_parser("train", aliases=["fit"])
+    train.add_argument("--lr", type=float, default=1e-3 * 4)
+    train.add_argument("--out", default="runs/" + NAME + f"_{SIZE}")
+    add_common(train)
+    evaluate = commands.add_parser("evaluate")
+    group = evaluate.add_argument_group("data")
+    group.add_argument("checkpoint")
+    group.add_argument("--batch", type=int, default=SIZE * 2)
+    add_common(evaluate)
+    """
+)
+
+
+def test_the_chosen_subcommand_and_its_own_options_are_read() -> None:
+    assert read_argparse_arguments(SUBCOMMAND_SCRIPT) == [
+        ArgSpec("verbose", "false", "bool", ""),
+        ArgSpec("command", "train", "subcommand", "one of: train, evaluate", positional=True),
+        ArgSpec("lr", "0.004", "float", ""),
+        ArgSpec("out", "runs/run_32", "str", ""),
+        ArgSpec("seed", "0", "int", ""),
+    ]
+    chosen = read_argparse_arguments(SUBCOMMAND_SCRIPT, ["--verbose", "evaluate", "best.pt"])
+    assert [(spec.name, spec.value) for spec in chosen] == [
+        ("verbose", "false"), ("command", "evaluate"), ("checkpoint", ""), ("batch", "64"), ("seed", "0")]
+
+
+def test_parsers_built_in_helper_modules_and_parents_are_read() -> None:
+    helper = textwrap.dedent(
+        """
+        import argparse
+        def base_parser():
+            common = argparse.ArgumentParser(add_help=False)
+            common.add_argument("--data", default="data/")
+            return common
+        """
+    )
+    script = textwrap.dedent(
+        """
+        import argparse
+        from options import base_parser
+        parser = argparse.ArgumentParser(parents=[base_parser()])
+        parser.add_argument("--lr", type=float, default=0.1)
+        """
+    )
+    assert [(spec.name, spec.value) for spec in read_argparse_arguments(script, helpers=[helper])] == [
+        ("data", "data/"), ("lr", "0.1")]
+
+
+def test_options_declared_in_a_loop_over_constants_are_read() -> None:
+    source = textwrap.dedent(
+        """
+        import argparse
+        LOSSES = ["ce", "focal"]
+        parser = argparse.ArgumentParser()
+        for name in ("alpha", "beta"):
+            parser.add_argument(f"--{name}", type=float, default=1.0, help=f"weight of {name}")
+        for loss in LOSSES:
+            parser.add_argument("--" + loss + "-weight", type=float, default=0.5)
+        for i in range(3):
+            parser.add_argument(f"--layer{i}")
+        """
+    )
+    assert [(s.name, s.value, s.description) for s in read_argparse_arguments(source)] == [
+        ("alpha", "1.0", "weight of alpha"), ("beta", "1.0", "weight of beta"), ("ce-weight", "0.5", ""),
+        ("focal-weight", "0.5", "")]

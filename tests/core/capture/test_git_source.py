@@ -229,7 +229,7 @@ def test_a_module_entry_point_is_kept_as_given(repo: Path) -> None:
     write(repo / "pkg" / "train.py", TRAIN_V1)
     captured = capture("-m pkg.train", cwd=repo / "data", args="--lr 0.5")
     assert (captured.entry_point, captured.working_dir) == ("-m pkg.train", "data")
-    assert captured.args == [ArgSpec("lr", "0.5", "", "")]
+    assert captured.args == [ArgSpec("lr", "0.5", "float", "learning rate")]  # the module's own source is read
 
 
 def test_given_arguments_and_requirements_are_used(repo: Path) -> None:
@@ -242,3 +242,14 @@ def test_given_arguments_and_requirements_are_used(repo: Path) -> None:
     ]
     with pytest.raises(InvalidValue, match="cannot read the arguments"):
         capture("train.py", cwd=repo, args="--note 'unclosed")
+
+
+def test_create_logs_the_environment_variables_it_is_asked_to(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TASKTUNE_LOG_ENVIRONMENT", "MY_*,WANDB_MODE")
+    monkeypatch.setenv("MY_SETTING", "on")
+    monkeypatch.setenv("MY_API_KEY", "never stored")
+    monkeypatch.setenv("WANDB_MODE", "offline")
+    found = capture("train.py", cwd=repo)
+    assert {name: spec["value"] for name, spec in found.hyperparameters()["Environment"].items()} == {
+        "MY_SETTING": "on", "WANDB_MODE": "offline"}
+    assert "MY_API_KEY" in found.parameters.note and "never stored" not in found.parameters.note

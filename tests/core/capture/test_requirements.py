@@ -80,3 +80,30 @@ def test_packages_not_installed_here_are_listed_unpinned_by_their_distribution_n
 def test_an_unreadable_script_needs_nothing_known(root: Path) -> None:
     assert detect_requirements(root, write(root / "train.py", "import (\n")) == ""
     assert detect_requirements(root, root / "missing.py") == ""
+
+
+def test_the_sdk_is_never_a_package_to_install(root: Path) -> None:
+    script = write(root / "train.py", "from tasktune_gui import sdk\nimport tasktune_gui.sdk\nimport hypothesis\n")
+    assert detect_requirements(root, script) == f"hypothesis=={metadata.version('hypothesis')}\n"
+
+
+def test_packages_installed_from_a_folder_here_are_left_out(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two real distributions on the import path: one installed editable from a folder, one from an index.
+    site = root / "site"
+    for name, origin in (("labtools", '{"url": "file:///home/me/labtools", "dir_info": {"editable": true}}'),
+                         ("indexed_tool", None)):
+        info = site / f"{name}-1.2.dist-info"
+        write(info / "METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.2\n")
+        write(info / "top_level.txt", f"{name}\n")
+        if origin:
+            write(info / "direct_url.json", origin)
+        write(site / name / "__init__.py", "")
+    monkeypatch.syspath_prepend(str(site))
+    script = write(root / "app" / "train.py", "import labtools\nimport indexed_tool\n")
+    assert detect_requirements(root, script) == "indexed_tool==1.2\n"
+
+
+def test_tasktune_listed_in_a_requirements_file_is_left_to_the_worker(root: Path) -> None:
+    write(root / "requirements.txt", "numpy==1.26.4\ntasktune-gui==0.1.0\nTaskTune_GUI>=0.1\ntasktune-gui-extras\n")
+    script = write(root / "train.py", "import numpy\n")
+    assert detect_requirements(root, script) == "numpy==1.26.4\ntasktune-gui-extras\n"

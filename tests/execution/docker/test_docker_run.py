@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import docker
 import pytest
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.core.results import SETUP_STREAM
 from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.worker import Worker
 from tests.execution.conftest import add_task, git, status, wait_for
@@ -20,6 +22,14 @@ from tests.execution.docker.conftest import (
     sections,
     tasktune_containers,
 )
+
+
+def setup_lines(core: Core, task_id: str) -> list[str]:
+    return [line.text for line in core.results.console(task_id, setup=True) if line.stream == SETUP_STREAM]
+
+
+def steps_of(lines: list[str]) -> list[str]:
+    return [m[1] for line in lines if (m := re.match(r"^\[setup\] (\w+) \d+\.\d s$", line))]
 
 
 def test_full_task_runs_in_a_container(sqlite_core: Core, docker_worker: Worker, docker_repo: Path,
@@ -116,6 +126,10 @@ def test_environment_made_with_the_images_python_and_the_image_environment_optio
     # What was installed, recorded by its path in the repository (the run's folder is gone), so a clone
     # of this task installs the same wheel.
     assert sqlite_core.tasks.get(in_venv).requirements == "./tinypkg-1.0-py3-none-any.whl\n"
+    # The setup on the console: each step with its time, and uv's own lines from inside the container.
+    setup = setup_lines(sqlite_core, in_venv)
+    assert steps_of(setup) == ["mirror", "checkout", "container", "environment", "start"]
+    assert any("+ tinypkg==1.0" in line for line in setup), setup
 
     as_is = add_task(sqlite_core, docker_repo, entry_point="package.py", requirements=requirements,
                      container_use_image_env=True)
@@ -168,6 +182,9 @@ def test_environment_with_the_images_own_venv_and_pip(sqlite_core: Core, tmp_pat
     assert status(sqlite_core, task_id) == "completed", sqlite_core.tasks.get(task_id).status_message
     seen = report(sqlite_core, task_id)
     assert seen["value"] == "1.0" and "container-envs" in str(seen["prefix"])
+    setup = setup_lines(sqlite_core, task_id)  # pip's own lines, as it installs
+    assert steps_of(setup) == ["mirror", "checkout", "container", "environment", "start"]
+    assert any("Successfully installed tinypkg-1.0" in line for line in setup), setup
 
 
 def test_without_an_engine_the_task_fails_with_the_reason(sqlite_core: Core, tmp_path: Path, repo: Path,

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.core.results import SETUP_STREAM
 from tasktune_gui.execution.ssh_binding import SshOptions
 from tasktune_gui.execution.worker import Worker, WorkerConfig
 from tests.execution.conftest import add_task, git, status, wait_for
@@ -73,6 +74,9 @@ def test_full_run_on_the_host(sqlite_core: Core, ssh_worker: Worker, sshd: SshSe
     assert "model pretrained in input" in lines  # copied to the host, beside the run
     assert "a warning" in lines and f"task {task_id} it's $HOME; `x`" in lines
     assert task.host == sshd.alias and task.pid
+    # Its setup on the console, as on this machine: the environment step is the upload and the host's agent.
+    setup = [line.text for line in sqlite_core.results.console(task_id, setup=True) if line.stream == SETUP_STREAM]
+    assert [line.split()[1] for line in setup] == ["mirror", "checkout", "diff", "environment", "start"]
     # The run's folder on the host is gone once its results are home; the commit's tree stays for the next run.
     assert not (remote_dir / "runs" / task_id).exists()
     tree = remote_dir / "trees" / f"{task.commit}.tar"
@@ -127,3 +131,24 @@ def test_each_task_takes_a_free_gpu_of_the_host(sqlite_core: Core, sshd: SshServ
         wait_for(sqlite_core, lambda: all(status(sqlite_core, t) == "completed" for t in tasks), 60, "both ends")
     finally:
         worker.stop()
+
+
+def test_local_commits_carried_in_the_diff_rebuild_the_tree_on_the_host(
+    sqlite_core: Core, ssh_worker: Worker, tmp_path: Path
+) -> None:
+    import shutil
+
+    from tasktune_gui.core.capture import capture
+    from tests.execution.test_local_commits_run import clone_with_local_commits, tree_digest
+
+    _, clone, _ = clone_with_local_commits(tmp_path)
+    expected = tree_digest(clone)
+    found = capture("show_tree.py", cwd=clone, environ={})
+    shutil.move(clone, tmp_path / "elsewhere")  # the host and the worker reach only the remote
+    task_id = add_task(sqlite_core, found.repository, queue="lab", entry_point=found.entry_point,
+                       commit=found.commit, diff=found.diff)
+    wait_for(sqlite_core, lambda: status(sqlite_core, task_id) in ("completed", "failed"), 60, "the remote run")
+    task = sqlite_core.tasks.get(task_id)
+    assert task.status == "completed", (task.status_reason, task.status_message)
+    lines = [line.text for line in sqlite_core.results.console(task_id) if line.stream == "stdout"]
+    assert json.loads(lines[0]) == expected

@@ -67,10 +67,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
-        op.execute("DROP TRIGGER task_count_update ON task")
-        op.execute("DROP TRIGGER task_count_insert_delete ON task")
+        op.execute("DROP TRIGGER IF EXISTS task_count_update ON task")
+        op.execute("DROP TRIGGER IF EXISTS task_count_insert_delete ON task")
         op.execute("DROP FUNCTION task_count_keep()")
     else:
         for name in ('task_count_insert', 'task_count_delete', 'task_count_update'):
-            op.execute(f"DROP TRIGGER {name}")
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")  # a later downgrade that rebuilt the table dropped it
     op.drop_table('task_count')

@@ -1,0 +1,51 @@
+"""A throwaway environment with PySide6 6.12.0 on Python 3.11: the binding that loses a reference to None."""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BROKEN = ("PySide6-Essentials==6.12.0", "shiboken6==6.12.0")
+# Read now: the tests' autouse fixture points HOME at a temporary folder, where neither uv's cache nor pyenv is.
+UV_CACHE = Path(os.environ.get("UV_CACHE_DIR") or Path.home() / ".cache" / "uv")
+PYENV_PYTHONS = sorted(glob.glob(str(Path.home() / ".pyenv" / "versions" / "3.11.*" / "bin" / "python")))
+
+
+def python_311() -> str | None:
+    """A Python 3.11 interpreter (the one the binding breaks on): this one, python3.11 on PATH, or pyenv's."""
+    if sys.version_info[:2] == (3, 11):
+        return sys.executable
+    return shutil.which("python3.11") or (PYENV_PYTHONS[-1] if PYENV_PYTHONS else None)
+
+
+def make_broken_env(folder: Path, python: str) -> Path:
+    """A venv in `folder` with this environment's (locked) libraries but PySide6 6.12.0 (TaskTune itself is run from the
+    repository through PYTHONPATH: its package refuses that version); returns its python."""
+    env = {**os.environ, "UV_CACHE_DIR": str(UV_CACHE)}
+    uv = [sys.executable, "-m", "uv"]
+    subprocess.run([*uv, "venv", "-q", "--python", python, str(folder)], env=env, check=True)
+    # What this environment holds (the locked versions scripts/setup installed), bar the binding.
+    frozen = subprocess.run([*uv, "pip", "freeze", "-q", "--python", sys.executable, "--exclude-editable"],
+                            env=env, check=True, capture_output=True, text=True).stdout
+    locked = [line for line in frozen.splitlines() if line.strip() and not re.match(r"(?i)(pyside6|shiboken6)", line)]
+    requirements = folder / "requirements.txt"
+    requirements.write_text("\n".join([*locked, *BROKEN]) + "\n")
+    target = folder / "bin" / "python"
+    subprocess.run([*uv, "pip", "install", "-q", "--python", str(target), "-r", str(requirements)], env=env,
+                   check=True)
+    return target
+
+
+def run_environment(display: str | None = None) -> dict[str, str]:
+    """The environment to run `python -m tasktune_gui` from the repository with the broken env's python."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if display is not None:
+        env["DISPLAY"] = display
+        env.pop("QT_QPA_PLATFORM", None)
+    return env
