@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from tasktune_gui.core.editing import TaskEditor
@@ -10,6 +11,7 @@ from tasktune_gui.core.lifecycle import Lifecycle
 from tasktune_gui.core.lookup import get_task
 from tasktune_gui.core.overview import Overview
 from tasktune_gui.core.queues import QueueService, ensure_default_queue
+from tasktune_gui.core.records import TaskRecord, read_records
 from tasktune_gui.core.registry import ModelRegistry, ProjectService, WorkerRegistry
 from tasktune_gui.core.results import ResultStore
 from tasktune_gui.core.serialize import task_to_dict
@@ -43,6 +45,11 @@ class Core:
     def task_json(self, task_id: str) -> dict[str, Any]:
         with self.store.read() as session:
             return task_to_dict(session, get_task(session, task_id))
+
+    def task_records(self, task_ids: Sequence[str]) -> list[TaskRecord]:
+        """Whole records of many tasks (full ids) in a fixed number of queries; ids of no task are left out."""
+        with self.store.read() as session:
+            return read_records(session, task_ids)
 
     def close(self) -> None:
         self.store.close()

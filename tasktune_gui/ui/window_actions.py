@@ -86,7 +86,7 @@ class WindowActions(WindowBase):
     def compare(self, task_ids: list[str]) -> CompareDialog:
         from tasktune_gui.ui.compare_view import CompareDialog
 
-        dialog = CompareDialog([self.core.task_json(task_id) for task_id in task_ids], self)
+        dialog = CompareDialog([record.to_json() for record in self.core.task_records(task_ids)], self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a child of the window: freed when closed
         dialog.show()
         self.last_compare = dialog

@@ -1,0 +1,67 @@
+"""Whole task records, typed and frozen, read for many tasks at once in a fixed number of queries."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.records import CHUNK
+from tests.core.test_clone_and_edit import full_task
+from tests.support.lifecycle import new_task
+
+
+@contextmanager
+def counted_queries(core: Core) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):  # not SQLite's BEGIN
+            statements.append(statement)
+
+    event.listen(core.store.engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        event.remove(core.store.engine, "before_cursor_execute", seen)
+
+
+def test_a_whole_record_holds_every_part_of_the_task(core: Core) -> None:
+    task_id = full_task(core)
+    record = core.task_records([task_id])[0]
+    assert (record.name, record.project, record.status, record.tags) == ("source", "P", "completed", ("a", "b"))
+    assert record.execution.container.image == "nvidia/cuda:12" and record.execution.commit == "a" * 40
+    assert list(record.hyperparams) == ["Args", "TF_DEFINE", "custom"]
+    assert list(record.hyperparams["custom"]) == ["z", "a"]
+    assert record.hyperparams["Args"]["lr"] == {"value": "0.1", "type": "float", "description": "rate"}
+    assert record.user_properties == {"owner": {"value": "me", "description": "who"}}
+    assert list(record.configuration) == ["model", "extra"]
+    assert record.metrics == {"loss/train": 0.25} and len(record.output_models) == 1
+    assert (record.runtime.worker, record.runtime.host, record.runtime.pid) == ("w1", "gpu-box", 42)
+    assert record.labels == {"cat": 0, "dog": 1} and not record.is_draft
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        record.status = "draft"  # type: ignore[misc]
+    assert record.to_json() == core.task_json(task_id)
+
+
+def test_many_records_take_as_many_queries_as_one(core: Core) -> None:
+    one = [full_task(core)]
+    many = one + [full_task(core) for _ in range(4)] + [new_task(core, f"plain{i}") for i in range(25)]
+    with counted_queries(core) as for_one:
+        core.task_records(one)
+    with counted_queries(core) as for_many:
+        records = core.task_records(many)
+    assert len(for_many) == len(for_one) == 7
+    assert [r.id for r in records] == many
+    assert records[-1].hyperparams == {"Args": {"lr": {"value": "0.1", "type": "float", "description": ""}}}
+
+
+def test_order_is_kept_and_unknown_ids_are_left_out(sqlite_core: Core) -> None:
+    ids = [new_task(sqlite_core, f"t{i}", details=False) for i in range(CHUNK + 3)]  # two chunks
+    wanted = [ids[-1], "0" * 16, ids[0], ids[-1], *ids[1:-1]]
+    records = sqlite_core.task_records(wanted)
+    assert [r.id for r in records] == [ids[-1], ids[0], *ids[1:-1]]
