@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.core.settings import S3Endpoint, Settings
+from tests.support.object_stores import StoreServer, azurite_available, start_azure, start_gcs, start_s3
 from tests.support.postgres import PostgresCluster, find_postgres_bin
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -96,3 +98,35 @@ def sqlite_core(sqlite_url: str) -> Iterator[Core]:
     opened = Core.open(sqlite_url)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def object_stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, StoreServer]]:
+    """S3 over HTTP and over HTTPS (moto), GCS (gcp-storage-emulator) and Azure (Azurite) on loopback ports,
+    started once for the session; each test makes its own buckets."""
+    require_component("Azurite", azurite_available(), "npm install -g azurite")
+    folder = tmp_path_factory.mktemp("object-stores")
+    servers: dict[str, StoreServer] = {}
+    try:
+        servers["s3"] = start_s3(folder / "s3")
+        servers["s3-https"] = start_s3(folder / "s3-https", https=True)
+        servers["gcs"] = start_gcs(folder / "gcs")
+        servers["azure"] = start_azure(folder / "azure")
+        yield servers
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+@pytest.fixture
+def store_env(object_stores: dict[str, StoreServer], monkeypatch: pytest.MonkeyPatch) -> dict[str, StoreServer]:
+    """The servers' credentials and addresses in this process's environment, where each cloud's tools read them;
+    the HTTPS endpoint's CA in TaskTune's settings."""
+    for server in object_stores.values():
+        for name, value in server.env.items():
+            monkeypatch.setenv(name, value)
+    https = object_stores["s3-https"]
+    settings = Settings.load()
+    settings.set_s3_endpoint(https.netloc, S3Endpoint(secure=True, ca_file=str(https.ca_file)))
+    settings.save()
+    return object_stores

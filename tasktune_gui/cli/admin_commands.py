@@ -148,7 +148,8 @@ def _model_create(args: argparse.Namespace) -> int:
 def _model_record(model: Any, project: str) -> dict[str, Any]:
     return {"id": model.id, "name": model.name, "project": project, "uri": model.uri,
             "framework": model.framework, "design": model.design, "labels": dict(model.labels),
-            "tags": list(model.tags), "task": model.task_id, "created": iso(model.created)}
+            "tags": list(model.tags), "task": model.task_id, "size": model.size, "hash": model.hash,
+            "created": iso(model.created)}
 
 
 def _model_list(args: argparse.Namespace) -> int:

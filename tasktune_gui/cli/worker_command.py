@@ -68,6 +68,8 @@ def add_arguments(parser: argparse.ArgumentParser, once: bool = True) -> None:
                              "the least recently used are removed (default 20)")
     parser.add_argument("--tree-cache-gb", type=float, default=None, metavar="GB",
                         help="the checked-out commits kept here to copy into runs, likewise (default 5)")
+    parser.add_argument("--model-cache-gb", type=float, default=None, metavar="GB",
+                        help="input models downloaded from buckets (s3://, gs://, azure://), likewise (default 20)")
     parser.add_argument("--host-cache-gb", type=float, default=None, metavar="GB",
                         help="on each SSH host: the size past which the least recently used commit trees and "
                              "environments are removed (default 50)")
@@ -106,6 +108,8 @@ def config_from(args: argparse.Namespace) -> WorkerConfig:
             config.docker = dataclasses.replace(config.docker, env_max_bytes=config.env_max_bytes)
     if args.tree_cache_gb is not None:
         config.tree_max_bytes = gigabytes(args.tree_cache_gb, "--tree-cache-gb")
+    if args.model_cache_gb is not None:
+        config.model_max_bytes = gigabytes(args.model_cache_gb, "--model-cache-gb")
     if args.host_cache_gb is not None:
         config.ssh = dataclasses.replace(config.ssh,
                                          host_cache_max_bytes=gigabytes(args.host_cache_gb, "--host-cache-gb"))

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ConfigDict
-from sqlalchemy import JSON, Column, Index, Text
+from sqlalchemy import JSON, BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -213,6 +213,8 @@ class Model(Table, table=True):
     labels: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     task_id: str | None = Field(default=None, index=True)  # the task that produced it
+    size: int | None = Field(default=None, sa_type=BigInteger)  # as uploaded (migration 0008)
+    hash: str = ""  # SHA-256 of the file as uploaded: checked on download, the key of a worker's model cache
     created: datetime = Field(default_factory=utcnow)
 
 

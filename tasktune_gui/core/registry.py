@@ -65,12 +65,13 @@ class ModelRegistry:
         self.events = events
 
     def create(self, name: str, project: str | None = None, uri: str = "", framework: str = "",
-               design: str = "", labels: dict[str, int] | None = None, task_id: str | None = None) -> str:
+               design: str = "", labels: dict[str, int] | None = None, task_id: str | None = None,
+               size: int | None = None, hash: str = "") -> str:
         if not name.strip():
             raise InvalidValue("a model needs a name")
         with self.store.write() as session:
             model = Model(id=new_id(), name=name.strip(), uri=uri, framework=framework, design=design,
-                          labels=labels or {}, task_id=task_id)
+                          labels=labels or {}, task_id=task_id, size=size, hash=hash)
             if project:
                 model.project_id = ensure_project(session, project).id
             session.add(model)

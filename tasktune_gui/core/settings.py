@@ -5,12 +5,32 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
 
 def settings_path() -> Path:
     return Path(platformdirs.user_config_dir("tasktune", appauthor=False)) / "settings.json"
+
+
+@dataclass(frozen=True)
+class S3Endpoint:
+    """How to reach one S3-compatible server (MinIO, Ceph...) named as `s3://host:port/bucket`; never credentials."""
+
+    secure: bool = False  # https; plain http is what `s3://host:port` has always meant
+    ca_file: str = ""  # a CA bundle to verify its certificate with, else the system's
+    path_style: bool = True  # `host:port/bucket/key` (MinIO's default) rather than `bucket.host:port/key`
+    region: str = ""
+
+    @classmethod
+    def from_json(cls, saved: Any) -> S3Endpoint:
+        """The saved values over the defaults; anything unknown or of the wrong type is ignored."""
+        if not isinstance(saved, dict):
+            return cls()
+        defaults = cls()
+        return cls(**{f.name: saved[f.name] for f in fields(cls)
+                      if f.name in saved and isinstance(saved[f.name], type(getattr(defaults, f.name)))})
 
 
 @dataclass
@@ -21,6 +41,13 @@ class Settings:
     embedded_worker_docker: bool = False  # the window's worker runs each task in a container (Docker mode)
     embedded_worker_docker_image: str = ""  # for tasks that name no image
     embedded_worker_docker_args: str = ""  # docker run options for every container, e.g. "--shm-size 8g"
+    s3_endpoints: dict[str, dict[str, Any]] = field(default_factory=dict)  # "host:port" -> S3Endpoint's fields
+
+    def s3_endpoint(self, netloc: str) -> S3Endpoint:
+        return S3Endpoint.from_json(self.s3_endpoints.get(netloc.lower()))
+
+    def set_s3_endpoint(self, netloc: str, endpoint: S3Endpoint) -> None:
+        self.s3_endpoints[netloc.lower()] = asdict(endpoint)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:

@@ -53,6 +53,7 @@ class TaskSnapshot:
     configuration: dict[str, dict[str, str]]
     output_uri: str = ""
     input_model_uri: str = ""
+    input_model_hash: str = ""  # SHA-256 recorded at its upload, when known
     container_image: str = ""
     container_arguments: str = ""
     container_setup_script: str = ""
@@ -74,7 +75,7 @@ _TASK_ROW = table_select(
         "container_setup_script", "container_use_image_env", "queue",
     ))
 ).where(_TASKS.c.id == bindparam("task"))
-_MODEL_URI = table_select(_MODELS.c.uri).where(_MODELS.c.id == bindparam("model"))
+_MODEL_URI = table_select(_MODELS.c.uri, _MODELS.c.hash).where(_MODELS.c.id == bindparam("model"))
 
 
 def read_snapshot(core: Core, task_id: str) -> TaskSnapshot:
@@ -84,7 +85,7 @@ def read_snapshot(core: Core, task_id: str) -> TaskSnapshot:
         if task is None:  # a prefix of an id, or no such task (said as every lookup says it)
             task = connection.execute(_TASK_ROW, {"task": get_task(session, task_id).id}).first()
             assert task is not None
-        model_uri = connection.execute(_MODEL_URI, {"model": task.input_model_id}).scalar() \
+        model = connection.execute(_MODEL_URI, {"model": task.input_model_id}).first() \
             if task.input_model_id else None
         return TaskSnapshot(
             id=task.id,
@@ -97,7 +98,8 @@ def read_snapshot(core: Core, task_id: str) -> TaskSnapshot:
             hyperparameters=hyperparameters(session, task.id),
             configuration=configuration(session, task.id),
             output_uri=task.output_uri,
-            input_model_uri=model_uri or "",
+            input_model_uri=model.uri if model is not None else "",
+            input_model_hash=model.hash if model is not None else "",
             container_image=task.container_image.strip(),
             container_arguments=task.container_arguments,
             container_setup_script=task.container_setup_script,
@@ -109,7 +111,7 @@ def read_snapshot(core: Core, task_id: str) -> TaskSnapshot:
 def output_folder(snapshot: TaskSnapshot, run_dir: Path) -> Path:
     """Where the SDK puts artifacts and models: the task's local output destination, else the run folder.
 
-    Remote destinations (s3://, gs://, azure://) are not written yet: their files stay in the run folder."""
+    For a remote destination (s3://, gs://, azure://) the files wait in the run folder; the worker uploads them."""
     uri = snapshot.output_uri.strip()
     if uri.startswith("file://"):
         uri = uri[len("file://"):]

@@ -19,7 +19,9 @@ from tasktune_gui.core.assets import package_path
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.models import Artifact
 from tasktune_gui.core.results import ScalarPoint
+from tasktune_gui.execution.model_cache import file_digest
 from tasktune_gui.execution.outputs import publish
+from tasktune_gui.execution.stores import StoreError
 
 log = logging.getLogger(__name__)
 TASK_FILE_VARIABLE = "TASKTUNE_TASK_FILE"
@@ -148,17 +150,30 @@ class EventsReader:
 
 
 def store_event(core: Core, task_id: str, event: dict[str, Any]) -> None:
-    """An artifact or an output model the SDK reported: copied to the output destination, recorded on the task."""
+    """An artifact or an output model the SDK reported: copied to the output destination, recorded on the task.
+
+    An upload that fails after its retries is said in the console; the record keeps the file's local path."""
     local = Path(event["path"])
     kind = "artifacts" if event["kind"] == "artifact" else "models"
-    uri = publish(local, core.tasks.get(task_id).output_uri, task_id, kind)
+    destination = core.tasks.get(task_id).output_uri
+
+    def say(text: str, stream: str = "stdout") -> None:
+        core.results.append_console(task_id, [(stream, f"tasktune: {text}")])
+
+    try:
+        uri = publish(local, destination, task_id, kind, say)
+    except StoreError as exc:
+        log.warning("task %s: %s", task_id, exc)
+        say(f"upload of {local.name} to {destination} failed: {exc}", "stderr")
+        uri = local.as_uri()
     if event["kind"] == "artifact":
         core.results.add_artifact(task_id, Artifact(
             task_id=task_id, name=str(event["name"]), uri=uri, size=int(event["size"]),
             hash=str(event["hash"]), type=str(event.get("type", ""))))
     elif event["kind"] == "model":
         core.models.create(str(event["name"]), uri=uri, framework=str(event.get("framework", "")),
-                           labels={str(k): int(v) for k, v in dict(event["labels"]).items()}, task_id=task_id)
+                           labels={str(k): int(v) for k, v in dict(event["labels"]).items()}, task_id=task_id,
+                           size=local.stat().st_size, hash=str(event.get("hash") or file_digest(local)))
 
 
 def _reported_at(event: dict[str, Any]) -> datetime | None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
+import os
 import shutil
 import threading
 from collections.abc import Callable
@@ -20,10 +22,12 @@ from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.environments import EnvironmentCache, is_python
 from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.launch import TaskSnapshot, build_command, output_folder, read_snapshot
+from tasktune_gui.execution.model_cache import ModelCache
 from tasktune_gui.execution.runner import Outcome, ProcessRun
 from tasktune_gui.execution.sdk_channel import EVENTS_VARIABLE, EventsReader, shared_sdk
 from tasktune_gui.execution.setup_log import SetupLog, prefixed
 from tasktune_gui.execution.ssh_binding import Binding, SshOptions
+from tasktune_gui.execution.stores import StoreError, check_destination, is_remote, saved_endpoints
 from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
 
 if TYPE_CHECKING:  # the docker SDK and asyncssh are imported only by workers that use them
@@ -45,6 +49,22 @@ class RunSettings:
     keep_workspace: bool = False
     docker: DockerConfig | None = None  # Docker mode: every task runs in a container
     ssh: SshOptions = field(default_factory=SshOptions)  # for queues bound to an SSH host
+    models: ModelCache | None = None  # input models from buckets; else under the mirror cache's root
+
+    @property
+    def model_cache(self) -> ModelCache:
+        return self.models or ModelCache(self.cache.root / "models")
+
+
+def _linked_into(file: Path, folder: Path) -> Path:
+    """A hard link of a cached file in `folder` (a copy across file systems)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / file.name
+    try:
+        os.link(file, target)
+    except OSError:
+        shutil.copyfile(file, target)
+    return target
 
 
 class TaskRun:
@@ -91,7 +111,7 @@ class TaskRun:
                 shutil.rmtree(run_dir, ignore_errors=True)
 
     def _run(self, run_dir: Path) -> None:
-        snapshot = read_snapshot(self.core, self.task_id)
+        snapshot = self._prepare_stores(read_snapshot(self.core, self.task_id), run_dir)
         binding = snapshot.binding
         if binding is not None:
             self._run_remote(snapshot, binding, run_dir)
@@ -248,6 +268,28 @@ class TaskRun:
             launcher.close(remove_run=remote_run)
         spool.drain()
         self._report(outcome)
+
+    def _prepare_stores(self, snapshot: TaskSnapshot, run_dir: Path) -> TaskSnapshot:
+        """Before any other step (every backend): a bucket destination must take a write, and a bucket's input
+        model comes into the model cache, so a task that cannot keep or read its files fails at once."""
+        if not is_remote(snapshot.output_uri) and not is_remote(snapshot.input_model_uri):
+            return snapshot
+        endpoints = saved_endpoints()
+        if is_remote(snapshot.output_uri):
+            try:
+                check_destination(snapshot.output_uri, endpoints)
+            except StoreError as exc:
+                raise StepFailed(f"output destination: {exc.reason}", exc.detail) from exc
+        if is_remote(snapshot.input_model_uri):
+            try:
+                model = self.settings.model_cache.fetch(snapshot.input_model_uri, snapshot.input_model_hash,
+                                                        endpoints, self._in_use)
+            except StoreError as exc:
+                raise StepFailed(f"input model: {exc.reason}", exc.detail) from exc
+            if self.settings.docker is not None and snapshot.binding is None:
+                model = _linked_into(model, run_dir.resolve() / "input")  # the run folder is what the container sees
+            snapshot = dataclasses.replace(snapshot, input_model_uri=str(model))
+        return snapshot
 
     def _record_packages(self, installed: str) -> None:
         self.core.lifecycle.record_runtime(self.task_id, requirements=installed)

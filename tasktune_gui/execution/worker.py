@@ -26,6 +26,8 @@ from tasktune_gui.core.status import Status
 from tasktune_gui.core.upkeep import UPKEEP_EVERY_S, Upkeep
 from tasktune_gui.execution.docker_config import DockerConfig
 from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache
+from tasktune_gui.execution.model_cache import DEFAULT_MAX_BYTES as MODELS_MAX_BYTES
+from tasktune_gui.execution.model_cache import ModelCache
 from tasktune_gui.execution.ssh_binding import SshOptions, queue_bindings
 from tasktune_gui.execution.task_run import RunSettings, TaskRun
 from tasktune_gui.execution.trees import DEFAULT_MAX_BYTES as TREES_MAX_BYTES
@@ -59,6 +61,7 @@ class WorkerConfig:
     on_stop: str = STOP_ABORT  # what a clean stop does with running tasks: abort them, or let them finish
     env_max_bytes: int = DEFAULT_MAX_BYTES  # the environment cache, past which the least recently used go
     tree_max_bytes: int = TREES_MAX_BYTES  # the pristine commit trees, likewise
+    model_max_bytes: int = MODELS_MAX_BYTES  # input models downloaded from buckets, likewise
     docker: DockerConfig | None = None  # Docker mode: each task in a container of its image (or the default)
     ssh: SshOptions = field(default_factory=SshOptions)  # ~/.ssh/config and known_hosts, for SSH-bound queues
     kind: str = "local"  # how the worker shows on the Workers page: local, tray, ...
@@ -91,6 +94,7 @@ class Worker:
             cache=MirrorCache(config.cache_dir, config.tree_max_bytes),
             environments=EnvironmentCache(config.cache_dir, config.env_max_bytes),
             runs_dir=config.cache_dir / "runs",
+            models=ModelCache(config.cache_dir / "models", config.model_max_bytes),
             abort_grace=config.abort_grace,
             docker=config.docker,
             ssh=config.ssh,

@@ -152,12 +152,13 @@ def register_output_model(path: str | Path, name: str | None = None, labels: dic
         raise FileNotFoundError(f"no model file at {path}")
     target, _kind = _store(Path(path), _output_dir("models"), name or Path(path).stem)
     _emit({"kind": "model", "name": name or Path(path).stem, "path": str(target), "labels": labels or {},
-           "framework": framework})
+           "framework": framework, "hash": _digest(target)})
     return target
 
 
 def input_model() -> Path | None:
-    """A local path to the task's input model (a folder path or file:// URI), or None when it has none."""
+    """A local path to the task's input model, or None when it has none. A model kept in a bucket (s3://, gs://,
+    azure://) was downloaded by the worker into its model cache before the script started."""
     uri = str(_task_file().get("input_model_uri") or "")
     if uri.startswith("file://"):
         uri = uri[len("file://"):]

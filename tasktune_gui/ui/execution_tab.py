@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -273,18 +274,60 @@ class ContainerSection(EditableSection):
                         use_image_env=use_image_env if use_image_env != bool(old.get("use_image_env")) else None)
 
 
+class DestinationChecker(QObject):
+    """Tests a bucket destination on a thread (credentials found? bucket there and writable?) as a worker will at
+    the task's start, and hands the answer to the GUI thread."""
+
+    checked = Signal(str, bool, str)  # uri, passed, what was found
+
+    def check(self, uri: str) -> None:
+        def work() -> None:
+            from tasktune_gui.execution.stores import StoreError, check_destination  # fsspec only when asked
+
+            try:
+                passed, text = True, check_destination(uri)
+            except StoreError as exc:
+                passed, text = False, exc.reason
+            with contextlib.suppress(RuntimeError):  # the page was closed meanwhile
+                self.checked.emit(uri, passed, text)
+
+        threading.Thread(target=work, name="check-destination", daemon=True).start()
+
+
 class OutputSection(EditableSection):
     def __init__(self, core: Core) -> None:
         super().__init__(core, "output", "Output destination")
         self.uri = named(QLineEdit(), "execution_output_uri")
         self.uri.setPlaceholderText("/shared/outputs, file:///…, s3://host:port/bucket, gs://bucket/folder, "
                                     "azure://account.blob.core.windows.net/path")
+        self.test_button = named(QPushButton("Test destination"), "execution_output_test")
+        self.test_button.setToolTip("Checks that credentials are found and the bucket is reachable and writable")
         self.check = named(QLabel(), "execution_output_check")
+        self.check.setWordWrap(True)
+        self.checker = DestinationChecker(self)
+        self.checker.checked.connect(self._on_checker_checked)
         self.uri.textChanged.connect(self._validate)
-        self.add(self.uri)
+        self.test_button.clicked.connect(self._on_test_clicked)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.uri, 1)
+        row.addWidget(self.test_button)
+        holder = QWidget()
+        holder.setLayout(row)
+        self.add(holder)
         self.add(self.check)
 
+    def _bucket_uri(self) -> str:
+        """The field's URI when it names a bucket that can be checked; "" otherwise."""
+        text = self.uri.text().strip()
+        try:
+            validate_output_uri(text)
+        except InvalidValue:
+            return ""
+        return text if text and not text.startswith(("/", "file://")) else ""
+
     def _validate(self, text: str) -> None:
+        self.test_button.setEnabled(bool(self._bucket_uri()))
         if not self.editing:
             self.check.clear()
             return
@@ -295,8 +338,21 @@ class OutputSection(EditableSection):
         else:
             self.check.setText("")
 
+    def _on_test_clicked(self) -> None:
+        uri = self._bucket_uri()
+        if uri:
+            self.test_button.setEnabled(False)
+            self.check.setText(f"Checking {uri}…")
+            self.checker.check(uri)
+
+    def _on_checker_checked(self, uri: str, passed: bool, text: str) -> None:
+        self.test_button.setEnabled(bool(self._bucket_uri()))
+        if uri == self.uri.text().strip():  # not an answer about a URI typed over since
+            self.check.setText(text if passed else f"Test failed: {text}")
+
     def fill(self, record: dict[str, Any]) -> None:
         self.uri.setText(record["execution"]["output_uri"])
+        self.test_button.setEnabled(bool(self._bucket_uri()))
 
     def set_fields_editable(self, editing: bool) -> None:
         self.uri.setReadOnly(not editing)

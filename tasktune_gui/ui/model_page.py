@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.models import Model
+from tasktune_gui.ui.artifacts_view import human_size
+from tasktune_gui.ui.downloads import Downloader, is_remote
 from tasktune_gui.ui.naming import named
 from tasktune_gui.ui.section import EditControls
 from tasktune_gui.ui.table_rows import one_line_rows
@@ -83,12 +85,28 @@ class GeneralTab(ModelSection):
         self.name = named(QLineEdit(), "modelName")
         self.framework = named(QLineEdit(), "modelFramework")
         self.uri = named(QLineEdit(), "modelUri")
+        self.download_button = named(QPushButton("Download"), "modelDownload")
+        self.download_button.setToolTip("Copy the model from its bucket into your Downloads folder")
+        self.download_button.clicked.connect(self._on_download_clicked)
+        self.download_status = named(QLabel(), "modelDownloadStatus")
+        self.downloader = Downloader(self)
+        self.downloader.finished.connect(self._on_downloader_finished)
+        uri_row = QHBoxLayout()
+        uri_row.setContentsMargins(0, 0, 0, 0)
+        uri_row.addWidget(self.uri, 1)
+        uri_row.addWidget(self.download_button)
+        uri_row.addWidget(self.download_status)
+        uri_holder = QWidget()
+        uri_holder.setLayout(uri_row)
+        self.size_hash = named(QLabel(), "modelSizeHash")
+        self.size_hash.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.project = named(QLabel(), "modelProject")
         self.task_link = named(QLabel(), "modelTask")
         self.task_link.linkActivated.connect(self.task_requested.emit)
         self.created = named(QLabel(), "modelCreated")
         form = QFormLayout(self)
-        for label, widget in (("Name", self.name), ("Framework", self.framework), ("URI", self.uri),
+        for label, widget in (("Name", self.name), ("Framework", self.framework), ("URI", uri_holder),
+                              ("Size, SHA-256", self.size_hash),
                               ("Project", self.project), ("Created by task", self.task_link),
                               ("Created", self.created)):
             form.addRow(label, widget)
@@ -98,9 +116,21 @@ class GeneralTab(ModelSection):
         self.name.setText(model.name)
         self.framework.setText(model.framework)
         self.uri.setText(model.uri)
+        self.download_button.setEnabled(is_remote(model.uri))
+        self.download_status.clear()
+        self.size_hash.setText(f"{human_size(model.size)}, {model.hash}" if model.hash else "not recorded")
         self.project.setText(self.core.models.project_of(model.id) or "none")
         self.task_link.setText(f'<a href="{model.task_id}">{model.task_id}</a>' if model.task_id else "none")
         self.created.setText(model.created.astimezone().strftime("%Y-%m-%d %H:%M"))
+
+    def _on_download_clicked(self) -> None:
+        self.download_button.setEnabled(False)
+        self.download_status.setText("Downloading…")
+        self.downloader.download(self.uri.text().strip())
+
+    def _on_downloader_finished(self, uri: str, path: str, reason: str) -> None:
+        self.download_button.setEnabled(is_remote(self.uri.text()))
+        self.download_status.setText(f"Downloaded to {path}" if path else f"Download failed: {reason}")
 
     def set_fields_editable(self, editing: bool) -> None:
         for line in (self.name, self.framework, self.uri):

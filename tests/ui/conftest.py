@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from tasktune_gui.app import make_window
 from tasktune_gui.ui.main_window import MainWindow
+from tests.support.object_stores import StoreServer, destination, new_bucket
 
 
 @pytest.fixture
@@ -28,3 +29,10 @@ def window(qtbot: QtBot, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.Mo
     # Nothing left running once the window is closed: no thread it started, no active timer.
     qtbot.waitUntil(lambda: set(threading.enumerate()) <= threads_before, timeout=10_000)
     assert [t.objectName() for t in built.findChildren(QTimer) if t.isActive()] == []
+
+
+@pytest.fixture
+def s3_bucket(store_env: dict[str, StoreServer]) -> str:
+    """An output URI in a new bucket on the tests' S3 server. Ask for it before `window`: the bucket is made first,
+    so fsspec's I/O thread (it lives as long as the process) is there before the window counts threads."""
+    return destination(store_env["s3"], new_bucket(store_env["s3"]))

@@ -141,3 +141,20 @@ def test_output_destination_is_checked_inline_and_a_refusal_keeps_the_text(windo
     assert output.check.text() == ""
     qtbot.mouseClick(output.save_button, LEFT)
     assert execution(window, task_id)["output_uri"] == "s3://minio.lab:9000/bucket"
+
+
+def test_test_destination_says_whether_a_bucket_is_writable(s3_bucket: str, window: MainWindow,
+                                                            qtbot: QtBot) -> None:
+    open_task(qtbot, window, "momentum sweep")
+    output = window.task_page.execution.output
+    assert not output.test_button.isEnabled()  # no bucket named
+    qtbot.mouseClick(output.edit_button, LEFT)
+    qtbot.keyClicks(output.uri, s3_bucket)
+    qtbot.mouseClick(output.test_button, LEFT)
+    qtbot.waitUntil(lambda: "writable" in output.check.text(), timeout=20_000)
+    assert output.check.text() == f"{s3_bucket} is reachable and writable"
+    output.uri.setText(s3_bucket.replace("/b", "/missing-b", 1))
+    qtbot.mouseClick(output.test_button, LEFT)
+    qtbot.waitUntil(lambda: output.check.text().startswith("Test failed"), timeout=20_000)
+    assert "bucket not found" in output.check.text()
+    qtbot.waitUntil(output.test_button.isEnabled)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.models import Artifact, Task
+from tasktune_gui.execution.outputs import publish
+from tasktune_gui.execution.stores import location_for
 from tasktune_gui.ui.artifacts_view import HASH, KIND, NAME, SIZE, URI, human_size
+from tasktune_gui.ui.downloads import downloads_folder
 from tasktune_gui.ui.main_window import MainWindow
 
 
@@ -66,3 +70,35 @@ def test_outputs_listed_copied_and_opened(window: MainWindow, qtbot: QtBot, tmp_
 
 def test_human_sizes() -> None:
     assert [human_size(n) for n in (None, 12, 2048, 5 * 1024**3)] == ["", "12 B", "2.0 KB", "5.0 GB"]
+
+
+def test_outputs_and_models_in_a_bucket_download(s3_bucket: str, window: MainWindow, qtbot: QtBot,
+                                                 tmp_path: Path) -> None:
+    core = window.core
+    weights = tmp_path / "final.pt"
+    weights.write_bytes(b"weights in a bucket")
+    uri = publish(weights, s3_bucket, "t1", "models")
+    task_id = core.tasks.add(Task(id="", name="trainer", repository="/r", entry_point="t.py"), "Outputs")
+    model_id = core.models.create("final", project="Outputs", uri=uri, task_id=task_id, size=19,
+                                  hash=hashlib.sha256(b"weights in a bucket").hexdigest())
+    window.open_task(task_id)
+    view = window.task_page.artifacts.outputs
+    row = view.tree.topLevelItem(0)
+    assert (row.text(URI), row.text(SIZE)) == (uri, "19 B")
+    assert not view.download_button.isEnabled()
+    view.tree.setCurrentItem(row)
+    qtbot.mouseClick(view.download_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.download_status.text().startswith("Downloaded to"), timeout=20_000)
+    first = Path(view.download_status.text().removeprefix("Downloaded to "))
+    assert first == downloads_folder() / "final.pt" and first.read_bytes() == b"weights in a bucket"
+
+    window.open_model(model_id)
+    general = window.models_page.model_page.general
+    qtbot.waitUntil(lambda: general.uri.text() == uri)
+    assert general.size_hash.text().startswith("19 B, ")
+    qtbot.mouseClick(general.download_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: general.download_status.text().startswith("Downloaded to"), timeout=20_000)
+    assert general.download_status.text().endswith("final (1).pt")  # beside the first, not over it
+    location_for(uri).filesystem().rm_file(location_for(uri).path)
+    qtbot.mouseClick(general.download_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: general.download_status.text().startswith("Download failed"), timeout=20_000)

@@ -1,7 +1,7 @@
 """Each worker records its own watchdog timeout, so only its own setting can declare its tasks lost.
 
 Revision ID: 0006
-Revises: 0010
+Revises: 0008
 Create Date: 2026-12-03
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0006'
-down_revision = '0010'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
