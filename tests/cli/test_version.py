@@ -15,9 +15,14 @@ def test_version_option_prints_the_version_and_the_schema(tt: Run) -> None:
     assert done.stdout.strip() == f"TaskTune {tasktune_version()} (database schema {schema_version()})"
 
 
-def test_show_json_runtime_names_the_tasktune_version(tt: Run, repo: Path) -> None:
+def test_show_json_runtime_names_the_tasktune_that_ran_the_task(tt: Run, repo: Path, tmp_path: Path) -> None:
     task_id = tt("create", "--project", "p", "--name", "n", "--repo", str(repo), "--script", "train.py",
                  check=True).stdout.strip()
     runtime = json.loads(tt("show", task_id, "--json", check=True).stdout)["runtime"]
-    assert runtime["tasktune_version"] == tasktune_version() != "unknown"
-    assert runtime["schema_version"] == schema_version()
+    assert (runtime["tasktune_version"], runtime["schema_version"]) == ("", "")  # nothing has run it yet
+    tt("enqueue", task_id, check=True)
+    tt("worker", "--queue", "default", "--once", "--cache-dir", str(tmp_path / "cache"), check=True)
+    shown = json.loads(tt("show", task_id, "--json", check=True).stdout)
+    assert shown["status"] == "completed", shown["status_reason"]
+    assert shown["runtime"]["tasktune_version"] == tasktune_version() != "unknown"
+    assert shown["runtime"]["schema_version"] == schema_version()
