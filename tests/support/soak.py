@@ -3,6 +3,7 @@ them, and the verdict on what it sampled (tests/ui/test_soak.py, bench/bench_soa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -75,14 +76,17 @@ def run_soak(folder: Path, python: str = sys.executable, switches: int = 1500, l
         core.lifecycle.enqueue(streaming, "soak")
     finally:
         core.close()
+    # --once: the worker runs the streaming task to its end and exits, so its exit is the stream's end.
     worker = subprocess.Popen([python, "-m", "tasktune_gui.cli.main", "--db", url, "worker", "--queue", "soak",
-                               "--cache-dir", str(folder / "cache")], env=env, stderr=subprocess.DEVNULL,
+                               "--once", "--cache-dir", str(folder / "cache")], env=env, stderr=subprocess.DEVNULL,
                               stdout=subprocess.DEVNULL)
     try:
         done = subprocess.run([python, "-m", "tests.support.soak_window", url, streaming,
                                "--tasks", ",".join([streaming, *demo]), "--switches", str(switches),
                                "--sample-every", str(sample_every)],
                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+        with contextlib.suppress(subprocess.TimeoutExpired):  # a fast machine switches faster than it streams
+            worker.wait(timeout)
     finally:
         worker.terminate()
         worker.wait(30)
@@ -96,7 +100,7 @@ def run_soak(folder: Path, python: str = sys.executable, switches: int = 1500, l
                 run.result = read
     core = open_core(url, seed=False)
     try:
-        run.lines_stored = len(core.results.console_texts(streaming, after=0, limit=10**7))
+        run.lines_stored = len(core.results.console(streaming, after=0, limit=10**7))  # what the script printed
     finally:
         core.close()
     return run

@@ -53,7 +53,9 @@ def resources(window: MainWindow, db_path: str) -> dict[str, Any]:
     return {
         "none_refs": sys.getrefcount(None),
         "rss_mb": round(psutil.Process().memory_info().rss / 2**20, 1),
-        "qobjects": len(Shiboken.getAllValidWrappers()),  # every live Qt object Python has a wrapper for
+        # Every live QObject Python has a wrapper for (value types such as QPointF and QColor are not QObjects:
+        # pyqtgraph keeps a few dozen Points for a while, which the Python object count covers).
+        "qobjects": sum(isinstance(o, QObject) for o in Shiboken.getAllValidWrappers()),
         "widgets": len(QApplication.allWidgets()),
         "python_objects": len(gc.get_objects()),
         "window_children": len(window.findChildren(QObject)),
