@@ -23,10 +23,18 @@ from tasktune_gui.core.api import Core
 
 GOAL_P50_MS = 50
 GOAL_P99_MS = 200
+COUNT_TRIGGERS_OFF = {
+    "postgresql": ("DROP TRIGGER task_count_update ON task", "DROP TRIGGER task_count_insert_delete ON task"),
+    "sqlite": ("DROP TRIGGER task_count_insert", "DROP TRIGGER task_count_delete", "DROP TRIGGER task_count_update"),
+}
 
 
-def dispatch(url: str, folder: Path, repo: Path, count: int, name: str) -> dict[str, object]:
+def dispatch(url: str, folder: Path, repo: Path, count: int, name: str, counted: bool = True) -> dict[str, object]:
     core = Core.open(url)
+    if not counted:  # the kept project counts' triggers off: what they cost a dispatch, side by side
+        with core.store.write() as session:
+            for statement in COUNT_TRIGGERS_OFF[core.store.dialect]:
+                session.connection().exec_driver_sql(statement)
     core.queues.ensure("bench")
     process = worker_process(url, "bench", folder / f"cache-{name}")
     try:
@@ -46,9 +54,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tasks", type=int, nargs="?", default=200)
     parser.add_argument("--pg", default=os.environ.get("TASKTUNE_BENCH_PG"), help="a PostgreSQL URL to use")
+    parser.add_argument("--without-count-triggers", action="store_true",
+                        help="drop the kept project counts' triggers first (to compare what they cost)")
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="tasktune-bench-"))
     repo = make_repo(folder)
+    counted = not options.without_count_triggers
     cluster = None
     url = options.pg
     if url is None:
@@ -63,8 +74,9 @@ def main() -> None:
         url = cluster.new_database()
     try:
         result = {
-            "postgresql": dispatch(url, folder, repo, options.tasks, "postgresql"),
-            "sqlite": dispatch(f"sqlite:///{folder / 'bench.db'}", folder, repo, options.tasks, "sqlite"),
+            "postgresql": dispatch(url, folder, repo, options.tasks, "postgresql", counted),
+            "sqlite": dispatch(f"sqlite:///{folder / 'bench.db'}", folder, repo, options.tasks, "sqlite", counted),
+            "count_triggers": counted,
             "load_average": [round(v, 2) for v in os.getloadavg()],
         }
         result["ok"] = bool(result["postgresql"]["ok"])  # type: ignore[index]
