@@ -1,4 +1,4 @@
-"""Unarchived task counts per project and status, read from the rows triggers keep (migration 0009)."""
+"""Unarchived task counts per project and status, read from the rows triggers keep (migration 0005)."""
 
 from __future__ import annotations
 

@@ -109,7 +109,7 @@ class Task(Table, table=True):
 
 
 class TaskCount(Table, table=True):
-    """+1/-1 rows per project and status, appended by triggers (migration 0009); see core/counts.py."""
+    """+1/-1 rows per project and status, appended by triggers (migration 0005); see core/counts.py."""
 
     __tablename__ = "task_count"
     id: int | None = Field(default=None, primary_key=True)
@@ -189,7 +189,7 @@ class Worker(Table, table=True):
     paused: bool = False  # a paused worker takes no new work
     started: datetime = Field(default_factory=utcnow)
     last_heartbeat: datetime = Field(default_factory=utcnow, index=True)
-    # Its own watchdog timeout (migration 0006): another worker's shorter setting cannot declare it lost.
+    # Its own watchdog timeout (migration 0009): another worker's shorter setting cannot declare it lost.
     watchdog_timeout: float | None = None
 
 

@@ -1,7 +1,7 @@
 """A model's size and SHA-256 as recorded at its upload: checked when a worker downloads it, the key of its cache.
 
 Revision ID: 0008
-Revises: 0010
+Revises: 0007
 Create Date: 2026-12-03
 """
 
@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0008'
-down_revision = '0010'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Each worker records its own watchdog timeout, so only its own setting can declare its tasks lost.
 
-Revision ID: 0006
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-03
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-03
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None

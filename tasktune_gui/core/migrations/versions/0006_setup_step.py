@@ -1,7 +1,7 @@
 """The step of its setup a running task is in (mirror, checkout, diff, environment, start) and since when.
 
-Revision ID: 0005
-Revises: 0009
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-03
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '0005'
-down_revision = '0009'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ Each status, archive or project change of a task appends a -1 row for what it wa
 (rows only ever inserted, so concurrent writers never wait on a shared counter row); readers sum them, and
 `core.counts.compact` folds them back into one row per project and status now and then.
 
-Revision ID: 0009
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-03
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '0009'
+revision = '0005'
 down_revision = '0004'
 branch_labels = None
 depends_on = None
