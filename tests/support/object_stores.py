@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import shutil
 import socket
@@ -33,8 +34,9 @@ def _wait_listening(port: int, process: subprocess.Popen[bytes], log: Path) -> N
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
-        except OSError:
-            time.sleep(0.05)  # polling a port the server is still binding: no event to wait on
+        except OSError:  # still binding its port: wait on the process a moment (its exit ends the wait too)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(0.05)
     raise RuntimeError(f"server not listening on {port}: {log.read_text(errors='replace')[-2000:]}")
 
 
