@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,20 +26,23 @@ def python_311() -> str | None:
 
 
 def make_broken_env(folder: Path, python: str) -> Path:
-    """A venv in `folder` with this environment's (locked) libraries but PySide6 6.12.0 (TaskTune itself is run from the
+    """A venv in `folder` with TaskTune's locked libraries but PySide6 6.12.0 (TaskTune itself is run from the
     repository through PYTHONPATH: its package refuses that version); returns its python."""
     env = {**os.environ, "UV_CACHE_DIR": str(UV_CACHE)}
     uv = [sys.executable, "-m", "uv"]
     subprocess.run([*uv, "venv", "-q", "--python", python, str(folder)], env=env, check=True)
-    # What this environment holds (the locked versions scripts/setup installed), bar the binding.
-    frozen = subprocess.run([*uv, "pip", "freeze", "-q", "--python", sys.executable, "--exclude-editable"],
-                            env=env, check=True, capture_output=True, text=True).stdout
-    locked = [line for line in frozen.splitlines() if line.strip() and not re.match(r"(?i)(pyside6|shiboken6)", line)]
+    # TaskTune's own requirements at their locked versions for Python 3.11 (whatever Python runs the tests: the
+    # lock's markers pick), bar the binding.
+    binding = re.compile(r"(?i)\s*(pyside6|shiboken6)")
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     requirements = folder / "requirements.txt"
-    requirements.write_text("\n".join([*locked, *BROKEN]) + "\n")
+    requirements.write_text("\n".join([*(d for d in dependencies if not binding.match(d)), *BROKEN]) + "\n")
+    constraints = folder / "constraints.txt"
+    locked = (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    constraints.write_text("\n".join(line for line in locked if line.strip() and not binding.match(line)) + "\n")
     target = folder / "bin" / "python"
-    subprocess.run([*uv, "pip", "install", "-q", "--python", str(target), "-r", str(requirements)], env=env,
-                   check=True)
+    subprocess.run([*uv, "pip", "install", "-q", "--python", str(target), "-r", str(requirements), "-c",
+                    str(constraints)], env=env, check=True)
     return target
 
 
