@@ -135,6 +135,9 @@ class ContainerRun:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()
+        # Set by the console reader when the task's output has ended. Waiting on the reader thread being alive
+        # raced: it could still be alive just after its last wake-up, and nothing would wake the waiter again.
+        self._read_done = threading.Event()
         self._grace = 10.0
         self._container: Container | None = None
         self._exec_id: str | None = None
@@ -310,6 +313,7 @@ class ContainerRun:
             _close_stream(stream)
             for splitter in lines.values():
                 splitter.flush()
+            self._read_done.set()
             self._wake.set()
 
     def stop(self, grace: float) -> None:
@@ -324,7 +328,7 @@ class ContainerRun:
         assert self._reader is not None
         assert self._exec_id is not None
         stopped = False
-        while self._reader.is_alive():
+        while not self._read_done.is_set():
             self._wake.wait()
             self._wake.clear()
             if self._stop.is_set() and not stopped:
