@@ -26,8 +26,8 @@ from PySide6.QtWidgets import QApplication, QDialog
 from shiboken6 import Shiboken
 
 from tasktune_gui.app import make_window
-from tasktune_gui.ui.console_view import IDLE_S
-from tasktune_gui.ui.main_window import PAGES, MainWindow
+from tasktune_gui.ui.console.console_view import IDLE_S
+from tasktune_gui.ui.window.main_window import PAGES, MainWindow
 
 TABS = ("EXECUTION", "CONFIGURATION", "ARTIFACTS", "INFO", "CONSOLE", "SCALARS")
 # Now and then a Clone dialog (modal) and a Compare dialog are opened and closed, another page of the window is

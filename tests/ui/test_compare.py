@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from tasktune_gui.ui.compare_view import CompareDialog, hyperparameter_rows
-from tasktune_gui.ui.main_window import MainWindow
+from tasktune_gui.ui.tasks.compare_view import CompareDialog, hyperparameter_rows
+from tasktune_gui.ui.window.main_window import MainWindow
 from tests.ui.test_main_window import context_menu, entries, open_demo, select_rows
 
 

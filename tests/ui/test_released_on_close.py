@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 from tasktune_gui.app import open_core
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.tasks import TaskQuery
-from tasktune_gui.ui.main_window import MainWindow
-from tasktune_gui.ui.tray_app import WindowOpener
+from tasktune_gui.ui.window.main_window import MainWindow
+from tasktune_gui.ui.worker.tray_app import WindowOpener
 from tests.ui.test_main_window import open_demo, row_of
 
 

@@ -7,8 +7,8 @@ import re
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.models import Task
-from tasktune_gui.ui.main_window import MainWindow
-from tasktune_gui.ui.task_table_model import COLUMNS
+from tasktune_gui.ui.tasks.task_table_model import COLUMNS
+from tasktune_gui.ui.window.main_window import MainWindow
 from tests.ui.test_main_window import row_of
 from tests.ui.test_task_page import open_task
 
