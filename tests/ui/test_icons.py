@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QSize
 
 from tasktune_gui.ui.common.icons import icon
-from tasktune_gui.ui.window.actions import TASK_ACTIONS
+from tasktune_gui.ui.window.task_actions import TASK_ACTIONS
 from tasktune_gui.ui.window.main_window import PAGES, MainWindow
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from tasktune_gui.ui.tasks.csv_export import export_csv
 from tasktune_gui.ui.tasks.table_place import TablePlace
 from tasktune_gui.ui.tasks.task_filters import FilterBar
 from tasktune_gui.ui.tasks.task_table_model import COLUMNS, TaskTableModel
-from tasktune_gui.ui.window.actions import TASK_ACTIONS, TaskAction, applicable_ids, label_for
+from tasktune_gui.ui.window.actions import ActionRegistry
 
 # What a column is first sized for (the layout a person saves replaces it): a whole id and date, a name of a
 # few words, the status with its setup step. The header's own title is never cut either.
@@ -50,13 +49,13 @@ def size_columns(table: QTableView) -> None:
 
 
 class TasksPage(QWidget):
-    """A project's tasks (or all projects'); actions go to `run_action(action, task_ids)`."""
+    """A project's tasks (or all projects'); its rows' actions are the registry's."""
 
-    def __init__(self, model: TaskTableModel, run_action: Callable[[TaskAction, list[str]], None]) -> None:
+    def __init__(self, model: TaskTableModel, actions: ActionRegistry) -> None:
         super().__init__()
         self.setObjectName("tasksPage")
         self.model = model
-        self._run_action = run_action
+        self.task_actions = actions
         self.filters = FilterBar()
         self.search = self.filters.search
         self.status_filter = self.filters.status_filter
@@ -78,7 +77,11 @@ class TasksPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
-        self.table.activated.connect(lambda _index: self._trigger_by_id("details"))  # Enter, double-click
+        self.table.activated.connect(lambda _index: actions.activate())  # Enter, double-click
+        # The menu bar's and toolbar's actions follow the selected tasks and their statuses.
+        self.table.selectionModel().selectionChanged.connect(lambda *_: actions.schedule_refresh())
+        model.dataChanged.connect(lambda *_: actions.schedule_refresh())
+        model.modelReset.connect(actions.schedule_refresh)
         self.export_button = named(QToolButton(), "exportButton")
         self.export_button.setText("Export CSV")
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -140,22 +143,7 @@ class TasksPage(QWidget):
 
     def build_menu(self) -> QMenu:
         """The context menu for the current selection: each entry enabled where the lifecycle allows it."""
-        menu = QMenu(self)
-        menu.setObjectName("taskContextMenu")
-        selected = self.selected_tasks()
-        for action in TASK_ACTIONS:
-            applicable = applicable_ids(action, selected)
-            entry = menu.addAction(label_for(action, len(applicable), len(selected)))
-            entry.setObjectName(f"menu_{action.id}")
-            entry.setEnabled(bool(applicable))
-            entry.triggered.connect(lambda _c=False, a=action, ids=applicable: self._run_action(a, ids))
-        return menu
-
-    def _trigger_by_id(self, action_id: str) -> None:
-        action = next(a for a in TASK_ACTIONS if a.id == action_id)
-        applicable = applicable_ids(action, self.selected_tasks())
-        if applicable:
-            self._run_action(action, applicable)
+        return self.task_actions.context_menu(self)
 
     def _on_table_context_menu(self, position: QPoint) -> None:
         if not self.table.indexAt(position).isValid():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -28,11 +28,12 @@ from tasktune_gui.ui.common.icons import icon
 from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.common.palette import ThemeFollower
 from tasktune_gui.ui.window.about import AboutDialog
-from tasktune_gui.ui.window.actions import build_qactions
+from tasktune_gui.ui.window.actions import ActionContext, ActionRegistry, TaskAction
 from tasktune_gui.ui.window.breadcrumbs import Breadcrumbs, Crumb
 from tasktune_gui.ui.window.start_page import StartPage
-from tasktune_gui.ui.window.window_actions import WindowActions
+from tasktune_gui.ui.window.task_actions import TASK_ACTIONS
 from tasktune_gui.ui.window.window_state import WindowState
+from tasktune_gui.ui.worker.worker_menu import WorkerMenu
 
 # Everything below needs the core, whose libraries (SQLAlchemy, SQLModel, pydantic) take most of a start-up:
 # the frame above is shown first and these are imported by `open_database`'s thread (see `import_pages`).
@@ -66,7 +67,7 @@ def import_pages() -> None:
     import tasktune_gui.ui.overview.workers_page  # noqa: F401
 
 
-class MainWindow(WindowActions, QMainWindow):
+class MainWindow(QMainWindow):
     """The window. Given a core it is whole at once (`make_window`, tests); without one it is the frame
     (navigation, menus, status bar) saying the database is opening, whole once `open_database` is done."""
 
@@ -87,7 +88,7 @@ class MainWindow(WindowActions, QMainWindow):
     follower: FeedFollower
 
     def __init__(self, core: Core | None = None, settings: Settings | None = None,
-                 state_path: Path | None = None) -> None:
+                 state_path: Path | None = None, actions: Sequence[TaskAction] = TASK_ACTIONS) -> None:
         super().__init__()
         self.settings = settings or Settings(embedded_worker=False)
         self.attached = False
@@ -123,14 +124,13 @@ class MainWindow(WindowActions, QMainWindow):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
-        self._build_menus()
-        self.worker_label = named(QLabel(), "workerStatus")
+        self._build_menus(actions)
+        self.worker_label = self.worker_menu.label
         self.database_label = named(QLabel("Database: opening…"), "statusDatabase")
         self.workers_online_label = named(QLabel(), "statusWorkers")
         self.statusBar().addPermanentWidget(self.database_label)
         self.statusBar().addPermanentWidget(self.workers_online_label)
         self.statusBar().addPermanentWidget(self.worker_label)
-        self.worker_label.setText("Worker: starting" if self.settings.embedded_worker else "Worker: off")
         self.navigation.setCurrentRow(PAGES.index("Dashboard"))
         self.navigation.currentRowChanged.connect(self._on_frame_row_changed)
         app = QApplication.instance()
@@ -142,27 +142,21 @@ class MainWindow(WindowActions, QMainWindow):
         if core is not None:
             self.attach(core)
 
-    def _build_menus(self) -> None:
-        self.qactions = build_qactions(self, self._on_menu_bar_action)
-        menu = self.menuBar().addMenu("&Task")
+    def _build_menus(self, actions: Sequence[TaskAction]) -> None:
+        self.task_actions = ActionRegistry(self, actions)
+        self.qactions = self.task_actions.qactions
+        self.task_actions.fill_menu(self.menuBar().addMenu("&Task"))
         toolbar = named(QToolBar("Task actions"), "taskToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for qaction in self.qactions.values():
-            menu.addAction(qaction)
-        for key in ("clone", "enqueue", "retry", "abort", "compare"):
-            toolbar.addAction(self.qactions[key])
+        self.task_actions.fill_toolbar(toolbar)
         self.addToolBar(toolbar)
         self.split_toggle = self.menuBar().addMenu("&View").addAction("Details beside the table")
         self.split_toggle.setObjectName("action_split_view")
         self.split_toggle.setCheckable(True)
         self.split_toggle.setShortcut("F3")
-        worker_menu = self.menuBar().addMenu("&Worker")
-        self.worker_toggle = worker_menu.addAction("Run tasks in this window")
-        self.worker_toggle.setObjectName("action_embedded_worker")
-        self.worker_toggle.setCheckable(True)
-        self.worker_toggle.setChecked(self.settings.embedded_worker)
-        self.docker_action = worker_menu.addAction("Docker mode…")
-        self.docker_action.setObjectName("action_embedded_worker_docker")
+        self.worker_menu = WorkerMenu(self.menuBar().addMenu("&Worker"), self.settings, self,
+                                      self.statusBar().showMessage)
+        self.worker_toggle = self.worker_menu.toggle
         self.about_action = self.menuBar().addMenu("&Help").addAction(f"About {self.windowTitle()}")
         self.about_action.setObjectName("action_about")
         self.about_action.triggered.connect(self.show_about)
@@ -175,7 +169,7 @@ class MainWindow(WindowActions, QMainWindow):
         return dialog
 
     def _waiting_for_database(self) -> list[QAction]:
-        return [*self.qactions.values(), self.split_toggle, self.worker_toggle, self.docker_action]
+        return [self.split_toggle, self.worker_toggle, self.worker_menu.docker_action]
 
     def _on_frame_row_changed(self, row: int) -> None:
         if not self.attached:  # the page is shown once the database is open; the trail says which it will be
@@ -233,7 +227,7 @@ class MainWindow(WindowActions, QMainWindow):
         self.signals = ChangeSignals(core.events, self)
         self.model = TaskTableModel(core, default_query(), load=False)
         self.model.setParent(self)  # its timers stop with the window's
-        self.tasks_page = TasksPage(self.model, self.run_action)
+        self.tasks_page = TasksPage(self.model, self.task_actions)
         self.dashboard = DashboardPage(core)
         self.projects = ProjectsPage(core)
         self.models_page = ModelsPage(core)
@@ -245,8 +239,10 @@ class MainWindow(WindowActions, QMainWindow):
         self.database_label.setText(f"Database: {core.store.display_name}")
         self.split_toggle.toggled.connect(self.set_split_view)
         self.tasks_page.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_beside())
-        self.worker_toggle.toggled.connect(self._on_worker_toggle_toggled)
-        self.docker_action.triggered.connect(self._on_docker_action_triggered)
+        self.worker_menu.attach(self.embedded_worker, core)
+        context = ActionContext(core, self, self.statusBar().showMessage, self.open_task, self.show_clone,
+                                self.worker_menu.run_queue_here)
+        self.task_actions.attach(context, self.tasks_page.selected_tasks)
         for waiting in self._waiting_for_database():
             waiting.setEnabled(True)
         self.navigation.currentRowChanged.connect(self._on_navigation_row_changed)
@@ -290,7 +286,7 @@ class MainWindow(WindowActions, QMainWindow):
         # otherwise delay the first paint by a third of a second. (The frame already says "Worker: starting".)
         self._worker_start = QTimer(self)
         self._worker_start.setSingleShot(True)
-        self._worker_start.timeout.connect(self._on_worker_start_timeout)
+        self._worker_start.timeout.connect(self.worker_menu.start_if_on)
         if self.settings.embedded_worker:
             self._worker_start.start(0)
         self.ready.emit()
@@ -391,6 +387,13 @@ class MainWindow(WindowActions, QMainWindow):
             self.stack.setCurrentWidget(self.tasks_page)
         self.show_page("Tasks")
         self._update_breadcrumbs()
+
+    def show_clone(self, task_id: str) -> None:
+        """As the field does: the clone's project's table with the clone selected, and its page open to edit."""
+        self.open_project(self.core.task_json(task_id)["project"])
+        self.tasks_page.select_task(task_id)
+        self.open_task(task_id)
+        self.task_page.ready_to_edit()
 
     def open_task(self, task_id: str) -> None:
         self.task_page.show_task(task_id)

@@ -43,7 +43,7 @@ def test_docker_mode_from_the_worker_menu(docker_window: MainWindow, qtbot: QtBo
     dialog.args.setText("--env FROM_ARGS=window")
     dialog.accept()
     assert dialog.result()
-    window.apply_docker_settings(dialog)
+    window.worker_menu.apply_docker_settings(dialog)
     assert Settings.load(settings_path()).embedded_worker_docker_image == test_image  # kept for the next start
     window.worker_toggle.setChecked(True)
     assert window.worker_label.text() == f"Worker: on {QUEUE} (1 slot(s)) in Docker ({test_image})"
