@@ -65,7 +65,7 @@ def handle(args: argparse.Namespace) -> int:
             config.kind = "local"
             return worker_command.serve(core, config, args)
         from tasktune_gui.execution.worker import Worker
-        from tasktune_gui.ui.worker.tray_app import run_tray
+        from tasktune_gui.ui.window.tray_app import run_tray
 
         for name in config.queues:
             if core.queues.ensure(name):

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from tasktune_gui.app import open_core
 from tasktune_gui.core.status import Operation
-from tasktune_gui.ui.window.actions import ActionContext, TaskAction
+from tasktune_gui.ui.common.actions import ActionContext, TaskAction
 from tasktune_gui.ui.window.main_window import MainWindow
 from tasktune_gui.ui.window.task_actions import TASK_ACTIONS
 from tests.ui.test_main_window import context_menu, entries, open_demo, row_of, select_rows

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
+from tasktune_gui.ui.common.section import PUBLISHED_REASON
 from tasktune_gui.ui.task.configuration_tab import VALUE, children, top_items
-from tasktune_gui.ui.task.section import PUBLISHED_REASON
 from tasktune_gui.ui.window.main_window import MainWindow
 from tests.ui.test_task_page import open_task
 

@@ -16,7 +16,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.tasks import TaskQuery
 from tasktune_gui.ui.window import task_actions
 from tasktune_gui.ui.window.main_window import MainWindow
-from tasktune_gui.ui.worker.tray_app import WindowOpener
+from tasktune_gui.ui.window.tray_app import WindowOpener
 from tests.ui.test_main_window import open_demo, row_of
 
 

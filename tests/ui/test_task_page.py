@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tasktune_gui.ui.task.section import READ_ONLY_REASON
+from tasktune_gui.ui.common.section import READ_ONLY_REASON
 from tasktune_gui.ui.window.main_window import MainWindow
 from tests.ui.test_main_window import open_demo, row_of, select_rows
 

@@ -18,8 +18,8 @@ from tasktune_gui.core.models import Task
 from tasktune_gui.execution import autostart
 from tasktune_gui.execution.worker import Worker, WorkerConfig
 from tasktune_gui.ui.window.main_window import MainWindow
+from tasktune_gui.ui.window.tray_app import WindowOpener
 from tasktune_gui.ui.worker.tray import BUSY, ERROR, IDLE, PAUSED, STATE_COLOURS, TrayWorker, state_icon
-from tasktune_gui.ui.worker.tray_app import WindowOpener
 from tests.execution.conftest import git
 from tests.support.postgres import PostgresCluster
 

@@ -23,9 +23,9 @@ from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.models import Model
 from tasktune_gui.ui.common.downloads import Downloader, is_remote
 from tasktune_gui.ui.common.naming import named
+from tasktune_gui.ui.common.section import EditControls
+from tasktune_gui.ui.common.sizes import human_size
 from tasktune_gui.ui.common.table_rows import one_line_rows
-from tasktune_gui.ui.task.artifacts_view import human_size
-from tasktune_gui.ui.task.section import EditControls
 
 
 class ModelSection(QWidget):

@@ -19,9 +19,9 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.ui.common.naming import named
+from tasktune_gui.ui.common.section import READ_ONLY_REASON
+from tasktune_gui.ui.models.select_model_dialog import SelectModelDialog
 from tasktune_gui.ui.task.artifacts_view import OutputsView
-from tasktune_gui.ui.task.section import READ_ONLY_REASON
-from tasktune_gui.ui.task.select_model_dialog import SelectModelDialog
 
 
 def model_link(core: Core, model_id: str) -> str:

@@ -15,19 +15,9 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.ui.common.downloads import Downloader, is_remote
 from tasktune_gui.ui.common.naming import named
+from tasktune_gui.ui.common.sizes import human_size
 
 KIND, NAME, SIZE, HASH, URI = range(5)
-
-
-def human_size(size: int | None) -> str:
-    if size is None:
-        return ""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TB"
 
 
 def local_folder(uri: str) -> Path | None:

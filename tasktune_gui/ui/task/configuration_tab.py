@@ -26,7 +26,7 @@ from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.value_checks import check_value
 from tasktune_gui.ui.common.fonts import fixed_font
 from tasktune_gui.ui.common.naming import named
-from tasktune_gui.ui.task.section import PUBLISHED_REASON, EditableSection
+from tasktune_gui.ui.common.section import PUBLISHED_REASON, EditableSection
 
 NAME, VALUE, TYPE, DESCRIPTION = range(4)
 EDITABLE = Qt.ItemFlag.ItemIsEditable

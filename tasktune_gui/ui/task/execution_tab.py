@@ -29,8 +29,8 @@ from tasktune_gui.core.uris import validate_output_uri
 from tasktune_gui.ui.common import gui_thread
 from tasktune_gui.ui.common.fonts import fixed_font
 from tasktune_gui.ui.common.naming import named
+from tasktune_gui.ui.common.section import EditableSection
 from tasktune_gui.ui.task.diff_highlighter import DiffHighlighter
-from tasktune_gui.ui.task.section import EditableSection
 
 REF_MODES = ("Specific commit", "Tag", "Last commit in branch")
 COMMIT, TAG, BRANCH = range(3)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from tasktune_gui.core.tasks import TaskQuery
+from tasktune_gui.ui.common.actions import ActionRegistry
 from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.common.table_rows import one_line_rows
 from tasktune_gui.ui.tasks.column_chooser import ColumnChooser
@@ -27,7 +28,6 @@ from tasktune_gui.ui.tasks.csv_export import export_csv
 from tasktune_gui.ui.tasks.table_place import TablePlace
 from tasktune_gui.ui.tasks.task_filters import FilterBar
 from tasktune_gui.ui.tasks.task_table_model import COLUMNS, TaskTableModel
-from tasktune_gui.ui.window.actions import ActionRegistry
 
 # What a column is first sized for (the layout a person saves replaces it): a whole id and date, a name of a
 # few words, the status with its setup step. The header's own title is never cut either.

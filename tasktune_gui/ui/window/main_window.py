@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from tasktune_gui.core.settings import Settings
+from tasktune_gui.ui.common.actions import ActionContext, ActionRegistry, TaskAction
 from tasktune_gui.ui.common.background import Background
 from tasktune_gui.ui.common.icons import icon
 from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.common.palette import ThemeFollower
 from tasktune_gui.ui.window.about import AboutDialog
-from tasktune_gui.ui.window.actions import ActionContext, ActionRegistry, TaskAction
 from tasktune_gui.ui.window.breadcrumbs import Breadcrumbs, Crumb
 from tasktune_gui.ui.window.start_page import StartPage
 from tasktune_gui.ui.window.task_actions import TASK_ACTIONS

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from tasktune_gui.core.status import Operation
-from tasktune_gui.ui.window.actions import ActionContext, TaskAction
+from tasktune_gui.ui.common.actions import ActionContext, TaskAction
 
 # The dialogs and the core's modules are imported when an action runs: the frame (and its menus) is shown first.
 if TYPE_CHECKING:
