@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from tasktune_gui.ui.common.durations import hms, seconds_between
+
 TICK_MS = 1000  # the elapsed time is redrawn once a second while a shown task is in its setup
 
 
 def elapsed(since: datetime, now: datetime | None = None) -> str:
     """m:ss, or h:mm:ss past an hour."""
-    seconds = max(0, int(((now or datetime.now(UTC)) - since).total_seconds()))
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+    seconds = seconds_between(since, now)
+    return hms(seconds) if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def setup_text(step: str, since: datetime | str | None) -> str:

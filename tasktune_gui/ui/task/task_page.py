@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -21,6 +21,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
 from tasktune_gui.ui.common.background import Background
+from tasktune_gui.ui.common.durations import clock
 from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.common.setup_status import TICK_MS, setup_text
 from tasktune_gui.ui.console.console_view import ConsoleView
@@ -193,7 +194,5 @@ def _duration(started: str | None, ended: str | None) -> str:
     """Run time as h:mm:ss; still counting while the task runs."""
     if not started:
         return ""
-    begin = datetime.fromisoformat(started)
-    end = datetime.fromisoformat(ended) if ended else datetime.now(begin.tzinfo or UTC)
-    seconds = max(0, int((end - begin).total_seconds()))
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" + ("" if ended else " (running)")
+    end = datetime.fromisoformat(ended) if ended else None
+    return clock(datetime.fromisoformat(started), end) + ("" if ended else " (running)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -15,6 +15,7 @@ from tasktune_gui.core.events import Change
 from tasktune_gui.core.models import Project, Task, TaskTag
 from tasktune_gui.core.overview import ExtraColumn
 from tasktune_gui.core.tasks import TaskQuery
+from tasktune_gui.ui.common.durations import clock
 from tasktune_gui.ui.common.palette import status_colour
 from tasktune_gui.ui.common.setup_status import TICK_MS, status_text
 
@@ -44,9 +45,7 @@ def run_time(task: Task) -> str:
     """How long it ran (or has been running): '1:02:03'."""
     if task.started is None:
         return ""
-    end = task.completed or datetime.now(UTC)
-    seconds = max(0, int((end - task.started).total_seconds()))
-    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    return clock(task.started, task.completed)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
@@ -16,6 +17,22 @@ from tasktune_gui.ui.common.qt_bridge import ChangeSignals
 
 CHECK_MS = 200
 ENDED = {"completed": "completed", "failed": "failed", "aborted": "was aborted"}
+
+
+class EndedTask(Protocol):
+    name: str
+    status: str
+    status_reason: str
+    status_message: str
+
+
+def end_message(task: EndedTask) -> tuple[str, str] | None:
+    """The notification's title and body for a task that ended; None while it has not."""
+    ended = ENDED.get(task.status)
+    if ended is None:
+        return None
+    body = task.status_reason or ("" if task.status == "completed" else task.status_message[:200])
+    return f"{task.name} {ended}", body
 
 
 def _send_with_tray_or_notify_send(title: str, body: str, tray: list[QSystemTrayIcon]) -> None:
@@ -66,15 +83,13 @@ class EndNotifier(QObject):
     def _on_check_timeout(self) -> None:
         ids, self._pending = list(self._pending), set()
         for task in self.core.tasks.statuses(ids):
-            ended = ENDED.get(task.status)
-            if ended is None:
+            message = end_message(task)
+            if message is None:
                 self._told.pop(task.id, None)
                 continue
             end = f"{task.status} {task.completed}"  # a retry that ends again has a new end time
             if self._told.get(task.id) == end:
                 continue
             self._told[task.id] = end
-            title = f"{task.name} {ended}"
-            body = task.status_reason or ("" if task.status == "completed" else task.status_message[:200])
-            self.sent.append((title, body))
-            self.send(title, body)
+            self.sent.append(message)
+            self.send(*message)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QObject, QPointF, Qt, QTimer
 from PySide6.QtGui import QAction, QBrush, QColor, QIcon, QPainter, QPen, QPixmap
@@ -14,8 +14,9 @@ from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
 from tasktune_gui.execution import autostart
 from tasktune_gui.execution.worker import Worker
+from tasktune_gui.ui.common.durations import clock
 from tasktune_gui.ui.common.qt_bridge import ChangeSignals
-from tasktune_gui.ui.worker.notifier import ENDED
+from tasktune_gui.ui.worker.notifier import end_message
 
 IDLE, BUSY, PAUSED, ERROR = "idle", "busy", "paused", "error"
 STATE_COLOURS = {IDLE: "#859900", BUSY: "#268bd2", PAUSED: "#b58900", ERROR: "#dc322f"}
@@ -44,9 +45,7 @@ def state_icon(state: str, size: int = 64) -> QIcon:
 def elapsed(started: datetime | None, now: datetime | None = None) -> str:
     if started is None:
         return "starting"
-    started = started if started.tzinfo else started.replace(tzinfo=UTC)
-    seconds = max(0, int(((now or datetime.now(UTC)) - started).total_seconds()))
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    return clock(started, now)
 
 
 class TrayWorker(QObject):
@@ -189,12 +188,11 @@ class TrayWorker(QObject):
                 task = self.core.tasks.get(task_id)
             except TaskTuneError:
                 continue
-            ended = ENDED.get(task.status)
-            if ended is None or task.worker != self.worker.id:
+            message = end_message(task)
+            if message is None or task.worker != self.worker.id:
                 continue
-            title = f"{task.name} {ended}"
-            body = task.status_reason or ("" if task.status == "completed" else task.status_message[:200])
-            self.sent.append((title, body))
+            title, body = message
+            self.sent.append(message)
             if self._notify is not None:
                 self._notify(title, body)
             elif self.tray is not None:
