@@ -17,7 +17,6 @@ from tests.ui.test_main_window import open_demo, row_of, select_rows
 def open_task(qtbot: QtBot, window: MainWindow, name: str) -> str:
     open_demo(qtbot, window)
     select_rows(qtbot, window, name)
-    qtbot.waitUntil(window.qactions["details"].isEnabled)  # as the selection is read, on the event loop's next turn
     window.qactions["details"].trigger()
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.task_page)
     task_id = window.model.task_id(row_of(window, name))

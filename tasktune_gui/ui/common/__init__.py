@@ -1,1 +1,1 @@
-"""What the whole window shares: widget names, palette, fonts, icons, dialogs, hand-overs to the GUI thread."""
+"""What the whole window shares: names, palette, fonts, icons, dialogs, the action registry, editable sections."""

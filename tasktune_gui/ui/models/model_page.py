@@ -19,62 +19,34 @@ from PySide6.QtWidgets import (
 )
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.models import Model
 from tasktune_gui.ui.common.downloads import Downloader, is_remote
 from tasktune_gui.ui.common.naming import named
-from tasktune_gui.ui.common.section import EditControls
+from tasktune_gui.ui.common.section import EditCycle
 from tasktune_gui.ui.common.sizes import human_size
 from tasktune_gui.ui.common.table_rows import one_line_rows
 
 
-class ModelSection(QWidget):
-    """Edit → Save / Cancel with a message line; a refused save keeps what the user typed."""
+class ModelSection(QWidget, EditCycle[Model]):
+    """A tab of the model page: its fields from the model, saved through the core."""
 
     def __init__(self, core: Core, name: str) -> None:
         super().__init__()
         self.core = core
-        self.model_id: str | None = None
-        self.editing = False
-        controls = EditControls(name, lambda: self.set_editing(True), self._on_save, self._on_cancel)
-        self.edit_button, self.save_button, self.cancel_button = controls.buttons
-        self.message = controls.message
-        self.controls = controls
-        self.buttons = controls.row
+        self.buttons = self.init_editing(name).row
+
+    @property
+    def model_id(self) -> str | None:
+        return self.key
 
     def show_model(self, model: Model) -> None:
-        self.model_id = model.id
-        self.fill(model)
-        self.message.clear()
-        self.set_editing(False)
+        self.show_record(model)
 
-    def set_editing(self, editing: bool) -> None:
-        self.editing = editing
-        self.controls.show_state(editing)
-        self.set_fields_editable(editing)
+    def key_of(self, record: Model) -> str:
+        return record.id
 
-    def _on_cancel(self) -> None:
-        if self.model_id is not None:
-            self.show_model(self.core.models.get(self.model_id))
-
-    def _on_save(self) -> None:
-        if self.model_id is None:
-            return
-        try:
-            self.save(self.model_id)
-        except TaskTuneError as exc:
-            self.message.setText(str(exc))
-            return
-        self.show_model(self.core.models.get(self.model_id))
-
-    def fill(self, model: Model) -> None:
-        raise NotImplementedError
-
-    def set_fields_editable(self, editing: bool) -> None:
-        raise NotImplementedError
-
-    def save(self, model_id: str) -> None:
-        raise NotImplementedError
+    def read(self, key: str) -> Model:
+        return self.core.models.get(key)
 
 
 class GeneralTab(ModelSection):
@@ -136,7 +108,7 @@ class GeneralTab(ModelSection):
         for line in (self.name, self.framework, self.uri):
             line.setReadOnly(not editing)
 
-    def save(self, model_id: str) -> None:
+    def apply(self, model_id: str) -> None:
         self.core.models.update(model_id, name=self.name.text(), framework=self.framework.text(),
                                 uri=self.uri.text())
 
@@ -171,7 +143,7 @@ class NetworkTab(ModelSection):
         self.text.setReadOnly(not editing)
         self.clear_button.setEnabled(editing)
 
-    def save(self, model_id: str) -> None:
+    def apply(self, model_id: str) -> None:
         self.core.models.update(model_id, design=self.text.toPlainText())
 
     def find_next(self) -> bool:
@@ -242,7 +214,7 @@ class LabelsTab(ModelSection):
 
         return [(text(row, 0), text(row, 1)) for row in range(self.table.rowCount())]
 
-    def save(self, model_id: str) -> None:
+    def apply(self, model_id: str) -> None:
         self.core.models.set_labels(model_id, list(self.pairs()))
 
 

@@ -78,8 +78,9 @@ class TasksPage(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu)
         self.table.activated.connect(lambda _index: actions.activate())  # Enter, double-click
-        # The menu bar's and toolbar's actions follow the selected tasks and their statuses.
-        self.table.selectionModel().selectionChanged.connect(lambda *_: actions.schedule_refresh())
+        # The menu bar's and toolbar's actions follow the selected tasks (at once: a shortcut may follow the click)
+        # and their statuses (status changes come in bursts: read once after).
+        self.table.selectionModel().selectionChanged.connect(lambda *_: actions.refresh())
         model.dataChanged.connect(lambda *_: actions.schedule_refresh())
         model.modelReset.connect(actions.schedule_refresh)
         self.export_button = named(QToolButton(), "exportButton")
