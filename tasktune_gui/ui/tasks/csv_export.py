@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from tasktune_gui.ui.tasks.task_table_model import Row, TaskTableModel, display, fetch_rows
+from tasktune_gui.core.task_rows import Row, fetch_rows
+from tasktune_gui.ui.tasks.task_table_model import TaskTableModel, display
 
 CHUNK = 5000  # rows read per query when exporting every filtered row; nothing is cached
 

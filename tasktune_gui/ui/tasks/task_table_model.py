@@ -8,12 +8,12 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from sqlmodel import col, select
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.events import Change
-from tasktune_gui.core.models import Project, Task, TaskTag
+from tasktune_gui.core.models import Task
 from tasktune_gui.core.overview import ExtraColumn
+from tasktune_gui.core.task_rows import Row, fetch_rows
 from tasktune_gui.core.tasks import TaskQuery
 from tasktune_gui.ui.common.durations import clock
 from tasktune_gui.ui.common.palette import status_colour
@@ -48,14 +48,6 @@ def run_time(task: Task) -> str:
     return clock(task.started, task.completed)
 
 
-@dataclass(frozen=True)
-class Row:
-    task: Task
-    project: str
-    tags: str
-    extras: dict[str, str]  # ExtraColumn.key → value
-
-
 def display(row: Row, column: Column | ExtraColumn) -> str:
     """The text a cell shows (and a CSV export writes)."""
     if isinstance(column, ExtraColumn):
@@ -77,22 +69,6 @@ def raw_value(row: Row, column: Column) -> Any:
 
 def in_setup(row: Row) -> bool:
     return row.task.status == "running" and bool(row.task.setup_step)
-
-
-def fetch_rows(core: Core, query: TaskQuery, extra: list[ExtraColumn]) -> list[Row]:
-    """Rows for one page of `query` (its limit/offset): tasks, project names, tags and the extra columns."""
-    tasks = core.tasks.query(query)
-    ids = [t.id for t in tasks]
-    with core.store.read() as session:
-        projects = dict(session.exec(select(Project.id, Project.name)).all())
-        tags: dict[str, list[str]] = {}
-        for task_id, tag in session.exec(
-            select(TaskTag.task_id, TaskTag.tag).where(col(TaskTag.task_id).in_(ids)).order_by(TaskTag.tag)
-        ).all():
-            tags.setdefault(task_id, []).append(tag)
-    values = core.overview.column_values(ids, extra) if extra else {}
-    return [Row(t, projects.get(t.project_id, ""), ", ".join(tags.get(t.id, [])),
-                {c.key: values.get((t.id, c.key), "") for c in extra}) for t in tasks]
 
 
 class TaskTableModel(QAbstractTableModel):
