@@ -107,7 +107,7 @@ class PlainRun:
         elif event["kind"] == "text":
             self.core.results.append_console(self.task_id, [("stdout", event["text"])])
         else:
-            from tasktune_gui.execution.sdk_channel import store_event
+            from tasktune_gui.execution.run.sdk_channel import store_event
 
             store_event(self.core, self.task_id, event)
 

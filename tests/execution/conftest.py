@@ -13,8 +13,8 @@ import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
-from tasktune_gui.execution.wakeup import Wakeup
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.wakeup import Wakeup
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 
 # Prints what the script received as one JSON line, then exits with $EXIT_CODE (default 0).
 SHOW_SCRIPT = '''\

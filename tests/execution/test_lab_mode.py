@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.execution.conftest import add_task, git, status, tasktune_worker, wait_for
 from tests.execution.test_dispatch import start_latencies
 from tests.execution.test_worker_process import RECORD_SCRIPT, completed_count

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import shutil
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+
+from tasktune_gui.execution.cache.entries import evict_folders, tree_size
 
 DEFAULT_MAX_BYTES = 5 * 1024**3
 PARTIAL_TTL_S = 3600.0  # a tree half made by a worker that was killed is removed after this long
@@ -47,7 +47,7 @@ class TreeCache:
         partial = tree.with_name(f"{tree.name}.{uuid.uuid4().hex}.partial")
         try:
             make(partial)
-            (tree.with_name(f"{tree.name}.size")).write_text(str(_tree_size(partial)))
+            (tree.with_name(f"{tree.name}.size")).write_text(str(tree_size(partial)))
             try:
                 os.rename(partial, tree)  # atomic: a copier sees the whole tree or none
             except OSError:
@@ -58,37 +58,7 @@ class TreeCache:
 
     def evict(self, keep: Path | None = None) -> list[Path]:
         """Remove least recently used trees until the cache fits in max_bytes, never one being copied."""
-        entries: list[tuple[float, int, Path]] = []
-        for entry in self.root.iterdir():
-            if not entry.is_dir():
-                continue
-            if entry.suffix == ".partial":
-                with contextlib.suppress(OSError):
-                    if entry.stat().st_mtime < time.time() - PARTIAL_TTL_S:
-                        shutil.rmtree(entry, ignore_errors=True)
-                continue
-            try:
-                size = int(entry.with_name(f"{entry.name}.size").read_text())
-                used = entry.stat().st_mtime
-            except (OSError, ValueError):
-                size, used = _tree_size(entry), 0.0
-            entries.append((used, size, entry))
-        total = sum(size for _, size, _ in entries)
-        removed: list[Path] = []
-        for _used, size, tree in sorted(entries, key=lambda entry: entry[0]):
-            if total <= self.max_bytes:
-                break
-            if tree == keep:
-                continue
-            with open(tree.with_name(f"{tree.name}.lock"), "a") as lock:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    continue  # a run is copying it
-                shutil.rmtree(tree, ignore_errors=True)
-            total -= size
-            removed.append(tree)
-        return removed
+        return evict_folders(self.root, self.max_bytes, PARTIAL_TTL_S, keep)
 
 
 def _copy_tree(source: str, destination: str) -> None:
@@ -121,12 +91,3 @@ def _copy_file(source: str, target: str, mode: int) -> None:
             os.close(writer)
     finally:
         os.close(reader)
-
-
-def _tree_size(path: Path) -> int:
-    total = 0
-    for folder, _dirs, files in os.walk(path):
-        for name in files:
-            with contextlib.suppress(OSError):
-                total += os.lstat(os.path.join(folder, name)).st_size
-    return total

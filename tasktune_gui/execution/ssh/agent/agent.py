@@ -20,8 +20,8 @@ import time
 from typing import Any
 
 if __package__:  # imported within TaskTune: by the launcher, which uploads it, and by the tests
-    from tasktune_gui.execution import host_cache
-else:  # run on the host as a script, from the folder it was uploaded to with host_cache.py
+    from tasktune_gui.execution.ssh.agent import host_cache
+else:  # run on the host as a script, from the folder it was uploaded to with host_cache.py and entries.py
     import host_cache  # type: ignore[no-redef]
 
 FOLLOW_POLL_S = 0.02

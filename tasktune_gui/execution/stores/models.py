@@ -7,12 +7,12 @@ import fcntl
 import hashlib
 import os
 import shutil
-import time
 import uuid
 from pathlib import Path
 
-from tasktune_gui.execution.outputs import with_retries
-from tasktune_gui.execution.stores import EndpointLookup, StoreError, location_for
+from tasktune_gui.execution.cache.entries import evict_folders
+from tasktune_gui.execution.stores.buckets import EndpointLookup, StoreError, location_for
+from tasktune_gui.execution.stores.outputs import with_retries
 
 DEFAULT_MAX_BYTES = 20 * 1024**3
 PARTIAL_TTL_S = 3600.0  # a download left by a killed worker is removed after this long
@@ -94,34 +94,4 @@ class ModelCache:
 
     def evict(self, keep: Path | None = None) -> list[Path]:
         """Remove the least recently used models until the cache fits in max_bytes, never one in use."""
-        entries: list[tuple[float, int, Path]] = []
-        for entry in self.root.iterdir():
-            if not entry.is_dir():
-                continue
-            if entry.suffix == ".partial":
-                with contextlib.suppress(OSError):
-                    if entry.stat().st_mtime < time.time() - PARTIAL_TTL_S:
-                        shutil.rmtree(entry, ignore_errors=True)
-                continue
-            try:
-                size = int(entry.with_name(f"{entry.name}.size").read_text())
-            except (OSError, ValueError):
-                size = sum(f.stat().st_size for f in entry.iterdir() if f.is_file())
-            entries.append((entry.stat().st_mtime, size, entry))
-        total = sum(size for _, size, _ in entries)
-        removed: list[Path] = []
-        for _used, size, entry in sorted(entries, key=lambda item: item[0]):
-            if total <= self.max_bytes:
-                break
-            if entry == keep:
-                continue
-            with open(entry.with_name(f"{entry.name}.lock"), "a") as lock:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    continue  # a run is reading it
-                shutil.rmtree(entry, ignore_errors=True)
-                entry.with_name(f"{entry.name}.size").unlink(missing_ok=True)
-            total -= size
-            removed.append(entry)
-        return removed
+        return evict_folders(self.root, self.max_bytes, PARTIAL_TTL_S, keep)

@@ -18,13 +18,13 @@ from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.models.containers import Container
 from docker.types import DeviceRequest, Mount
 
-from tasktune_gui.execution.console import BatchSink, ConsoleCapture, split_lines
-from tasktune_gui.execution.container_args import ContainerOptions, parse_container_args
-from tasktune_gui.execution.docker_config import DockerConfig
-from tasktune_gui.execution.docker_env import UV_IN_CONTAINER, ContainerEnvironments, image_folder
-from tasktune_gui.execution.environments import find_uv
+from tasktune_gui.execution.cache.environments import find_uv
+from tasktune_gui.execution.docker.config import DockerConfig
+from tasktune_gui.execution.docker.container_args import ContainerOptions, parse_container_args
+from tasktune_gui.execution.docker.environments import UV_IN_CONTAINER, ContainerEnvironments, image_folder
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.runner import Command, Outcome
+from tasktune_gui.execution.local.runner import Command, Outcome
+from tasktune_gui.execution.run.console import BatchSink, ConsoleCapture, split_lines
 
 log = logging.getLogger(__name__)
 # The container's first process only keeps it alive; setup, environment and task run beside it (docker exec),

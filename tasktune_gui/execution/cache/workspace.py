@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from tasktune_gui.execution.cache.trees import DEFAULT_MAX_BYTES as TREES_MAX_BYTES
+from tasktune_gui.execution.cache.trees import TreeCache
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.trees import DEFAULT_MAX_BYTES as TREES_MAX_BYTES
-from tasktune_gui.execution.trees import TreeCache
 
 GIT_TIMEOUT_S = 600
 

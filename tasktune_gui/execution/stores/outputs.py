@@ -10,7 +10,14 @@ from typing import Any
 
 from fsspec.callbacks import Callback
 
-from tasktune_gui.execution.stores import EndpointLookup, Location, StoreError, describe, is_remote, location_for
+from tasktune_gui.execution.stores.buckets import (
+    EndpointLookup,
+    Location,
+    StoreError,
+    describe,
+    is_remote,
+    location_for,
+)
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 4

@@ -14,14 +14,21 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from tasktune_gui.execution.cache.entries import (
+    LAST_USED,
+    READY,
+    evict_oldest,
+    held_alone,
+    is_python,
+    normalize_requirements,
+    recorded_size,
+    repository_relative,
+)
+from tasktune_gui.execution.cache.entries import find_uv as find_uv_on_path
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.host_cache import repository_relative
 
 INSTALL_TIMEOUT_S = 3600
 DEFAULT_MAX_BYTES = 20 * 1024**3
-READY = ".tasktune-ready"
-LAST_USED = ".tasktune-last-used"
-SIZE = ".tasktune-size"
 IN_USE = ".in-use"  # beside each environment: every run using it holds a shared lock on this file
 FAILURE_LINES = 200  # of a streamed installer's output, what a failure keeps to say why
 # An installer whose output goes to the console says what it does, line by line, and nothing else.
@@ -32,17 +39,8 @@ Output = Callable[[str], None]  # one line of an installer's own output, as it c
 
 
 def find_uv() -> str | None:
-    beside = Path(sys.executable).with_name("uv")
-    return str(beside) if beside.exists() else shutil.which("uv")
-
-
-def is_python(binary: str) -> bool:
-    return binary in ("python", "python3") or binary.startswith("python3.")
-
-
-def normalize_requirements(text: str) -> str:
-    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
-    return "\n".join(line for line in lines if line) + "\n"
+    """The uv beside the worker's own interpreter (installed with TaskTune), else one on PATH."""
+    return find_uv_on_path(before=[str(Path(sys.executable).parent)])
 
 
 @contextlib.contextmanager
@@ -50,17 +48,6 @@ def _shared_lock(path: str) -> Iterator[None]:
     with open(path, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_SH)
         yield
-
-
-def _tree_size(path: Path) -> int:
-    total = 0
-    for folder, _dirs, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(folder, name)).st_size
-            except OSError:
-                continue
-    return total
 
 
 def _run(argv: list[str], cwd: Path | None = None) -> str:
@@ -93,17 +80,6 @@ def _stream(argv: list[str], output: Output, cwd: Path | None = None) -> None:
             process.stdout.close()
     if code != 0:
         raise StepFailed("failed creating environment", "\n".join(last).strip()[-4000:])
-
-
-def _recorded_size(folder: Path) -> int:
-    """An environment's size, measured once: walking every cached venv on each run would cost seconds."""
-    marker = folder / SIZE
-    try:
-        return int(marker.read_text())
-    except (OSError, ValueError):
-        size = _tree_size(folder)
-        marker.write_text(str(size))
-        return size
 
 
 class EnvironmentCache:
@@ -198,23 +174,13 @@ class EnvironmentCache:
                 continue
             marker = folder / LAST_USED
             used = marker.stat().st_mtime if marker.exists() else 0.0
-            entries.append((used, _recorded_size(folder), folder))
-        total = sum(size for _, size, _ in entries)
-        removed: list[Path] = []
-        for _used, size, folder in sorted(entries, key=lambda entry: entry[0]):
-            if total <= self.max_bytes:
-                break
-            if keep is not None and folder == keep:
-                continue
-            with open(f"{folder}.lock", "w") as lock, open(f"{folder}{IN_USE}", "w") as in_use:
-                # Skip one being prepared or used by a run that has not ended.
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    fcntl.flock(in_use, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    continue
-                shutil.rmtree(folder, ignore_errors=True)
-            total -= size
-            removed.append(folder)
-        return removed
+            entries.append((used, recorded_size(folder), folder))
+        return evict_oldest(entries, self.max_bytes, _remove_unless_used, [keep] if keep else [])
 
+
+def _remove_unless_used(folder: Path) -> bool:
+    # Skip one being prepared or used by a run that has not ended.
+    with held_alone(f"{folder}.lock", f"{folder}{IN_USE}") as alone:
+        if alone:
+            shutil.rmtree(folder, ignore_errors=True)
+        return alone

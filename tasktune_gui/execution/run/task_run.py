@@ -17,22 +17,23 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
 from tasktune_gui.core.results import SETUP_STREAM
 from tasktune_gui.core.retry import retry_while_disconnected
-from tasktune_gui.execution.console_spool import ConsoleSpool
-from tasktune_gui.execution.docker_config import DockerConfig
-from tasktune_gui.execution.environments import EnvironmentCache, is_python
+from tasktune_gui.execution.bindings import Binding, SshOptions
+from tasktune_gui.execution.cache.entries import is_python
+from tasktune_gui.execution.cache.environments import EnvironmentCache
+from tasktune_gui.execution.cache.workspace import MirrorCache, prepare_workspace
+from tasktune_gui.execution.docker.config import DockerConfig
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.launch import TaskSnapshot, build_command, output_folder, read_snapshot
-from tasktune_gui.execution.model_cache import ModelCache
-from tasktune_gui.execution.runner import Outcome, ProcessRun
-from tasktune_gui.execution.sdk_channel import EVENTS_VARIABLE, EventsReader, shared_sdk
-from tasktune_gui.execution.setup_log import SetupLog, prefixed
-from tasktune_gui.execution.ssh_binding import Binding, SshOptions
-from tasktune_gui.execution.stores import StoreError, check_destination, is_remote, saved_endpoints
-from tasktune_gui.execution.workspace import MirrorCache, prepare_workspace
+from tasktune_gui.execution.local.runner import Outcome, ProcessRun
+from tasktune_gui.execution.run.console_spool import ConsoleSpool
+from tasktune_gui.execution.run.launch import TaskSnapshot, build_command, output_folder, read_snapshot
+from tasktune_gui.execution.run.sdk_channel import EVENTS_VARIABLE, EventsReader, shared_sdk
+from tasktune_gui.execution.run.setup_log import SetupLog, prefixed
+from tasktune_gui.execution.stores.buckets import StoreError, check_destination, is_remote, saved_endpoints
+from tasktune_gui.execution.stores.models import ModelCache
 
 if TYPE_CHECKING:  # the docker SDK and asyncssh are imported only by workers that use them
-    from tasktune_gui.execution.docker_run import ContainerRun
-    from tasktune_gui.execution.ssh_follow import RemoteProcess
+    from tasktune_gui.execution.docker.container import ContainerRun
+    from tasktune_gui.execution.ssh.follow import RemoteProcess
 
 log = logging.getLogger(__name__)
 MESSAGE_LINES = 10
@@ -181,7 +182,7 @@ class TaskRun:
     def _run_in_container(self, config: DockerConfig, snapshot: TaskSnapshot, repo: Path, run_dir: Path,
                           spool: ConsoleSpool, setup: SetupLog) -> None:
         """The Docker backend: the same workspace and command, run by docker exec in the task's container."""
-        from tasktune_gui.execution.docker_run import ContainerRun, ContainerTask
+        from tasktune_gui.execution.docker.container import ContainerRun, ContainerTask
 
         run_dir, repo = run_dir.resolve(), repo.resolve()  # mounted at the same paths: they must be absolute
         image = snapshot.container_image or config.default_image
@@ -235,7 +236,7 @@ class TaskRun:
 
     def _run_remote(self, snapshot: TaskSnapshot, binding: Binding, run_dir: Path) -> None:
         """The same steps on the queue's SSH host (ssh_launch): workspace, environment and process live there."""
-        from tasktune_gui.execution.ssh_launch import RemoteLauncher  # asyncssh loads only when a host is used
+        from tasktune_gui.execution.ssh.launch import RemoteLauncher  # asyncssh loads only when a host is used
 
         launcher = RemoteLauncher(self.core, binding, self.settings.ssh, run_dir)
         remote_run = ""

@@ -20,16 +20,16 @@ from typing import Any, TypeVar
 import asyncssh
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.console import BatchSink
+from tasktune_gui.execution.bindings import Binding, SshOptions
+from tasktune_gui.execution.cache.workspace import MirrorCache, Steps, no_steps, prepare_workspace
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.host_cache import TREE_GONE
-from tasktune_gui.execution.launch import TaskSnapshot
-from tasktune_gui.execution.sdk_channel import sdk_files
-from tasktune_gui.execution.ssh_binding import Binding, SshOptions
-from tasktune_gui.execution.ssh_config import SshTarget, connect, resolve
-from tasktune_gui.execution.ssh_follow import RemoteProcess
-from tasktune_gui.execution.ssh_payload import agent_files, prepare_request, start_request, tree_archive
-from tasktune_gui.execution.workspace import MirrorCache, Steps, no_steps, prepare_workspace
+from tasktune_gui.execution.run.console import BatchSink
+from tasktune_gui.execution.run.launch import TaskSnapshot
+from tasktune_gui.execution.run.sdk_channel import sdk_files
+from tasktune_gui.execution.ssh.agent.host_cache import TREE_GONE
+from tasktune_gui.execution.ssh.config import SshTarget, connect, resolve
+from tasktune_gui.execution.ssh.follow import RemoteProcess
+from tasktune_gui.execution.ssh.payload import agent_files, prepare_request, start_request, tree_archive
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -105,7 +105,7 @@ class Session:
     async def install_agent(self, sftp: asyncssh.SFTPClient, base: str) -> None:
         """The agent's folder in `base` on the host (unless there already); the interpreter a run recorded there."""
         agent, folder = agent_files()
-        self.agent = f"{base}/{folder}/remote_agent.py"
+        self.agent = f"{base}/{folder}/agent.py"
         if not await sftp.exists(self.agent):
             await sftp.makedirs(f"{base}/{folder}", exist_ok=True)
             for name, data in agent.items():

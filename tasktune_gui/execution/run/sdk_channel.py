@@ -19,9 +19,9 @@ from tasktune_gui.core.assets import package_path
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.models import Artifact
 from tasktune_gui.core.results import ScalarPoint
-from tasktune_gui.execution.model_cache import file_digest
-from tasktune_gui.execution.outputs import publish
-from tasktune_gui.execution.stores import StoreError
+from tasktune_gui.execution.stores.buckets import StoreError
+from tasktune_gui.execution.stores.models import file_digest
+from tasktune_gui.execution.stores.outputs import publish
 
 log = logging.getLogger(__name__)
 TASK_FILE_VARIABLE = "TASKTUNE_TASK_FILE"

@@ -10,11 +10,11 @@ from sqlmodel import col, select
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.status import Status
+from tasktune_gui.execution.bindings import Binding, SshOptions, queue_bindings
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.ssh_binding import Binding, SshOptions, queue_bindings
-from tasktune_gui.execution.ssh_config import resolve
-from tasktune_gui.execution.ssh_follow import DROPPED
-from tasktune_gui.execution.ssh_launch import Session
+from tasktune_gui.execution.ssh.config import resolve
+from tasktune_gui.execution.ssh.follow import DROPPED
+from tasktune_gui.execution.ssh.launch import Session
 
 log = logging.getLogger(__name__)
 

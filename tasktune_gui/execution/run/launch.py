@@ -15,7 +15,11 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.lookup import get_task
 from tasktune_gui.core.models import Model, Task
 from tasktune_gui.core.serialize import configuration, hyperparameters
-from tasktune_gui.execution.commandline import (
+from tasktune_gui.execution.bindings import Binding, binding_in
+from tasktune_gui.execution.cache.workspace import Source
+from tasktune_gui.execution.errors import StepFailed
+from tasktune_gui.execution.local.runner import Command
+from tasktune_gui.execution.run.commandline import (
     CONFIG_DIR_VARIABLE,
     ENVIRONMENT,
     Sections,
@@ -23,17 +27,13 @@ from tasktune_gui.execution.commandline import (
     script_argv,
     write_config_files,
 )
-from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.runner import Command
-from tasktune_gui.execution.sdk_channel import (
+from tasktune_gui.execution.run.sdk_channel import (
     EVENTS_VARIABLE,
     OUTPUT_DIR_VARIABLE,
     TASK_FILE_VARIABLE,
     install_sdk,
     write_task_file,
 )
-from tasktune_gui.execution.ssh_binding import Binding, binding_in
-from tasktune_gui.execution.workspace import Source
 
 PYTHON_NAMES = frozenset({"python", "python3"})
 

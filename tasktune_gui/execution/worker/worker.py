@@ -24,16 +24,16 @@ from tasktune_gui.core.results import SETUP_STREAM
 from tasktune_gui.core.retry import Backoff, is_disconnect
 from tasktune_gui.core.status import Status
 from tasktune_gui.core.upkeep import UPKEEP_EVERY_S, Upkeep
-from tasktune_gui.execution.docker_config import DockerConfig
-from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES, EnvironmentCache
-from tasktune_gui.execution.model_cache import DEFAULT_MAX_BYTES as MODELS_MAX_BYTES
-from tasktune_gui.execution.model_cache import ModelCache
-from tasktune_gui.execution.ssh_binding import SshOptions, queue_bindings
-from tasktune_gui.execution.task_run import RunSettings, TaskRun
-from tasktune_gui.execution.trees import DEFAULT_MAX_BYTES as TREES_MAX_BYTES
-from tasktune_gui.execution.wakeup import Wakeup
-from tasktune_gui.execution.watchdog import DEFAULT_TIMEOUT_S, check_timing, fail_leftovers, fail_lost
-from tasktune_gui.execution.workspace import MirrorCache
+from tasktune_gui.execution.bindings import SshOptions, queue_bindings
+from tasktune_gui.execution.cache.environments import DEFAULT_MAX_BYTES, EnvironmentCache
+from tasktune_gui.execution.cache.trees import DEFAULT_MAX_BYTES as TREES_MAX_BYTES
+from tasktune_gui.execution.cache.workspace import MirrorCache
+from tasktune_gui.execution.docker.config import DockerConfig
+from tasktune_gui.execution.run.task_run import RunSettings, TaskRun
+from tasktune_gui.execution.stores.models import DEFAULT_MAX_BYTES as MODELS_MAX_BYTES
+from tasktune_gui.execution.stores.models import ModelCache
+from tasktune_gui.execution.worker.wakeup import Wakeup
+from tasktune_gui.execution.worker.watchdog import DEFAULT_TIMEOUT_S, check_timing, fail_leftovers, fail_lost
 
 log = logging.getLogger(__name__)
 STOP_ABORT = "abort"
@@ -349,7 +349,7 @@ class Worker:
             self._lost_runs_search.start()
 
     def _lost_runs_loop(self) -> None:
-        from tasktune_gui.execution.ssh_orphans import end_lost_runs  # asyncssh loads only when a host is used
+        from tasktune_gui.execution.ssh.orphans import end_lost_runs  # asyncssh loads only when a host is used
 
         while True:
             with self._lock:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 
 from tasktune_gui.core.results import SETUP_STREAM
-from tasktune_gui.execution.console import BatchSink, Line
+from tasktune_gui.execution.run.console import BatchSink, Line
 
 log = logging.getLogger(__name__)
 PREFIX = "[setup] "

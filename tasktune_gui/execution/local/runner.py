@@ -11,9 +11,9 @@ from pathlib import Path
 
 import psutil
 
-from tasktune_gui.execution.console import BatchSink, ConsoleCapture
-from tasktune_gui.execution.process_tree import descendants, kill_leftovers, terminate_tree
-from tasktune_gui.execution.run_scope import RunScope
+from tasktune_gui.execution.local.process_tree import descendants, kill_leftovers, terminate_tree
+from tasktune_gui.execution.local.run_scope import RunScope
+from tasktune_gui.execution.run.console import BatchSink, ConsoleCapture
 
 TREE_SNAPSHOT_S = 0.5
 PIPE_DRAIN_S = 5.0

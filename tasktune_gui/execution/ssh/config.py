@@ -11,8 +11,8 @@ from typing import Any, cast
 
 import asyncssh
 
+from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.ssh_binding import SshOptions
 
 CONNECT_TIMEOUT_S = 15
 KEEPALIVE_S = 5

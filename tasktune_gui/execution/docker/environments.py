@@ -6,16 +6,15 @@ import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tasktune_gui.execution.console import split_lines
-from tasktune_gui.execution.environments import (
+from tasktune_gui.execution.cache.entries import normalize_requirements, repository_relative
+from tasktune_gui.execution.cache.environments import (
     DEFAULT_MAX_BYTES,
     FAILURE_LINES,
     EnvironmentCache,
     Output,
-    normalize_requirements,
 )
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.host_cache import repository_relative
+from tasktune_gui.execution.run.console import split_lines
 
 # Runs argv in the container (workdir, extra environment) and returns (exit code, output); with a chunk
 # callback, the output goes there as it comes instead.

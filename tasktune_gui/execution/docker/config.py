@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tasktune_gui.execution.environments import DEFAULT_MAX_BYTES
+from tasktune_gui.execution.cache.environments import DEFAULT_MAX_BYTES
 
 
 @dataclass(frozen=True)

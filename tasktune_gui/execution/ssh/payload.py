@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from tasktune_gui.core.assets import package_path
-from tasktune_gui.execution.commandline import ENVIRONMENT, config_file_name, environment_variables, script_argv
-from tasktune_gui.execution.launch import TaskSnapshot
-from tasktune_gui.execution.workspace import git
+from tasktune_gui.execution.cache.workspace import git
+from tasktune_gui.execution.run.commandline import ENVIRONMENT, config_file_name, environment_variables, script_argv
+from tasktune_gui.execution.run.launch import TaskSnapshot
 
 
 def tree_archive(mirror: Path, commit: str, destination: Path) -> None:
@@ -87,9 +87,12 @@ def start_request(
             "files": files, "config_index": names, "sdk": sdk, "gpus": gpus}
 
 
+AGENT_MODULES = (("tasktune_gui.execution.cache", "entries.py"), ("tasktune_gui.execution.ssh.agent", "host_cache.py"),
+                 ("tasktune_gui.execution.ssh.agent", "agent.py"))
+
+
 def agent_files() -> tuple[dict[str, bytes], str]:
-    """The agent's modules (the script last, as it is the one the launcher checks for) and the folder they have
-    on the host, named by content: a new TaskTune uploads its own."""
-    files = {name: package_path("tasktune_gui.execution", name).read_bytes()
-             for name in ("host_cache.py", "remote_agent.py")}
+    """The agent's modules, side by side in one folder on the host (the script last, as it is the one the
+    launcher checks for), and that folder's name, by content: a new TaskTune uploads its own."""
+    files = {name: package_path(package, name).read_bytes() for package, name in AGENT_MODULES}
     return files, f"agent-{hashlib.sha256(b''.join(files.values())).hexdigest()[:12]}"

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 import asyncssh
 
-from tasktune_gui.execution.console import BatchSink, ConsoleCapture, split_lines
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.launch import TaskSnapshot, output_folder
-from tasktune_gui.execution.runner import Outcome
-from tasktune_gui.execution.sdk_channel import EventsReader
+from tasktune_gui.execution.local.runner import Outcome
+from tasktune_gui.execution.run.console import BatchSink, ConsoleCapture, split_lines
+from tasktune_gui.execution.run.launch import TaskSnapshot, output_folder
+from tasktune_gui.execution.run.sdk_channel import EventsReader
 
 if TYPE_CHECKING:
-    from tasktune_gui.execution.ssh_launch import RemoteLauncher
+    from tasktune_gui.execution.ssh.launch import RemoteLauncher
 
 # What a dropped connection looks like to asyncssh's callers, depending on the moment it drops.
 DROPPED = (OSError, EOFError, asyncio.IncompleteReadError, asyncssh.Error)

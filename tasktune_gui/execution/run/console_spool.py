@@ -13,7 +13,7 @@ from pathlib import Path
 from tasktune_gui.core.models import utcnow
 from tasktune_gui.core.results import ResultStore
 from tasktune_gui.core.retry import Backoff, is_disconnect
-from tasktune_gui.execution.console import Line
+from tasktune_gui.execution.run.console import Line
 
 log = logging.getLogger(__name__)
 # Past this much unsaved text in memory, further batches go to a file beside the run.
