@@ -23,8 +23,9 @@ from tasktune_gui.execution.docker.config import DockerConfig
 from tasktune_gui.execution.docker.container_args import ContainerOptions, parse_container_args
 from tasktune_gui.execution.docker.environments import UV_IN_CONTAINER, ContainerEnvironments, image_folder
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.local.runner import Command, Outcome
+from tasktune_gui.execution.run.backend import Command, Outcome
 from tasktune_gui.execution.run.console import BatchSink, ConsoleCapture, split_lines
+from tasktune_gui.execution.run.sdk_channel import EVENTS_VARIABLE
 
 log = logging.getLogger(__name__)
 # The container's first process only keeps it alive; setup, environment and task run beside it (docker exec),
@@ -145,6 +146,13 @@ class ContainerRun:
         self.client = connect()
         self.image_id = ""
         self.base_env: dict[str, str] = {}
+        self.pid: int | None = None  # the task runs by docker exec: no process id of this machine to show
+        self.host = ""
+        self.events: Path | None = None
+
+    def ended_within(self, seconds: float) -> bool:
+        """Never asked of the engine: the run follows a container's task from its start."""
+        return False
 
     @property
     def container_id(self) -> str:
@@ -260,12 +268,16 @@ class ContainerRun:
             return
         script = self.run_dir / SETUP_SCRIPT
         script.write_text(self.task.setup_script, encoding="utf-8")
-        capture = self._console()
+        # Its own capture, closed at the script's end: its lines are all in before the next step's.
+        capture = ConsoleCapture(self._sink)
         lines = {"stdout": _Lines(capture, "stdout"), "stderr": _Lines(capture, "stderr")}
-        code, _ = self.run_step(["sh", str(script)], repo, {"TASKTUNE_TASK_ID": self.task.task_id},
-                                lambda stream, chunk: lines[stream].feed(chunk))
-        for splitter in lines.values():
-            splitter.flush()
+        try:
+            code, _ = self.run_step(["sh", str(script)], repo, {"TASKTUNE_TASK_ID": self.task.task_id},
+                                    lambda stream, chunk: lines[stream].feed(chunk))
+        finally:
+            for splitter in lines.values():
+                splitter.flush()
+            capture.close()
         if code != 0:
             detail = "\n".join(capture.last_stderr)
             raise StepFailed("failed container setup script", f"exit code {code}\n{detail}".strip())
@@ -276,18 +288,13 @@ class ContainerRun:
                                      uv=self.config.host_uv and find_uv() is not None,
                                      max_bytes=self.config.env_max_bytes)
 
-    def _console(self) -> ConsoleCapture:
-        if self.capture is None:
-            self.capture = ConsoleCapture(self._sink)
-        return self.capture
-
     # The task itself.
 
-    def launch(self, command: Command) -> None:
-        """Start the task's command in the container; its output streams to the console as it comes."""
+    def launch(self, command: Command, sink: BatchSink) -> None:
+        """Start the task's command in the container; its output streams to `sink` as it comes."""
         container = self._require_container()
-        capture = self._console()
-        capture.last_stderr.clear()  # the task's own last lines, not the setup script's
+        self.events = Path(command.env[EVENTS_VARIABLE]) if EVENTS_VARIABLE in command.env else None
+        capture = self.capture = ConsoleCapture(sink)
         try:
             exec_id = self.client.api.exec_create(container.id, command.argv, environment=command.env,
                                                   workdir=str(command.cwd))["Id"]
@@ -335,7 +342,8 @@ class ContainerRun:
                 stopped = True
                 self._terminate()
         self._reader.join()
-        capture = self._console()
+        capture = self.capture
+        assert capture is not None
         capture.close()
         code = None
         try:

@@ -6,32 +6,18 @@ import os
 import select
 import subprocess
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 
 from tasktune_gui.execution.local.process_tree import descendants, kill_leftovers, terminate_tree
 from tasktune_gui.execution.local.run_scope import RunScope
+from tasktune_gui.execution.run.backend import Command, Outcome
 from tasktune_gui.execution.run.console import BatchSink, ConsoleCapture
+from tasktune_gui.execution.run.sdk_channel import EVENTS_VARIABLE
 
 TREE_SNAPSHOT_S = 0.5
 PIPE_DRAIN_S = 5.0
-
-
-@dataclass
-class Command:
-    argv: list[str]
-    cwd: Path
-    env: dict[str, str]
-
-
-@dataclass
-class Outcome:
-    exit_code: int
-    stopped: bool  # ended by stop(): abort, or the worker shutting down
-    last_stderr: list[str] = field(default_factory=list)
-    left_running: list[str] = field(default_factory=list)  # processes the run left behind, ended after it
 
 
 class ProcessRun:
@@ -41,6 +27,8 @@ class ProcessRun:
         self.capture = ConsoleCapture(sink)
         # Every process the run starts, even one that leaves the session, is found and ended with it.
         self.scope = scope or RunScope()
+        self._events = command.env.get(EVENTS_VARIABLE, "")
+        self.host = ""  # this machine
         # argv list, no shell: every value reaches the script as it is written, whatever it contains.
         try:
             self.process = subprocess.Popen(
@@ -68,6 +56,11 @@ class ProcessRun:
     @property
     def pid(self) -> int:
         return self.process.pid
+
+    @property
+    def events(self) -> Path | None:
+        """The SDK's events file, when the command was made by build_command."""
+        return Path(self._events) if self._events else None
 
     def ended_within(self, seconds: float) -> bool:
         """Whether the process exits within `seconds`; `wait()` still reports its end as usual."""

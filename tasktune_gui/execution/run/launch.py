@@ -18,7 +18,7 @@ from tasktune_gui.core.serialize import configuration, hyperparameters
 from tasktune_gui.execution.bindings import Binding, binding_in
 from tasktune_gui.execution.cache.workspace import Source
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.local.runner import Command
+from tasktune_gui.execution.run.backend import Command
 from tasktune_gui.execution.run.commandline import (
     CONFIG_DIR_VARIABLE,
     ENVIRONMENT,

@@ -9,7 +9,9 @@ import logging
 import os
 import shutil
 import threading
+import time
 import uuid
+from collections import deque
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,8 @@ from tasktune_gui.core.assets import package_path
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.models import Artifact
 from tasktune_gui.core.results import ScalarPoint
+from tasktune_gui.core.retry import Backoff, is_disconnect
+from tasktune_gui.execution.run.console import BatchSink
 from tasktune_gui.execution.stores.buckets import StoreError
 from tasktune_gui.execution.stores.models import file_digest
 from tasktune_gui.execution.stores.outputs import publish
@@ -83,15 +87,24 @@ def write_task_file(
 
 
 class EventsReader:
-    """Follows the events file a script's SDK appends JSON lines to, and stores what they report."""
+    """Follows the events file a script's SDK appends JSON lines to, and stores what they report.
 
-    def __init__(self, core: Core, task_id: str, path: Path, follow: bool = True) -> None:
+    Events are stored in the order they were written. While the database is unreachable they wait here (the
+    file keeps them too) and go in once it is back: their text lines through the run's console spool, with the
+    task's own; scalars in a batch that, after a failed write, is looked for before it is written again."""
+
+    def __init__(self, core: Core, task_id: str, path: Path, follow: bool = True,
+                 console: BatchSink | None = None) -> None:
         self.core = core
         self.task_id = task_id
         self.path = path
+        self.console: BatchSink = console or (lambda lines: core.results.append_console(task_id, lines))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch()
         self._offset = 0
+        self._pending: deque[dict[str, Any]] = deque()  # read, not yet stored
+        self._uncertain = False  # the last scalar write failed: it may have committed
+        self._backoff = Backoff()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         if follow:
@@ -107,10 +120,25 @@ class EventsReader:
     def _loop(self) -> None:
         while not self._stop.is_set():
             self.read_new()
-            self._stop.wait(READ_INTERVAL_S)
+            self._stop.wait(self._backoff.delay if self._backoff.failures else READ_INTERVAL_S)
         self.read_new()
 
-    def read_new(self) -> None:
+    def read_new(self) -> bool:
+        """Read what was appended and store what is pending; False while the database is unreachable."""
+        self._read()
+        try:
+            self._store()
+        except Exception as exc:
+            if not is_disconnect(exc):
+                raise
+            if self._backoff.failures == 0:
+                log.warning("task %s: database unreachable; keeping its SDK events here", self.task_id)
+            self._backoff.next_delay()
+            return False
+        self._backoff.reset()
+        return True
+
+    def _read(self) -> None:
         try:
             with self.path.open("rb") as handle:
                 handle.seek(self._offset)
@@ -121,32 +149,71 @@ class EventsReader:
         if end < 0:
             return  # only a line still being written
         self._offset += end + 1
-        scalars: list[ScalarPoint] = []
-        texts: list[tuple[str, str]] = []
         for raw in data[:end].split(b"\n"):
             try:
                 event = json.loads(raw)
-                if event.get("kind") == "scalar":
-                    scalars.append(ScalarPoint(str(event["title"]), str(event["series"]), int(event["iteration"]),
-                                               float(event["value"]), _reported_at(event)))
-                elif event.get("kind") == "text":
-                    texts.append(("stdout", str(event["text"])))
-                elif event.get("kind") in ("artifact", "model"):
+                if not isinstance(event, dict):
+                    raise TypeError(type(event).__name__)
+            except (ValueError, TypeError):
+                log.warning("task %s: unreadable SDK event %r", self.task_id, raw[:200])
+                continue
+            self._pending.append(event)
+
+    def _store(self) -> None:
+        """Pending events, oldest first: each run of scalars in one write, removed once stored."""
+        while self._pending:
+            event = self._pending[0]
+            kind = event.get("kind")
+            if kind == "scalar":
+                run: list[dict[str, Any]] = []
+                for later in self._pending:
+                    if later.get("kind") != "scalar":
+                        break
+                    run.append(later)
+                self._store_scalars(run)
+                for _ in run:
+                    self._pending.popleft()
+                continue
+            try:
+                if kind == "text":
+                    self.console([("stdout", str(event["text"]))])
+                elif kind in ("artifact", "model"):
                     store_event(self.core, self.task_id, event)
             except (ValueError, KeyError, TypeError, AttributeError, OSError, TaskTuneError):
-                log.warning("task %s: unreadable SDK event %r", self.task_id, raw[:200])
-        if scalars:
-            self.core.results.report_scalars(self.task_id, scalars)
-        if texts:
-            self.core.results.append_console(self.task_id, texts)
+                log.warning("task %s: unreadable SDK event %r", self.task_id, str(event)[:200])
+            self._pending.popleft()
+
+    def _store_scalars(self, events: list[dict[str, Any]]) -> None:
+        points: list[ScalarPoint] = []
+        for event in events:
+            try:
+                points.append(ScalarPoint(str(event["title"]), str(event["series"]), int(event["iteration"]),
+                                          float(event["value"]), _reported_at(event)))
+            except (ValueError, KeyError, TypeError):
+                log.warning("task %s: unreadable SDK event %r", self.task_id, str(event)[:200])
+        if not points:
+            return
+        try:
+            if not (self._uncertain and self._scalars_stored(points)):
+                self.core.results.report_scalars(self.task_id, points)
+        except Exception:
+            self._uncertain = True
+            raise
+        self._uncertain = False
+
+    def _scalars_stored(self, points: list[ScalarPoint]) -> bool:
+        """Whether a write whose answer was lost committed (one transaction writes the batch whole)."""
+        last = points[-1]
+        return any((p.metric, p.series, p.iteration, p.value) == (last.metric, last.series, last.iteration, last.value)
+                   for p in self.core.results.scalars(self.task_id))
 
     def close(self) -> None:
-        """Read what the script wrote last, then stop following."""
+        """Read what the script wrote last, store every event (waiting while the database is away), then stop."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join()  # its last read is after the stop
-        else:
-            self.read_new()
+        while not self.read_new():
+            time.sleep(self._backoff.delay)
 
 
 def store_event(core: Core, task_id: str, event: dict[str, Any]) -> None:

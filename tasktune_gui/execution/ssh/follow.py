@@ -8,21 +8,15 @@ import json
 import logging
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import asyncssh
 
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.local.runner import Outcome
+from tasktune_gui.execution.run.backend import Outcome
 from tasktune_gui.execution.run.console import BatchSink, ConsoleCapture, split_lines
 from tasktune_gui.execution.run.launch import TaskSnapshot, output_folder
-from tasktune_gui.execution.run.sdk_channel import EventsReader
-
-if TYPE_CHECKING:
-    from tasktune_gui.execution.ssh.launch import RemoteLauncher
-
-# What a dropped connection looks like to asyncssh's callers, depending on the moment it drops.
-DROPPED = (OSError, EOFError, asyncio.IncompleteReadError, asyncssh.Error)
+from tasktune_gui.execution.ssh.launch import DROPPED, RemoteLauncher
 
 log = logging.getLogger(__name__)
 STREAM_NAMES = {"out": "stdout", "err": "stderr"}
@@ -41,12 +35,18 @@ class RemoteProcess:
         self.capture = ConsoleCapture(sink)
         self.offsets = {"out": 0, "err": 0, "ev": 0}
         self.carry = {"out": b"", "err": b"", "ev": b""}
-        events = launcher.run_dir / "sdk" / "events.jsonl"
-        self.events_file = events
-        self.events = EventsReader(launcher.core, snapshot.id, events)
+        # Events as they arrive, with artifacts copied here first: the run follows this file as a local one.
+        self.events = launcher.run_dir / "sdk" / "events.jsonl"
+        self.events.parent.mkdir(parents=True, exist_ok=True)
+        self.host = launcher.binding.host
+        self.ended = False  # followed to its exit: its run folder on the host may go
         self.reconnects = 0
         self._stopped = threading.Event()
         self._ended = asyncio.Event()  # bound to the launcher's loop on first use (Python 3.10+)
+
+    def ended_within(self, seconds: float) -> bool:
+        """Not asked of the host: its pid is recorded at once, with the host."""
+        return False
 
     # Abort.
 
@@ -86,7 +86,7 @@ class RemoteProcess:
                 if self.carry[name]:
                     self.capture.add(stream, split_lines(self.carry[name]))
             self.capture.close()
-            self.events.close()
+        self.ended = True
         exit_code = code if code is not None else -9
         return Outcome(exit_code, self._stopped.is_set(), list(self.capture.last_stderr))
 
@@ -162,7 +162,7 @@ class RemoteProcess:
         if kind in ("artifact", "model") and isinstance(event, dict) and isinstance(event.get("path"), str):
             event["path"] = str(await self._fetch(event["path"], "artifacts" if kind == "artifact" else "models"))
             line = json.dumps(event).encode()
-        with self.events_file.open("ab") as handle:
+        with self.events.open("ab") as handle:
             handle.write(line + b"\n")
 
     async def _fetch(self, remote: str, kind: str) -> Path:

@@ -23,12 +23,10 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.execution.bindings import Binding, SshOptions
 from tasktune_gui.execution.cache.workspace import MirrorCache, Steps, no_steps, prepare_workspace
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.run.console import BatchSink
 from tasktune_gui.execution.run.launch import TaskSnapshot
 from tasktune_gui.execution.run.sdk_channel import sdk_files
 from tasktune_gui.execution.ssh.agent.host_cache import TREE_GONE
 from tasktune_gui.execution.ssh.config import SshTarget, connect, resolve
-from tasktune_gui.execution.ssh.follow import RemoteProcess
 from tasktune_gui.execution.ssh.payload import agent_files, prepare_request, start_request, tree_archive
 
 log = logging.getLogger(__name__)
@@ -176,7 +174,7 @@ async def _upload_bytes(sftp: asyncssh.SFTPClient, data: bytes, path: str) -> No
 
 
 class RemoteLauncher:
-    """Prepares and starts one task on the bound host; `start` hands back a process-like RemoteProcess."""
+    """Prepares and starts one task on the bound host; ssh/follow.py follows it from there."""
 
     def __init__(self, core: Core, binding: Binding, options: SshOptions, run_dir: Path) -> None:
         self.core = core
@@ -186,6 +184,8 @@ class RemoteLauncher:
         self.loop = LoopThread(f"ssh-{binding.host}")
         self.sdk = ""  # the SDK's path on the host, known once prepare() has uploaded it
         self.input_model_uri = ""  # the input model's copy on the host, when it is a file on this machine
+        self.commit = ""
+        self._connecting: concurrent.futures.Future[asyncssh.SSHClientConnection] | None = None
 
     def close(self, remove_run: str = "") -> None:
         """Disconnect; with `remove_run`, delete that run folder on the host first (best effort)."""
@@ -205,12 +205,17 @@ class RemoteLauncher:
         except DROPPED as exc:
             raise StepFailed(f"lost connection to {self.binding.host}", f"{type(exc).__name__}: {exc}") from exc
 
+    def workspace(self, snapshot: TaskSnapshot, cache: MirrorCache, steps: Steps = no_steps) -> str:
+        """The checkout here (to read the diff's files); the commit. The connection is made meanwhile."""
+        self._connecting = asyncio.run_coroutine_threadsafe(self.session.open(), self.loop.loop)
+        self.commit = prepare_workspace(cache, snapshot.source, snapshot.diff, self.run_dir / "repo", steps)
+        return self.commit
+
     def prepare(self, snapshot: TaskSnapshot, cache: MirrorCache, record: Callable[[str], None],
-                steps: Steps = no_steps) -> str:
-        """The checkout here (to read the diff's files), the tree there, the environment there; the commit."""
-        # The connection is made while git prepares the workspace here.
-        connecting = asyncio.run_coroutine_threadsafe(self.session.open(), self.loop.loop)
-        commit = prepare_workspace(cache, snapshot.source, snapshot.diff, self.run_dir / "repo", steps)
+                steps: Steps = no_steps) -> None:
+        """After `workspace`: the tree there, the environment there."""
+        commit, connecting = self.commit, self._connecting
+        assert connecting is not None, "workspace() comes first"
         with steps("environment"):  # the tree's upload and the environment on the host (the agent makes it)
             tree = cache.root / "trees" / f"{commit}.tar"
             if not tree.exists():
@@ -225,7 +230,6 @@ class RemoteLauncher:
         model = _local_model(snapshot.input_model_uri)
         if model is not None:  # the input model is a file here: the script there gets its own copy
             self.input_model_uri = self._call(self._upload_model(model, str(answer["run"])))
-        return commit
 
     async def _upload_model(self, model: Path, run: str) -> str:
         connection = await self.session.open()
@@ -278,10 +282,10 @@ class RemoteLauncher:
             await sftp.put(str(tree), partial)
             await sftp.posix_rename(partial, remote_tree)
 
-    def start(self, snapshot: TaskSnapshot, extra_env: dict[str, str], sink: BatchSink) -> RemoteProcess:
-        """Start the task detached on the host; a RemoteProcess following it."""
+    def start(self, snapshot: TaskSnapshot, extra_env: dict[str, str]) -> tuple[TaskSnapshot, int, str]:
+        """Start the task detached on the host: the snapshot as it runs there, its process id and run folder."""
         if self.input_model_uri:
             snapshot = dataclasses.replace(snapshot, input_model_uri=self.input_model_uri)
         request = start_request(snapshot, self.binding.base, self.sdk, extra_env, self.binding.gpus)
         answer = self._call(self.session.request({"action": "start", **request}))
-        return RemoteProcess(self, snapshot, int(answer["pid"]), str(answer["run"]), sink)
+        return snapshot, int(answer["pid"]), str(answer["run"])

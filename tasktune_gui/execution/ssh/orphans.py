@@ -13,8 +13,7 @@ from tasktune_gui.core.status import Status
 from tasktune_gui.execution.bindings import Binding, SshOptions, queue_bindings
 from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.ssh.config import resolve
-from tasktune_gui.execution.ssh.follow import DROPPED
-from tasktune_gui.execution.ssh.launch import Session
+from tasktune_gui.execution.ssh.launch import DROPPED, Session
 
 log = logging.getLogger(__name__)
 

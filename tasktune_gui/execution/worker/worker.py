@@ -24,11 +24,13 @@ from tasktune_gui.core.results import SETUP_STREAM
 from tasktune_gui.core.retry import Backoff, is_disconnect
 from tasktune_gui.core.status import Status
 from tasktune_gui.core.upkeep import UPKEEP_EVERY_S, Upkeep
+from tasktune_gui.execution.backends import default_backends
 from tasktune_gui.execution.bindings import SshOptions, queue_bindings
 from tasktune_gui.execution.cache.environments import DEFAULT_MAX_BYTES, EnvironmentCache
 from tasktune_gui.execution.cache.trees import DEFAULT_MAX_BYTES as TREES_MAX_BYTES
 from tasktune_gui.execution.cache.workspace import MirrorCache
 from tasktune_gui.execution.docker.config import DockerConfig
+from tasktune_gui.execution.run.backend import Backends
 from tasktune_gui.execution.run.task_run import RunSettings, TaskRun
 from tasktune_gui.execution.stores.models import DEFAULT_MAX_BYTES as MODELS_MAX_BYTES
 from tasktune_gui.execution.stores.models import ModelCache
@@ -64,6 +66,9 @@ class WorkerConfig:
     model_max_bytes: int = MODELS_MAX_BYTES  # input models downloaded from buckets, likewise
     docker: DockerConfig | None = None  # Docker mode: each task in a container of its image (or the default)
     ssh: SshOptions = field(default_factory=SshOptions)  # ~/.ssh/config and known_hosts, for SSH-bound queues
+    backend: str = ""  # the backends' mode its tasks run in; by default "docker" with `docker`, else "local"
+    backends: Backends | None = None  # None: those TaskTune has (execution/backends.py)
+    backend_options: dict[str, object] = field(default_factory=dict)  # a registered backend's settings, by mode
     kind: str = "local"  # how the worker shows on the Workers page: local, tray, ...
     upkeep_every: float = UPKEEP_EVERY_S  # pruning old change records and folding the kept task counts
 
@@ -96,7 +101,9 @@ class Worker:
             runs_dir=config.cache_dir / "runs",
             models=ModelCache(config.cache_dir / "models", config.model_max_bytes),
             abort_grace=config.abort_grace,
-            docker=config.docker,
+            backends=config.backends or default_backends(),
+            mode=config.backend or ("docker" if config.docker is not None else "local"),
+            options={**config.backend_options, "docker": config.docker},
             ssh=config.ssh,
         )
         self._slots = [
