@@ -1,4 +1,5 @@
-"""A script run by hand (no worker): `sdk.init` records it as a task in the local database and reports there."""
+"""A script run by hand (no worker): `sdk.init` hands over to this, which records it as a task in the local
+database and reports there. Here rather than in the SDK, which under a worker imports nothing of ours."""
 
 from __future__ import annotations
 
@@ -10,6 +11,12 @@ import sys
 import threading
 from pathlib import Path
 from typing import Any, TextIO
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.capture import capture
+from tasktune_gui.core.models import Task
+from tasktune_gui.core.results import ScalarPoint
+from tasktune_gui.execution.run.sdk_channel import store_event
 
 FLUSH_S = 0.5  # console lines reach the database at most this late
 
@@ -49,11 +56,6 @@ class PlainRun:
     """The task a plain run created, with the core to report to; finished when the interpreter exits."""
 
     def __init__(self, project: str, name: str) -> None:
-        # Imported here: under a worker the SDK must work with the standard library alone.
-        from tasktune_gui.core.api import Core
-        from tasktune_gui.core.capture import capture
-        from tasktune_gui.core.models import Task
-
         self.core = Core.open()
         script = Path(sys.argv[0]).resolve()
         found = capture(str(script), cwd=script.parent, args=sys.argv[1:])
@@ -99,16 +101,12 @@ class PlainRun:
         self.core.editor.record_script_section(self.task_id, name, typed)
 
     def handle(self, event: dict[str, Any]) -> None:
-        from tasktune_gui.core.results import ScalarPoint
-
         if event["kind"] == "scalar":
             self.core.results.report_scalars(self.task_id, [ScalarPoint(
                 event["title"], event["series"], event["iteration"], event["value"])])
         elif event["kind"] == "text":
             self.core.results.append_console(self.task_id, [("stdout", event["text"])])
         else:
-            from tasktune_gui.execution.run.sdk_channel import store_event
-
             store_event(self.core, self.task_id, event)
 
     def finish(self) -> None:
