@@ -96,6 +96,14 @@ def status(core: Core, task_id: str) -> str:
 
 
 @pytest.fixture
+def pg_core(postgres_url: str) -> Iterator[Core]:
+    """A core on a fresh PostgreSQL database (the session's throwaway cluster)."""
+    core = Core.open(postgres_url)
+    yield core
+    core.close()
+
+
+@pytest.fixture
 def worker_config(tmp_path: Path) -> WorkerConfig:
     return WorkerConfig(queues=["default"], cache_dir=tmp_path / "cache", abort_grace=5.0)
 

@@ -9,7 +9,7 @@ import statistics
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,13 +39,6 @@ for n in range({LINES}):
         open(os.environ["LATE"], "w").close()
     time.sleep(0.005)
 """
-
-
-@pytest.fixture
-def pg_core(postgres_url: str) -> Iterator[Core]:
-    core = Core.open(postgres_url)
-    yield core
-    core.close()
 
 
 @pytest.fixture
