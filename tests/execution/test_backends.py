@@ -8,9 +8,9 @@ from pathlib import Path
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.backends import default_backends
 from tasktune_gui.execution.cache.workspace import prepare_workspace
-from tasktune_gui.execution.run.backend import Command, Outcome, RunContext
+from tasktune_gui.execution.run.backend import Outcome, RunContext
 from tasktune_gui.execution.run.console import BatchSink, ConsoleCapture
-from tasktune_gui.execution.run.launch import build_command
+from tasktune_gui.execution.run.launch import Command, build_command
 from tasktune_gui.execution.run.sdk_channel import EVENTS_VARIABLE, shared_sdk
 from tasktune_gui.execution.run.setup_log import SetupLog
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig

@@ -13,9 +13,9 @@ from tasktune_gui.execution.cache.workspace import prepare_workspace
 from tasktune_gui.execution.docker.config import DockerConfig
 from tasktune_gui.execution.docker.container import ContainerRun, ContainerTask
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.run.backend import Command, RunContext
+from tasktune_gui.execution.run.backend import RunContext
 from tasktune_gui.execution.run.console import BatchSink
-from tasktune_gui.execution.run.launch import build_command, output_folder
+from tasktune_gui.execution.run.launch import Command, build_command, output_folder
 from tasktune_gui.execution.run.setup_log import SetupLog
 
 MODE = "docker"

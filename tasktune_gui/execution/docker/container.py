@@ -23,8 +23,9 @@ from tasktune_gui.execution.docker.config import DockerConfig
 from tasktune_gui.execution.docker.container_args import ContainerOptions, parse_container_args
 from tasktune_gui.execution.docker.environments import UV_IN_CONTAINER, ContainerEnvironments, image_folder
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.run.backend import Command, Outcome
+from tasktune_gui.execution.run.backend import Outcome
 from tasktune_gui.execution.run.console import BatchSink, ConsoleCapture, split_lines
+from tasktune_gui.execution.run.launch import Command
 from tasktune_gui.execution.run.sdk_channel import EVENTS_VARIABLE
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ from pathlib import Path
 from tasktune_gui.execution.cache.entries import is_python
 from tasktune_gui.execution.cache.workspace import prepare_workspace
 from tasktune_gui.execution.local.runner import ProcessRun
-from tasktune_gui.execution.run.backend import Command, RunContext
+from tasktune_gui.execution.run.backend import RunContext
 from tasktune_gui.execution.run.console import BatchSink
-from tasktune_gui.execution.run.launch import build_command
+from tasktune_gui.execution.run.launch import Command, build_command
 from tasktune_gui.execution.run.sdk_channel import shared_sdk
 from tasktune_gui.execution.run.setup_log import SetupLog
 

@@ -12,8 +12,9 @@ import psutil
 
 from tasktune_gui.execution.local.process_tree import descendants, kill_leftovers, terminate_tree
 from tasktune_gui.execution.local.run_scope import RunScope
-from tasktune_gui.execution.run.backend import Command, Outcome
+from tasktune_gui.execution.run.backend import Outcome
 from tasktune_gui.execution.run.console import BatchSink, ConsoleCapture
+from tasktune_gui.execution.run.launch import Command
 from tasktune_gui.execution.run.sdk_channel import EVENTS_VARIABLE
 
 TREE_SNAPSHOT_S = 0.5

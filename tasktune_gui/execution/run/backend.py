@@ -7,23 +7,17 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.execution.bindings import SshOptions
+from tasktune_gui.execution.cache.environments import EnvironmentCache
+from tasktune_gui.execution.cache.workspace import MirrorCache
 from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.run.console import BatchSink
+from tasktune_gui.execution.run.launch import TaskSnapshot
 from tasktune_gui.execution.run.setup_log import SetupLog
-
-if TYPE_CHECKING:
-    from tasktune_gui.execution.run.launch import TaskSnapshot
-    from tasktune_gui.execution.run.task_run import RunSettings
-
-
-@dataclass
-class Command:
-    argv: list[str]
-    cwd: Path
-    env: dict[str, str]
+from tasktune_gui.execution.stores.models import ModelCache
 
 
 @dataclass
@@ -32,6 +26,27 @@ class Outcome:
     stopped: bool  # ended by stop(): abort, or the worker shutting down
     last_stderr: list[str] = field(default_factory=list)
     left_running: list[str] = field(default_factory=list)  # processes the run left behind, ended after it
+
+
+@dataclass
+class RunSettings:
+    """A worker slot's settings, the same for each of its runs."""
+
+    cache: MirrorCache
+    environments: EnvironmentCache
+    runs_dir: Path
+    backends: Backends
+    mode: str = "local"  # the backend of the worker's tasks: "local", "docker", or one registered in `backends`
+    options: dict[str, object] = field(default_factory=dict)  # each backend's own settings, by its mode
+    abort_grace: float = 10.0
+    extra_env: dict[str, str] = field(default_factory=dict)
+    keep_workspace: bool = False
+    ssh: SshOptions = field(default_factory=SshOptions)  # for queues bound to an SSH host
+    models: ModelCache | None = None  # input models from buckets; else under the mirror cache's root
+
+    @property
+    def model_cache(self) -> ModelCache:
+        return self.models or ModelCache(self.cache.root / "models")
 
 
 @dataclass

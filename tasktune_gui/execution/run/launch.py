@@ -18,7 +18,6 @@ from tasktune_gui.core.serialize import configuration, hyperparameters
 from tasktune_gui.execution.bindings import Binding, binding_in
 from tasktune_gui.execution.cache.workspace import Source
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.run.backend import Command
 from tasktune_gui.execution.run.commandline import (
     CONFIG_DIR_VARIABLE,
     ENVIRONMENT,
@@ -36,6 +35,13 @@ from tasktune_gui.execution.run.sdk_channel import (
 )
 
 PYTHON_NAMES = frozenset({"python", "python3"})
+
+
+@dataclass
+class Command:
+    argv: list[str]
+    cwd: Path
+    env: dict[str, str]
 
 
 @dataclass(frozen=True)

@@ -8,48 +8,24 @@ import logging
 import shutil
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
 from tasktune_gui.core.results import SETUP_STREAM
 from tasktune_gui.core.retry import retry_while_disconnected
-from tasktune_gui.execution.bindings import SshOptions
-from tasktune_gui.execution.cache.environments import EnvironmentCache
-from tasktune_gui.execution.cache.workspace import MirrorCache
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.run.backend import Backend, Backends, Outcome, RunContext, RunningTask
+from tasktune_gui.execution.run.backend import Backend, Outcome, RunContext, RunningTask, RunSettings
 from tasktune_gui.execution.run.console_spool import ConsoleSpool
 from tasktune_gui.execution.run.launch import TaskSnapshot, read_snapshot
 from tasktune_gui.execution.run.sdk_channel import EventsReader
 from tasktune_gui.execution.run.setup_log import SetupLog, prefixed
 from tasktune_gui.execution.stores.buckets import StoreError, check_destination, is_remote, saved_endpoints
-from tasktune_gui.execution.stores.models import ModelCache
 
 log = logging.getLogger(__name__)
 MESSAGE_LINES = 10
 PID_RECORD_DELAY_S = 0.2  # a task still running after this long has its pid recorded at once
 BOUND_QUEUE_MODE = "ssh"  # a task of a queue bound to a host runs there, whatever the worker's own mode
-
-
-@dataclass
-class RunSettings:
-    cache: MirrorCache
-    environments: EnvironmentCache
-    runs_dir: Path
-    backends: Backends
-    mode: str = "local"  # the backend of the worker's tasks: "local", "docker", or one registered in `backends`
-    options: dict[str, object] = field(default_factory=dict)  # each backend's own settings, by its mode
-    abort_grace: float = 10.0
-    extra_env: dict[str, str] = field(default_factory=dict)
-    keep_workspace: bool = False
-    ssh: SshOptions = field(default_factory=SshOptions)  # for queues bound to an SSH host
-    models: ModelCache | None = None  # input models from buckets; else under the mirror cache's root
-
-    @property
-    def model_cache(self) -> ModelCache:
-        return self.models or ModelCache(self.cache.root / "models")
 
 
 class TaskRun:

@@ -30,8 +30,8 @@ from tasktune_gui.execution.cache.environments import DEFAULT_MAX_BYTES, Environ
 from tasktune_gui.execution.cache.trees import DEFAULT_MAX_BYTES as TREES_MAX_BYTES
 from tasktune_gui.execution.cache.workspace import MirrorCache
 from tasktune_gui.execution.docker.config import DockerConfig
-from tasktune_gui.execution.run.backend import Backends
-from tasktune_gui.execution.run.task_run import RunSettings, TaskRun
+from tasktune_gui.execution.run.backend import Backends, RunSettings
+from tasktune_gui.execution.run.task_run import TaskRun
 from tasktune_gui.execution.stores.models import DEFAULT_MAX_BYTES as MODELS_MAX_BYTES
 from tasktune_gui.execution.stores.models import ModelCache
 from tasktune_gui.execution.worker.wakeup import Wakeup
