@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -11,22 +9,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.models import Model
+from tasktune_gui.ui.common.paged_table import ID_ROLE, PAGE, SORT_ROLE, Column, cell_text
 
-PAGE = 200
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ID_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-@dataclass(frozen=True)
-class ModelColumn:
-    title: str
-    field: str
-    sortable: bool = True
-
-
-MODEL_COLUMNS = (ModelColumn("NAME", "name"), ModelColumn("ID", "id"), ModelColumn("PROJECT", "project", False),
-                 ModelColumn("FRAMEWORK", "framework"), ModelColumn("URI", "uri"),
-                 ModelColumn("TASK", "task_id", False), ModelColumn("CREATED", "created"))
+MODEL_COLUMNS = (Column("NAME", "name"), Column("ID", "id"), Column("PROJECT", "project", False),
+                 Column("FRAMEWORK", "framework"), Column("URI", "uri"),
+                 Column("TASK", "task_id", False), Column("CREATED", "created"))
 
 
 class ModelTableModel(QAbstractTableModel):
@@ -106,9 +93,7 @@ class ModelTableModel(QAbstractTableModel):
             return raw
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        if isinstance(raw, datetime):
-            return raw.astimezone().strftime("%Y-%m-%d %H:%M")
-        return "" if raw is None else str(raw)
+        return cell_text(raw)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not MODEL_COLUMNS[column].sortable:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, QItemSelectionModel
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
-from tasktune_gui.ui.tasks.task_table_model import PAGE, TaskTableModel
+from tasktune_gui.ui.common.paged_table import PAGE
+from tasktune_gui.ui.tasks.task_table_model import TaskTableModel
 
 # How far from its old row a remembered task is looked for: a burst of more new tasks than this (before it in the
 # sort order) loses the selection rather than read every page in between.

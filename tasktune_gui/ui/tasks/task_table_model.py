@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -16,21 +15,11 @@ from tasktune_gui.core.overview import ExtraColumn
 from tasktune_gui.core.task_rows import Row, fetch_rows
 from tasktune_gui.core.tasks import TaskQuery
 from tasktune_gui.ui.common.durations import clock
+from tasktune_gui.ui.common.paged_table import ID_ROLE, PAGE, SORT_ROLE, Column, cell_text
 from tasktune_gui.ui.common.palette import status_colour
 from tasktune_gui.ui.common.setup_status import TICK_MS, status_text
 
-PAGE = 200
 RECOUNT_MS = 200
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ID_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    field: str  # Task attribute, or a computed one below
-    sortable: bool = True
-
 
 COLUMNS = (
     Column("ID", "id"), Column("TYPE", "type"), Column("NAME", "name"), Column("TAGS", "tags", False),
@@ -53,13 +42,9 @@ def display(row: Row, column: Column | ExtraColumn) -> str:
     if isinstance(column, ExtraColumn):
         return row.extras.get(column.key, "")
     raw = raw_value(row, column)
-    if raw is None:
-        return ""
-    if isinstance(raw, datetime):
-        return raw.astimezone().strftime("%Y-%m-%d %H:%M")
     if column.field == "status":
         return status_text(str(raw), row.task.setup_step, row.task.setup_started)
-    return str(raw)
+    return cell_text(raw)
 
 
 def raw_value(row: Row, column: Column) -> Any:
