@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
@@ -18,22 +17,7 @@ from tasktune_gui.core.feed import ChangeFeed
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.notify import CHANNEL, ChangeListener, libpq_conninfo
 from tests.support.postgres import PostgresCluster
-
-
-def wait_until(condition: Callable[[], object], timeout: float = 10.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    done = threading.Event()
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        done.wait(0.02)
-
-
-@pytest.fixture
-def pg_core(postgres_url: str) -> Iterator[Core]:
-    core = Core.open(postgres_url)
-    yield core
-    core.close()
+from tests.support.waiting import wait_until
 
 
 def test_a_committed_change_is_notified_and_a_refused_one_is_not(pg_core: Core, postgres_url: str) -> None:

@@ -19,10 +19,12 @@ from sqlalchemy.engine import make_url
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
 from tasktune_gui.execution.worker import Worker, WorkerConfig
-from tests.execution.conftest import add_task, git, status, tasktune_worker, wait_for
 from tests.execution.test_dispatch import start_latencies
 from tests.execution.test_worker_process import RECORD_SCRIPT, completed_count
+from tests.support.git import git
 from tests.support.postgres import PostgresCluster
+from tests.support.runs import add_task, status, tasktune_worker
+from tests.support.waiting import wait_for
 
 LINES = 300
 # Prints numbered lines for a few seconds; says on a side file when it is half way, so a test can cut the

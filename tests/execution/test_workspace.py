@@ -10,7 +10,7 @@ import pytest
 
 from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.workspace import MirrorCache, Source, prepare_workspace
-from tests.execution.conftest import git
+from tests.support.git import git
 
 
 def make_source(tmp_path: Path) -> tuple[Path, str, str]:

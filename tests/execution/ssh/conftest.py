@@ -13,7 +13,8 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.execution.environments import find_uv
 from tasktune_gui.execution.ssh_binding import SshOptions
 from tasktune_gui.execution.worker import Worker, WorkerConfig
-from tests.conftest import require_component
+from tests.support.components import require_component
+from tests.support.runs import running_worker
 from tests.support.sshd import SSHD, SshServer
 
 
@@ -45,10 +46,8 @@ def lab_queue(sqlite_core: Core, sshd: SshServer, remote_dir: Path) -> str:
 def ssh_worker(sqlite_core: Core, sshd: SshServer, lab_queue: str, tmp_path: Path) -> Iterator[Worker]:
     config = WorkerConfig(queues=[lab_queue], cache_dir=tmp_path / "cache", abort_grace=5.0,
                           ssh=SshOptions(config_files=[sshd.ssh_config], reconnect_for_s=60))
-    started = Worker(sqlite_core, config)
-    started.start()
-    yield started
-    started.stop()
+    with running_worker(sqlite_core, config) as started:
+        yield started
 
 
 BARE_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")

@@ -1,0 +1,73 @@
+"""Every Qt test (one that uses `qtbot` or `qapp`) ends with no thread it started still running and no timer of
+its widgets still active: what a closed window leaves behind slows every later test and hides shutdown bugs."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.exceptions import TimeoutError as WaitTimedOut
+from pytestqt.qtbot import QtBot
+
+
+def process_threads() -> set[threading.Thread]:
+    """Threads that live as long as the process once something starts them, so the test that happens to start
+    them leaks nothing: fsspec's I/O loop (the object stores' clients) and its executor's threads (its lookups)."""
+    fsspec_loops = sys.modules.get("fsspec.asyn")
+    if fsspec_loops is None or fsspec_loops.loop[0] is None:
+        return set()
+    executor = getattr(fsspec_loops.loop[0], "_default_executor", None)
+    return {fsspec_loops.iothread[0], *getattr(executor, "_threads", ())}
+
+
+def active_timers() -> set[QTimer]:
+    """Running timers owned by the application or by any of its top-level widgets (closed ones included)."""
+    app = QApplication.instance()
+    if app is None:
+        return set()
+    owners = [app, *QApplication.topLevelWidgets()]
+    return {timer for owner in owners for timer in owner.findChildren(QTimer) if timer.isActive()}
+
+
+def describe(timer: QTimer) -> str:
+    parent = timer.parent()
+    owner = type(parent).__name__ if parent is not None else "no parent"
+    return f"{timer.objectName() or 'unnamed timer'} of {owner} ({timer.interval()} ms)"
+
+
+class LeakCheck:
+    """What runs at a test's start (`__init__`) and what must have ended by its end (`verify`)."""
+
+    def __init__(self, thread_timeout_ms: int = 10_000) -> None:
+        self.threads_before = set(threading.enumerate())
+        self.timers_before = active_timers()
+        self.thread_timeout_ms = thread_timeout_ms
+
+    def started_threads(self) -> list[threading.Thread]:
+        return [thread for thread in set(threading.enumerate()) - self.threads_before - process_threads()
+                if thread.is_alive()]
+
+    def verify(self, qtbot: QtBot) -> None:
+        try:  # a closing thread gets time to end; a passing test waits for nothing
+            qtbot.waitUntil(lambda: not self.started_threads(), timeout=self.thread_timeout_ms)
+        except WaitTimedOut:
+            pytest.fail(f"threads still running after the test: {sorted(t.name for t in self.started_threads())}")
+        leaked = sorted(describe(timer) for timer in active_timers() - self.timers_before)
+        if leaked:
+            pytest.fail(f"timers still active after the test: {leaked}")
+
+
+@pytest.fixture(autouse=True)
+def _qt_leak_check(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Runs after pytest-qt has closed the test's widgets and after every fixture set up later has ended."""
+    if not {"qtbot", "qapp"} & set(request.fixturenames):
+        yield
+        return
+    qtbot: QtBot = request.getfixturevalue("qtbot")
+    check = LeakCheck()
+    yield
+    check.verify(qtbot)
