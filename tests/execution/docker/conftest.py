@@ -14,7 +14,7 @@ from tasktune_gui.execution.worker import Worker
 from tests.support.components import IN_CI, require_component
 from tests.support.docker_image import engine, ensure_test_image
 from tests.support.docker_runs import docker_worker_config
-from tests.support.git import git
+from tests.support.git import commit_files
 from tests.support.runs import running_worker
 from tests.support.wheels import build_wheel
 
@@ -70,15 +70,9 @@ print(json.dumps({"value": value, "prefix": sys.prefix}), flush=True)
 
 @pytest.fixture
 def docker_repo(repo: Path) -> Path:
-    (repo / "inside.py").write_text(INSIDE_SCRIPT)
-    (repo / "live").mkdir()
-    (repo / "live" / "live.py").write_text(LIVE_SCRIPT)
-    (repo / "term.py").write_text(TERM_SCRIPT)
-    (repo / "package.py").write_text(PACKAGE_SCRIPT)
     build_wheel(repo, "1.0")
-    git(repo, "add", ".")
-    git(repo, "commit", "-qm", "docker scripts")
-    return repo
+    return commit_files(repo, {"inside.py": INSIDE_SCRIPT, "live/live.py": LIVE_SCRIPT, "term.py": TERM_SCRIPT,
+                               "package.py": PACKAGE_SCRIPT}, "docker scripts")
 
 
 @pytest.fixture(scope="session")
