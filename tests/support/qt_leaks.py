@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.exceptions import TimeoutError as WaitTimedOut
 from pytestqt.qtbot import QtBot
@@ -24,12 +24,8 @@ def process_threads() -> set[threading.Thread]:
     return {fsspec_loops.iothread[0], *getattr(executor, "_threads", ())}
 
 
-def active_timers() -> set[QTimer]:
-    """Running timers owned by the application or by any of its top-level widgets (closed ones included)."""
-    app = QApplication.instance()
-    if app is None:
-        return set()
-    owners = [app, *QApplication.topLevelWidgets()]
+def active_timers(owners: Iterable[QObject]) -> set[QTimer]:
+    """The running timers among the owners' children, at any depth."""
     return {timer for owner in owners for timer in owner.findChildren(QTimer) if timer.isActive()}
 
 
@@ -44,7 +40,10 @@ class LeakCheck:
 
     def __init__(self, thread_timeout_ms: int = 10_000) -> None:
         self.threads_before = set(threading.enumerate())
-        self.timers_before = active_timers()
+        # Only the windows the test opens are searched for timers (the application's own objects too): a search
+        # of every window still alive from earlier tests would grow with the session.
+        self.windows_before = set(QApplication.topLevelWidgets())
+        self.app_timers_before = active_timers([QApplication.instance()])
         self.thread_timeout_ms = thread_timeout_ms
 
     def started_threads(self) -> list[threading.Thread]:
@@ -56,7 +55,9 @@ class LeakCheck:
             qtbot.waitUntil(lambda: not self.started_threads(), timeout=self.thread_timeout_ms)
         except WaitTimedOut:
             pytest.fail(f"threads still running after the test: {sorted(t.name for t in self.started_threads())}")
-        leaked = sorted(describe(timer) for timer in active_timers() - self.timers_before)
+        opened = [window for window in QApplication.topLevelWidgets() if window not in self.windows_before]
+        timers = active_timers(opened) | (active_timers([QApplication.instance()]) - self.app_timers_before)
+        leaked = sorted(describe(timer) for timer in timers)
         if leaked:
             pytest.fail(f"timers still active after the test: {leaked}")
 
