@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.capture import detect_requirements
+from tasktune_gui.core.errors import InvalidValue
 from tests.support.git import write_files
 
 
@@ -103,3 +104,12 @@ def test_packages_installed_from_a_folder_here_are_left_out(root: Path, monkeypa
     monkeypatch.syspath_prepend(str(site))
     script = write(root / "app" / "train.py", "import labtools\nimport indexed_tool\n")
     assert detect_requirements(root, script) == "indexed_tool==1.2\n"
+
+
+@pytest.mark.parametrize("listing", ["requirements.txt", "pyproject.toml"])
+def test_an_oversized_listing_is_refused_with_its_name_not_read_whole(root: Path, listing: str) -> None:
+    script = write(root / "train.py", "import numpy\n")
+    with (root / listing).open("wb") as handle:
+        handle.truncate(64 << 20)  # a 64 MB file committed under the name
+    with pytest.raises(InvalidValue, match=f"{listing} is larger than 1 MB"):
+        detect_requirements(root, script)
