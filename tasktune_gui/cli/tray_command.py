@@ -10,7 +10,7 @@ from tasktune_gui.cli import worker_command
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.store import default_db_url
-from tasktune_gui.execution import autostart
+from tasktune_gui.execution.worker import autostart
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -64,7 +64,7 @@ def handle(args: argparse.Namespace) -> int:
                   file=sys.stderr, flush=True)
             config.kind = "local"
             return worker_command.serve(core, config, args)
-        from tasktune_gui.execution.worker import Worker
+        from tasktune_gui.execution.worker.worker import Worker
         from tasktune_gui.ui.tray_app import run_tray
 
         for name in config.queues:

@@ -10,9 +10,9 @@ import psutil
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.run_scope import RunScope, cgroup_root
-from tasktune_gui.execution.runner import Command, ProcessRun
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.local.run_scope import RunScope, cgroup_root
+from tasktune_gui.execution.local.runner import Command, ProcessRun
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.support.components import require_component
 from tests.support.git import commit_files
 from tests.support.runs import add_task, running_worker, status

@@ -12,8 +12,8 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidValue
 from tasktune_gui.core.models import utcnow
-from tasktune_gui.execution.watchdog import fail_lost
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.watchdog import fail_lost
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.support.cli import Run
 from tests.support.git import commit_files
 from tests.support.runs import add_task, running_worker, status

@@ -13,7 +13,7 @@ import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import utcnow
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.support.git import git
 from tests.support.runs import add_task, status, tasktune_worker
 from tests.support.waiting import wait_for

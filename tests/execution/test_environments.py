@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.environments import EnvironmentCache
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.cache.environments import EnvironmentCache
+from tasktune_gui.execution.worker.worker import Worker
 from tests.support.git import git
 from tests.support.runs import add_task, status
 from tests.support.waiting import wait_for

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.support.git import git
 from tests.support.runs import add_task, status
 from tests.support.waiting import wait_for

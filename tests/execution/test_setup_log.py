@@ -10,7 +10,7 @@ import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.results import SETUP_STREAM
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.worker.worker import Worker
 from tests.support.git import git
 from tests.support.runs import add_task, status
 from tests.support.waiting import wait_for
@@ -147,7 +147,7 @@ def test_a_failed_step_says_so_on_the_console(sqlite_core: Core, worker: Worker,
 def test_without_uv_pips_own_lines_come_as_it_installs(tmp_path: Path) -> None:
     import contextlib
 
-    from tasktune_gui.execution.environments import EnvironmentCache
+    from tasktune_gui.execution.cache.environments import EnvironmentCache
 
     repo = tmp_path / "repo"
     repo.mkdir()

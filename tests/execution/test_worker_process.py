@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.support.git import git
 from tests.support.runs import add_task, status, tasktune_worker
 from tests.support.waiting import wait_for

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import docker
 
-from tasktune_gui.execution.docker_config import DockerConfig
-from tasktune_gui.execution.worker import WorkerConfig
+from tasktune_gui.execution.docker.config import DockerConfig
+from tasktune_gui.execution.worker.worker import WorkerConfig
 
 
 def docker_worker_config(tmp_path: Path, docker: DockerConfig) -> WorkerConfig:

@@ -13,7 +13,7 @@ import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.support.git import make_repo
 from tests.support.waiting import wait_for
 

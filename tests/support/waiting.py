@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.wakeup import Wakeup
+from tasktune_gui.execution.worker.wakeup import Wakeup
 
 
 def wait_until(condition: Callable[[], Any], timeout: float = 30.0, what: str = "condition", *,

@@ -9,8 +9,8 @@ import docker
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.docker_config import DockerConfig
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.docker.config import DockerConfig
+from tasktune_gui.execution.worker.worker import Worker
 from tests.support.components import IN_CI, require_component
 from tests.support.docker_image import engine, ensure_test_image
 from tests.support.docker_runs import docker_worker_config

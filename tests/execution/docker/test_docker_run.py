@@ -11,8 +11,8 @@ import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.results import SETUP_STREAM
-from tasktune_gui.execution.docker_config import DockerConfig
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.docker.config import DockerConfig
+from tasktune_gui.execution.worker.worker import Worker
 from tests.support.docker_runs import docker_worker_config, tasktune_containers
 from tests.support.git import git
 from tests.support.runs import add_task, console, finished, report, sections, status

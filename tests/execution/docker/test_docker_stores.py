@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.worker.worker import Worker
 from tests.support.git import git
 from tests.support.object_stores import STORE_TASK_SCRIPT, StoreServer, model_in_bucket, read_uri
 from tests.support.runs import add_task, console, finished

@@ -8,7 +8,7 @@ from pathlib import Path
 import psutil
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.worker.worker import Worker
 from tests.support.git import git
 from tests.support.processes import group_alive
 from tests.support.runs import add_task, status

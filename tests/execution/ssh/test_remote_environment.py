@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.ssh_binding import SshOptions
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.bindings import SshOptions
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.support.git import git
 from tests.support.runs import add_task, status
 from tests.support.sshd import SshServer

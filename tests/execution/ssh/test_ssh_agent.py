@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.ssh_binding import SshOptions
-from tasktune_gui.execution.ssh_config import connect, resolve
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.ssh.config import connect, resolve
+from tasktune_gui.execution.worker.worker import Worker
 from tests.support.components import require_component
 from tests.support.git import git
 from tests.support.runs import add_task, status
