@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 if TYPE_CHECKING:
-    from tasktune_gui.ui.main_window import MainWindow
+    from tasktune_gui.ui.window.main_window import MainWindow
 
 
 @pytest.fixture
