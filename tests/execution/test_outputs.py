@@ -9,7 +9,7 @@ import pytest
 
 from tasktune_gui.core.settings import S3Endpoint
 from tasktune_gui.execution import outputs
-from tasktune_gui.execution.outputs import is_remote, publish
+from tasktune_gui.execution.outputs import check_upload, file_digests, is_remote, publish, stored_hash
 from tasktune_gui.execution.stores import StoreError, check_destination, location_for
 from tests.support.object_stores import StoreServer, azurite_connection_string, destination, new_bucket
 
@@ -65,9 +65,57 @@ def test_large_file_goes_up_in_parts_with_progress(store_env: dict[str, StoreSer
     info = location.filesystem().info(location.path)
     assert info["size"] == local.stat().st_size
     assert str(info["ETag"]).strip('"').endswith("-3")  # S3's mark of a three-part upload
+    assert stored_hash(info, "s3") == file_digests(local, "s3", 8 * 1024**2).store  # the parts cut as we cut them
     assert lines and lines[-1] == "uploading big.bin: 100% of 17.0 MB"
     assert hashlib.sha256(location.filesystem().cat_file(location.path)).digest() == \
         hashlib.sha256(local.read_bytes()).digest()
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_upload_is_checked_against_the_stores_size_and_hash(store: str, store_env: dict[str, StoreServer],
+                                                            tmp_path: Path) -> None:
+    server = store_env[store]
+    local = tmp_path / "weights.bin"
+    local.write_bytes(b"tuned weights " * 500)
+    location = location_for(publish(local, destination(server, new_bucket(server)), "task1", "models"))
+    fs = location.filesystem()
+    expected = file_digests(local, location.protocol)
+    assert stored_hash(fs.info(location.path), location.protocol) == expected.store  # asked, not read back
+    check_upload(fs, location, location.path, expected)
+
+    fs.pipe_file(location.path, b"TUNED WEIGHTS " * 500)  # the same size, other bytes
+    with pytest.raises(StoreError, match="upload differs from the file") as differs:
+        check_upload(location.filesystem(), location, location.path, expected)
+    assert expected.sha256 in differs.value.detail
+    fs.pipe_file(location.path, b"tuned weights")
+    with pytest.raises(StoreError, match="upload incomplete"):
+        check_upload(location.filesystem(), location, location.path, expected)
+
+
+def test_an_object_without_a_stored_hash_is_read_back(store_env: dict[str, StoreServer], tmp_path: Path) -> None:
+    server = store_env["azure"]  # a blob written in blocks keeps no MD5
+    location = location_for(destination(server, new_bucket(server), "runs/w.bin"))
+    fs = location.filesystem()
+    with fs.open(location.path, "wb") as remote:
+        remote.write(b"block one " * 1000)
+    assert stored_hash(fs.info(location.path), "az") == ""
+    (tmp_path / "same.bin").write_bytes(b"block one " * 1000)
+    (tmp_path / "other.bin").write_bytes(b"block two " * 1000)
+    check_upload(fs, location, location.path, file_digests(tmp_path / "same.bin", "az"))
+    with pytest.raises(StoreError, match="upload differs from the file"):
+        check_upload(fs, location, location.path, file_digests(tmp_path / "other.bin", "az"))
+
+
+def test_a_file_changed_after_the_task_reported_it_is_refused(store_env: dict[str, StoreServer],
+                                                              tmp_path: Path) -> None:
+    server = store_env["s3"]
+    local = tmp_path / "weights.bin"
+    local.write_bytes(b"epoch 2")
+    reported = hashlib.sha256(b"epoch 1").hexdigest()
+    with pytest.raises(StoreError, match="file changed after the task reported it"):
+        publish(local, destination(server, new_bucket(server)), "task1", "models", recorded_sha256=reported)
+    assert publish(local, destination(server, new_bucket(server)), "task1", "models",
+                   recorded_sha256=hashlib.sha256(b"epoch 2").hexdigest())
 
 
 @pytest.mark.parametrize("store", STORES)
