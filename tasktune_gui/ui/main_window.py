@@ -169,6 +169,8 @@ class MainWindow(WindowActions, QMainWindow):
         self.worker_toggle.setChecked(self.settings.embedded_worker)
         self.docker_action = worker_menu.addAction("Docker mode…")
         self.docker_action.setObjectName("action_embedded_worker_docker")
+        self.s3_server_action = worker_menu.addAction("S3-compatible servers…")
+        self.s3_server_action.setObjectName("action_s3_servers")
         self.about_action = self.menuBar().addMenu("&Help").addAction(f"About {self.windowTitle()}")
         self.about_action.setObjectName("action_about")
         self.about_action.triggered.connect(self.show_about)
@@ -181,7 +183,8 @@ class MainWindow(WindowActions, QMainWindow):
         return dialog
 
     def _waiting_for_database(self) -> list[QAction]:
-        return [*self.qactions.values(), self.split_toggle, self.worker_toggle, self.docker_action]
+        return [*self.qactions.values(), self.split_toggle, self.worker_toggle, self.docker_action,
+                self.s3_server_action]
 
     def _on_frame_row_changed(self, row: int) -> None:
         if not self.attached:  # the page is shown once the database is open; the trail says which it will be
@@ -253,6 +256,7 @@ class MainWindow(WindowActions, QMainWindow):
         self.tasks_page.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_beside())
         self.worker_toggle.toggled.connect(self._on_worker_toggle_toggled)
         self.docker_action.triggered.connect(self._on_docker_action_triggered)
+        self.s3_server_action.triggered.connect(lambda: self.edit_s3_server(""))
         for waiting in self._waiting_for_database():
             waiting.setEnabled(True)
         self.navigation.currentRowChanged.connect(self._on_navigation_row_changed)
@@ -311,6 +315,7 @@ class MainWindow(WindowActions, QMainWindow):
 
             self._task_page = TaskPage(self.core)
             self._task_page.artifacts.model_requested.connect(self.open_model)
+            self._task_page.execution.output.server_settings_requested.connect(self.edit_s3_server)
             # A rename or a move shows in the trail once the page has read the task again.
             self._task_page.shown.connect(self._on_task_page_shown)
             self.stack.addWidget(self._task_page)  # reached from the table, not from the navigation
@@ -324,6 +329,7 @@ class MainWindow(WindowActions, QMainWindow):
             self._side_page = TaskPage(self.core)
             self._side_page.setObjectName("sideTaskPage")
             self._side_page.artifacts.model_requested.connect(self.open_model)
+            self._side_page.execution.output.server_settings_requested.connect(self.edit_s3_server)
         self.tasks_page.set_side(self._side_page if on else None)
         if self.split_toggle.isChecked() != on:
             self.split_toggle.setChecked(on)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from tasktune_gui.ui.compare_view import CompareDialog
     from tasktune_gui.ui.docker_dialog import DockerWorkerDialog
     from tasktune_gui.ui.embedded_worker import EmbeddedWorker
+    from tasktune_gui.ui.s3_server_dialog import S3ServerDialog
     from tasktune_gui.ui.task_page import TaskPage
     from tasktune_gui.ui.tasks_page import TasksPage
 
@@ -176,6 +177,25 @@ class WindowActions(WindowBase):
                 self.apply_docker_settings(dialog)
         finally:
             dialog.deleteLater()
+
+    def edit_s3_server(self, server: str) -> S3ServerDialog:
+        """The S3-compatible server dialog, open (not modal to the code: tests click through it) on `server`."""
+        from tasktune_gui.ui.s3_server_dialog import S3ServerDialog
+
+        dialog = S3ServerDialog(self.settings, server, self)
+        dialog.accepted.connect(lambda: self.apply_s3_server(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def apply_s3_server(self, dialog: S3ServerDialog) -> None:
+        server = dialog.apply_to(self.settings)
+        try:
+            self.settings.save()
+        except OSError as exc:  # the change still holds for this session
+            self.statusBar().showMessage(f"Settings not saved: {exc}")
+        else:
+            self.statusBar().showMessage(f"Settings of {server} saved", 5000)
 
     def apply_docker_settings(self, dialog: DockerWorkerDialog) -> None:
         dialog.apply_to(self.settings)
