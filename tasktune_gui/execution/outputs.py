@@ -121,18 +121,16 @@ def stored_hash(info: dict[str, Any], protocol: str) -> str:
     return bytes(md5).hex() if md5 else ""
 
 
-def check_upload(store: Any, location: Location, target: str, expected: Digests, read_back: bool = True) -> None:
+def check_upload(store: Any, location: Location, target: str, expected: Digests) -> None:
     """StoreError unless the object at `target` has the file's size and hash. The store's own hash is asked first
     (one metadata request); when it keeps none, or one that is not the MD5 of the bytes (S3 objects encrypted with
-    KMS), the object is read back (unless not `read_back`) and its SHA-256 compared."""
+    KMS), the object is read back and its SHA-256 compared."""
     info = store.info(target)
     if info.get("size") != expected.size:
         raise StoreError("upload incomplete",
                          f"{location.uri(target)} holds {info.get('size')} bytes of {expected.size}")
     if stored_hash(info, location.protocol) == expected.store:
         return
-    if not read_back:
-        raise StoreError("upload differs from the file", f"{location.uri(target)} has another hash")
     sha = hashlib.sha256()
     with store.open(target, "rb", block_size=READ_BLOCK) as handle:
         while block := handle.read(READ_BLOCK):
@@ -140,16 +138,6 @@ def check_upload(store: Any, location: Location, target: str, expected: Digests,
     if sha.hexdigest() != expected.sha256:
         raise StoreError("upload differs from the file",
                          f"{location.uri(target)} has SHA-256 {sha.hexdigest()}, the file {expected.sha256}")
-
-
-def _already_there(location: Location, target: str, expected: Digests) -> bool:
-    """Whether the server holds the whole file after all: it may have finished what the client gave up waiting for
-    (a multipart join answered late, whose repeat fails), and then the file is not sent again."""
-    try:
-        check_upload(location.filesystem(), location, target, expected, read_back=False)
-    except Exception:  # not there, or not all of it: the upload's own failure stands
-        return False
-    return True
 
 
 def publish(local: Path, output_uri: str, task_id: str, kind: str, say: Callable[[str], None] | None = None,
@@ -174,11 +162,7 @@ def publish(local: Path, output_uri: str, task_id: str, kind: str, say: Callable
         def upload() -> None:
             store = location.filesystem()
             progress = ProgressLines(local.name, say) if say is not None else Callback()
-            try:
-                store.put_file(str(local), target, callback=progress, **options)
-            except Exception:
-                if not _already_there(location, target, digests.result()):
-                    raise
+            store.put_file(str(local), target, callback=progress, **options)
             expected = digests.result()
             if recorded_sha256 and expected.sha256 != recorded_sha256.lower():
                 raise StoreError("file changed after the task reported it",

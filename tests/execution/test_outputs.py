@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.settings import S3Endpoint
-from tasktune_gui.execution import outputs
+from tasktune_gui.execution import outputs, stores
 from tasktune_gui.execution.outputs import check_upload, file_digests, is_remote, publish, stored_hash
 from tasktune_gui.execution.stores import StoreError, check_destination, location_for
+from tests.support.late_proxy import LateAnswerProxy
 from tests.support.object_stores import StoreServer, azurite_connection_string, destination, new_bucket
 
 STORES = ["s3", "s3-https", "gcs", "azure"]
@@ -104,6 +105,23 @@ def test_an_object_without_a_stored_hash_is_read_back(store_env: dict[str, Store
     check_upload(fs, location, location.path, file_digests(tmp_path / "same.bin", "az"))
     with pytest.raises(StoreError, match="upload differs from the file"):
         check_upload(fs, location, location.path, file_digests(tmp_path / "other.bin", "az"))
+
+
+def test_transfers_wait_as_long_as_set_for_a_slow_server(store_env: dict[str, StoreServer], tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client waits TRANSFER_READ_TIMEOUT_S, not s3fs's 15 s: a server joining a large multipart upload may
+    take longer, and a join asked again after the client gave up may fail and send the whole file again."""
+    server = store_env["s3"]
+    bucket = new_bucket(server)
+    monkeypatch.setattr(stores, "TRANSFER_READ_TIMEOUT_S", 1)  # shorter than the server's answer, to see it used
+    local = tmp_path / "big.bin"
+    local.write_bytes(bytes(range(256)) * (12 * 4096))  # 12 MiB: three parts of 5 MiB at most
+    with LateAnswerProxy(server.port, b"POST", b"uploadId=", delay_s=3) as proxy:
+        publish(local, f"s3://127.0.0.1:{proxy.port}/{bucket}/runs", "task1", "models", part_bytes=5 * 1024**2)
+    joins = [line for line in proxy.request_lines if line.startswith(b"POST") and b"uploadId=" in line]
+    assert len(joins) == 2  # given up on after 1 s, asked again
+    location = location_for(destination(server, bucket, "runs/task1/models/big.bin"))
+    assert location.filesystem().cat_file(location.path) == local.read_bytes()
 
 
 def test_a_file_changed_after_the_task_reported_it_is_refused(store_env: dict[str, StoreServer],
