@@ -22,6 +22,7 @@ BACKOFF_S = 0.5  # doubled after each failed attempt
 PROGRESS_MIN_BYTES = 16 * 1024**2  # smaller files go up without progress lines
 PROGRESS_EVERY_S = 2.0
 READ_BLOCK = 8 * 1024**2
+AZURE_SINGLE_PUT_BYTES = 64 * 1024**2  # azure-storage-blob's max_single_put_size: larger blobs go up in blocks
 
 __all__ = ["download", "is_remote", "publish", "with_retries"]
 
@@ -75,17 +76,17 @@ def with_retries(step: Callable[[], Any], location: Location, what: str) -> Any:
 
 @dataclass(frozen=True)
 class Digests:
-    """One read of a file: its size, its SHA-256 (what TaskTune records) and the hash the store keeps of the same
-    bytes, hex: S3's ETag (the MD5, or for a multipart upload the MD5 of its parts' MD5s and "-<parts>"), the MD5
-    that GCS and Azure keep."""
+    """A file's size and the hash the store keeps of the same bytes once uploaded, hex: S3's ETag (the MD5, or for a
+    multipart upload the MD5 of its parts' MD5s and "-<parts>"), the MD5 that GCS and Azure keep; "" where the
+    store will keep none."""
 
     size: int
-    sha256: str
     store: str
 
 
 def file_digests(local: Path, protocol: str, part_bytes: int | None = None) -> Digests:
-    """The file's digests in one read, its parts cut where the upload cuts them (s3fs's put_file)."""
+    """The file's digests in one read, its parts cut where the upload cuts them (s3fs's put_file). Only the hash the
+    store compares is made: MD5 costs 1.5 s of CPU per GB, taken from a local server's share in the benchmark."""
     size = local.stat().st_size
     part = 0
     if protocol == "s3":
@@ -94,19 +95,25 @@ def file_digests(local: Path, protocol: str, part_bytes: int | None = None) -> D
         part = calculate_chunksize(size, chunksize=part_bytes)
         if size < min(5 * 1024**3, 2 * part):  # s3fs puts it in one request
             part = 0
-    sha, whole, part_md5s = hashlib.sha256(), hashlib.md5(usedforsecurity=False), []
+    elif protocol == "az" and size > AZURE_SINGLE_PUT_BYTES:  # put in blocks: Azure keeps no MD5 of it
+        return Digests(size, "")
+    whole, part_md5s = hashlib.md5(usedforsecurity=False), []
     with local.open("rb") as handle:
         while block := handle.read(part or READ_BLOCK):
-            sha.update(block)
             if part:
                 part_md5s.append(hashlib.md5(block, usedforsecurity=False).digest())
             else:
                 whole.update(block)
     if part:
-        store = f"{hashlib.md5(b''.join(part_md5s), usedforsecurity=False).hexdigest()}-{len(part_md5s)}"
-    else:
-        store = whole.hexdigest()
-    return Digests(size, sha.hexdigest(), store)
+        return Digests(size, f"{hashlib.md5(b''.join(part_md5s), usedforsecurity=False).hexdigest()}-{len(part_md5s)}")
+    return Digests(size, whole.hexdigest())
+
+
+def sha256_of(read: Callable[[int], bytes]) -> str:
+    sha = hashlib.sha256()
+    while block := read(READ_BLOCK):
+        sha.update(block)
+    return sha.hexdigest()
 
 
 def stored_hash(info: dict[str, Any], protocol: str) -> str:
@@ -121,31 +128,31 @@ def stored_hash(info: dict[str, Any], protocol: str) -> str:
     return bytes(md5).hex() if md5 else ""
 
 
-def check_upload(store: Any, location: Location, target: str, expected: Digests) -> None:
+def check_upload(store: Any, location: Location, target: str, expected: Digests,
+                 file_sha256: Callable[[], str]) -> None:
     """StoreError unless the object at `target` has the file's size and hash. The store's own hash is asked first
     (one metadata request); when it keeps none, or one that is not the MD5 of the bytes (S3 objects encrypted with
-    KMS), the object is read back and its SHA-256 compared."""
+    KMS), the object is read back and its SHA-256 compared with `file_sha256()`."""
     info = store.info(target)
     if info.get("size") != expected.size:
         raise StoreError("upload incomplete",
                          f"{location.uri(target)} holds {info.get('size')} bytes of {expected.size}")
-    if stored_hash(info, location.protocol) == expected.store:
+    if expected.store and stored_hash(info, location.protocol) == expected.store:
         return
-    sha = hashlib.sha256()
     with store.open(target, "rb", block_size=READ_BLOCK) as handle:
-        while block := handle.read(READ_BLOCK):
-            sha.update(block)
-    if sha.hexdigest() != expected.sha256:
+        stored = sha256_of(handle.read)
+    wanted = file_sha256().lower()
+    if stored != wanted:
         raise StoreError("upload differs from the file",
-                         f"{location.uri(target)} has SHA-256 {sha.hexdigest()}, the file {expected.sha256}")
+                         f"{location.uri(target)} has SHA-256 {stored}, the file {wanted}")
 
 
 def publish(local: Path, output_uri: str, task_id: str, kind: str, say: Callable[[str], None] | None = None,
             endpoints: EndpointLookup | None = None, part_bytes: int | None = None,
             recorded_sha256: str = "") -> str:
     """Copy a file the task wrote to `<output_uri>/<task_id>/<kind>/<name>`; the URI it now has. The stored object's
-    size and hash are checked against the file's (and the file's SHA-256 against `recorded_sha256`, the hash the
-    task reported); StoreError says what failed.
+    size and hash are checked against the file's (against `recorded_sha256`, the hash the task reported, where the
+    object is read back); StoreError says what failed.
 
     Large files go in parts, several at once, of the library's size (s3fs: 50 MB; `part_bytes` for S3 otherwise:
     a local S3 server failed to join 64 parts of 16 MB where 21 of 50 MB went through). A local destination
@@ -155,19 +162,22 @@ def publish(local: Path, output_uri: str, task_id: str, kind: str, say: Callable
     location = location_for(output_uri, endpoints)
     target = location.child(task_id, kind, local.name)
     options: dict[str, Any] = {"chunksize": part_bytes} if part_bytes and location.protocol == "s3" else {}
+
+    def file_sha256() -> str:
+        if recorded_sha256:
+            return recorded_sha256
+        with local.open("rb") as handle:
+            return sha256_of(handle.read)
+
     with ThreadPoolExecutor(1, thread_name_prefix="tasktune-digest") as hashing:
-        # Hashed while it goes up: the hashes release the GIL, the upload mostly waits on the network.
+        # Hashed while it goes up: the hash releases the GIL, the upload mostly waits on the network.
         digests = hashing.submit(file_digests, local, location.protocol, part_bytes)
 
         def upload() -> None:
             store = location.filesystem()
             progress = ProgressLines(local.name, say) if say is not None else Callback()
             store.put_file(str(local), target, callback=progress, **options)
-            expected = digests.result()
-            if recorded_sha256 and expected.sha256 != recorded_sha256.lower():
-                raise StoreError("file changed after the task reported it",
-                                 f"{local} has SHA-256 {expected.sha256}, reported {recorded_sha256}")
-            check_upload(store, location, target, expected)
+            check_upload(store, location, target, digests.result(), file_sha256)
 
         with_retries(upload, location, f"upload of {local.name} to {location.uri(target)}")
     return location.uri(target)
