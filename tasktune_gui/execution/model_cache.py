@@ -11,7 +11,7 @@ import time
 import uuid
 from pathlib import Path
 
-from tasktune_gui.execution.outputs import with_retries
+from tasktune_gui.execution.outputs import sha256_of, with_retries
 from tasktune_gui.execution.stores import EndpointLookup, StoreError, location_for
 
 DEFAULT_MAX_BYTES = 20 * 1024**3
@@ -19,11 +19,8 @@ PARTIAL_TTL_S = 3600.0  # a download left by a killed worker is removed after th
 
 
 def file_digest(path: Path) -> str:
-    sha = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
+        return sha256_of(handle.read)
 
 
 class ModelCache:
