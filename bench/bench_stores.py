@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import emit, summary, time_ms  # noqa: E402
 from tasktune_gui.execution.model_cache import ModelCache, file_digest  # noqa: E402
-from tasktune_gui.execution.outputs import publish  # noqa: E402
+from tasktune_gui.execution.outputs import file_digests, publish  # noqa: E402
 from tasktune_gui.execution.stores import location_for  # noqa: E402
 from tests.support.object_stores import destination, new_bucket, start_s3  # noqa: E402
 
@@ -78,6 +78,7 @@ def main() -> None:
                         store.rm_file(target)
                 except Exception as exc:
                     failures.append(f"{label}: {exc}"[:300])
+        digest, _ = timed(partial(file_digests, local, "s3"))  # the check's own work, alone
         # Each round's two uploads ran side by side in time: their ratio leaves out the drift between rounds.
         ratios = [mine.seconds / other.seconds for mine, other in zip(ours, theirs, strict=False)]
         ours_s = statistics.median(u.seconds for u in ours) if ours else float("nan")
@@ -103,7 +104,7 @@ def main() -> None:
                        "all_s3fs_s": [round(u.seconds, 2) for u in theirs],
                        "tasktune_client_cpu_s": round(statistics.median(u.cpu for u in ours), 2) if ours else None,
                        "s3fs_client_cpu_s": round(statistics.median(u.cpu for u in theirs), 2) if theirs else None,
-                       "failures": failures},
+                       "check_digest_cpu_s": round(digest.cpu, 2), "failures": failures},
             "cached_model_reuse": {"model_megabytes": 64, **summary(reuse, 50.0)},
         })
     finally:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import logging
+import os
+import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -149,6 +153,14 @@ def check_upload(store: Any, location: Location, target: str, expected: Digests,
                          f"{location.uri(target)} has SHA-256 {stored}, the file {wanted}")
 
 
+def _give_way() -> None:
+    """The hashing thread at the lowest priority (Linux sets it per thread): it only has to be done when the upload
+    is, and on a busy machine (training next to it, a local server) its CPU would be taken from them."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
 def publish(local: Path, output_uri: str, task_id: str, kind: str, say: Callable[[str], None] | None = None,
             endpoints: EndpointLookup | None = None, part_bytes: int | None = None,
             recorded_sha256: str = "") -> str:
@@ -171,7 +183,7 @@ def publish(local: Path, output_uri: str, task_id: str, kind: str, say: Callable
         with local.open("rb") as handle:
             return sha256_of(handle.read)
 
-    with ThreadPoolExecutor(1, thread_name_prefix="tasktune-digest") as hashing:
+    with ThreadPoolExecutor(1, thread_name_prefix="tasktune-digest", initializer=_give_way) as hashing:
         # Hashed while it goes up: the hash releases the GIL, the upload mostly waits on the network.
         digests = hashing.submit(file_digests, local, location.protocol, part_bytes)
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -202,3 +205,11 @@ def test_transient_failures_are_retried_and_permanent_ones_are_not(monkeypatch: 
     with pytest.raises(StoreError, match="access denied"):
         outputs.with_retries(refused, location, "an upload")
     assert len(calls) == 1
+
+
+def test_the_upload_check_hashes_at_the_lowest_priority() -> None:
+    """Only its thread gives way (training beside it, a local server): the worker keeps its own priority."""
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    with ThreadPoolExecutor(1, initializer=outputs._give_way) as hashing:
+        assert hashing.submit(lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id())).result() == 19
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before
