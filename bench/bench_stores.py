@@ -78,7 +78,7 @@ def main() -> None:
                         store.rm_file(target)
                 except Exception as exc:
                     failures.append(f"{label}: {exc}"[:300])
-        digest, _ = timed(partial(file_digests, local, "s3"))  # the check's own work, alone
+        check, _ = timed(partial(file_digests, local, "s3"))  # the check's own work, alone
         # Each round's two uploads ran side by side in time: their ratio leaves out the drift between rounds.
         ratios = [mine.seconds / other.seconds for mine, other in zip(ours, theirs, strict=False)]
         ours_s = statistics.median(u.seconds for u in ours) if ours else float("nan")
@@ -104,7 +104,7 @@ def main() -> None:
                        "all_s3fs_s": [round(u.seconds, 2) for u in theirs],
                        "tasktune_client_cpu_s": round(statistics.median(u.cpu for u in ours), 2) if ours else None,
                        "s3fs_client_cpu_s": round(statistics.median(u.cpu for u in theirs), 2) if theirs else None,
-                       "check_digest_cpu_s": round(digest.cpu, 2), "failures": failures},
+                       "check_digest_cpu_s": round(check.cpu, 2), "failures": failures},
             "cached_model_reuse": {"model_megabytes": 64, **summary(reuse, 50.0)},
         })
     finally:
