@@ -19,10 +19,10 @@ from tasktune_gui.app import make_window  # noqa: E402
 from tasktune_gui.core.models import Task  # noqa: E402
 from tasktune_gui.core.settings import S3Endpoint, Settings  # noqa: E402
 from tasktune_gui.core.tasks import TaskQuery  # noqa: E402
-from tasktune_gui.ui.about import identify  # noqa: E402
-from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog, WideInputDialog  # noqa: E402
-from tasktune_gui.ui.projects_page import NewProjectDialog  # noqa: E402
-from tasktune_gui.ui.s3_server_dialog import S3ServerDialog  # noqa: E402
+from tasktune_gui.ui.common.dialogs import CloneDialog, EnqueueDialog, WideInputDialog  # noqa: E402
+from tasktune_gui.ui.overview.projects_page import NewProjectDialog  # noqa: E402
+from tasktune_gui.ui.window.about import identify  # noqa: E402
+from tasktune_gui.ui.worker.s3_server_dialog import S3ServerDialog  # noqa: E402
 
 
 def settle(app: QApplication, done: Callable[[], bool] = lambda: True, seconds: float = 5.0) -> None:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.settings import S3Endpoint
-from tasktune_gui.execution import outputs, stores
-from tasktune_gui.execution.outputs import check_upload, file_digests, is_remote, publish, stored_hash
-from tasktune_gui.execution.stores import StoreError, check_destination, location_for
+from tasktune_gui.execution.stores import buckets, outputs
+from tasktune_gui.execution.stores.buckets import StoreError, check_destination, location_for
+from tasktune_gui.execution.stores.outputs import check_upload, file_digests, is_remote, publish, stored_hash
 from tests.support.late_proxy import LateAnswerProxy
 from tests.support.object_stores import StoreServer, azurite_connection_string, destination, new_bucket
 
@@ -122,7 +122,7 @@ def test_transfers_wait_as_long_as_set_for_a_slow_server(store_env: dict[str, St
     take longer, and a join asked again after the client gave up may fail and send the whole file again."""
     server = store_env["s3"]
     bucket = new_bucket(server)
-    monkeypatch.setattr(stores, "TRANSFER_READ_TIMEOUT_S", 1)  # shorter than the server's answer, to see it used
+    monkeypatch.setattr(buckets, "TRANSFER_READ_TIMEOUT_S", 1)  # shorter than the server's answer, to see it used
     local = tmp_path / "big.bin"
     local.write_bytes(bytes(range(256)) * (12 * 4096))  # 12 MiB: three parts of 5 MiB at most
     with LateAnswerProxy(server.port, b"POST", b"uploadId=", delay_s=3) as proxy:

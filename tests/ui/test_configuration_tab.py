@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
-from tasktune_gui.ui.configuration_tab import VALUE, children, top_items
-from tasktune_gui.ui.main_window import MainWindow
-from tasktune_gui.ui.section import PUBLISHED_REASON
+from tasktune_gui.ui.common.section import PUBLISHED_REASON
+from tasktune_gui.ui.task.configuration_tab import VALUE, children, top_items
+from tasktune_gui.ui.window.main_window import MainWindow
 from tests.ui.test_task_page import open_task
 
 LEFT = Qt.MouseButton.LeftButton
@@ -137,7 +137,7 @@ def test_a_hydra_apps_overrides_and_composed_config_are_shown_and_edited(
 ) -> None:
     from tasktune_gui.core.capture import capture
     from tasktune_gui.core.models import Task
-    from tasktune_gui.execution.commandline import hydra_argv
+    from tasktune_gui.execution.run.commandline import hydra_argv
 
     root = tmp_path / "app"
     (root / "conf").mkdir(parents=True)

@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.settings import S3Endpoint, Settings
-from tasktune_gui.ui.main_window import MainWindow
-from tasktune_gui.ui.s3_server_dialog import S3ServerDialog
+from tasktune_gui.ui.window.main_window import MainWindow
+from tasktune_gui.ui.worker.s3_server_dialog import S3ServerDialog
 from tests.support.object_stores import StoreServer, destination, new_bucket
 
 
@@ -69,7 +69,7 @@ def test_server_settings_from_the_output_destination(https_bucket: str, store_en
 
 
 def test_server_settings_from_the_menu_refuse_bad_input(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
-    window.s3_server_action.trigger()
+    window.worker_menu.s3_server_action.trigger()
     dialog = _open_dialog(window, qtbot)
     qtbot.keyClicks(dialog.server.lineEdit(), "minio.lab")
     _click_ok(dialog, qtbot)
@@ -87,7 +87,7 @@ def test_server_settings_from_the_menu_refuse_bad_input(window: MainWindow, qtbo
                                                                        region="eu-west-1")
     qtbot.waitUntil(lambda: window.findChild(S3ServerDialog, "s3ServerDialog") is None)  # deleted once closed
 
-    window.s3_server_action.trigger()  # a saved server is listed, its settings shown when chosen
+    window.worker_menu.s3_server_action.trigger()  # a saved server is listed, its settings shown when chosen
     again = _open_dialog(window, qtbot)
     assert again.server.findText("minio.lab:9000") >= 0
     again.server.setCurrentIndex(again.server.findText("minio.lab:9000"))
