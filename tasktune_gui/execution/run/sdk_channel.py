@@ -228,7 +228,7 @@ def store_event(core: Core, task_id: str, event: dict[str, Any]) -> None:
         core.results.append_console(task_id, [(stream, f"tasktune: {text}")])
 
     try:
-        uri = publish(local, destination, task_id, kind, say)
+        uri = publish(local, destination, task_id, kind, say, recorded_sha256=str(event.get("hash") or ""))
     except StoreError as exc:
         log.warning("task %s: %s", task_id, exc)
         say(f"upload of {local.name} to {destination} failed: {exc}", "stderr")
