@@ -13,9 +13,9 @@ from tasktune_gui.core.about import ran_with
 from tasktune_gui.core.errors import InvalidValue, TaskTuneError
 from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.history import record_run
-from tasktune_gui.core.permissions import check_admin
 from tasktune_gui.core.lookup import get_queue, get_task
 from tasktune_gui.core.models import Queue, QueueEntry, Task, Worker, WorkerQueue, utcnow
+from tasktune_gui.core.permissions import check_admin
 from tasktune_gui.core.status import Status
 from tasktune_gui.core.store import Store
 
