@@ -31,7 +31,7 @@ class Lab:
 
 
 @pytest.fixture
-def lab_db(postgres_url: str) -> Iterator[Lab]:
+def lab_db(postgres_url: str) -> Lab:
     """A fresh database, migrated by its owner, with the four lab logins added."""
     owner = Core.open(postgres_url)
     try:
@@ -40,7 +40,7 @@ def lab_db(postgres_url: str) -> Iterator[Lab]:
                 lab.add_user(connection, login, role, PASSWORDS[login])
     finally:
         owner.close()
-    yield Lab(postgres_url)
+    return Lab(postgres_url)
 
 
 @pytest.fixture
