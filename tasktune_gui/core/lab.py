@@ -173,7 +173,10 @@ def add_user(connection: Connection, name: str, role: str, password: str | None 
     if role not in GROUPS:
         raise InvalidValue(f"'{role}' is not a lab role (use {', '.join(LAB_ROLES)})")
     name = check_login_name(name)
-    set_up(connection)
+    if not is_set_up(connection):
+        set_up(connection)  # the first login added sets the lab up (its owner does that); `lab setup` refreshes
+    else:
+        _require_role_admin(connection)
     quoted = '"' + name + '"'  # the name is checked above: no quote can be in it
     exists = connection.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(n)s", {"n": name}).first()
     if exists is None:
@@ -187,7 +190,16 @@ def add_user(connection: Connection, name: str, role: str, password: str | None 
         if other != role:
             connection.exec_driver_sql(f"REVOKE {group} FROM {quoted}")
     connection.exec_driver_sql(f"GRANT {GROUPS[role]} TO {quoted}")
+    # An admin manages the lab's logins too (`lab add-user` with their own connection).
+    connection.exec_driver_sql(f"ALTER ROLE {quoted} {'CREATEROLE' if role == 'admin' else 'NOCREATEROLE'}")
     return exists is None
+
+
+def is_set_up(connection: Connection) -> bool:
+    """Whether this database's lab rules exist (its task table has row-level security)."""
+    return bool(connection.exec_driver_sql(
+        "SELECT relrowsecurity FROM pg_class WHERE relname = 'task' AND relnamespace = 'public'::regnamespace"
+    ).scalar())
 
 
 def remove_user(connection: Connection, name: str) -> None:

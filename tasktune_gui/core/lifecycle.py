@@ -315,13 +315,14 @@ class Lifecycle:
                 "task": task_id, "now": now, "exit_code": exit_code, "reason": reason, "message": message,
                 "pid": pid,
             })
+            done = "stopped" if new is Status.ABORTED else new.value  # a person's abort is recorded already
             if ended.rowcount == 1:
-                record_run(session, task_id, new.value, new.value)
+                record_run(session, task_id, done, new.value)
                 note(session, Change("task", "status", (task_id,)))
                 return
             task = get_task(session, task_id)
             body(session, task)
-            record_run(session, task.id, new.value, new.value)
+            record_run(session, task.id, done, new.value)
             note(session, Change("task", "status", (task.id,)))
 
 

@@ -178,12 +178,16 @@ class Store:
     def display_name(self) -> str:
         return _safe(self.url)
 
-    @functools.cached_property
+    @property
     def identity(self) -> Identity:
         """Who acts: the PostgreSQL login and its lab role; on SQLite the OS user (or TASKTUNE_USER)."""
         if self.dialect != "postgresql":
             return Identity(current_user())
-        with self.engine.connect() as connection:
+        return self._login
+
+    @functools.cached_property
+    def _login(self) -> Identity:
+        with self.engine.connect() as connection:  # read once: a login and its role last the session
             return read_identity(connection)
 
     @contextmanager

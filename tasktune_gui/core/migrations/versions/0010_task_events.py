@@ -47,7 +47,7 @@ POSTGRES = (
            row_id := NEW.id; row_status := NEW.status;
            IF NEW.status IS DISTINCT FROM OLD.status THEN
              act := CASE
-               WHEN OLD.status = 'running' AND OLD.abort_requested AND NEW.status = 'aborted' THEN 'stopped'
+               WHEN OLD.status = 'running' AND NEW.status = 'aborted' THEN 'stopped'
                WHEN OLD.status = 'running' OR NEW.status = 'running' THEN
                  CASE NEW.status WHEN 'running' THEN 'started' ELSE NEW.status END
                WHEN hint IS NOT NULL THEN hint
