@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 KEYRING_SERVICE = "tasktune"
 WHERE_TO_KEEP = ("keep the password in ~/.pgpass (host:port:database:user:password, mode 600), in PGPASSWORD, "
@@ -25,7 +25,10 @@ def without_password(url: str) -> str:
     parsed = make_url(url)
     if parsed.password is None:
         return url
-    return parsed.set(password=None).render_as_string(hide_password=False)
+    # URL.set(password=None) keeps the password (None there means "unchanged"): build the URL without it.
+    kept = URL.create(parsed.drivername, username=parsed.username, host=parsed.host, port=parsed.port,
+                      database=parsed.database, query=parsed.query)
+    return kept.render_as_string(hide_password=False)
 
 
 def keyring_key(url: str) -> str:
