@@ -11,7 +11,7 @@ from typing import Any
 from tasktune_gui.cli.common import one_line, opened_core, positive_int, status_list
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidValue
-from tasktune_gui.core.history import RUN_ACTIONS
+from tasktune_gui.core.history import person_line
 from tasktune_gui.core.lookup import get_task
 from tasktune_gui.core.serialize import iso, task_summary
 from tasktune_gui.core.status import Status
@@ -58,14 +58,6 @@ def clip(text: str, width: int | None) -> str:
     return text if width is None or len(text) <= width else text[: width - 1] + "…"
 
 
-def history_line(history: list[dict[str, str]]) -> str:
-    """The newest change a person made: 'aborted by bob at 2026-12-03T14:02:11Z'."""
-    for event in history:
-        if event["action"] not in RUN_ACTIONS:
-            return f"{event['action']} by {event['by']} at {event['time']}"
-    return ""
-
-
 def _show(args: argparse.Namespace) -> int:
     with opened_core(args) as core:
         record = core.task_json(args.id)
@@ -79,7 +71,7 @@ def _show(args: argparse.Namespace) -> int:
         f"{record['name']}  [{record['status']}]  {record['id']}",
         f"  project     {record['project']}   type {record['type']}   user {record['user']}",
         f"  reason      {record['status_reason']}" if record["status_reason"] else "",
-        f"  changed     {history_line(record['history'])}" if record.get("history") else "",
+        f"  last change {person_line(record['history'])}" if record.get("history") else "",
         f"  description {one_line(record['description'])}" if record["description"] else "",
         f"  parent      {record['parent']}" if record["parent"] else "",
         f"  updated     {record['last_update']}" if record["last_update"] else "",

@@ -27,10 +27,8 @@ class Event:
     status: str
 
     def describe(self) -> str:
-        """'aborted by bob at 14:02' (local time)."""
-        at = self.time if self.time.tzinfo else self.time.replace(tzinfo=UTC)  # stored in UTC
-        local = at.astimezone()
-        return f"{self.action} by {self.actor} at {local:%H:%M}"
+        """'aborted by bob at 14:02' (local time; an earlier day's says its date)."""
+        return said(self.action, self.actor, self.time)
 
 
 @contextmanager
@@ -47,6 +45,21 @@ def recorded(session: Session, task: Task, action: str) -> Iterator[None]:
     yield
     session.execute(insert(EVENTS).values(task_id=task_id, time=utcnow(), actor=acting_user(session),
                                           action=action, status=task.status))
+
+
+def said(action: str, actor: str, time: datetime) -> str:
+    """'aborted by bob at 14:02' today, 'aborted by bob on 2026-11-30 at 14:02' before (this machine's clock)."""
+    local = (time if time.tzinfo else time.replace(tzinfo=UTC)).astimezone()  # stored in UTC
+    day = "" if local.date() == datetime.now().astimezone().date() else f" on {local:%Y-%m-%d}"
+    return f"{action} by {actor}{day} at {local:%H:%M}"
+
+
+def person_line(history: list[dict[str, str]]) -> str:
+    """INFO's and `show`'s "last change" from `show --json`'s history: the newest a person made."""
+    for event in history:
+        if event["action"] not in RUN_ACTIONS:
+            return said(event["action"], event["by"], datetime.fromisoformat(event["time"]))
+    return ""
 
 
 def record_run(session: Session, task_id: str, action: str, status: str) -> None:

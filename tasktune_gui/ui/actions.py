@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
+from tasktune_gui.core.permissions import READ_ONLY_ROLES, refusal
 from tasktune_gui.core.status import ENABLED_FOR, Operation, Status
+from tasktune_gui.core.users import Identity
 from tasktune_gui.ui.icons import icon
 
 
@@ -56,6 +58,28 @@ def applicable_ids(action: TaskAction, selected: list[tuple[str, str, bool]]) ->
     if len(selected) < action.min_selected or (not action.multi and len(selected) != 1):
         return []
     return [task_id for task_id, status, archived in selected if action.applies_to(status, archived)]
+
+
+# Actions only a task's owner (or a lab admin) may take, by the verb a refusal says.
+OWNER_ONLY = {"enqueue": "enqueue", "retry": "retry", "dequeue": "dequeue", "abort": "abort", "reset": "reset",
+              "publish": "publish", "archive": "archive", "restore": "restore", "delete": "delete",
+              "add_tag": "tag", "move": "move"}
+
+
+def refusal_for(action: TaskAction, identity: Identity, owner: str) -> str | None:
+    """Why the lab's rules keep this user from the action on a task of `owner` (the tooltip); None: allowed."""
+    if action.id == "clone" and identity.role in READ_ONLY_ROLES:
+        return f"{identity.user} is a lab {identity.role} login: it cannot create tasks"
+    verb = OWNER_ONLY.get(action.id)
+    return None if verb is None else refusal(identity, owner, verb)
+
+
+def permitted(action: TaskAction, identity: Identity, task_ids: list[str],
+              owners: dict[str, str]) -> tuple[list[str], str]:
+    """The tasks the user may take the action on, and why not when that leaves none."""
+    allowed = [task_id for task_id in task_ids if refusal_for(action, identity, owners.get(task_id, "")) is None]
+    reason = "" if allowed or not task_ids else refusal_for(action, identity, owners.get(task_ids[0], "")) or ""
+    return allowed, reason
 
 
 def build_qactions(parent: QWidget, trigger: Callable[[TaskAction], None]) -> dict[str, QAction]:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
+from tasktune_gui.core.history import person_line
 from tasktune_gui.ui.artifacts_tab import ArtifactsTab
 from tasktune_gui.ui.background import Background
 from tasktune_gui.ui.configuration_tab import ConfigurationTab
@@ -167,7 +168,8 @@ class TaskPage(QWidget):
 def _info_text(record: dict[str, Any]) -> str:
     runtime = record["runtime"]
     rows = [("Status", record["status"].capitalize()), ("Setup", _setup(record)),
-            ("Reason", record["status_reason"]), ("Message", record["status_message"]),
+            ("Reason", record["status_reason"]), ("Last change", person_line(record.get("history", []))),
+            ("Message", record["status_message"]),
             ("Worker", runtime["worker"]), ("Host", runtime["host"]), ("PID", runtime["pid"]),
             ("Exit code", runtime["exit_code"]), ("Started", _local(record["started"])),
             ("Completed", _local(record["completed"])),

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from tasktune_gui.core.tasks import TaskQuery
-from tasktune_gui.ui.actions import TASK_ACTIONS, TaskAction, applicable_ids, label_for
+from tasktune_gui.ui.actions import TASK_ACTIONS, TaskAction, applicable_ids, label_for, permitted
 from tasktune_gui.ui.column_chooser import ColumnChooser
 from tasktune_gui.ui.csv_export import export_csv
 from tasktune_gui.ui.naming import named
@@ -138,24 +138,39 @@ class TasksPage(QWidget):
         found = [self.model.row(row) for row in rows]
         return [(r.task.id, r.task.status, r.task.archived) for r in found if r is not None]
 
+    def selected_owners(self) -> dict[str, str]:
+        """id → the user who made it, for the selected rows."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        found = [self.model.row(row) for row in rows]
+        return {r.task.id: r.task.user for r in found if r is not None}
+
+    def allowed_ids(self, action: TaskAction) -> tuple[list[str], str]:
+        """The selected tasks the action applies to and the user may act on; why not, when none is left."""
+        applicable = applicable_ids(action, self.selected_tasks())
+        return permitted(action, self.model.core.store.identity, applicable, self.selected_owners())
+
     def build_menu(self) -> QMenu:
-        """The context menu for the current selection: each entry enabled where the lifecycle allows it."""
+        """The context menu for the current selection: each entry enabled where the lifecycle and the lab's
+        rules allow it; greyed by the rules, its tooltip says whose task it is."""
         menu = QMenu(self)
         menu.setObjectName("taskContextMenu")
+        menu.setToolTipsVisible(True)
         selected = self.selected_tasks()
         for action in TASK_ACTIONS:
-            applicable = applicable_ids(action, selected)
-            entry = menu.addAction(label_for(action, len(applicable), len(selected)))
+            allowed, reason = self.allowed_ids(action)
+            entry = menu.addAction(label_for(action, len(allowed), len(selected)))
             entry.setObjectName(f"menu_{action.id}")
-            entry.setEnabled(bool(applicable))
-            entry.triggered.connect(lambda _c=False, a=action, ids=applicable: self._run_action(a, ids))
+            entry.setEnabled(bool(allowed))
+            if reason:
+                entry.setToolTip(reason[0].upper() + reason[1:])
+            entry.triggered.connect(lambda _c=False, a=action, ids=allowed: self._run_action(a, ids))
         return menu
 
     def _trigger_by_id(self, action_id: str) -> None:
         action = next(a for a in TASK_ACTIONS if a.id == action_id)
-        applicable = applicable_ids(action, self.selected_tasks())
-        if applicable:
-            self._run_action(action, applicable)
+        allowed, _reason = self.allowed_ids(action)
+        if allowed:
+            self._run_action(action, allowed)
 
     def _on_table_context_menu(self, position: QPoint) -> None:
         if not self.table.indexAt(position).isValid():

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.settings import Settings
-from tasktune_gui.ui.actions import TaskAction, applicable_ids
+from tasktune_gui.ui.actions import TaskAction
 
 if TYPE_CHECKING:
     from tasktune_gui.core.api import Core
@@ -46,9 +46,11 @@ class WindowActions(WindowBase):
     def _on_menu_bar_action(self, action: TaskAction) -> None:
         if not self.attached:
             return
-        applicable = applicable_ids(action, self.tasks_page.selected_tasks())
-        if applicable:
-            self.run_action(action, applicable)
+        allowed, reason = self.tasks_page.allowed_ids(action)
+        if allowed:
+            self.run_action(action, allowed)
+        elif reason:
+            self.statusBar().showMessage(reason[0].upper() + reason[1:])
 
     def run_action(self, action: TaskAction, task_ids: list[str]) -> None:
         if not task_ids:
