@@ -171,8 +171,27 @@ class Store:
             self.engine = _postgres_engine(url)
             self.write_engine = self.engine
         if revision != HEAD:
+            try:
+                self._upgrade(revision)
+            except BaseException:
+                self.close()  # a refused open keeps no connection
+                raise
+
+    def _upgrade(self, revision: str | None) -> None:
+        """Migrate to this app's schema; in a lab, the owner's upgrade extends the lab's rules to new tables."""
+        try:
             with self.write_engine.begin() as conn:
                 upgrade_to_head(conn)
+                if self.dialect == "postgresql":
+                    from tasktune_gui.core import lab
+
+                    if lab.is_set_up(conn):
+                        lab.set_up(conn)
+        except ProgrammingError as exc:
+            if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+                raise
+            raise DatabaseRefused(f"{_safe(self.url)} needs its schema upgraded from {revision} to {HEAD}, which only "
+                                  "its owner may do: ask your lab admin to open it once with this TaskTune") from None
 
     @property
     def display_name(self) -> str:
