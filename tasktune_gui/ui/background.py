@@ -7,7 +7,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
+
+from tasktune_gui.ui import gui_thread
 
 log = logging.getLogger(__name__)
 
@@ -16,15 +18,13 @@ class Background(QObject):
     """A small thread pool; callbacks run on the thread that owns this object (the GUI thread).
 
     Python's executor rather than QThreadPool.start(callable), which crashed PySide 6.12 under load
-    (a refcount error in its callable wrapper); the result crosses threads as a queued Qt signal.
+    (a refcount error in its callable wrapper); the result crosses threads through gui_thread.
     """
-
-    _finished = Signal(object, object, object)  # callback, result, error
 
     def __init__(self, parent: QObject | None = None, threads: int = 1) -> None:
         super().__init__(parent)
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tasktune-background")
-        self._finished.connect(self._on_finished)  # queued: emitted from a pool thread
+        gui_thread.prepare()
         self._closed = False
 
     def run(self, work: Callable[[], Any], done: Callable[[Any], None],
@@ -33,9 +33,9 @@ class Background(QObject):
             try:
                 result = work()
             except Exception as exc:  # handed to the GUI thread, never raised in a pool thread
-                self._finished.emit(failed, None, exc)
+                gui_thread.call_on_gui(self, self._on_finished, failed, None, exc)
                 return
-            self._finished.emit(done, result, None)
+            gui_thread.call_on_gui(self, self._on_finished, done, result, None)
 
         if not self._closed:
             self.pool.submit(task)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.ui import gui_thread
 from tasktune_gui.ui.console_lines import ConsoleLines
 from tasktune_gui.ui.naming import named
 
@@ -34,17 +35,21 @@ KEPT_LINES = 200_000  # the view is a bounded buffer; Save writes every line fro
 SAVE_PAGE = 10_000
 
 
-class ConsoleReader(QObject):
+Arrived = Callable[[str, int, list[str]], None]  # task id, id of the last line read (or the one asked after), lines
+
+
+class ConsoleReader:
     """Reads new lines on a thread of its own, so a flood of output never makes the window wait on the database.
 
     The thread stays while requests keep coming (starting one per page cost the GUI thread up to 40 ms under
-    load) and ends after IDLE_S without any: a closed window leaves nothing running for long."""
+    load) and ends after IDLE_S without any: a closed window leaves nothing running for long. Its pages reach
+    `arrived` on the GUI thread, unless `owner` (the view) has been deleted by then."""
 
-    arrived = Signal(str, int, object)  # task id, id of the last line read (or the one asked after), the lines
-
-    def __init__(self, core: Core, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, core: Core, owner: QObject, arrived: Arrived) -> None:
+        gui_thread.prepare()
         self.core = core
+        self.owner = owner
+        self.arrived = arrived
         self._wanted: tuple[str, int] | None = None  # (task id, after); the newest request wins
         self._ready = threading.Condition()
         self._thread: threading.Thread | None = None
@@ -91,8 +96,8 @@ class ConsoleReader(QObject):
             except Exception as exc:  # a deleted task or a closed database: nothing to show
                 log.debug("console of %s not read: %s", task_id, exc)
                 lines = []
-            with contextlib.suppress(RuntimeError):  # the view was deleted meanwhile
-                self.arrived.emit(task_id, lines[-1][0] if lines else after, [t for _, t in lines])
+            last = lines[-1][0] if lines else after
+            gui_thread.call_on_gui(self.owner, self.arrived, task_id, last, [t for _, t in lines])
 
 
 class ConsoleView(QWidget):
@@ -140,8 +145,7 @@ class ConsoleView(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.append_new)
-        self.reader = ConsoleReader(core, self)
-        self.reader.arrived.connect(self._on_arrived, Qt.ConnectionType.QueuedConnection)
+        self.reader = ConsoleReader(core, self, self._on_arrived)
         self._reading = False
         self._behind = False  # lines came while hidden
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from pathlib import Path
 
 import platformdirs
 from PySide6.QtCore import QObject, Signal
+
+from tasktune_gui.ui import gui_thread
 
 
 def is_remote(uri: str) -> bool:
@@ -25,6 +26,10 @@ class Downloader(QObject):
 
     finished = Signal(str, str, str)  # uri, local path ("" on failure), the failure's reason
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        gui_thread.prepare()
+
     def download(self, uri: str) -> None:
         def work() -> None:
             from tasktune_gui.execution.outputs import download  # fsspec only when asked
@@ -34,7 +39,6 @@ class Downloader(QObject):
                 path, reason = str(download(uri, downloads_folder())), ""
             except (StoreError, OSError) as exc:
                 path, reason = "", getattr(exc, "reason", str(exc))
-            with contextlib.suppress(RuntimeError):  # the page was closed meanwhile
-                self.finished.emit(uri, path, reason)
+            gui_thread.call_on_gui(self, self.finished.emit, uri, path, reason)
 
         threading.Thread(target=work, name="download", daemon=True).start()

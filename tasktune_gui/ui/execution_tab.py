@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from typing import Any
 
@@ -27,6 +26,7 @@ from tasktune_gui.core.capture.refs import RepositoryRefs, list_refs
 from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.errors import InvalidValue
 from tasktune_gui.core.uris import validate_output_uri
+from tasktune_gui.ui import gui_thread
 from tasktune_gui.ui.diff_highlighter import DiffHighlighter
 from tasktune_gui.ui.fonts import fixed_font
 from tasktune_gui.ui.naming import named
@@ -54,11 +54,13 @@ class RefsLoader(QObject):
 
     loaded = Signal(str, object)  # repository, RepositoryRefs
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        gui_thread.prepare()
+
     def load(self, repository: str) -> None:
         def work() -> None:
-            refs = list_refs(repository)
-            with contextlib.suppress(RuntimeError):  # the page was closed meanwhile
-                self.loaded.emit(repository, refs)
+            gui_thread.call_on_gui(self, self.loaded.emit, repository, list_refs(repository))
 
         threading.Thread(target=work, name="list-refs", daemon=True).start()
 
@@ -280,6 +282,10 @@ class DestinationChecker(QObject):
 
     checked = Signal(str, bool, str)  # uri, passed, what was found
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        gui_thread.prepare()
+
     def check(self, uri: str) -> None:
         def work() -> None:
             from tasktune_gui.execution.stores import StoreError, check_destination  # fsspec only when asked
@@ -288,8 +294,7 @@ class DestinationChecker(QObject):
                 passed, text = True, check_destination(uri)
             except StoreError as exc:
                 passed, text = False, exc.reason
-            with contextlib.suppress(RuntimeError):  # the page was closed meanwhile
-                self.checked.emit(uri, passed, text)
+            gui_thread.call_on_gui(self, self.checked.emit, uri, passed, text)
 
         threading.Thread(target=work, name="check-destination", daemon=True).start()
 

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.execution.ssh_binding import SshOptions
+from tasktune_gui.ui import gui_thread
 
 
 class HostKeyTrust(QObject):
     """`ask(alias)` reaches the host in a thread; the question (or the reason it failed) comes on the GUI thread."""
 
     finished = Signal(str)  # what happened, for the page's message line
-    _checked = Signal(object)
-    _failed = Signal(str)
 
     def __init__(self, parent: QWidget, options: SshOptions) -> None:
         super().__init__(parent)
         self.window = parent
         self.options = options
-        self._checked.connect(self._on_checked, Qt.ConnectionType.QueuedConnection)
-        self._failed.connect(self.finished.emit, Qt.ConnectionType.QueuedConnection)
+        gui_thread.prepare()
 
     def ask(self, alias: str) -> None:
         threading.Thread(target=self._check, args=(alias,), name=f"host-key-{alias}", daemon=True).start()
@@ -32,9 +30,11 @@ class HostKeyTrust(QObject):
         from tasktune_gui.execution.ssh_config import check_host_key  # asyncssh loads only when asked
 
         try:
-            self._checked.emit(check_host_key(alias, self.options))
+            check = check_host_key(alias, self.options)
         except (TaskTuneError, OSError) as exc:
-            self._failed.emit(str(exc))
+            gui_thread.call_on_gui(self, self.finished.emit, str(exc))
+            return
+        gui_thread.call_on_gui(self, self._on_checked, check)
 
     def _on_checked(self, check: object) -> None:
         from tasktune_gui.execution.ssh_config import HostKeyCheck, trust

@@ -499,7 +499,7 @@ class MainWindow(WindowActions, QMainWindow):
                 self._opening = None
             super().closeEvent(event)
             return
-        from tasktune_gui.ui.console_view import ConsoleReader
+        from tasktune_gui.ui.console_view import ConsoleView
 
         if self._side_page is not None:  # out of the window's tree while the split view is off
             self._side_page.background.close()
@@ -507,8 +507,8 @@ class MainWindow(WindowActions, QMainWindow):
             self._side_page.stop_ticking()
         self.embedded_worker.stop()
         self.follower.close()
-        for reader in self.findChildren(ConsoleReader):
-            reader.close()
+        for console in self.findChildren(ConsoleView):
+            console.reader.close()
         for timer in self.findChildren(QTimer):  # the feed poll and any pending repaint of a page
             timer.stop()
         self.signals.close()

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
@@ -120,12 +121,17 @@ def test_a_long_console_opens_at_its_tail(qtbot: QtBot, sqlite_core: Core, monke
     qtbot.addWidget(view)
     view.show()
     pages: list[str] = []
-    view.reader.arrived.connect(lambda _task, _last, texts: pages.append("\n".join(texts)))
+    shown = view.reader.arrived
+
+    def spy(task: str, last: int, texts: list[str]) -> None:
+        pages.append("\n".join(texts))
+        shown(task, last, texts)
+
+    view.reader.arrived = spy
     view.show_task(task_id)
     qtbot.waitUntil(lambda: view.text.text().endswith("line 4999"))
     # Read from the last 300 lines on: the 4,700 before them are never read nor drawn.
     assert view.text.line_count() == 300 and view.text.text().startswith("line 4700\n")
-    qtbot.waitUntil(lambda: any(pages))  # the spy may be called on the reader's thread, after the view's slot
     assert "line 4699" not in "".join(pages) and len([p for p in pages if p]) == 1
 
 
@@ -227,3 +233,30 @@ def test_a_double_click_selects_a_word(console_lines: ConsoleLines, qtbot: QtBot
     assert QGuiApplication.clipboard().text() == "/runs/ckpt-1.pt"
     qtbot.keyClick(view, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)  # the keys select lines
     assert view.selected_text() == "saved /runs/ckpt-1.pt in 2.1s\nepoch 2 loss=0.71"
+
+
+def test_a_view_closed_during_a_read_is_never_called(qtbot: QtBot, sqlite_core: Core,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    task_id = sqlite_core.tasks.add(Task(id="", name="closing", repository="/r", entry_point="t.py"), "Console")
+    lines(sqlite_core, task_id, ["one", "two"])
+    reading, release = threading.Event(), threading.Event()
+    real_texts = sqlite_core.results.console_texts
+
+    def slow_texts(task: str, after: int, limit: int) -> list[tuple[int, str]]:
+        reading.set()
+        release.wait(5)
+        return real_texts(task, after=after, limit=limit)
+
+    monkeypatch.setattr(sqlite_core.results, "console_texts", slow_texts)
+    view = ConsoleView(sqlite_core)
+    view.show()
+    reader = view.reader
+    delivered: list[int] = []
+    reader.arrived = lambda _task, last, _texts: delivered.append(last)
+    view.show_task(task_id)
+    assert reading.wait(5)
+    shiboken6.delete(view)  # the page is gone while its reader is in the database
+    release.set()
+    reader.close()
+    QGuiApplication.processEvents()
+    assert delivered == []
