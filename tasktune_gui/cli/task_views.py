@@ -60,7 +60,7 @@ def clip(text: str, width: int | None) -> str:
 
 def _show(args: argparse.Namespace) -> int:
     with opened_core(args) as core:
-        record = core.task_json(args.id)
+        record = core.task_json(args.id, with_history=True)
     if args.json:
         print(json.dumps(record, indent=2, ensure_ascii=False))
         return 0

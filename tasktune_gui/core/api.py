@@ -44,12 +44,13 @@ class Core:
     def open(cls, url: str | None = None) -> Core:
         return cls(Store(url or default_db_url()))
 
-    def task_json(self, task_id: str) -> dict[str, Any]:
-        """`show --json`: the record, and its history (who did what, newest first)."""
+    def task_json(self, task_id: str, with_history: bool = False) -> dict[str, Any]:
+        """The task's record as `show --json` prints it; `with_history`: and who did what, newest first."""
         with self.store.read() as session:
             record = task_to_dict(session, get_task(session, task_id))
-            record["history"] = [{"action": e.action, "by": e.actor, "time": iso(e.time), "status": e.status}
-                                 for e in events(session, record["id"])]
+            if with_history:
+                record["history"] = [{"action": e.action, "by": e.actor, "time": iso(e.time), "status": e.status}
+                                     for e in events(session, record["id"])]
             return record
 
     def last_change(self, task_id: str) -> str:

@@ -96,7 +96,7 @@ class TaskPage(QWidget):
         """Read the task now and show it (opening a task, or after an edit made here)."""
         if self.task_id is None:
             return
-        self._show(self.core.task_json(self.task_id), self.core.results.scalars(self.task_id))
+        self._show(self.core.task_json(self.task_id, with_history=True), self.core.results.scalars(self.task_id))
 
     def refresh_later(self) -> None:
         """Read the task on a thread and show it when read: a change made elsewhere never makes the window wait.
@@ -109,7 +109,8 @@ class TaskPage(QWidget):
             return
         self._reading = True
         task_id = self.task_id
-        self.background.run(lambda: (self.core.task_json(task_id), self.core.results.scalars(task_id)),
+        self.background.run(lambda: (self.core.task_json(task_id, with_history=True),
+                                     self.core.results.scalars(task_id)),
                             lambda read: self._on_read(task_id, read), lambda _error: self._on_read(task_id, None))
 
     def _on_read(self, task_id: str, read: tuple[dict[str, Any], list[Any]] | None) -> None:

@@ -29,7 +29,7 @@ def test_status_changes_and_edits_are_recorded_with_who(sqlite_core: Core,
                     ("edited", "alice"), ("created", "alice")]
     assert last is not None and last.describe().startswith("aborted by bob at ")
     assert core.last_change(task_id) == last.describe()
-    history = core.task_json(task_id)["history"]
+    history = core.task_json(task_id, with_history=True)["history"]
     assert (history[1]["action"], history[1]["by"]) == ("aborted", "bob")
 
 

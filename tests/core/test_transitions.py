@@ -130,7 +130,7 @@ def test_abort_of_a_running_task_is_a_request_the_worker_completes(core: Core) -
 
 
 CLEARED = ("status", "status_reason", "status_message", "started", "completed", "last_update", "output_models",
-           "last_iteration", "metrics", "runtime", "abort_requested", "history")
+           "last_iteration", "metrics", "runtime", "abort_requested")
 
 
 @pytest.mark.parametrize("status", ["aborted", "completed", "failed"])

@@ -24,6 +24,7 @@ def test_only_the_owner_upgrades_and_the_new_tables_follow_the_rules(lab_db: Lab
     bob = lab_db.open("bob")
     try:
         task_id = bob.tasks.add(Task(id="", name="t", repository="/src", entry_point="t.py"), "vision")
-        assert [e["action"] for e in bob.task_json(task_id)["history"]] == ["created"]  # task_event: readable
+        history = bob.task_json(task_id, with_history=True)["history"]  # task_event: readable by bob
+        assert [event["action"] for event in history] == ["created"]
     finally:
         bob.close()
