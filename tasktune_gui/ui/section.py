@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBox
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.permissions import refusal
 from tasktune_gui.ui.naming import named
 
 READ_ONLY_REASON = "Reset or clone this task to edit it."
@@ -74,6 +75,9 @@ class EditableSection(QGroupBox):
         self.task_id = record["id"]
         self.last_record = record
         self.editable, reason = self.editable_for(record)
+        refused = refusal(self.core.store.identity, record.get("user", ""), "edit") if self.editable else None
+        if refused is not None:  # a lab's rules: someone else's task
+            self.editable, reason = False, refused[0].upper() + refused[1:]
         self.fill(record)
         self.set_editing(False)
         self.message.setText("" if self.editable else reason)

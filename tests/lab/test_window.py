@@ -34,9 +34,10 @@ def test_bobs_window_greys_alices_task_and_says_who_aborted_it(bobs_window: Main
     alices = alice.tasks.add(Task(id="", name="alices run", repository="/src", entry_point="t.py"), "vision")
     alice.lifecycle.enqueue(alices)
     cores["carol"].lifecycle.abort(alices)
+    alices_draft = alice.tasks.add(Task(id="", name="alices draft", repository="/src", entry_point="t.py"), "vision")
     cores["bob"].tasks.add(Task(id="", name="bobs run", repository="/src", entry_point="t.py"), "vision")
     bobs_window.open_project("vision")
-    qtbot.waitUntil(lambda: bobs_window.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: bobs_window.model.rowCount() == 3)
 
     select_rows(qtbot, bobs_window, "alices run")
     menu = {action.objectName(): action for action in context_menu(bobs_window).actions()}
@@ -54,3 +55,7 @@ def test_bobs_window_greys_alices_task_and_says_who_aborted_it(bobs_window: Main
     page = bobs_window.task_page
     qtbot.waitUntil(lambda: page.record.get("id") == alices)
     assert "Last change: aborted by carol at " in page.info.text()
+    bobs_window.open_task(alices_draft)  # a Draft: editable, but not by bob
+    qtbot.waitUntil(lambda: page.record.get("id") == alices_draft)
+    assert not page.execution.source.edit_button.isEnabled()
+    assert "alice's: only alice or a lab admin may edit it" in page.execution.source.message.text()
