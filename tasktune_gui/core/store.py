@@ -190,8 +190,9 @@ class Store:
         except ProgrammingError as exc:
             if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
                 raise
-            raise DatabaseRefused(f"{_safe(self.url)} needs its schema upgraded from {revision} to {HEAD}, which only "
-                                  "its owner may do: ask your lab admin to open it once with this TaskTune") from None
+            change = f"its schema upgraded from {revision} to {HEAD}" if revision else f"its tables made ({HEAD})"
+            raise DatabaseRefused(f"{_safe(self.url)} needs {change}, which only its owner may do: ask your lab "
+                                  "admin to open it once with this TaskTune") from None
 
     @property
     def display_name(self) -> str:
