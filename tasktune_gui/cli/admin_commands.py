@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from tasktune_gui.cli.common import UsageError, at_file, opened_core, print_created
+from tasktune_gui.cli.common import UsageError, at_file, opened_core, print_created, print_json
 from tasktune_gui.core.lookup import get_project, project_name
 from tasktune_gui.core.queues import MOVES
 from tasktune_gui.core.serialize import iso
@@ -159,7 +159,7 @@ def _model_list(args: argparse.Namespace) -> int:
                 get_project(session, args.project)  # an unknown project is refused, as `list` does
         records = [_model_record(m, p) for m, p in core.models.list(args.project)]
     if args.json:
-        print(json.dumps(records, indent=2, ensure_ascii=False))
+        print_json(records)
     else:
         for record in records:
             print(f"{record['id']}  {record['name']}  {record['project']}  {record['uri']}")
@@ -172,7 +172,7 @@ def _model_show(args: argparse.Namespace) -> int:
         with core.store.read() as session:
             record = _model_record(model, project_name(session, model.project_id) if model.project_id else "")
     if args.json:
-        print(json.dumps(record, indent=2, ensure_ascii=False))
+        print_json(record)
     else:
         for key, value in record.items():
             print(f"{key:10} {value}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import stat
 import sys
@@ -55,6 +56,15 @@ def at_file(value: str, what: str) -> str:
     if not value.startswith("@"):
         raise UsageError(f"{what} takes @FILE (for example @requirements.txt), not '{value}'")
     return read_file(value[1:], what)
+
+
+# JSON leaves non-ASCII text readable (ensure_ascii=False) but C1 controls and DEL must not reach a terminal
+# raw: U+009B is a CSI, so a value could recolour or rewrite the researcher's terminal. JSON escapes C0 itself.
+TERMINAL_CONTROLS = {code: f"\\u{code:04x}" for code in (0x7F, *range(0x80, 0xA0))}
+
+
+def print_json(value: object) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False).translate(TERMINAL_CONTROLS))
 
 
 def print_created(new_id: str, what: str) -> None:

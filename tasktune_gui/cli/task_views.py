@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import threading
 from typing import Any
 
-from tasktune_gui.cli.common import one_line, opened_core, positive_int, status_list
+from tasktune_gui.cli.common import one_line, opened_core, positive_int, print_json, status_list
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidValue
 from tasktune_gui.core.history import person_line
@@ -62,7 +61,7 @@ def _show(args: argparse.Namespace) -> int:
     with opened_core(args) as core:
         record = core.task_json(args.id, with_history=True)
     if args.json:
-        print(json.dumps(record, indent=2, ensure_ascii=False))
+        print_json(record)
         return 0
     execution = record["execution"]
     ref = execution["commit"] or (f"tag {execution['tag']}" if execution["tag"] else "")
@@ -110,7 +109,7 @@ def _list(args: argparse.Namespace) -> int:
         with core.store.read() as session:
             rows = [task_summary(session, task) for task in tasks]
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print_json(rows)
         return 0
     header = ("ID", "STATUS", "NAME", "PROJECT", "UPDATED")
     # Names are shown, never obeyed: escape sequences and newlines printed raw could recolour the terminal or

@@ -132,3 +132,13 @@ def test_queue_show_and_move(tt: Run) -> None:
     listing = tt("queue", "list", check=True).stdout.splitlines()
     assert listing[0].split() == ["QUEUE", "PENDING", "WORKERS", "HOST"]
     assert listing[1].split() == ["default", "3", "0", "local"]
+
+
+def test_json_escapes_terminal_controls_and_keeps_other_text_readable(tt: Run, repo: Path) -> None:
+    task_id = created_id(tt("create", "--project", "P", "--name", "t", "--repo", str(repo), "--script", "train.py"))
+    value = "\x9b31mred\x9b0m \x1b[2J del\x7f ünïcødé"
+    tt("set", task_id, "--param", f"General/note={value}", check=True)
+    shown = tt("show", task_id, "--json", check=True).stdout
+    assert not any(ch in shown for ch in "\x9b\x1b\x7f")  # nothing a terminal would act on
+    assert "\\u009b31mred" in shown and "ünïcødé" in shown
+    assert json.loads(shown)["hyperparams"]["General"]["note"]["value"] == value

@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 from tasktune_gui.core.capture.argparse_reader import decode_source
+from tasktune_gui.core.errors import InvalidValue
 
 # Import names whose distribution is named otherwise, for packages not installed next to TaskTune.
 _DISTRIBUTION_OF_IMPORT = {
@@ -28,6 +29,9 @@ _DISTRIBUTION_OF_IMPORT = {
 }
 # The SDK comes with the worker that runs the task: it is never a package to install.
 _WORKER_DISTRIBUTIONS = frozenset({"tasktune-gui"})
+# A requirements file or pyproject.toml is a few kilobytes; a bigger one is not what it says it is, and reading
+# it whole would stall `create` (a data file committed under that name, a multi-gigabyte mistake).
+MAX_LISTING_BYTES = 1 << 20
 _REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:[\[<>=!~;@#]|$)")
 
 
@@ -38,12 +42,21 @@ def detect_requirements(repo_root: Path, script_path: Path) -> str:
     for folder in folders:
         listed = folder / "requirements.txt"
         if listed.is_file():
-            return _without_worker_packages(listed.read_text(encoding="utf-8", errors="replace"))
+            return _without_worker_packages(_read_listing(listed).decode("utf-8", errors="replace"))
     for folder in folders:
         declared = _pyproject_dependencies(folder / "pyproject.toml")
         if declared is not None:
             return _without_worker_packages("".join(f"{requirement}\n" for requirement in declared))
     return _requirements_from_imports(root, script_path)
+
+
+def _read_listing(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        data = handle.read(MAX_LISTING_BYTES + 1)
+    if len(data) > MAX_LISTING_BYTES:
+        raise InvalidValue(f"{path} is larger than {MAX_LISTING_BYTES >> 20} MB, which no list of packages is; "
+                           "name the packages file with create --requirements FILE")
+    return data
 
 
 def _without_worker_packages(text: str) -> str:
@@ -71,7 +84,7 @@ def _pyproject_dependencies(pyproject: Path) -> list[str] | None:
     if not pyproject.is_file():
         return None
     try:
-        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project")
+        project = tomllib.loads(_read_listing(pyproject).decode("utf-8")).get("project")
     except (tomllib.TOMLDecodeError, UnicodeDecodeError):
         return None
     dependencies = project.get("dependencies") if isinstance(project, dict) else None

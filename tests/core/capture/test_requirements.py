@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.capture import detect_requirements
+from tasktune_gui.core.errors import InvalidValue
 
 
 def write(path: Path, text: str) -> Path:
@@ -107,3 +108,12 @@ def test_tasktune_listed_in_a_requirements_file_is_left_to_the_worker(root: Path
     write(root / "requirements.txt", "numpy==1.26.4\ntasktune-gui==0.1.0\nTaskTune_GUI>=0.1\ntasktune-gui-extras\n")
     script = write(root / "train.py", "import numpy\n")
     assert detect_requirements(root, script) == "numpy==1.26.4\ntasktune-gui-extras\n"
+
+
+@pytest.mark.parametrize("listing", ["requirements.txt", "pyproject.toml"])
+def test_an_oversized_listing_is_refused_with_its_name_not_read_whole(root: Path, listing: str) -> None:
+    script = write(root / "train.py", "import numpy\n")
+    with (root / listing).open("wb") as handle:
+        handle.truncate(64 << 20)  # a 64 MB file committed under the name
+    with pytest.raises(InvalidValue, match=f"{listing} is larger than 1 MB"):
+        detect_requirements(root, script)
