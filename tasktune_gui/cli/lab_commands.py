@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
-from tasktune_gui.cli.common import UsageError, opened_core
+from tasktune_gui.cli.common import UsageError, opened_core, print_json
 from tasktune_gui.core import lab
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.passwords import WHERE_TO_KEEP, keep_in_keyring
@@ -90,7 +89,7 @@ def _users(args: argparse.Namespace) -> int:
     with _connection(args) as connection:
         found = lab.users(connection)
     if args.json:
-        print(json.dumps([{"name": u.name, "role": u.role, "can_log_in": u.can_log_in} for u in found], indent=2))
+        print_json([{"name": u.name, "role": u.role, "can_log_in": u.can_log_in} for u in found])
         return 0
     for user in found:
         note = "" if user.can_log_in else "\t(cannot log in)"
