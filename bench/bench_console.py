@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import ConsoleLine, Task
-from tasktune_gui.execution.runner import Command, ProcessRun
+from tasktune_gui.execution.local.runner import Command, ProcessRun
 
 LINES = 500_000
 

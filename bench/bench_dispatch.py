@@ -16,9 +16,9 @@ from pathlib import Path
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task, utcnow
 from tasktune_gui.core.tasks import TaskQuery
-from tasktune_gui.execution.environments import EnvironmentCache
-from tasktune_gui.execution.wakeup import Wakeup
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.cache.environments import EnvironmentCache
+from tasktune_gui.execution.worker.wakeup import Wakeup
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 
 TASKS = 200
 

@@ -19,9 +19,9 @@ from common import emit  # noqa: E402
 
 from tasktune_gui.core.api import Core  # noqa: E402
 from tasktune_gui.core.models import Task  # noqa: E402
-from tasktune_gui.execution.docker_config import DockerConfig  # noqa: E402
-from tasktune_gui.execution.wakeup import Wakeup  # noqa: E402
-from tasktune_gui.execution.worker import Worker, WorkerConfig  # noqa: E402
+from tasktune_gui.execution.docker.config import DockerConfig  # noqa: E402
+from tasktune_gui.execution.worker.wakeup import Wakeup  # noqa: E402
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig  # noqa: E402
 from tests.execution.test_environments import build_wheel  # noqa: E402
 from tests.support.docker_image import engine, ensure_test_image  # noqa: E402
 

@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tasktune_gui.core.api import Core  # noqa: E402
 from tasktune_gui.core.models import Task, utcnow  # noqa: E402
-from tasktune_gui.execution.wakeup import Wakeup  # noqa: E402
-from tasktune_gui.execution.worker import Worker, WorkerConfig  # noqa: E402
+from tasktune_gui.execution.worker.wakeup import Wakeup  # noqa: E402
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig  # noqa: E402
 
 RUNS = 20
 SCRIPT = "import time\nprint('t0', time.time(), flush=True)\nimport six\nprint('six', six.__version__)\n"

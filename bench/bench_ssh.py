@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import emit  # noqa: E402
 from tasktune_gui.core.api import Core  # noqa: E402
 from tasktune_gui.core.models import Task  # noqa: E402
-from tasktune_gui.execution.ssh_binding import SshOptions  # noqa: E402
-from tasktune_gui.execution.ssh_config import connect, resolve  # noqa: E402
-from tasktune_gui.execution.wakeup import Wakeup  # noqa: E402
-from tasktune_gui.execution.worker import Worker, WorkerConfig  # noqa: E402
+from tasktune_gui.execution.bindings import SshOptions  # noqa: E402
+from tasktune_gui.execution.ssh.config import connect, resolve  # noqa: E402
+from tasktune_gui.execution.worker.wakeup import Wakeup  # noqa: E402
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig  # noqa: E402
 from tests.support.sshd import SshServer  # noqa: E402
 
 # The first line is the time the process started its script; then a line every 50 ms, each its print time.

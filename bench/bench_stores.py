@@ -14,9 +14,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import emit, summary, time_ms  # noqa: E402
-from tasktune_gui.execution.model_cache import ModelCache, file_digest  # noqa: E402
-from tasktune_gui.execution.outputs import publish  # noqa: E402
-from tasktune_gui.execution.stores import location_for  # noqa: E402
+from tasktune_gui.execution.stores.buckets import location_for  # noqa: E402
+from tasktune_gui.execution.stores.models import ModelCache, file_digest  # noqa: E402
+from tasktune_gui.execution.stores.outputs import publish  # noqa: E402
 from tests.support.object_stores import destination, new_bucket, start_s3  # noqa: E402
 
 

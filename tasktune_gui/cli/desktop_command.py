@@ -14,7 +14,7 @@ from tasktune_gui.core.about import APP_NAME, DESKTOP_FILE_NAME, ICON_NAME
 from tasktune_gui.core.assets import asset_path
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.passwords import WHERE_TO_KEEP, has_password, without_password
-from tasktune_gui.execution.autostart import exec_quote
+from tasktune_gui.execution.worker.autostart import exec_quote
 
 ENTRY_FILE = f"{DESKTOP_FILE_NAME}.desktop"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256)  # rendered by scripts/render_app_icon.py

@@ -27,8 +27,8 @@ def add_ssh_config_option(parser: argparse.ArgumentParser) -> None:
 
 def _trust(args: argparse.Namespace) -> int:
     # Imported here: asyncssh is only needed by the commands that talk to a host.
-    from tasktune_gui.execution.ssh_binding import SshOptions
-    from tasktune_gui.execution.ssh_config import check_host_key, trust
+    from tasktune_gui.execution.bindings import SshOptions
+    from tasktune_gui.execution.ssh.config import check_host_key, trust
 
     options = SshOptions(config_files=[args.ssh_config]) if args.ssh_config else SshOptions()
     check = check_host_key(args.host, options)

@@ -74,7 +74,7 @@ def _endpoint(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from tasktune_gui.core.errors import InvalidValue
     from tasktune_gui.core.uris import validate_output_uri
-    from tasktune_gui.execution.stores import StoreError, check_destination, is_remote
+    from tasktune_gui.execution.stores.buckets import StoreError, check_destination, is_remote
 
     try:
         uri = validate_output_uri(args.uri)

@@ -11,7 +11,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.passwords import WHERE_TO_KEEP, has_password
 from tasktune_gui.core.store import default_db_url
-from tasktune_gui.execution import autostart
+from tasktune_gui.execution.worker import autostart
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -68,7 +68,7 @@ def handle(args: argparse.Namespace) -> int:
                   file=sys.stderr, flush=True)
             config.kind = "local"
             return worker_command.serve(core, config, args)
-        from tasktune_gui.execution.worker import Worker
+        from tasktune_gui.execution.worker.worker import Worker
         from tasktune_gui.ui.tray_app import run_tray
 
         for name in config.queues:

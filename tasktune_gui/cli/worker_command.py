@@ -15,12 +15,12 @@ from typing import Any
 from tasktune_gui.cli.host_commands import add_ssh_config_option
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
-from tasktune_gui.execution.container_args import ALLOWABLE, parse_allow, parse_container_args
-from tasktune_gui.execution.docker_config import DockerConfig
+from tasktune_gui.execution.bindings import SshOptions
+from tasktune_gui.execution.docker.config import DockerConfig
+from tasktune_gui.execution.docker.container_args import ALLOWABLE, parse_allow, parse_container_args
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.ssh_binding import SshOptions
-from tasktune_gui.execution.watchdog import MIN_HEARTBEATS, check_timing
-from tasktune_gui.execution.worker import STOP_ABORT, STOP_FINISH, Worker, WorkerConfig
+from tasktune_gui.execution.worker.watchdog import MIN_HEARTBEATS, check_timing
+from tasktune_gui.execution.worker.worker import STOP_ABORT, STOP_FINISH, Worker, WorkerConfig
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -152,7 +152,7 @@ def handle(args: argparse.Namespace, core: Core | None = None) -> int:
 def serve(core: Core, config: WorkerConfig, args: argparse.Namespace) -> int:
     """Until SIGTERM or Ctrl-C (or one task with --once)."""
     if config.docker is not None:
-        from tasktune_gui.execution.docker_run import check_engine  # the docker SDK only in Docker mode
+        from tasktune_gui.execution.docker.container import check_engine  # the docker SDK only in Docker mode
 
         try:
             check_engine()

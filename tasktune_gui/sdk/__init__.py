@@ -77,7 +77,8 @@ def init(project: str, name: str) -> str | None:
     if task_id() is not None:
         return task_id()
     if _plain_run is None:
-        from tasktune_gui.sdk.plain_run import PlainRun
+        # Run by hand: TaskTune itself is installed, and the run is execution's (the one import of ours).
+        from tasktune_gui.execution.run.plain_run import PlainRun
 
         _plain_run = PlainRun(project, name)
     return str(_plain_run.task_id)

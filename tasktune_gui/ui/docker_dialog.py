@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from tasktune_gui.core.settings import Settings
-from tasktune_gui.execution.container_args import parse_container_args
+from tasktune_gui.execution.docker.container_args import parse_container_args
 from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.ui.dialogs import fit_dialog
 from tasktune_gui.ui.naming import named

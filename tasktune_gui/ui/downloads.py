@@ -32,8 +32,8 @@ class Downloader(QObject):
 
     def download(self, uri: str) -> None:
         def work() -> None:
-            from tasktune_gui.execution.outputs import download  # fsspec only when asked
-            from tasktune_gui.execution.stores import StoreError
+            from tasktune_gui.execution.stores.buckets import StoreError
+            from tasktune_gui.execution.stores.outputs import download  # fsspec only when asked
 
             try:
                 path, reason = str(download(uri, downloads_folder())), ""

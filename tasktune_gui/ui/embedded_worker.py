@@ -8,8 +8,8 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.settings import Settings
 
 if TYPE_CHECKING:
-    from tasktune_gui.execution.docker_config import DockerConfig
-    from tasktune_gui.execution.worker import Worker
+    from tasktune_gui.execution.docker.config import DockerConfig
+    from tasktune_gui.execution.worker.worker import Worker
 
 
 class EmbeddedWorker:
@@ -35,7 +35,7 @@ class EmbeddedWorker:
 
     def start(self) -> None:
         # The execution engine is imported on first start, not with the window: it is a tenth of the start-up.
-        from tasktune_gui.execution.worker import Worker, WorkerConfig
+        from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 
         if self.worker is not None:
             return
@@ -47,7 +47,7 @@ class EmbeddedWorker:
         self.worker.start()
 
     def docker_config(self) -> DockerConfig | None:
-        from tasktune_gui.execution.docker_config import DockerConfig
+        from tasktune_gui.execution.docker.config import DockerConfig
 
         if not self.settings.embedded_worker_docker:
             return None
@@ -63,7 +63,7 @@ class EmbeddedWorker:
     def stop(self) -> None:
         """Closing the window aborts what its worker runs: a task is never left Running without a worker."""
         if self.worker is not None:
-            from tasktune_gui.execution.worker import STOP_ABORT
+            from tasktune_gui.execution.worker.worker import STOP_ABORT
 
             self.worker.stop(STOP_ABORT)
             self.worker = None

@@ -288,7 +288,7 @@ class DestinationChecker(QObject):
 
     def check(self, uri: str) -> None:
         def work() -> None:
-            from tasktune_gui.execution.stores import StoreError, check_destination  # fsspec only when asked
+            from tasktune_gui.execution.stores.buckets import StoreError, check_destination  # fsspec only when asked
 
             try:
                 passed, text = True, check_destination(uri)

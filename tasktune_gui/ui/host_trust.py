@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tasktune_gui.core.errors import TaskTuneError
-from tasktune_gui.execution.ssh_binding import SshOptions
+from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.ui import gui_thread
 
 
@@ -27,7 +27,7 @@ class HostKeyTrust(QObject):
         threading.Thread(target=self._check, args=(alias,), name=f"host-key-{alias}", daemon=True).start()
 
     def _check(self, alias: str) -> None:
-        from tasktune_gui.execution.ssh_config import check_host_key  # asyncssh loads only when asked
+        from tasktune_gui.execution.ssh.config import check_host_key  # asyncssh loads only when asked
 
         try:
             check = check_host_key(alias, self.options)
@@ -37,7 +37,7 @@ class HostKeyTrust(QObject):
         gui_thread.call_on_gui(self, self._on_checked, check)
 
     def _on_checked(self, check: object) -> None:
-        from tasktune_gui.execution.ssh_config import HostKeyCheck, trust
+        from tasktune_gui.execution.ssh.config import HostKeyCheck, trust
 
         assert isinstance(check, HostKeyCheck)
         alias, name = check.target.alias, check.target.known_hosts_name

@@ -203,7 +203,7 @@ class MainWindow(WindowActions, QMainWindow):
                 overview = pool.submit(read_overview, core)  # SQLite lets go of Python's lock while it reads
                 import_pages()
                 if self.settings.embedded_worker:  # started once the pages are up: not a stall of the GUI then
-                    import tasktune_gui.execution.worker  # noqa: F401
+                    import tasktune_gui.execution.worker.worker  # noqa: F401
                 return core, overview.result()
 
         self.background.run(load, lambda loaded: self.attach(*loaded), self._on_open_failed)

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
-from tasktune_gui.execution import autostart
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.worker import autostart
+from tasktune_gui.execution.worker.worker import Worker
 from tasktune_gui.ui.notifier import ENDED
 from tasktune_gui.ui.qt_bridge import ChangeSignals
 

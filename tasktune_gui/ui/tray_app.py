@@ -11,7 +11,7 @@ from shiboken6 import Shiboken
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.settings import Settings
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.worker.worker import Worker
 from tasktune_gui.ui.tray import TrayWorker, state_icon
 
 

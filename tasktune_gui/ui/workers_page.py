@@ -19,7 +19,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.models import utcnow
 from tasktune_gui.core.queues import WORKER_ONLINE_WINDOW
-from tasktune_gui.execution.ssh_binding import SshOptions
+from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.ui.dialogs import ask_text
 from tasktune_gui.ui.host_trust import HostKeyTrust
 from tasktune_gui.ui.naming import named

@@ -10,9 +10,9 @@ import psutil
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.run_scope import RunScope, cgroup_root
-from tasktune_gui.execution.runner import Command, ProcessRun
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.local.run_scope import RunScope, cgroup_root
+from tasktune_gui.execution.local.runner import Command, ProcessRun
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.conftest import require_component
 from tests.execution.conftest import add_task, git, status, wait_for
 

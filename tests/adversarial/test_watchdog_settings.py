@@ -12,8 +12,8 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidValue
 from tasktune_gui.core.models import utcnow
-from tasktune_gui.execution.watchdog import fail_lost
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.watchdog import fail_lost
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.cli.conftest import Run
 from tests.execution.conftest import add_task, git, status, wait_for
 

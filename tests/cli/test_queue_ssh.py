@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from tasktune_gui.cli import worker_command
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.worker.worker import Worker
 from tests.cli.conftest import Run, one_error_line, opened
 
 

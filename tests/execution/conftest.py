@@ -13,8 +13,8 @@ import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
-from tasktune_gui.execution.wakeup import Wakeup
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.wakeup import Wakeup
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 
 # Prints what the script received as one JSON line, then exits with $EXIT_CODE (default 0).
 SHOW_SCRIPT = '''\
@@ -93,6 +93,14 @@ def add_task(core: Core, repo: Path | str, queue: str | None = "default", **fiel
 
 def status(core: Core, task_id: str) -> str:
     return core.tasks.get(task_id).status
+
+
+@pytest.fixture
+def pg_core(postgres_url: str) -> Iterator[Core]:
+    """A core on a fresh PostgreSQL database (the session's throwaway cluster)."""
+    core = Core.open(postgres_url)
+    yield core
+    core.close()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import psutil
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.execution.conftest import add_task, git, status, wait_for
 
 # The grandchild leaves the session and ignores SIGTERM: only a SIGKILL after the grace period ends it.

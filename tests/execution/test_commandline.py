@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from tasktune_gui.execution.commandline import (
+from tasktune_gui.execution.run.commandline import (
     args_argv,
     config_file_name,
     script_argv,

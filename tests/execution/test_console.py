@@ -7,8 +7,8 @@ from pathlib import Path
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
-from tasktune_gui.execution.console import fold_carriage_returns
-from tasktune_gui.execution.runner import Command, ProcessRun
+from tasktune_gui.execution.local.runner import Command, ProcessRun
+from tasktune_gui.execution.run.console import fold_carriage_returns
 
 
 def test_carriage_returns_fold_to_the_last_state() -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.results import ResultStore
-from tasktune_gui.execution.console_spool import ConsoleSpool
+from tasktune_gui.execution.run.console_spool import ConsoleSpool
 
 
 class DroppingResults(ResultStore):

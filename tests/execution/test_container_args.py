@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tasktune_gui.execution.container_args import (
+from tasktune_gui.execution.docker.container import device_requests
+from tasktune_gui.execution.docker.container_args import (
     ContainerArgumentRefused,
     ContainerOptions,
     parse_allow,
     parse_container_args,
 )
-from tasktune_gui.execution.docker_run import device_requests
 from tasktune_gui.execution.errors import StepFailed
 
 NOTHING: frozenset[str] = frozenset()

@@ -13,7 +13,7 @@ import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import utcnow
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.execution.conftest import add_task, git, status, tasktune_worker, wait_for
 
 POSITIONALS = {

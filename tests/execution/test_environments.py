@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.environments import EnvironmentCache
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.cache.environments import EnvironmentCache
+from tasktune_gui.execution.worker.worker import Worker
 from tests.execution.conftest import add_task, git, status, wait_for
 from tests.support.wheels import build_wheel
 

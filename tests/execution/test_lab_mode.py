@@ -9,7 +9,7 @@ import statistics
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,8 +18,9 @@ from sqlalchemy.engine import make_url
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.execution.conftest import add_task, git, status, tasktune_worker, wait_for
+from tests.execution.outage import commit_outage_script, run_through_restart
 from tests.execution.test_dispatch import start_latencies
 from tests.execution.test_worker_process import RECORD_SCRIPT, completed_count
 from tests.support.postgres import PostgresCluster
@@ -39,13 +40,6 @@ for n in range({LINES}):
         open(os.environ["LATE"], "w").close()
     time.sleep(0.005)
 """
-
-
-@pytest.fixture
-def pg_core(postgres_url: str) -> Iterator[Core]:
-    core = Core.open(postgres_url)
-    yield core
-    core.close()
 
 
 @pytest.fixture
@@ -199,3 +193,16 @@ def test_after_an_outage_a_watchdog_gives_other_workers_time_to_beat(
         wait_for(pg_core, lambda: status(pg_core, task_id) == "failed", what="judged lost after the grace")
     finally:
         watcher.stop()
+
+
+def test_a_local_run_keeps_every_scalar_through_a_server_restart(
+    pg_core: Core, postgres_cluster: PostgresCluster, repo: Path, tmp_path: Path
+) -> None:
+    commit_outage_script(repo)
+    worker = Worker(pg_core, WorkerConfig(queues=["default"], cache_dir=tmp_path / "cache"))
+    worker.start()
+    try:
+        run_through_restart(pg_core, postgres_cluster, worker, repo, "default",
+                            lambda task_id: tmp_path / "cache" / "runs" / task_id / "repo")
+    finally:
+        worker.stop()

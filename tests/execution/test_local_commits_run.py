@@ -10,7 +10,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.capture import args_section, capture
 from tasktune_gui.core.capture.local_commits import carried_count
 from tasktune_gui.core.models import Task
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.worker.worker import Worker
 from tests.execution.conftest import git, status, wait_for
 
 # Prints a digest of every file of the tree it runs in, as it sees them.

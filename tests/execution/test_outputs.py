@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.settings import S3Endpoint
-from tasktune_gui.execution import outputs
-from tasktune_gui.execution.outputs import is_remote, publish
-from tasktune_gui.execution.stores import StoreError, check_destination, location_for
+from tasktune_gui.execution.stores import outputs
+from tasktune_gui.execution.stores.buckets import StoreError, check_destination, location_for
+from tasktune_gui.execution.stores.outputs import is_remote, publish
 from tests.support.object_stores import StoreServer, azurite_connection_string, destination, new_bucket
 
 STORES = ["s3", "s3-https", "gcs", "azure"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.worker.worker import Worker
 from tests.execution.conftest import add_task, git, status, wait_for
 
 POSITIONALS = {

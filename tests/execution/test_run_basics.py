@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.execution.conftest import add_task, git, status, wait_for
 
 TERMINAL = ("completed", "failed", "aborted")

@@ -10,7 +10,7 @@ from pathlib import Path
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.capture import capture
 from tasktune_gui.core.models import Task
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.worker.worker import Worker
 from tests.execution.conftest import git, status, wait_for
 
 CLICK_APP = textwrap.dedent(

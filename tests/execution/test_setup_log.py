@@ -10,7 +10,7 @@ import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.results import SETUP_STREAM
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.worker.worker import Worker
 from tests.execution.conftest import add_task, git, status, wait_for
 from tests.support.wheels import build_wheel
 
@@ -145,7 +145,7 @@ def test_a_failed_step_says_so_on_the_console(sqlite_core: Core, worker: Worker,
 def test_without_uv_pips_own_lines_come_as_it_installs(tmp_path: Path) -> None:
     import contextlib
 
-    from tasktune_gui.execution.environments import EnvironmentCache
+    from tasktune_gui.execution.cache.environments import EnvironmentCache
 
     repo = tmp_path / "repo"
     repo.mkdir()

@@ -16,8 +16,8 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.serialize import task_to_dict
 from tasktune_gui.core.settings import settings_path
-from tasktune_gui.execution.stores import location_for
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.stores.buckets import location_for
+from tasktune_gui.execution.worker.worker import Worker
 from tests.execution.conftest import add_task, git, status, wait_for
 from tests.support.object_stores import AZURE_KEY, StoreServer, azurite_connection_string, destination, new_bucket
 
@@ -95,8 +95,8 @@ def test_outputs_uploaded_and_a_clone_reads_the_model(
 
 
 def test_cached_model_is_reused_and_evicted_by_size(store_env: dict[str, StoreServer], tmp_path: Path) -> None:
-    from tasktune_gui.execution.model_cache import ModelCache
-    from tasktune_gui.execution.outputs import publish
+    from tasktune_gui.execution.stores.models import ModelCache
+    from tasktune_gui.execution.stores.outputs import publish
 
     server = store_env["s3"]
     output_uri = destination(server, new_bucket(server))

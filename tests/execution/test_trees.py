@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tasktune_gui.execution.workspace import MirrorCache, Source, prepare_workspace
+from tasktune_gui.execution.cache.workspace import MirrorCache, Source, prepare_workspace
 from tests.execution.conftest import git
 from tests.execution.test_workspace import make_source
 

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.counts import read_counts
 from tasktune_gui.core.models import ChangeRecord, utcnow
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.execution.conftest import wait_for
 from tests.support.lifecycle import new_task
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.watchdog import fail_lost
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.watchdog import fail_lost
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.execution.conftest import add_task
 
 

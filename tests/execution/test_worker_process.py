@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.execution.conftest import add_task, git, status, tasktune_worker, wait_for
 
 WAIT_SCRIPT = "import signal\nprint('started', flush=True)\nsignal.pause()\n"

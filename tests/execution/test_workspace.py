@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tasktune_gui.execution.cache.workspace import MirrorCache, Source, prepare_workspace
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.workspace import MirrorCache, Source, prepare_workspace
 from tests.execution.conftest import git
 
 

@@ -148,7 +148,7 @@ def destination(server: StoreServer, bucket: str, folder: str = "runs") -> str:
 
 def new_bucket(server: StoreServer) -> str:
     """A bucket (a container on Azure) made for one test on the server, whose client settings are in place."""
-    from tasktune_gui.execution.stores import location_for
+    from tasktune_gui.execution.stores.buckets import location_for
 
     bucket = f"b{uuid.uuid4().hex[:12]}"
     location = location_for(destination(server, bucket))
@@ -174,7 +174,7 @@ def model_in_bucket(core: Any, server: StoreServer, folder: Path, content: bytes
     hash, as a task's upload registers one."""
     import hashlib
 
-    from tasktune_gui.execution.outputs import publish
+    from tasktune_gui.execution.stores.outputs import publish
 
     output_uri = destination(server, new_bucket(server))
     (folder / "base.bin").write_bytes(content)
@@ -184,7 +184,7 @@ def model_in_bucket(core: Any, server: StoreServer, folder: Path, content: bytes
 
 
 def read_uri(uri: str) -> bytes:
-    from tasktune_gui.execution.stores import location_for
+    from tasktune_gui.execution.stores.buckets import location_for
 
     location = location_for(uri)
     return bytes(location.filesystem().cat_file(location.path))

@@ -137,7 +137,7 @@ def test_a_hydra_apps_overrides_and_composed_config_are_shown_and_edited(
 ) -> None:
     from tasktune_gui.core.capture import capture
     from tasktune_gui.core.models import Task
-    from tasktune_gui.execution.commandline import hydra_argv
+    from tasktune_gui.execution.run.commandline import hydra_argv
 
     root = tmp_path / "app"
     (root / "conf").mkdir(parents=True)

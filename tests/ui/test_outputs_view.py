@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.models import Artifact, Task
-from tasktune_gui.execution.outputs import publish
-from tasktune_gui.execution.stores import location_for
+from tasktune_gui.execution.stores.buckets import location_for
+from tasktune_gui.execution.stores.outputs import publish
 from tasktune_gui.ui.artifacts_view import HASH, KIND, NAME, SIZE, URI, human_size
 from tasktune_gui.ui.downloads import downloads_folder
 from tasktune_gui.ui.main_window import MainWindow

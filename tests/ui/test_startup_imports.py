@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-DEFERRED = ("psycopg", "tasktune_gui.execution.worker", "git", "docker", "asyncssh", "pyqtgraph")
+DEFERRED = ("psycopg", "tasktune_gui.execution.worker.worker", "git", "docker", "asyncssh", "pyqtgraph")
 
 
 def test_opening_the_window_module_leaves_heavy_imports_for_later() -> None:

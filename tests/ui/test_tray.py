@@ -15,8 +15,8 @@ from shiboken6 import Shiboken
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
-from tasktune_gui.execution import autostart
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker import autostart
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tasktune_gui.ui.main_window import MainWindow
 from tasktune_gui.ui.tray import BUSY, ERROR, IDLE, PAUSED, STATE_COLOURS, TrayWorker, state_icon
 from tasktune_gui.ui.tray_app import WindowOpener

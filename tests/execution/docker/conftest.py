@@ -10,8 +10,8 @@ import docker
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.docker_config import DockerConfig
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.docker.config import DockerConfig
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.conftest import IN_CI, require_component
 from tests.execution.conftest import git, status, wait_for
 from tests.support.docker_image import engine, ensure_test_image

@@ -11,8 +11,8 @@ import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.results import SETUP_STREAM
-from tasktune_gui.execution.docker_config import DockerConfig
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.docker.config import DockerConfig
+from tasktune_gui.execution.worker.worker import Worker
 from tests.execution.conftest import add_task, git, status, wait_for
 from tests.execution.docker.conftest import (
     console,

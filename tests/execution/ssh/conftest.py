@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.environments import find_uv
-from tasktune_gui.execution.ssh_binding import SshOptions
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.bindings import SshOptions
+from tasktune_gui.execution.cache.environments import find_uv
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.conftest import require_component
 from tests.support.sshd import SSHD, SshServer
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import psutil
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.worker.worker import Worker
 from tests.execution.conftest import add_task, git, status, wait_for
 from tests.support.processes import group_alive
 from tests.support.sshd import SshServer, keygen

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution import host_cache
-from tasktune_gui.execution.ssh_binding import SshOptions
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.bindings import SshOptions
+from tasktune_gui.execution.ssh.agent import host_cache
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.execution.conftest import add_task, git, status, wait_for
 from tests.support.sshd import SshServer
 from tests.support.wheels import build_wheel

@@ -12,8 +12,8 @@ import psutil
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.ssh_binding import SshOptions
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.bindings import SshOptions
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.execution.conftest import add_task, git, status, tasktune_worker, wait_for
 from tests.support.processes import group_alive
 from tests.support.sshd import SshServer

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.results import SETUP_STREAM
-from tasktune_gui.execution.ssh_binding import SshOptions
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.bindings import SshOptions
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.execution.conftest import add_task, git, status, wait_for
 from tests.support.sshd import SshServer
 

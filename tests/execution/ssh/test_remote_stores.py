@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.worker.worker import Worker
 from tests.execution.conftest import add_task, git, status, wait_for
 from tests.support.object_stores import STORE_TASK_SCRIPT, StoreServer, model_in_bucket, read_uri
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.ssh_binding import SshOptions
-from tasktune_gui.execution.worker import Worker, WorkerConfig
+from tasktune_gui.execution.bindings import SshOptions
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.conftest import require_component
 from tests.execution.conftest import add_task, git, status, wait_for
 from tests.support.netns import NetworkNamespace, namespaces_possible

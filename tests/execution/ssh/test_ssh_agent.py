@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.ssh_binding import SshOptions
-from tasktune_gui.execution.ssh_config import connect, resolve
-from tasktune_gui.execution.worker import Worker
+from tasktune_gui.execution.ssh.config import connect, resolve
+from tasktune_gui.execution.worker.worker import Worker
 from tests.conftest import require_component
 from tests.execution.conftest import add_task, git, status, wait_for
 from tests.support.ssh_agent import SshAgent

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.execution.errors import StepFailed
-from tasktune_gui.execution.ssh_binding import SshOptions
-from tasktune_gui.execution.ssh_config import connect, resolve
+from tasktune_gui.execution.ssh.config import connect, resolve
 from tests.support.sshd import SshServer
 
 

@@ -1,0 +1,1 @@
+"""The local backend: a task as a process group on this machine."""

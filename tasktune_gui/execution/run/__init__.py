@@ -1,0 +1,1 @@
+"""What every backend shares: the task run and its one path, command line, console and its spool, SDK channel."""

@@ -1,0 +1,1 @@
+"""The SSH backend: a task on a host reached over asyncssh (the only place asyncssh is imported)."""

@@ -1,0 +1,1 @@
+"""Buckets and folders a task reads its input model from and keeps its outputs in."""
