@@ -45,6 +45,9 @@ def test_bobs_window_greys_alices_task_and_says_who_aborted_it(bobs_window: Main
         assert not menu[refused].isEnabled(), refused
         assert "alice's: only alice or a lab admin may" in menu[refused].toolTip()
     assert menu["menu_clone"].isEnabled()
+    in_menu_bar = bobs_window.task_actions.qactions["reset"]  # the menu bar's and toolbar's too
+    qtbot.waitUntil(lambda: "only alice or a lab admin may reset it" in in_menu_bar.toolTip())
+    assert not in_menu_bar.isEnabled()
     assert "alice" not in menu["menu_abort"].toolTip()  # greyed by its status, not by the rules
 
     select_rows(qtbot, bobs_window, "bobs run")
