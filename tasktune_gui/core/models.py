@@ -274,5 +274,19 @@ class ChangeRecord(Table, table=True):
     ids: str = _text()  # space-separated
 
 
+class TaskEvent(Table, table=True):
+    """Who changed a task's status or definition, and when (migration 0010). No foreign key: a deleted task's
+    events stay. On PostgreSQL only the database writes them (triggers, as the login that made the change)."""
+
+    __tablename__ = "task_event"
+    __table_args__ = (Index("ix_task_event_task", "task_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: str
+    time: datetime = Field(default_factory=utcnow)
+    actor: str = ""
+    action: str  # a past tense: created, cloned, enqueued, aborted, reset, edited, started, completed...
+    status: str = ""  # the task's status after the change
+
+
 # Tables that belong to one task and go with it (cleared by reset, copied or not by clone).
 TASK_RESULT_TABLES = (ConsoleLine, Scalar, LastMetric, Artifact)

@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
         self.worker_menu.attach(self.embedded_worker, core)
         context = ActionContext(core, self, self.statusBar().showMessage, self.open_task, self.show_clone,
                                 self.worker_menu.run_queue_here)
-        self.task_actions.attach(context, self.tasks_page.selected_tasks)
+        self.task_actions.attach(context, self.tasks_page.selected_tasks, self.tasks_page.selected_owners)
         for waiting in self._waiting_for_database():
             waiting.setEnabled(True)
         self.navigation.currentRowChanged.connect(self._on_navigation_row_changed)
