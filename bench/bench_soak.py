@@ -27,7 +27,7 @@ GUARD_GOAL_MS = 5
 # As `tasktune` meets it: PySide6's widgets imported, nothing built yet; the first call makes its probe QObject.
 GUARD_PROBE = """import time
 from PySide6.QtWidgets import QApplication
-from tasktune_gui.ui.binding_check import check_binding
+from tasktune_gui.ui.window.binding_check import check_binding
 started = time.perf_counter()
 check_binding()
 print((time.perf_counter() - started) * 1000)

@@ -45,8 +45,8 @@ def child(url: str, repeat: int) -> dict[str, Any]:
 
     from tasktune_gui.core.api import Core
     from tasktune_gui.core.settings import Settings
-    from tasktune_gui.ui.main_window import PAGES, MainWindow
-    from tasktune_gui.ui.task_table_model import COLUMNS
+    from tasktune_gui.ui.tasks.task_table_model import COLUMNS
+    from tasktune_gui.ui.window.main_window import PAGES, MainWindow
 
     app = QApplication(sys.argv[:1])
     # No demo seeding and no embedded worker: the database is the benchmark's, untouched.

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for its test support
 from tests.support.xvfb import start_xvfb  # noqa: E402
 
-IDLE_COLOUR = (0x85, 0x99, 0x00)  # tasktune_gui.ui.tray.STATE_COLOURS["idle"]
+IDLE_COLOUR = (0x85, 0x99, 0x00)  # tasktune_gui.ui.worker.tray.STATE_COLOURS["idle"]
 GRAB = """
 import sys
 from PySide6.QtGui import QGuiApplication

@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tasktune_gui.app import make_window  # noqa: E402
 from tasktune_gui.core.models import Task  # noqa: E402
 from tasktune_gui.core.tasks import TaskQuery  # noqa: E402
-from tasktune_gui.ui.about import identify  # noqa: E402
-from tasktune_gui.ui.dialogs import CloneDialog, EnqueueDialog, WideInputDialog  # noqa: E402
-from tasktune_gui.ui.projects_page import NewProjectDialog  # noqa: E402
+from tasktune_gui.ui.common.dialogs import CloneDialog, EnqueueDialog, WideInputDialog  # noqa: E402
+from tasktune_gui.ui.overview.projects_page import NewProjectDialog  # noqa: E402
+from tasktune_gui.ui.window.about import identify  # noqa: E402
 
 
 def settle(app: QApplication, done: Callable[[], bool] = lambda: True, seconds: float = 5.0) -> None:

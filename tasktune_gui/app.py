@@ -31,7 +31,7 @@ def make_window(db_url: str | None = None, settings: Settings | None = None, sta
     """The main window over the given database (not shown). Its embedded worker runs only when the
     settings passed in say so (tests pass none, so no worker starts behind their back). Its layout is
     remembered in `state_path` (default: window.ini in the user config folder)."""
-    from tasktune_gui.ui.main_window import MainWindow
+    from tasktune_gui.ui.window.main_window import MainWindow
 
     return MainWindow(open_core(db_url), settings, state_path)
 
@@ -55,10 +55,10 @@ def run(db_url: str | None = None, check: Callable[[], None] | None = None) -> i
         return summary(db_url)
     from PySide6.QtWidgets import QApplication
 
-    from tasktune_gui.ui.about import identify
-    from tasktune_gui.ui.binding_check import check_binding
-    from tasktune_gui.ui.main_window import MainWindow
-    from tasktune_gui.ui.startup_trace import StartupTrace
+    from tasktune_gui.ui.window.about import identify
+    from tasktune_gui.ui.window.binding_check import check_binding
+    from tasktune_gui.ui.window.main_window import MainWindow
+    from tasktune_gui.ui.window.startup_trace import StartupTrace
 
     check_binding()  # a binding known to crash long sessions is refused before anything is built
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -65,7 +65,7 @@ def handle(args: argparse.Namespace) -> int:
             config.kind = "local"
             return worker_command.serve(core, config, args)
         from tasktune_gui.execution.worker.worker import Worker
-        from tasktune_gui.ui.tray_app import run_tray
+        from tasktune_gui.ui.window.tray_app import run_tray
 
         for name in config.queues:
             if core.queues.ensure(name):
@@ -88,10 +88,10 @@ def _tray_app() -> Any:
         from PySide6.QtWidgets import QApplication, QSystemTrayIcon
     except ImportError:
         return None
-    from tasktune_gui.ui.binding_check import check_binding
+    from tasktune_gui.ui.window.binding_check import check_binding
 
     check_binding()  # refused (one line, exit 1) before the tray is built, not crashed an hour into a run
-    from tasktune_gui.ui.about import identify
+    from tasktune_gui.ui.window.about import identify
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     identify()

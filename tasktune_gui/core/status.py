@@ -44,6 +44,8 @@ class Operation(StrEnum):
     COMPLETE = "complete"
     FAIL = "fail"
     MARK_ABORTED = "mark aborted"  # the worker's end of a running task's abort
+    ARCHIVE = "archive"  # hides a task, whatever its status
+    RESTORE = "restore"  # shows an archived task again
 
 
 D, P, R, A, C, F, PUB = (
@@ -87,7 +89,7 @@ ENABLED_FOR: dict[Operation, frozenset[Status]] = {
     Operation.ABORT: frozenset({P, R}),
     Operation.RESET: frozenset({A, C, F}),
     Operation.PUBLISH: frozenset({A, C, F}),
-    Operation.DELETE: frozenset({D}),  # or any archived task; see lifecycle.can_delete
+    Operation.DELETE: frozenset({D}),  # or an archived task that is not queued or running; see `allows`
     Operation.START: frozenset({P}),
     Operation.RUN_DIRECT: frozenset({D}),
     Operation.COMPLETE: frozenset({R}),
@@ -105,6 +107,19 @@ def can_transition(old: Status, new: Status) -> bool:
 
 
 def is_enabled(operation: Operation, status: Status) -> bool:
+    return status in ENABLED_FOR[operation]
+
+
+# Operations on the archived flag rather than the status: the flag each one starts from.
+ARCHIVED_BEFORE: dict[Operation, bool] = {Operation.ARCHIVE: False, Operation.RESTORE: True}
+
+
+def allows(operation: Operation, status: Status, archived: bool) -> bool:
+    """Whether a task in `status`, archived or not, may take the operation (what the window enables)."""
+    if operation in ARCHIVED_BEFORE:
+        return archived == ARCHIVED_BEFORE[operation]
+    if operation is Operation.DELETE and archived:
+        return status not in (P, R)
     return status in ENABLED_FOR[operation]
 
 

@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontInfo
 from pytestqt.qtbot import QtBot
 
-from tasktune_gui.ui.console_lines import ConsoleLines
-from tasktune_gui.ui.execution_tab import COMMIT, TAG
-from tasktune_gui.ui.main_window import PAGES, MainWindow
+from tasktune_gui.ui.console.console_lines import ConsoleLines
+from tasktune_gui.ui.task.execution_tab import COMMIT, TAG
+from tasktune_gui.ui.window.main_window import PAGES, MainWindow
 from tests.ui.test_task_page import open_task
 
 

@@ -8,7 +8,7 @@ from tasktune_gui.core.about import tasktune_version
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition, QueueNotFound, TaskNotFound
 from tasktune_gui.core.migrate import HEAD
-from tasktune_gui.core.status import ENABLED_FOR, TRANSITIONS, Operation
+from tasktune_gui.core.status import ENABLED_FOR, TRANSITIONS, Operation, Status, allows
 from tasktune_gui.core.tasks import TaskQuery
 from tests.support.lifecycle import (
     ALLOWED_TRANSITIONS,
@@ -76,6 +76,7 @@ def test_delete_only_drafts_and_archived_tasks_with_everything_they_own(core: Co
     for status in STATUSES:
         task_id = archived_in(core, status) if archived else make_in(core, status, name=status)
         allowed = (status == "draft" or archived) and status not in ("pending", "running")
+        assert allows(Operation.DELETE, Status(status), archived) == allowed  # what the window enables
         if not allowed:
             before = snapshot(core, task_id)
             with pytest.raises(InvalidTransition, match=f"cannot delete task {task_id}: it is {status.capitalize()}"):
@@ -225,3 +226,12 @@ def test_archive_hides_and_restore_shows(core: Core) -> None:
     core.lifecycle.restore(running)
     assert (core.tasks.get(running).archived, core.tasks.get(running).status) == (False, "aborted")
     assert running in [t.id for t in core.tasks.query(TaskQuery())]
+
+
+@pytest.mark.parametrize(("operation", "archived", "allowed"), [
+    (Operation.ARCHIVE, False, True), (Operation.ARCHIVE, True, False),
+    (Operation.RESTORE, True, True), (Operation.RESTORE, False, False),
+])
+def test_archive_and_restore_follow_the_archived_flag_whatever_the_status(operation: Operation, archived: bool,
+                                                                          allowed: bool) -> None:
+    assert {allows(operation, status, archived) for status in Status} == {allowed}

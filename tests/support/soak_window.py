@@ -26,8 +26,9 @@ from PySide6.QtWidgets import QApplication, QDialog
 from shiboken6 import Shiboken
 
 from tasktune_gui.app import make_window
-from tasktune_gui.ui.console_view import IDLE_S
-from tasktune_gui.ui.main_window import PAGES, MainWindow
+from tasktune_gui.ui.console.console_view import IDLE_S
+from tasktune_gui.ui.window import task_actions
+from tasktune_gui.ui.window.main_window import PAGES, MainWindow
 
 TABS = ("EXECUTION", "CONFIGURATION", "ARTIFACTS", "INFO", "CONSOLE", "SCALARS")
 # Now and then a Clone dialog (modal) and a Compare dialog are opened and closed, another page of the window is
@@ -146,8 +147,10 @@ class SoakDriver(QObject):
         window, page = self.window, self.window.task_page
         if self.done % DIALOG_EVERY == 0 and page.task_id is not None:
             self.dialogs += 1
-            window.compare([page.task_id, self.streaming]).close()
-            QTimer.singleShot(0, lambda task_id=page.task_id: window.clone(task_id))  # modal: its own loop
+            context = window.task_actions.context
+            assert context is not None
+            task_actions.compare(context, [page.task_id, self.streaming]).close()
+            QTimer.singleShot(0, lambda task_id=page.task_id: task_actions.clone(context, [task_id]))  # modal
         if self.done % PAGE_EVERY == 0:
             window.show_page(PAGES[self.done // PAGE_EVERY % len(PAGES)])
         if self.done % SPLIT_EVERY == 0:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.app import make_window
-from tasktune_gui.ui.main_window import MainWindow
+from tasktune_gui.ui.window.main_window import MainWindow
 from tests.support.object_stores import StoreServer, destination, new_bucket
 
 

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.about import schema_version, tasktune_version
-from tasktune_gui.ui.about import AboutDialog, identify
-from tasktune_gui.ui.main_window import MainWindow
+from tasktune_gui.ui.window.about import AboutDialog, identify
+from tasktune_gui.ui.window.main_window import MainWindow
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tasktune_gui.ui.background import Background
+from tasktune_gui.ui.common.background import Background
 
 
 def test_result_and_error_arrive_on_the_gui_thread(qtbot: QtBot) -> None:

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from tasktune_gui.ui.binding_check import CALLS, BrokenQtBinding, check_binding, loses_none, none_references_lost
+from tasktune_gui.ui.window.binding_check import CALLS, BrokenQtBinding, check_binding, loses_none, none_references_lost
 from tests.conftest import require_component
 from tests.support.broken_binding import make_broken_env, python_311, run_environment
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from tasktune_gui.ui.compare_view import CompareDialog, hyperparameter_rows
-from tasktune_gui.ui.main_window import MainWindow
+from tasktune_gui.ui.tasks.compare_view import CompareDialog, hyperparameter_rows
+from tasktune_gui.ui.window.main_window import MainWindow
 from tests.ui.test_main_window import context_menu, entries, open_demo, select_rows
 
 
@@ -16,7 +16,7 @@ def test_compare_needs_two_and_shows_the_differences(window: MainWindow, qtbot: 
     select_rows(qtbot, window, "baseline", "high learning rate")
     assert entries(context_menu(window))["menu_compare"] == ("Compare", True)
     next(a for a in context_menu(window).actions() if a.objectName() == "menu_compare").trigger()
-    dialog = window.last_compare
+    dialog = window.task_actions.last_opened
     assert isinstance(dialog, CompareDialog) and dialog.isVisible()
     table = dialog.hyperparameters
     labels = [label for label, _ in table.rows]

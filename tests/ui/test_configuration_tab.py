@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
-from tasktune_gui.ui.configuration_tab import VALUE, children, top_items
-from tasktune_gui.ui.main_window import MainWindow
-from tasktune_gui.ui.section import PUBLISHED_REASON
+from tasktune_gui.ui.common.section import PUBLISHED_REASON
+from tasktune_gui.ui.task.configuration_tab import VALUE, children, top_items
+from tasktune_gui.ui.window.main_window import MainWindow
 from tests.ui.test_task_page import open_task
 
 LEFT = Qt.MouseButton.LeftButton

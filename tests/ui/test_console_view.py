@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
-from tasktune_gui.ui.console_lines import ConsoleLines
-from tasktune_gui.ui.console_view import PAGE, ConsoleView
+from tasktune_gui.ui.console.console_lines import ConsoleLines
+from tasktune_gui.ui.console.console_view import PAGE, ConsoleView
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_save_to_an_unwritable_place_says_why(console: tuple[ConsoleView, str], 
 
 
 def test_a_long_console_opens_at_its_tail(qtbot: QtBot, sqlite_core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tasktune_gui.ui.console_view as console_view
+    import tasktune_gui.ui.console.console_view as console_view
 
     monkeypatch.setattr(console_view, "KEPT_LINES", 300)
     task_id = sqlite_core.tasks.add(Task(id="", name="long", repository="/r", entry_point="t.py"), "Console")

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog
 from pytestqt.qtbot import QtBot
 
-from tasktune_gui.ui.dialogs import DIALOG_MIN_WIDTH, CloneDialog, EnqueueDialog
-from tasktune_gui.ui.main_window import MainWindow
+from tasktune_gui.ui.common.dialogs import DIALOG_MIN_WIDTH, CloneDialog, EnqueueDialog
+from tasktune_gui.ui.window.main_window import MainWindow
 from tests.ui.test_main_window import context_menu, open_demo, select_rows
 
 LONG_PROJECT = "Representation learning/self-supervised pretraining/ablations of the augmentation pipeline 2026"

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from tasktune_gui.app import make_window
 from tasktune_gui.core.settings import Settings
 from tasktune_gui.core.tasks import TaskQuery
-from tasktune_gui.ui.main_window import MainWindow
+from tasktune_gui.ui.window.main_window import MainWindow
 
 
 @pytest.fixture

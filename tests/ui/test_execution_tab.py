@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tasktune_gui.ui.diff_highlighter import DiffHighlighter
-from tasktune_gui.ui.execution_tab import BRANCH, COMMIT, TAG
-from tasktune_gui.ui.main_window import MainWindow
+from tasktune_gui.ui.task.diff_highlighter import DiffHighlighter
+from tasktune_gui.ui.task.execution_tab import BRANCH, COMMIT, TAG
+from tasktune_gui.ui.window.main_window import MainWindow
 from tests.ui.test_task_page import open_task
 
 LEFT = Qt.MouseButton.LeftButton

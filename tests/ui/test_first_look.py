@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.models import Task
-from tasktune_gui.ui.cards import CARD_WIDTH
-from tasktune_gui.ui.main_window import PAGES, MainWindow
-from tasktune_gui.ui.task_table_model import COLUMNS
-from tasktune_gui.ui.window_state import NAVIGATION_WIDTH
+from tasktune_gui.ui.overview.cards import CARD_WIDTH
+from tasktune_gui.ui.tasks.task_table_model import COLUMNS
+from tasktune_gui.ui.window.main_window import PAGES, MainWindow
+from tasktune_gui.ui.window.window_state import NAVIGATION_WIDTH
 from tests.ui.test_main_window import open_demo, row_of
 from tests.ui.test_task_page import open_task
 

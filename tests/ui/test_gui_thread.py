@@ -9,8 +9,8 @@ from PySide6.QtCore import QObject, QThread
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tasktune_gui.ui import gui_thread
-from tasktune_gui.ui.qt_bridge import Waker
+from tasktune_gui.ui.common import gui_thread
+from tasktune_gui.ui.common.qt_bridge import Waker
 
 
 def from_thread(work: object) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSize
 
-from tasktune_gui.ui.actions import TASK_ACTIONS
-from tasktune_gui.ui.icons import icon
-from tasktune_gui.ui.main_window import PAGES, MainWindow
+from tasktune_gui.ui.common.icons import icon
+from tasktune_gui.ui.window.main_window import PAGES, MainWindow
+from tasktune_gui.ui.window.task_actions import TASK_ACTIONS
 
 
 def test_actions_and_pages_have_crisp_icons(window: MainWindow, caplog: pytest.LogCaptureFixture) -> None:

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from tasktune_gui.app import make_window
 from tasktune_gui.core.tasks import TaskQuery
-from tasktune_gui.ui.main_window import MainWindow
+from tasktune_gui.ui.window.main_window import MainWindow
 from tests.support.postgres import PostgresCluster
 
 CREATE_ELSEWHERE = """

@@ -7,9 +7,9 @@ from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.tasks import TaskQuery
-from tasktune_gui.ui.dialogs import DIALOG_MIN_WIDTH, CloneDialog, EnqueueDialog
-from tasktune_gui.ui.main_window import PAGES, MainWindow
-from tasktune_gui.ui.task_table_model import COLUMNS, TaskTableModel
+from tasktune_gui.ui.common.dialogs import DIALOG_MIN_WIDTH, CloneDialog, EnqueueDialog
+from tasktune_gui.ui.tasks.task_table_model import COLUMNS, TaskTableModel
+from tasktune_gui.ui.window.main_window import PAGES, MainWindow
 
 
 def row_of(window: MainWindow, name: str) -> int:

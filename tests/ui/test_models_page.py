@@ -6,10 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTableView
 from pytestqt.qtbot import QtBot
 
-from tasktune_gui.ui.main_window import PAGES, MainWindow
-from tasktune_gui.ui.model_table_model import ModelTableModel
-from tasktune_gui.ui.section import READ_ONLY_REASON
-from tasktune_gui.ui.select_model_dialog import SelectModelDialog
+from tasktune_gui.ui.common.section import READ_ONLY_REASON
+from tasktune_gui.ui.models.model_table_model import ModelTableModel
+from tasktune_gui.ui.models.select_model_dialog import SelectModelDialog
+from tasktune_gui.ui.window.main_window import PAGES, MainWindow
 from tests.ui.test_task_page import open_task
 
 DESIGN = "layers: 50\nwidth: 2\nactivation: relu\n"

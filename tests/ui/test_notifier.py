@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.models import Task
-from tasktune_gui.ui.main_window import MainWindow
+from tasktune_gui.ui.window.main_window import MainWindow
 
 
 def running_task(window: MainWindow, name: str) -> str:

@@ -13,9 +13,10 @@ from pytestqt.qtbot import QtBot
 from tasktune_gui.core.models import Artifact, Task
 from tasktune_gui.execution.stores.buckets import location_for
 from tasktune_gui.execution.stores.outputs import publish
-from tasktune_gui.ui.artifacts_view import HASH, KIND, NAME, SIZE, URI, human_size
-from tasktune_gui.ui.downloads import downloads_folder
-from tasktune_gui.ui.main_window import MainWindow
+from tasktune_gui.ui.common.downloads import downloads_folder
+from tasktune_gui.ui.common.sizes import human_size
+from tasktune_gui.ui.task.artifacts_view import HASH, KIND, NAME, SIZE, URI
+from tasktune_gui.ui.window.main_window import MainWindow
 
 
 class OpenedUrls(QObject):

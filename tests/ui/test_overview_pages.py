@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.models import Task
-from tasktune_gui.ui.main_window import PAGES, MainWindow
-from tasktune_gui.ui.projects_page import NewProjectDialog
+from tasktune_gui.ui.overview.projects_page import NewProjectDialog
+from tasktune_gui.ui.window.main_window import PAGES, MainWindow
 
 
 def click(qtbot: QtBot, widget: object) -> None:

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.status import Status
-from tasktune_gui.ui.main_window import MainWindow
-from tasktune_gui.ui.palette import DARK_STATUS, LIGHT_STATUS, dark_palette, palette_is_dark
+from tasktune_gui.ui.common.palette import DARK_STATUS, LIGHT_STATUS, dark_palette, palette_is_dark
+from tasktune_gui.ui.window.main_window import MainWindow
 from tests.ui.test_main_window import open_demo, row_of, select_rows
 
 

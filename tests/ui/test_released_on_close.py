@@ -14,8 +14,9 @@ from pytestqt.qtbot import QtBot
 from tasktune_gui.app import open_core
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.tasks import TaskQuery
-from tasktune_gui.ui.main_window import MainWindow
-from tasktune_gui.ui.tray_app import WindowOpener
+from tasktune_gui.ui.window import task_actions
+from tasktune_gui.ui.window.main_window import MainWindow
+from tasktune_gui.ui.window.tray_app import WindowOpener
 from tests.ui.test_main_window import open_demo, row_of
 
 
@@ -29,12 +30,14 @@ def test_every_dialog_of_the_window_is_freed_once_closed(window: MainWindow, qtb
     open_demo(qtbot, window)
     ids = [window.model.row(row_of(window, name)).task.id  # type: ignore[union-attr]
            for name in ("baseline", "momentum sweep")]
+    context = window.task_actions.context
+    assert context is not None
     for _ in range(3):  # each time anew, as a researcher opens them all afternoon
-        for modal in (lambda: window.clone(ids[0]), lambda: window.enqueue([ids[1]]),
-                      window._on_docker_action_triggered):
+        for modal in (lambda: task_actions.clone(context, ids[:1]), lambda: task_actions.enqueue(context, ids[1:]),
+                      window.worker_menu.open_docker_dialog):
             QTimer.singleShot(0, _reject_the_modal)
             modal()
-        window.compare(ids).close()
+        task_actions.compare(context, ids).close()
         window.projects.new_button.click()
         window.tasks_page.columns.ask("param").reject()
         window.open_task(ids[1])  # a Draft: its input model may be chosen

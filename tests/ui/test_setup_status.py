@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.models import Task
-from tasktune_gui.ui.main_window import MainWindow
-from tasktune_gui.ui.task_table_model import COLUMNS
+from tasktune_gui.ui.common.durations import clock
+from tasktune_gui.ui.common.setup_status import elapsed
+from tasktune_gui.ui.tasks.task_table_model import COLUMNS, run_time
+from tasktune_gui.ui.window.main_window import MainWindow
+from tasktune_gui.ui.worker.tray import elapsed as tray_elapsed
 from tests.ui.test_main_window import row_of
 from tests.ui.test_task_page import open_task
 
@@ -41,3 +46,23 @@ def test_the_setup_step_and_its_time_show_in_the_row_and_in_info(window: MainWin
     core.lifecycle.record_setup_step(task_id, "")  # the process runs
     qtbot.waitUntil(lambda: cell() == "Running")
     qtbot.waitUntil(lambda: "Setup:" not in info.text())
+
+
+T0 = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("seconds", "run", "setup"), [
+    (0, "0:00:00", "0:00"),
+    (34, "0:00:34", "0:34"),
+    (3723, "1:02:03", "1:02:03"),  # the setup step reads m:ss until it passes an hour
+    (26 * 3600 + 5, "26:00:05", "26:00:05"),
+    (-5, "0:00:00", "0:00"),  # clocks a little apart never read negative
+])
+def test_times_read_the_same_in_table_info_and_tray(seconds: int, run: str, setup: str) -> None:
+    end = T0 + timedelta(seconds=seconds)
+    assert clock(T0, end) == clock(T0.replace(tzinfo=None), end) == run_time_of(T0, end) == tray_elapsed(T0, end) == run
+    assert elapsed(T0, end) == setup
+
+
+def run_time_of(started: datetime, completed: datetime) -> str:
+    return run_time(Task(id="t", name="t", repository="/r", entry_point="t.py", started=started, completed=completed))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tasktune_gui.ui.main_window import MainWindow
+from tasktune_gui.ui.window.main_window import MainWindow
 from tests.ui.test_main_window import open_demo, select_rows
 
 

@@ -10,7 +10,7 @@ DEFERRED = ("psycopg", "tasktune_gui.execution.worker.worker", "git", "docker", 
 
 def test_opening_the_window_module_leaves_heavy_imports_for_later() -> None:
     # A fresh interpreter: this test process has long imported everything.
-    probe = ("import sys; import tasktune_gui.app, tasktune_gui.ui.main_window; "
+    probe = ("import sys; import tasktune_gui.app, tasktune_gui.ui.window.main_window; "
              f"print(' '.join(m for m in {DEFERRED!r} if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
     assert loaded == []

@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.tasks import TaskQuery
-from tasktune_gui.ui.main_window import MainWindow
-from tasktune_gui.ui.task_table_model import TaskTableModel
+from tasktune_gui.ui.tasks.task_table_model import TaskTableModel
+from tasktune_gui.ui.window.main_window import MainWindow
 
 
 def test_a_burst_of_new_tasks_resets_the_table_once(window: MainWindow, qtbot: QtBot) -> None:

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tasktune_gui.ui.main_window import MainWindow
-from tasktune_gui.ui.section import READ_ONLY_REASON
+from tasktune_gui.ui.common.section import READ_ONLY_REASON
+from tasktune_gui.ui.window.main_window import MainWindow
 from tests.ui.test_main_window import open_demo, row_of, select_rows
 
 

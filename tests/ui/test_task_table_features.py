@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from tasktune_gui.app import make_window
 from tasktune_gui.core.overview import ExtraColumn
 from tasktune_gui.core.tasks import TaskQuery
-from tasktune_gui.ui.main_window import MainWindow
-from tasktune_gui.ui.task_table_model import COLUMNS, TaskTableModel
+from tasktune_gui.ui.tasks.task_table_model import COLUMNS, TaskTableModel
+from tasktune_gui.ui.window.main_window import MainWindow
 from tests.ui.test_main_window import open_demo, row_of, select_rows
 
 TITLES = [c.title for c in COLUMNS]

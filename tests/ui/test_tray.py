@@ -17,9 +17,9 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
 from tasktune_gui.execution.worker import autostart
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tasktune_gui.ui.main_window import MainWindow
-from tasktune_gui.ui.tray import BUSY, ERROR, IDLE, PAUSED, STATE_COLOURS, TrayWorker, state_icon
-from tasktune_gui.ui.tray_app import WindowOpener
+from tasktune_gui.ui.window.main_window import MainWindow
+from tasktune_gui.ui.window.tray_app import WindowOpener
+from tasktune_gui.ui.worker.tray import BUSY, ERROR, IDLE, PAUSED, STATE_COLOURS, TrayWorker, state_icon
 from tests.execution.conftest import git
 from tests.support.postgres import PostgresCluster
 

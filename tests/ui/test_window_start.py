@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from tasktune_gui.app import open_core
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
-from tasktune_gui.ui.main_window import PAGES, MainWindow
+from tasktune_gui.ui.window.main_window import PAGES, MainWindow
 from tests.conftest import require_component
 from tests.support.startup import trace_events, traced_environment
 from tests.support.xvfb import start_xvfb
@@ -58,7 +58,7 @@ def test_the_frame_answers_while_the_database_opens(frame: MainWindow, qtbot: Qt
     assert frame.database_label.text().startswith("Database: ")
     assert frame.database_label.text() != "Database: opening…"
     assert frame.worker_toggle.isEnabled()
-    assert all(action.isEnabled() for action in frame.qactions.values())
+    assert not any(action.isEnabled() for action in frame.qactions.values())  # until tasks are selected
     assert [card.title for card in frame.projects.cards][:2] == ["All projects", "Demo"]
     frame.close()
     frame.core.close()
@@ -113,7 +113,8 @@ def test_closed_while_opening_the_core_it_opened_is_closed(frame: MainWindow, sq
 
 def test_importing_the_frame_leaves_the_core_and_pysides_import_hook_out() -> None:
     # A fresh interpreter: this test process has long imported everything.
-    probe = ("import builtins, sys; import tasktune_gui.cli.main, tasktune_gui.app, tasktune_gui.ui.main_window; "
+    probe = ("import builtins, sys; "
+             "import tasktune_gui.cli.main, tasktune_gui.app, tasktune_gui.ui.window.main_window; "
              "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic') if m in sys.modules), "
              "builtins.__import__.__name__)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout

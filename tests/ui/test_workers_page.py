@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.models import Task
-from tasktune_gui.ui.main_window import PAGES, MainWindow
+from tasktune_gui.ui.window.main_window import PAGES, MainWindow
 
 
 def names(window: MainWindow) -> list[str]:

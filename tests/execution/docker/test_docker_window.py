@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from tasktune_gui.app import make_window
 from tasktune_gui.core.settings import Settings, settings_path
-from tasktune_gui.ui.docker_dialog import DockerWorkerDialog
-from tasktune_gui.ui.main_window import MainWindow
+from tasktune_gui.ui.window.main_window import MainWindow
+from tasktune_gui.ui.worker.docker_dialog import DockerWorkerDialog
 from tests.execution.conftest import add_task
 from tests.execution.docker.conftest import report
 
@@ -43,7 +43,7 @@ def test_docker_mode_from_the_worker_menu(docker_window: MainWindow, qtbot: QtBo
     dialog.args.setText("--env FROM_ARGS=window")
     dialog.accept()
     assert dialog.result()
-    window.apply_docker_settings(dialog)
+    window.worker_menu.apply_docker_settings(dialog)
     assert Settings.load(settings_path()).embedded_worker_docker_image == test_image  # kept for the next start
     window.worker_toggle.setChecked(True)
     assert window.worker_label.text() == f"Worker: on {QUEUE} (1 slot(s)) in Docker ({test_image})"

@@ -1,0 +1,149 @@
+"""One registry of task actions, each with its callback and its enablement from the core's status table: the menu
+bar, the toolbar and the table's context menu are all built from it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QWidget
+
+from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.status import Operation, Status, allows
+from tasktune_gui.ui.common.icons import icon
+
+if TYPE_CHECKING:
+    from tasktune_gui.core.api import Core
+    from tasktune_gui.core.queues import QueueSummary
+
+Selected = tuple[str, str, bool]  # a selected task: id, status, archived
+
+
+@dataclass(frozen=True)
+class ActionContext:
+    """What an action's callback works with, handed to the registry once the database is open."""
+
+    core: Core
+    parent: QWidget  # of the dialogs an action opens
+    say: Callable[[str], None]  # a line in the status bar
+    open_task: Callable[[str], None]
+    show_clone: Callable[[str], None]  # the clone's table with it selected, and its page ready to edit
+    run_queue_here: Callable[[str], list[QueueSummary]]  # the window's worker takes the queue too
+
+
+@dataclass(frozen=True)
+class TaskAction:
+    id: str  # object names (action_ID in menus and toolbar, menu_ID in the context menu) and the icon's name
+    text: str
+    run: Callable[[ActionContext, list[str]], object]  # on the selected tasks it applies to; may return a dialog
+    operation: Operation | None = None  # enabled where the core allows it; None: for any task
+    shortcut: str = ""
+    confirm: bool = False
+    multi: bool = True  # acts on every selected task it applies to
+    min_selected: int = 1  # Compare needs two
+    toolbar: bool = False
+    activates: bool = False  # what Enter or a double-click on a row does
+
+    def applies_to(self, status: str, archived: bool) -> bool:
+        return self.operation is None or allows(self.operation, Status(status), archived)
+
+
+def applicable_ids(action: TaskAction, selected: Sequence[Selected]) -> list[str]:
+    """The selected tasks the action acts on; empty when it cannot act on this selection."""
+    if len(selected) < action.min_selected or (not action.multi and len(selected) != 1):
+        return []
+    return [task_id for task_id, status, archived in selected if action.applies_to(status, archived)]
+
+
+def label_for(action: TaskAction, applicable: int, selected: int) -> str:
+    """'Enqueue… (2 of 3)' when only some of a multi-selection can take the action."""
+    if selected <= 1 or applicable == selected:
+        return action.text
+    return f"{action.text} ({applicable} of {selected})"
+
+
+class ActionRegistry:
+    """The task actions and their QActions; enabled for the current selection once a context is attached."""
+
+    def __init__(self, parent: QWidget, actions: Sequence[TaskAction]) -> None:
+        self.parent = parent
+        self.actions = tuple(actions)
+        self.context: ActionContext | None = None
+        self._selection: Callable[[], list[Selected]] = list
+        self.last_opened: object = None  # what the last action opened (Compare's dialog)
+        self.qactions: dict[str, QAction] = {}
+        for action in self.actions:
+            qaction = QAction(icon(action.id), action.text, parent)
+            qaction.setObjectName(f"action_{action.id}")
+            if action.shortcut:
+                qaction.setShortcut(QKeySequence(action.shortcut))
+            qaction.triggered.connect(lambda _checked=False, a=action: self.on_selection(a))
+            qaction.setEnabled(False)  # nothing to act on until the database is open
+            self.qactions[action.id] = qaction
+        # Selection and row changes come in bursts (a drag, a page of updates): enablement is read once after.
+        self._refresh_timer = QTimer(parent)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
+
+    def attach(self, context: ActionContext, selection: Callable[[], list[Selected]]) -> None:
+        self.context = context
+        self._selection = selection
+        self.refresh()
+
+    def schedule_refresh(self) -> None:
+        self._refresh_timer.start()
+
+    def refresh(self) -> None:
+        """Each QAction enabled where it can act on the current selection."""
+        selected = self._selection() if self.context is not None else []
+        for action in self.actions:
+            self.qactions[action.id].setEnabled(bool(applicable_ids(action, selected)))
+
+    def fill_menu(self, menu: QMenu) -> None:
+        for action in self.actions:
+            menu.addAction(self.qactions[action.id])
+
+    def fill_toolbar(self, toolbar: QToolBar) -> None:
+        for action in self.actions:
+            if action.toolbar:
+                toolbar.addAction(self.qactions[action.id])
+
+    def context_menu(self, parent: QWidget) -> QMenu:
+        """The right-click menu for the selection: each entry enabled where it applies, saying to how many."""
+        menu = QMenu(parent)
+        menu.setObjectName("taskContextMenu")
+        selected = self._selection()
+        for action in self.actions:
+            applicable = applicable_ids(action, selected)
+            entry = menu.addAction(label_for(action, len(applicable), len(selected)))
+            entry.setObjectName(f"menu_{action.id}")
+            entry.setEnabled(bool(applicable))
+            entry.triggered.connect(lambda _c=False, a=action, ids=applicable: self.trigger(a, ids))
+        return menu
+
+    def activate(self) -> None:
+        """Enter or a double-click on a row."""
+        for action in self.actions:
+            if action.activates:
+                self.on_selection(action)
+
+    def on_selection(self, action: TaskAction) -> None:
+        self.trigger(action, applicable_ids(action, self._selection()))
+
+    def trigger(self, action: TaskAction, task_ids: list[str]) -> None:
+        if not task_ids or self.context is None:
+            return
+        if action.confirm and not self.confirm(f"{action.text} {len(task_ids)} task(s)?"):
+            return
+        try:
+            self.last_opened = action.run(self.context, task_ids)
+        except TaskTuneError as exc:
+            self.context.say(str(exc))
+            QMessageBox.warning(self.parent, "TaskTune", str(exc))
+
+    def confirm(self, question: str) -> bool:
+        return QMessageBox.question(self.parent, "TaskTune", question) == QMessageBox.StandardButton.Yes

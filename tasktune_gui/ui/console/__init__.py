@@ -1,0 +1,1 @@
+"""The CONSOLE tab: a task's output as it arrives, painted a screen at a time."""

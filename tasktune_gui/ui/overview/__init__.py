@@ -1,0 +1,1 @@
+"""The overview pages: dashboard, project cards, and Workers & Queues."""
