@@ -170,7 +170,14 @@ class EventsReader:
                     if later.get("kind") != "scalar":
                         break
                     run.append(later)
-                self._store_scalars(run)
+                try:
+                    self._store_scalars(run)
+                except Exception as exc:
+                    if is_disconnect(exc):
+                        raise
+                    # The task is gone, or the values cannot be stored: nothing to wait for.
+                    self._uncertain = False
+                    log.warning("task %s: %d scalars not stored: %s", self.task_id, len(run), exc)
                 for _ in run:
                     self._pending.popleft()
                 continue
