@@ -13,6 +13,7 @@ import platformdirs
 from tasktune_gui.core.about import APP_NAME, DESKTOP_FILE_NAME, ICON_NAME
 from tasktune_gui.core.assets import asset_path
 from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.passwords import WHERE_TO_KEEP, has_password, without_password
 from tasktune_gui.execution.worker.autostart import exec_quote
 
 ENTRY_FILE = f"{DESKTOP_FILE_NAME}.desktop"
@@ -57,7 +58,7 @@ def launch_argv(db_url: str | None) -> list[str]:
     else the interpreter with `-m tasktune_gui`; the database when one was named."""
     script = Path(sys.executable).parent / "tasktune"
     argv = [str(script)] if script.is_file() else [sys.executable, "-m", "tasktune_gui"]
-    return argv + (["--db", db_url] if db_url else [])
+    return argv + (["--db", without_password(db_url)] if db_url else [])  # a password is never written
 
 
 def entry_text(argv: list[str]) -> str:
@@ -81,8 +82,8 @@ def entry_text(argv: list[str]) -> str:
 
 
 def install(db_url: str | None) -> Path:
-    """Write the entry and the icons; an entry that names a database is readable by the user only (its URL may
-    hold a password)."""
+    """Write the entry and the icons; an entry that names a database is readable by the user only (its URL
+    names the login; the password is left out)."""
     _require_xdg()
     for target, source in icon_paths().items():
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -113,8 +114,11 @@ def _require_xdg() -> None:
 
 
 def _install(args: argparse.Namespace) -> int:
-    path = install(args.db or os.environ.get("TASKTUNE_DB") or None)
+    db_url = args.db or os.environ.get("TASKTUNE_DB") or None
+    path = install(db_url)
     print(path)
+    if db_url and has_password(db_url):
+        print(f"tasktune: the database password was not saved in the launcher; {WHERE_TO_KEEP}", file=sys.stderr)
     print(f"{APP_NAME} is in your application menu (it may take a moment to show); "
           "`tasktune desktop uninstall` removes it", file=sys.stderr)
     return 0

@@ -37,7 +37,14 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tasktune_gui.cli import admin_commands, desktop_command, host_commands, store_commands, task_commands
+    from tasktune_gui.cli import (
+        admin_commands,
+        desktop_command,
+        host_commands,
+        lab_commands,
+        store_commands,
+        task_commands,
+    )
     from tasktune_gui.core.about import version_line
 
     parser = OneLineParser(
@@ -55,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin_commands.add_parsers(commands)
     host_commands.add_parsers(commands)
     store_commands.add_parsers(commands)
+    lab_commands.add_parsers(commands)
     desktop_command.add_parser(commands)
     _add_worker(commands)
     return parser

@@ -10,6 +10,7 @@ from typing import Any
 from tasktune_gui.cli.common import one_line, opened_core, positive_int, print_json, status_list
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidValue
+from tasktune_gui.core.history import person_line
 from tasktune_gui.core.lookup import get_task
 from tasktune_gui.core.serialize import iso, task_summary
 from tasktune_gui.core.status import Status
@@ -58,7 +59,7 @@ def clip(text: str, width: int | None) -> str:
 
 def _show(args: argparse.Namespace) -> int:
     with opened_core(args) as core:
-        record = core.task_json(args.id)
+        record = core.task_json(args.id, with_history=True)
     if args.json:
         print_json(record)
         return 0
@@ -69,6 +70,7 @@ def _show(args: argparse.Namespace) -> int:
         f"{record['name']}  [{record['status']}]  {record['id']}",
         f"  project     {record['project']}   type {record['type']}   user {record['user']}",
         f"  reason      {record['status_reason']}" if record["status_reason"] else "",
+        f"  last change {person_line(record['history'])}" if record.get("history") else "",
         f"  description {one_line(record['description'])}" if record["description"] else "",
         f"  parent      {record['parent']}" if record["parent"] else "",
         f"  updated     {record['last_update']}" if record["last_update"] else "",

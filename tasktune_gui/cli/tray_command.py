@@ -9,6 +9,7 @@ from typing import Any
 from tasktune_gui.cli import worker_command
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.passwords import WHERE_TO_KEEP, has_password
 from tasktune_gui.core.store import default_db_url
 from tasktune_gui.execution.worker import autostart
 
@@ -45,6 +46,9 @@ def handle(args: argparse.Namespace) -> int:
     argv = autostart.tray_argv(db_url, saved_arguments(args))
     if args.autostart == "on":
         print(autostart.enable(argv))
+        if has_password(db_url):
+            print(f"tasktune: the database password was not saved in the autostart entry; {WHERE_TO_KEEP}",
+                  file=sys.stderr)
         return 0
     if args.autostart == "off":
         removed = autostart.disable()

@@ -7,6 +7,7 @@ from typing import Any
 
 from tasktune_gui.core.editing import TaskEditor
 from tasktune_gui.core.events import ChangeBus
+from tasktune_gui.core.history import events, last_person_event
 from tasktune_gui.core.lifecycle import Lifecycle
 from tasktune_gui.core.lookup import get_task
 from tasktune_gui.core.overview import Overview
@@ -14,7 +15,7 @@ from tasktune_gui.core.queues import QueueService, ensure_default_queue
 from tasktune_gui.core.records import TaskRecord, read_records
 from tasktune_gui.core.registry import ModelRegistry, ProjectService, WorkerRegistry
 from tasktune_gui.core.results import ResultStore
-from tasktune_gui.core.serialize import task_to_dict
+from tasktune_gui.core.serialize import iso, task_to_dict
 from tasktune_gui.core.store import Store, default_db_url
 from tasktune_gui.core.tasks import TaskService
 
@@ -43,9 +44,20 @@ class Core:
     def open(cls, url: str | None = None) -> Core:
         return cls(Store(url or default_db_url()))
 
-    def task_json(self, task_id: str) -> dict[str, Any]:
+    def task_json(self, task_id: str, with_history: bool = False) -> dict[str, Any]:
+        """The task's record as `show --json` prints it; `with_history`: and who did what, newest first."""
         with self.store.read() as session:
-            return task_to_dict(session, get_task(session, task_id))
+            record = task_to_dict(session, get_task(session, task_id))
+            if with_history:
+                record["history"] = [{"action": e.action, "by": e.actor, "time": iso(e.time), "status": e.status}
+                                     for e in events(session, record["id"])]
+            return record
+
+    def last_change(self, task_id: str) -> str:
+        """INFO's line: 'aborted by bob at 14:02' (empty when nothing is recorded)."""
+        with self.store.read() as session:
+            event = last_person_event(session, task_id)
+        return event.describe() if event is not None else ""
 
     def task_records(self, task_ids: Sequence[str]) -> list[TaskRecord]:
         """Whole records of many tasks (full ids) in a fixed number of queries; ids of no task are left out."""

@@ -9,8 +9,10 @@ from sqlmodel import Session, col, select
 
 from tasktune_gui.core.errors import InvalidValue, ModelNotFound, TaskNotEditable
 from tasktune_gui.core.events import Change, ChangeBus, note
+from tasktune_gui.core.history import recorded
 from tasktune_gui.core.lookup import get_task
 from tasktune_gui.core.models import ConfigObject, Hyperparameter, Model, Task, UserProperty, utcnow
+from tasktune_gui.core.permissions import check
 from tasktune_gui.core.status import DRAFT_ONLY, NOT_PUBLISHED, Status, describe_statuses
 from tasktune_gui.core.store import Store
 from tasktune_gui.core.uris import validate_output_uri
@@ -104,26 +106,32 @@ class TaskEditor:
         self._check_source(task_id, edit.execution)  # git, before the write transaction takes the lock
         with self.store.write() as session:
             task = get_task(session, task_id)
-            if edit.touches_draft_only():
-                _require_editable(task, _what(edit), DRAFT_ONLY)
-            if edit.user_properties or edit.removed_user_properties:
-                _require_editable(task, "user properties", NOT_PUBLISHED)
-            _apply_execution(task, edit.execution)
-            if edit.use_image_env is not None:
-                task.container_use_image_env = edit.use_image_env
-            _apply_hyperparameters(session, task.id, edit)
-            _apply_properties(session, task.id, edit)
-            _apply_configuration(session, task.id, edit)
-            if edit.input_model is not UNSET:
-                model_id = edit.input_model
-                if model_id is not None and session.get(Model, str(model_id)) is None:
-                    raise ModelNotFound(str(model_id))
-                task.input_model_id = None if model_id is None else str(model_id)
-            if edit.labels is not None:
-                task.labels = dict(edit.labels)
-            task.last_update = utcnow()
-            session.add(task)
+            check(self.store.identity, task.user, "edit", task.id)
+            with recorded(session, task, "edited"):
+                self._apply(session, task, edit)
             note(session, Change("task", "updated", (task.id,)))
+
+    def _apply(self, session: Session, task: Task, edit: TaskEdit) -> None:
+        if edit.touches_draft_only():
+            _require_editable(task, _what(edit), DRAFT_ONLY)
+        if edit.user_properties or edit.removed_user_properties:
+            _require_editable(task, "user properties", NOT_PUBLISHED)
+        _apply_execution(task, edit.execution)
+        if edit.use_image_env is not None:
+            task.container_use_image_env = edit.use_image_env
+        _apply_hyperparameters(session, task.id, edit)
+        _apply_properties(session, task.id, edit)
+        _apply_configuration(session, task.id, edit)
+        if edit.input_model is not UNSET:
+            model_id = edit.input_model
+            if model_id is not None and session.get(Model, str(model_id)) is None:
+                raise ModelNotFound(str(model_id))
+            task.input_model_id = None if model_id is None else str(model_id)
+        if edit.labels is not None:
+            task.labels = dict(edit.labels)
+        task.last_update = utcnow()
+        session.add(task)
+        session.flush()  # inside the recorded block: PostgreSQL's trigger reads the action named for it
 
     def _check_source(self, task_id: str, changes: dict[str, str | None]) -> None:
         if not any(changes.get(name) for name in ("commit", "tag", "branch")):

@@ -89,3 +89,7 @@ class DiskFull(TaskTuneError):
 
     def __init__(self, path: str) -> None:
         super().__init__(f"the disk holding {path} is full; nothing was written (free some space and try again)")
+
+
+class NotPermitted(TaskTuneError):
+    """A change the acting user's lab role does not allow (said by the client, or by the database itself)."""

@@ -14,12 +14,14 @@ from sqlmodel import Session, col
 from tasktune_gui.core.about import ran_with
 from tasktune_gui.core.errors import InvalidTransition, InvalidValue, TaskTuneError
 from tasktune_gui.core.events import Change, ChangeBus, note
+from tasktune_gui.core.history import record_run, recorded
 from tasktune_gui.core.lookup import get_queue, get_task
 from tasktune_gui.core.models import TASK_RESULT_TABLES, Model, Task, TaskTag, utcnow
+from tasktune_gui.core.permissions import check
 from tasktune_gui.core.queues import DEFAULT_QUEUE, push, remove, watchers
 from tasktune_gui.core.status import ENABLED_FOR, Operation, Status, can_transition, describe_statuses
 from tasktune_gui.core.store import Store
-from tasktune_gui.core.users import current_user
+from tasktune_gui.core.users import acting_user
 
 TASK_TABLE: Table = Task.__table__  # type: ignore[attr-defined]
 
@@ -41,6 +43,9 @@ RUNTIME_CLEARED: dict[str, Any] = {
     "ran_with_version": "",
     "ran_with_schema": "",
 }
+# What a person does to a task, and how its history says it.
+DONE = {"enqueue": "enqueued", "retry": "retried", "dequeue": "dequeued", "abort": "aborted", "reset": "reset",
+        "publish": "published", "archive": "archived", "restore": "restored", "delete": "deleted"}
 SETUP_STEPS = ("mirror", "checkout", "diff", "container", "environment", "start")
 
 
@@ -66,8 +71,8 @@ def set_status(session: Session, task: Task, expected: Status, new: Status, **fi
         raise InvalidTransition(task.id, f"move to {new.label}", expected.label)
     values = {"status": new.value, "last_update": utcnow(), **fields}
     session.flush()  # edits made to `task` before this, in the order they were made
-    # A table UPDATE, not an ORM one: the ORM's bulk path and its in-session synchronisation cost a
-    # millisecond or two on every status change; the object gets the values it now has below.
+    # A table UPDATE, not an ORM one: every task changes status several times, and the ORM's bulk path with its
+    # in-session synchronisation is the slower of the two; the object gets the values it now has below.
     table = TASK_TABLE
     result = session.execute(
         update(table).where(table.c.id == task.id, table.c.status == expected.value).values(**values)
@@ -91,7 +96,7 @@ def enqueue_in(session: Session, task: Task, queue_name: str | None, operation: 
         Status.PENDING,
         queue=queue.name,
         status_before_enqueue=status.value,
-        enqueued_by=current_user(),
+        enqueued_by=acting_user(session),
         status_reason="",
         status_message="",
     )
@@ -112,21 +117,30 @@ class Lifecycle:
         self.store = store
         self.events = events
 
-    def _change(self, task_id: str, body: Callable[[Session, Task], Any], action: str = "status") -> Any:
+    def _change(self, task_id: str, body: Callable[[Session, Task], Any], action: str = "status",
+                person: str | None = None) -> Any:
+        """Run `body` on the task in one transaction; `person`: what a person does ("abort"), checked against
+        their lab role and recorded with their name (the worker's side passes None)."""
         with self.store.write() as session:
             task = get_task(session, task_id)
             resolved = task.id  # the full id, even when the caller gave a prefix
-            result = body(session, task)
+            if person is None:
+                result = body(session, task)
+            else:
+                check(self.store.identity, task.user, person, resolved)
+                with recorded(session, task, DONE[person]):
+                    result = body(session, task)
             note(session, Change("task", action, (resolved,)))
         return result
 
     def enqueue(self, task_id: str, queue: str | None = None) -> EnqueueResult:
-        result: EnqueueResult = self._change(task_id, lambda s, t: enqueue_in(s, t, queue, Operation.ENQUEUE))
+        result: EnqueueResult = self._change(task_id, lambda s, t: enqueue_in(s, t, queue, Operation.ENQUEUE),
+                                              person="enqueue")
         return result
 
     def retry(self, task_id: str) -> EnqueueResult:
         result: EnqueueResult = self._change(
-            task_id, lambda s, t: enqueue_in(s, t, t.queue or DEFAULT_QUEUE, Operation.RETRY)
+            task_id, lambda s, t: enqueue_in(s, t, t.queue or DEFAULT_QUEUE, Operation.RETRY), person="retry"
         )
         return result
 
@@ -137,7 +151,7 @@ class Lifecycle:
             remove(session, task.id)
             set_status(session, task, Status.PENDING, back_to, status_before_enqueue=None)
 
-        self._change(task_id, body)
+        self._change(task_id, body, person="dequeue")
 
     def abort(self, task_id: str, reason: str = "user abort") -> None:
         """Pending: out of its queue and aborted now. Running: its worker is asked to stop it."""
@@ -153,7 +167,7 @@ class Lifecycle:
                 task.last_update = utcnow()
                 session.add(task)
 
-        self._change(task_id, body)
+        self._change(task_id, body, person="abort")
 
     def reset(self, task_id: str) -> None:
         def body(session: Session, task: Task) -> None:
@@ -161,10 +175,11 @@ class Lifecycle:
             clear_results(session, task.id)
             set_status(session, task, status, Status.DRAFT, **RUNTIME_CLEARED)
 
-        self._change(task_id, body)
+        self._change(task_id, body, person="reset")
 
     def publish(self, task_id: str) -> None:
-        self._change(task_id, lambda s, t: set_status(s, t, require(t, Operation.PUBLISH), Status.PUBLISHED))
+        self._change(task_id, lambda s, t: set_status(s, t, require(t, Operation.PUBLISH), Status.PUBLISHED),
+                     person="publish")
 
     def archive(self, task_id: str) -> None:
         """Hide the task; a pending one is dequeued and a running one asked to abort first."""
@@ -181,7 +196,7 @@ class Lifecycle:
             task.last_update = utcnow()
             session.add(task)
 
-        self._change(task_id, body, "updated")
+        self._change(task_id, body, "updated", person="archive")
 
     def restore(self, task_id: str) -> None:
         def body(session: Session, task: Task) -> None:
@@ -189,7 +204,7 @@ class Lifecycle:
             task.last_update = utcnow()
             session.add(task)
 
-        self._change(task_id, body, "updated")
+        self._change(task_id, body, "updated", person="restore")
 
     def delete(self, task_id: str) -> None:
         """Remove a Draft or an archived task with all its results."""
@@ -206,7 +221,7 @@ class Lifecycle:
             session.execute(delete(TaskTag).where(col(TaskTag.task_id) == task.id))
             session.delete(task)
 
-        self._change(task_id, body, "deleted")
+        self._change(task_id, body, "deleted", person="delete")
 
     # The worker's side of the lifecycle.
 
@@ -300,11 +315,14 @@ class Lifecycle:
                 "task": task_id, "now": now, "exit_code": exit_code, "reason": reason, "message": message,
                 "pid": pid,
             })
+            done = "stopped" if new is Status.ABORTED else new.value  # a person's abort is recorded already
             if ended.rowcount == 1:
+                record_run(session, task_id, done, new.value)
                 note(session, Change("task", "status", (task_id,)))
                 return
             task = get_task(session, task_id)
             body(session, task)
+            record_run(session, task.id, done, new.value)
             note(session, Change("task", "status", (task.id,)))
 
 

@@ -21,8 +21,8 @@ def _text(default: str = "") -> Any:
 
 class Table(SQLModel):
     """The base of every table. Pydantic's validators are built on first use, not at import: tables are filled
-    by the ORM and by keyword, never validated or dumped by pydantic, and building them for seventeen tables cost
-    a third of this module's import, on every start of the window, the CLI and each task's SDK."""
+    by the ORM and by keyword, never validated or dumped by pydantic, and building them for every table would
+    slow each start of the window, the CLI and each task's SDK."""
 
     model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]  # SQLModelConfig is private
 
@@ -272,6 +272,20 @@ class ChangeRecord(Table, table=True):
     kind: str
     action: str
     ids: str = _text()  # space-separated
+
+
+class TaskEvent(Table, table=True):
+    """Who changed a task's status or definition, and when (migration 0010). No foreign key: a deleted task's
+    events stay. On PostgreSQL only the database writes them (triggers, as the login that made the change)."""
+
+    __tablename__ = "task_event"
+    __table_args__ = (Index("ix_task_event_task", "task_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: str
+    time: datetime = Field(default_factory=utcnow)
+    actor: str = ""
+    action: str  # a past tense: created, cloned, enqueued, aborted, reset, edited, started, completed...
+    status: str = ""  # the task's status after the change
 
 
 # Tables that belong to one task and go with it (cleared by reset, copied or not by clone).

@@ -6,12 +6,14 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from tasktune_gui.core.events import Change
+from tasktune_gui.core.passwords import connect_password
 from tasktune_gui.core.retry import Backoff
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,8 @@ class ChangeListener:
     def __init__(self, url: str, on_change: Notified, on_connected: Callable[[], None] | None = None,
                  name: str = "pg-listen") -> None:
         self.conninfo = libpq_conninfo(url)
+        self.extra: dict[str, Any] = {}
+        connect_password(url, self.extra)  # the keyring's, when the URL and the environment give none
         self.on_change = on_change
         self.on_connected = on_connected
         self.connected = threading.Event()
@@ -56,7 +60,7 @@ class ChangeListener:
         self._thread.start()
 
     def _run(self) -> None:
-        # Imported here: psycopg costs a fifth of a second at start, and SQLite users never need it.
+        # Imported here: psycopg is slow to import, and SQLite users never need it.
         import psycopg
 
         backoff = Backoff()
@@ -75,7 +79,8 @@ class ChangeListener:
 
         # Keepalives notice a server that vanished without closing the connection (a cable, a crashed host).
         with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5, keepalives=1,
-                             keepalives_idle=5, keepalives_interval=2, keepalives_count=3) as connection:
+                             keepalives_idle=5, keepalives_interval=2, keepalives_count=3,
+                             **self.extra) as connection:
             connection.execute(f"LISTEN {CHANNEL}")
             backoff.reset()
             self.connected.set()

@@ -12,8 +12,10 @@ from sqlmodel import Session, col, select
 from tasktune_gui.core.about import ran_with
 from tasktune_gui.core.errors import InvalidValue, TaskTuneError
 from tasktune_gui.core.events import Change, ChangeBus, note
+from tasktune_gui.core.history import record_run
 from tasktune_gui.core.lookup import get_queue, get_task
 from tasktune_gui.core.models import Queue, QueueEntry, Task, Worker, WorkerQueue, utcnow
+from tasktune_gui.core.permissions import check_admin
 from tasktune_gui.core.status import Status
 from tasktune_gui.core.store import Store
 
@@ -100,6 +102,7 @@ class QueueService:
     def create(self, name: str, ssh_host: str = "", remote_dir: str = "", gpus: str = "") -> Queue:
         name = validate_queue_name(name)
         ssh_host, remote_dir, gpus = validate_ssh_binding(ssh_host, remote_dir, gpus)
+        check_admin(self.store.identity, "create queues")
         with self.store.write() as session:
             if session.exec(select(Queue).where(Queue.name == name)).first() is not None:
                 raise TaskTuneError(f"a queue named '{name}' already exists")
@@ -121,6 +124,7 @@ class QueueService:
     def bind(self, name: str, ssh_host: str, remote_dir: str = "", gpus: str = "") -> None:
         """Run the queue's tasks on an SSH host from now on (an empty host: on the worker's machine again)."""
         ssh_host, remote_dir, gpus = validate_ssh_binding(ssh_host, remote_dir, gpus)
+        check_admin(self.store.identity, "bind queues to hosts")
         with self.store.write() as session:
             queue = get_queue(session, name)
             queue.ssh_host, queue.remote_dir, queue.gpus = ssh_host, remote_dir, gpus
@@ -128,6 +132,7 @@ class QueueService:
             note(session, Change("queue", "updated", (name,)))
 
     def delete(self, name: str) -> None:
+        check_admin(self.store.identity, "delete queues")
         with self.store.write() as session:
             queue = get_queue(session, name)
             if name == DEFAULT_QUEUE:
@@ -168,6 +173,7 @@ class QueueService:
         """Move a pending task to the front or back of its queue, or one place up or down."""
         if where not in MOVES:
             raise InvalidValue(f"'{where}' is not a move (use {', '.join(MOVES)})")
+        check_admin(self.store.identity, "reorder queues")
         with self.store.write() as session:
             task = get_task(session, task_id)
             entry = session.exec(select(QueueEntry).where(QueueEntry.task_id == task.id)).first()
@@ -192,7 +198,8 @@ _QUEUES = Queue.__table__  # type: ignore[attr-defined]
 _TASKS = Task.__table__  # type: ignore[attr-defined]
 _WORKERS = Worker.__table__  # type: ignore[attr-defined]
 # A pop is on every task's path: its statements are built once (building one cost more than running it), run
-# as table statements on plain rows (loading an ORM entry cost a millisecond), the queue found in the same read.
+# as table statements on plain rows (loading ORM entries is the slower part of a pop), the queue found in the same
+# read.
 _PAUSED = table_select(_WORKERS.c.paused).where(_WORKERS.c.id == bindparam("worker"))
 # SKIP LOCKED (of the entry only, not the queue's row) lets PostgreSQL workers pass each other; SQLite's
 # write lock already serializes.
@@ -230,6 +237,7 @@ def _pop_in(session: Session, queue_names: list[str], worker: str, host: str, pi
             _MARK_RUNNING, {"task": task_id, "worker_id": worker, "host": host, "pid": pid, "now": now, **ran_with()}
         )
         if result.rowcount == 1:
+            record_run(session, str(task_id), "started", Status.RUNNING.value)
             return str(task_id)
     return None
 

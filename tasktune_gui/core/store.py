@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -12,16 +13,18 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
 from sqlmodel import Session
 
-from tasktune_gui.core.errors import DatabaseRefused, DiskFull, InvalidValue
+from tasktune_gui.core.errors import DatabaseRefused, DiskFull, InvalidValue, NotPermitted
 from tasktune_gui.core.events import Change, noted, take_noted, write_noted
 from tasktune_gui.core.migrate import HEAD, known_revision, upgrade_to_head
+from tasktune_gui.core.users import Identity, current_user, read_identity
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 NO_ROOM_BYTES = 64 << 10  # less free space than this, and a failed write is a full disk
+INSUFFICIENT_PRIVILEGE = "42501"  # a grant or a row-level security policy refused the statement
 
 
 def default_db_url() -> str:
@@ -64,6 +67,18 @@ def _sqlite_engine(url: str, *, immediate: bool, read_only: bool = False) -> Eng
     return engine
 
 
+def _postgres_engine(url: str) -> Engine:
+    from tasktune_gui.core.passwords import connect_password
+
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "do_connect")
+    def _on_connect(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
+        connect_password(url, params)
+
+    return engine
+
+
 def _inspect_existing(url: str) -> tuple[set[str], str | None]:
     """Table names and schema revision, read without writing anything."""
     path = _sqlite_path(url)
@@ -78,7 +93,7 @@ def _inspect_existing(url: str) -> tuple[set[str], str | None]:
             probe_url += "&immutable=1"
     else:
         probe_url = url
-    engine = create_engine(probe_url)
+    engine = create_engine(probe_url) if path is not None else _postgres_engine(url)
     try:
         with engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
@@ -153,15 +168,47 @@ class Store:
             self.engine = _sqlite_engine(url, immediate=False)
             self.write_engine = _sqlite_engine(url, immediate=True)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True)
+            self.engine = _postgres_engine(url)
             self.write_engine = self.engine
         if revision != HEAD:
+            try:
+                self._upgrade(revision)
+            except BaseException:
+                self.close()  # a refused open keeps no connection
+                raise
+
+    def _upgrade(self, revision: str | None) -> None:
+        """Migrate to this app's schema; in a lab, the owner's upgrade extends the lab's rules to new tables."""
+        try:
             with self.write_engine.begin() as conn:
                 upgrade_to_head(conn)
+                if self.dialect == "postgresql":
+                    from tasktune_gui.core import lab
+
+                    if lab.is_set_up(conn):
+                        lab.set_up(conn)
+        except ProgrammingError as exc:
+            if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+                raise
+            change = f"its schema upgraded from {revision} to {HEAD}" if revision else f"its tables made ({HEAD})"
+            raise DatabaseRefused(f"{_safe(self.url)} needs {change}, which only its owner may do: ask your lab "
+                                  "admin to open it once with this TaskTune") from None
 
     @property
     def display_name(self) -> str:
         return _safe(self.url)
+
+    @property
+    def identity(self) -> Identity:
+        """Who acts: the PostgreSQL login and its lab role; on SQLite the OS user (or TASKTUNE_USER)."""
+        if self.dialect != "postgresql":
+            return Identity(current_user())
+        return self._login
+
+    @functools.cached_property
+    def _login(self) -> Identity:
+        with self.engine.connect() as connection:  # read once: a login and its role last the session
+            return read_identity(connection)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -175,12 +222,19 @@ class Store:
             raise DatabaseRefused(f"{self.display_name} is on a read-only disk: it was opened read-only, so "
                                   "nothing can be changed")
         with Session(self.write_engine, expire_on_commit=False) as session:
+            session.info["user"] = self.identity.user
             try:
                 with session.begin():
                     yield session
                     write_noted(session)
                     if self._notify is not None and noted(session):
                         self._notify(session, noted(session))
+            except ProgrammingError as exc:
+                take_noted(session)
+                if getattr(exc.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+                    raise NotPermitted(f"the database refused it: {str(exc.orig).splitlines()[0]} "
+                                       f"({self.identity.user} is a lab {self.identity.role})") from exc
+                raise
             except OperationalError as exc:
                 take_noted(session)
                 path = _sqlite_path(self.url)

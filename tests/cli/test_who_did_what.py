@@ -1,4 +1,6 @@
-"""Who did what: the creator, the cloner and who enqueued, recorded and shown; `list --user` filters."""
+"""Who did what on a SQLite file: TASKTUNE_USER names the creator, the cloner and who enqueued; `list --user`.
+
+On PostgreSQL the login is the user, whatever TASKTUNE_USER says: tests/lab."""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ def as_user(url: str, user: str, *argv: str) -> str:
     return done.stdout
 
 
-def test_creator_cloner_and_enqueuer_are_recorded(db_url: str, repo: Path) -> None:
+def test_creator_cloner_and_enqueuer_are_recorded(sqlite_url: str, repo: Path) -> None:
+    db_url = sqlite_url
     first = as_user(db_url, "alice", "create", "--project", "Lab", "--name", "one", "--repo", str(repo),
                     "--script", "train.py").strip()
     second = as_user(db_url, "bob", "clone", first).strip()

@@ -75,9 +75,9 @@ def test_a_change_made_elsewhere_is_read_off_the_gui_thread(window: MainWindow, 
     readers: list[str] = []
     real_task_json = window.core.task_json
 
-    def recording_task_json(wanted: str) -> dict[str, Any]:
+    def recording_task_json(wanted: str, **options: Any) -> dict[str, Any]:
         readers.append(threading.current_thread().name)
-        return real_task_json(wanted)
+        return real_task_json(wanted, **options)
 
     monkeypatch.setattr(window.core, "task_json", recording_task_json)
     window.core.tasks.rename(task_id, "renamed elsewhere")  # as another window or the CLI would

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from tasktune_gui.core.passwords import without_password
+
 ENTRY_NAME = "tasktune-tray.desktop"
 # Characters the desktop entry spec says an Exec argument must be quoted for.
 RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
@@ -19,8 +21,9 @@ def autostart_path() -> Path:
 
 
 def tray_argv(db_url: str, tray_args: list[str]) -> list[str]:
-    """The command that starts this installation's tray worker, by the interpreter that runs it now."""
-    return [sys.executable, "-m", "tasktune_gui.cli.main", "--db", db_url, "tray", *tray_args]
+    """The command that starts this installation's tray worker, by the interpreter that runs it now. The URL
+    goes without its password: at login the password comes from ~/.pgpass, the keyring or the environment."""
+    return [sys.executable, "-m", "tasktune_gui.cli.main", "--db", without_password(db_url), "tray", *tray_args]
 
 
 def exec_quote(argument: str) -> str:

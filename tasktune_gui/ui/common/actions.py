@@ -12,7 +12,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QWidget
 
 from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.permissions import READ_ONLY_ROLES, refusal
 from tasktune_gui.core.status import Operation, Status, allows
+from tasktune_gui.core.users import Identity
 from tasktune_gui.ui.common.icons import icon
 
 if TYPE_CHECKING:
@@ -58,6 +60,30 @@ def applicable_ids(action: TaskAction, selected: Sequence[Selected]) -> list[str
     return [task_id for task_id, status, archived in selected if action.applies_to(status, archived)]
 
 
+# Actions only a task's owner (or a lab admin) may take, by the verb a refusal says.
+OWNER_ONLY = {"enqueue": "enqueue", "retry": "retry", "dequeue": "dequeue", "abort": "abort", "reset": "reset",
+              "publish": "publish", "archive": "archive", "restore": "restore", "delete": "delete",
+              "add_tag": "tag", "move": "move"}
+
+
+def refusal_for(action: TaskAction, identity: Identity, owner: str) -> str | None:
+    """Why the lab's rules keep this user from the action on a task of `owner` (a tooltip); None: allowed."""
+    if action.id == "clone" and identity.role in READ_ONLY_ROLES:
+        reason: str | None = f"{identity.user} is a lab {identity.role} login: it cannot create tasks"
+    else:
+        verb = OWNER_ONLY.get(action.id)
+        reason = None if verb is None else refusal(identity, owner, verb)
+    return reason[0].upper() + reason[1:] if reason else None
+
+
+def permitted(action: TaskAction, identity: Identity, task_ids: list[str],
+              owners: dict[str, str]) -> tuple[list[str], str]:
+    """The tasks the user may take the action on, and why not when that leaves none."""
+    allowed = [task_id for task_id in task_ids if refusal_for(action, identity, owners.get(task_id, "")) is None]
+    reason = "" if allowed or not task_ids else refusal_for(action, identity, owners.get(task_ids[0], "")) or ""
+    return allowed, reason
+
+
 def label_for(action: TaskAction, applicable: int, selected: int) -> str:
     """'Enqueue… (2 of 3)' when only some of a multi-selection can take the action."""
     if selected <= 1 or applicable == selected:
@@ -73,6 +99,7 @@ class ActionRegistry:
         self.actions = tuple(actions)
         self.context: ActionContext | None = None
         self._selection: Callable[[], list[Selected]] = list
+        self._owners: Callable[[], dict[str, str]] = dict  # selected id → the user who made it
         self.last_opened: object = None  # what the last action opened (Compare's dialog)
         self.qactions: dict[str, QAction] = {}
         for action in self.actions:
@@ -89,10 +116,19 @@ class ActionRegistry:
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self.refresh)
 
-    def attach(self, context: ActionContext, selection: Callable[[], list[Selected]]) -> None:
+    def attach(self, context: ActionContext, selection: Callable[[], list[Selected]],
+               owners: Callable[[], dict[str, str]] = dict) -> None:
         self.context = context
         self._selection = selection
+        self._owners = owners
         self.refresh()
+
+    def allowed(self, action: TaskAction, selected: list[Selected]) -> tuple[list[str], str]:
+        """The selected tasks the action applies to and a lab's rules let this user act on; why not, if none."""
+        applicable = applicable_ids(action, selected)
+        if self.context is None or not applicable or self.context.core.store.identity.may_do_anything:
+            return applicable, ""
+        return permitted(action, self.context.core.store.identity, applicable, self._owners())
 
     def schedule_refresh(self) -> None:
         self._refresh_timer.start()
@@ -101,7 +137,9 @@ class ActionRegistry:
         """Each QAction enabled where it can act on the current selection."""
         selected = self._selection() if self.context is not None else []
         for action in self.actions:
-            self.qactions[action.id].setEnabled(bool(applicable_ids(action, selected)))
+            allowed, reason = self.allowed(action, selected)
+            self.qactions[action.id].setEnabled(bool(allowed))
+            self.qactions[action.id].setToolTip(reason or action.text)
 
     def fill_menu(self, menu: QMenu) -> None:
         for action in self.actions:
@@ -116,13 +154,16 @@ class ActionRegistry:
         """The right-click menu for the selection: each entry enabled where it applies, saying to how many."""
         menu = QMenu(parent)
         menu.setObjectName("taskContextMenu")
+        menu.setToolTipsVisible(True)  # a lab's rules say whose task it is
         selected = self._selection()
         for action in self.actions:
-            applicable = applicable_ids(action, selected)
-            entry = menu.addAction(label_for(action, len(applicable), len(selected)))
+            allowed, reason = self.allowed(action, selected)
+            entry = menu.addAction(label_for(action, len(allowed), len(selected)))
             entry.setObjectName(f"menu_{action.id}")
-            entry.setEnabled(bool(applicable))
-            entry.triggered.connect(lambda _c=False, a=action, ids=applicable: self.trigger(a, ids))
+            entry.setEnabled(bool(allowed))
+            if reason:
+                entry.setToolTip(reason)
+            entry.triggered.connect(lambda _c=False, a=action, ids=allowed: self.trigger(a, ids))
         return menu
 
     def activate(self) -> None:
@@ -132,7 +173,10 @@ class ActionRegistry:
                 self.on_selection(action)
 
     def on_selection(self, action: TaskAction) -> None:
-        self.trigger(action, applicable_ids(action, self._selection()))
+        allowed, reason = self.allowed(action, self._selection())
+        if reason and self.context is not None:
+            self.context.say(reason)
+        self.trigger(action, allowed)
 
     def trigger(self, action: TaskAction, task_ids: list[str]) -> None:
         if not task_ids or self.context is None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBox
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.permissions import refusal
 from tasktune_gui.ui.common.naming import named
 
 Record = TypeVar("Record")
@@ -65,6 +66,9 @@ class EditCycle(Generic[Record]):
         self.key = key
         self.last_record = record
         self.editable, reason = self.editable_for(record)
+        refused = self.refused_by_rules(record) if self.editable else None
+        if refused is not None:  # a lab's rules: someone else's task
+            self.editable, reason = False, refused[0].upper() + refused[1:]
         self.fill(record)
         self.set_editing(False)
         self.message.setText("" if self.editable else reason)
@@ -97,6 +101,10 @@ class EditCycle(Generic[Record]):
     def editable_for(self, record: Record) -> tuple[bool, str]:
         """Whether the record may be edited now, and why not."""
         return True, ""
+
+    def refused_by_rules(self, record: Record) -> str | None:
+        """Why a lab's rules keep this user from editing the record; None when they do not."""
+        return None
 
     def key_of(self, record: Record) -> str:
         raise NotImplementedError
@@ -132,6 +140,9 @@ class EditableSection(QGroupBox, EditCycle[dict[str, Any]]):
     @property
     def task_id(self) -> str | None:
         return self.key
+
+    def refused_by_rules(self, record: dict[str, Any]) -> str | None:
+        return refusal(self.core.store.identity, record.get("user", ""), "edit")
 
     def add(self, widget: QWidget) -> QWidget:
         self.body.addWidget(widget)

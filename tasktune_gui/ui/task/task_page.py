@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
+from tasktune_gui.core.history import person_line
 from tasktune_gui.ui.common.background import Background
 from tasktune_gui.ui.common.durations import clock
 from tasktune_gui.ui.common.naming import named
@@ -96,7 +97,7 @@ class TaskPage(QWidget):
         """Read the task now and show it (opening a task, or after an edit made here)."""
         if self.task_id is None:
             return
-        self._show(self.core.task_json(self.task_id), self.core.results.scalars(self.task_id))
+        self._show(self.core.task_json(self.task_id, with_history=True), self.core.results.scalars(self.task_id))
 
     def refresh_later(self) -> None:
         """Read the task on a thread and show it when read: a change made elsewhere never makes the window wait.
@@ -109,7 +110,8 @@ class TaskPage(QWidget):
             return
         self._reading = True
         task_id = self.task_id
-        self.background.run(lambda: (self.core.task_json(task_id), self.core.results.scalars(task_id)),
+        self.background.run(lambda: (self.core.task_json(task_id, with_history=True),
+                                     self.core.results.scalars(task_id)),
                             lambda read: self._on_read(task_id, read), lambda _error: self._on_read(task_id, None))
 
     def _on_read(self, task_id: str, read: tuple[dict[str, Any], list[Any]] | None) -> None:
@@ -168,7 +170,8 @@ class TaskPage(QWidget):
 def _info_text(record: dict[str, Any]) -> str:
     runtime = record["runtime"]
     rows = [("Status", record["status"].capitalize()), ("Setup", _setup(record)),
-            ("Reason", record["status_reason"]), ("Message", record["status_message"]),
+            ("Reason", record["status_reason"]), ("Last change", person_line(record.get("history", []))),
+            ("Message", record["status_message"]),
             ("Worker", runtime["worker"]), ("Host", runtime["host"]), ("PID", runtime["pid"]),
             ("Exit code", runtime["exit_code"]), ("Started", _local(record["started"])),
             ("Completed", _local(record["completed"])),

@@ -142,6 +142,12 @@ class TasksPage(QWidget):
         found = [self.model.row(row) for row in rows]
         return [(r.task.id, r.task.status, r.task.archived) for r in found if r is not None]
 
+    def selected_owners(self) -> dict[str, str]:
+        """id → the user who made it, for the selected rows."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        found = [self.model.row(row) for row in rows]
+        return {r.task.id: r.task.user for r in found if r is not None}
+
     def build_menu(self) -> QMenu:
         """The context menu for the current selection: each entry enabled where the lifecycle allows it."""
         return self.task_actions.context_menu(self)

@@ -1,0 +1,232 @@
+"""Lab permissions in PostgreSQL itself: group roles, grants and row-level security, and the lab's logins.
+
+Three group roles hold the rights; `lab add-user` makes a login a member of one:
+- tasktune_researcher: reads everything; creates tasks and clones anyone's; changes only tasks whose `user`
+  is its login (status, definition, parts, results, queue entries);
+- tasktune_admin: does all of that to any task, and manages queues, workers and projects;
+- tasktune_worker: takes tasks from queues and writes only runs: status and runtime columns of pending and
+  running tasks, their console, scalars, artifacts and output models. It cannot create, edit or delete tasks.
+The rules hold for any client with the same login (psql too). The table owner and superusers act as admins."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from tasktune_gui.core.errors import InvalidValue, NotPermitted, TaskTuneError
+from tasktune_gui.core.users import LAB_ROLES
+
+GROUPS = {role: f"tasktune_{role}" for role in LAB_ROLES}
+ALL_GROUPS = ", ".join(GROUPS.values())
+LOGIN_NAME = re.compile(r"[a-z_][a-z0-9_.-]{0,62}")
+SCRAM_ITERATIONS = 4096  # PostgreSQL's own default
+
+# Tables each task owns rows of, by what they hold.
+TASK_PARTS = ("task_tag", "hyperparameter", "user_property", "config_object")
+TASK_RESULTS = ("console_line", "scalar", "last_metric", "artifact")
+RLS_TABLES = ("task", "queue_entry", "model", *TASK_PARTS, *TASK_RESULTS)
+OWNS = "tasktune_owns_task"
+RUNS = "tasktune_task_running"
+# The columns of a task a worker writes as it runs one (lifecycle's worker side, pop, record_runtime).
+WORKER_TASK_COLUMNS = (
+    "status", "status_reason", "status_message", "status_before_enqueue", "abort_requested", "started",
+    "completed", "last_update", "worker", "host", "pid", "exit_code", "container_id", "setup_step",
+    "setup_started", "ran_with_version", "ran_with_schema", "last_iteration", "commit", "requirements",
+    "container_image",
+)
+
+
+def _create_groups() -> str:
+    creates = "\n".join(
+        f"IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}') THEN CREATE ROLE {group} NOLOGIN; END IF;"
+        for group in GROUPS.values()
+    )
+    return f"DO $$ BEGIN\n{creates}\nEND $$"
+
+
+def security_statements(database: str) -> list[str]:
+    """Every statement that sets the lab's rules up; each may run again (a re-run refreshes them)."""
+    researcher, admin, worker = GROUPS["researcher"], GROUPS["admin"], GROUPS["worker"]
+    quoted_db = '"' + database.replace('"', '""') + '"'
+    statements = [
+        _create_groups(),
+        f"GRANT CONNECT ON DATABASE {quoted_db} TO {ALL_GROUPS}",
+        f"GRANT USAGE ON SCHEMA public TO {ALL_GROUPS}",
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public FROM {ALL_GROUPS}",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {ALL_GROUPS}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {ALL_GROUPS}",
+        # Derived rows every writer appends (the change feed; the kept counts, which a read may fold).
+        f"GRANT INSERT, DELETE ON change_record, task_count TO {ALL_GROUPS}",
+        f"GRANT INSERT, UPDATE ON project TO {researcher}, {admin}",
+        f"GRANT INSERT, UPDATE, DELETE ON {', '.join(('task', 'queue_entry', 'model', *TASK_PARTS, *TASK_RESULTS))} "
+        f"TO {researcher}, {admin}",
+        f"GRANT INSERT, UPDATE, DELETE ON queue, project, worker, worker_queue TO {admin}",
+        f"GRANT INSERT, UPDATE, DELETE ON worker, worker_queue TO {worker}",
+        f"GRANT INSERT ON queue TO {worker}",  # `worker --queue NAME` creates the queues it watches
+        f"GRANT UPDATE ({', '.join(WORKER_TASK_COLUMNS)}) ON task TO {worker}",
+        f"GRANT UPDATE (position), DELETE ON queue_entry TO {worker}",  # FOR UPDATE needs a column grant
+        f"GRANT INSERT, UPDATE, DELETE ON {', '.join(TASK_RESULTS)} TO {worker}",
+        f"GRANT INSERT, UPDATE ON model TO {worker}",
+        # Schema-qualified and without a SET clause, so the planner can inline them into the policies.
+        f"""CREATE OR REPLACE FUNCTION {OWNS}(task text) RETURNS boolean LANGUAGE sql STABLE AS
+            $$ SELECT EXISTS (SELECT 1 FROM public.task t WHERE t.id = task AND t."user" = session_user::text) $$""",
+        f"""CREATE OR REPLACE FUNCTION {RUNS}(task text) RETURNS boolean LANGUAGE sql STABLE AS
+            $$ SELECT EXISTS (SELECT 1 FROM public.task t WHERE t.id = task AND t.status = 'running') $$""",
+    ]
+    for table in RLS_TABLES:
+        statements += [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY", *_drop_policies(table),
+                       f"CREATE POLICY tt_read ON {table} FOR SELECT USING (true)",
+                       f"CREATE POLICY tt_admin ON {table} FOR ALL TO {admin} USING (true) WITH CHECK (true)"]
+    own = "\"user\" = session_user::text"
+    statements += [
+        f"CREATE POLICY tt_researcher_insert ON task FOR INSERT TO {researcher} WITH CHECK ({own})",
+        f"CREATE POLICY tt_researcher_update ON task FOR UPDATE TO {researcher} USING ({own}) WITH CHECK ({own})",
+        f"CREATE POLICY tt_researcher_delete ON task FOR DELETE TO {researcher} USING ({own})",
+        # A worker takes pending tasks and ends running ones (its watchdog those of a lost worker too).
+        f"""CREATE POLICY tt_worker_run ON task FOR UPDATE TO {worker} USING (status IN ('pending', 'running'))
+            WITH CHECK (status IN ('running', 'completed', 'failed', 'aborted'))""",
+        f"""CREATE POLICY tt_researcher_entry ON queue_entry FOR ALL TO {researcher} USING ({OWNS}(task_id))
+            WITH CHECK ({OWNS}(task_id))""",
+        f"CREATE POLICY tt_worker_take ON queue_entry FOR DELETE TO {worker} USING (true)",
+        # Locking the entry it takes (FOR UPDATE) checks an update policy's USING; nothing may be written.
+        f"CREATE POLICY tt_worker_lock ON queue_entry FOR UPDATE TO {worker} USING (true) WITH CHECK (false)",
+        f"""CREATE POLICY tt_researcher_model ON model FOR ALL TO {researcher}
+            USING (task_id IS NULL OR {OWNS}(task_id)) WITH CHECK (task_id IS NULL OR {OWNS}(task_id))""",
+        f"CREATE POLICY tt_worker_model_insert ON model FOR INSERT TO {worker} WITH CHECK ({RUNS}(task_id))",
+        f"""CREATE POLICY tt_worker_model_update ON model FOR UPDATE TO {worker} USING ({RUNS}(task_id))
+            WITH CHECK ({RUNS}(task_id))""",
+    ]
+    for table in (*TASK_PARTS, *TASK_RESULTS):
+        statements.append(f"""CREATE POLICY tt_researcher_own ON {table} FOR ALL TO {researcher}
+                              USING ({OWNS}(task_id)) WITH CHECK ({OWNS}(task_id))""")
+    for table in TASK_RESULTS:
+        statements.append(f"""CREATE POLICY tt_worker_run ON {table} FOR ALL TO {worker}
+                              USING ({RUNS}(task_id)) WITH CHECK ({RUNS}(task_id))""")
+    return statements
+
+
+def _drop_policies(table: str) -> list[str]:
+    names = ("tt_read", "tt_admin", "tt_researcher_insert", "tt_researcher_update", "tt_researcher_delete",
+             "tt_worker_run", "tt_researcher_entry", "tt_worker_take", "tt_worker_lock", "tt_researcher_model",
+             "tt_worker_model_insert", "tt_worker_model_update", "tt_researcher_own")
+    return [f"DROP POLICY IF EXISTS {name} ON {table}" for name in names]
+
+
+def disable_statements() -> list[str]:
+    """Row-level security off (the grants stay): for measuring what it costs, never for a lab in use."""
+    return [f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY" for table in RLS_TABLES]
+
+
+def _require_postgres(connection: Connection) -> None:
+    if connection.dialect.name != "postgresql":
+        raise TaskTuneError("lab users live in a shared PostgreSQL database; a SQLite file is one person's")
+
+
+def _require_role_admin(connection: Connection) -> None:
+    allowed = connection.exec_driver_sql(
+        "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = session_user").scalar()
+    if not allowed:
+        user = connection.exec_driver_sql("SELECT session_user").scalar()
+        raise NotPermitted(f"{user} cannot manage lab users: connect as the lab's admin (a login with CREATEROLE, "
+                           "such as the database's owner set up in the README)")
+
+
+def set_up(connection: Connection) -> None:
+    """Create (or refresh) the group roles, grants and row-level security of this database."""
+    _require_postgres(connection)
+    _require_role_admin(connection)
+    database = str(connection.exec_driver_sql("SELECT current_database()").scalar())
+    for statement in security_statements(database):
+        connection.exec_driver_sql(statement)
+
+
+def check_login_name(name: str) -> str:
+    if not LOGIN_NAME.fullmatch(name) or name.startswith(("tasktune_", "pg_")):
+        raise InvalidValue(f"'{name}' is not a lab login name (lowercase letters, digits, '_', '.', '-'; "
+                           "not starting with tasktune_ or pg_)")
+    return name
+
+
+def scram_verifier(password: str) -> str:
+    """PostgreSQL's SCRAM-SHA-256 form of a password, made here: the password itself never reaches the server
+    (nor its statement log)."""
+    salt = secrets.token_bytes(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, SCRAM_ITERATIONS)
+    client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+    stored_key = hashlib.sha256(client_key).digest()
+    server_key = hmac.new(salted, b"Server Key", "sha256").digest()
+
+    def b64(data: bytes) -> str:
+        return base64.b64encode(data).decode("ascii")
+
+    return f"SCRAM-SHA-256${SCRAM_ITERATIONS}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
+
+
+def add_user(connection: Connection, name: str, role: str, password: str | None = None) -> bool:
+    """Make `name` a login of the lab with `role` (set up the lab's rules first); True when the login is new."""
+    if role not in GROUPS:
+        raise InvalidValue(f"'{role}' is not a lab role (use {', '.join(LAB_ROLES)})")
+    name = check_login_name(name)
+    if not is_set_up(connection):
+        set_up(connection)  # the first login added sets the lab up (its owner does that); `lab setup` refreshes
+    else:
+        _require_role_admin(connection)
+    quoted = '"' + name + '"'  # the name is checked above: no quote can be in it
+    exists = connection.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(n)s", {"n": name}).first()
+    if exists is None:
+        connection.exec_driver_sql(f"CREATE ROLE {quoted} LOGIN")
+    else:
+        connection.exec_driver_sql(f"ALTER ROLE {quoted} LOGIN")
+    if password:
+        # A literal, not a parameter: ALTER ROLE takes no parameters. The verifier is base64 and '$:' only.
+        connection.exec_driver_sql(f"ALTER ROLE {quoted} PASSWORD '{scram_verifier(password)}'")
+    for other, group in GROUPS.items():
+        if other != role:
+            connection.exec_driver_sql(f"REVOKE {group} FROM {quoted}")
+    connection.exec_driver_sql(f"GRANT {GROUPS[role]} TO {quoted}")
+    # An admin manages the lab's logins too (`lab add-user` with their own connection).
+    connection.exec_driver_sql(f"ALTER ROLE {quoted} {'CREATEROLE' if role == 'admin' else 'NOCREATEROLE'}")
+    return exists is None
+
+
+def is_set_up(connection: Connection) -> bool:
+    """Whether this database's lab rules exist (its task table has row-level security)."""
+    return bool(connection.exec_driver_sql(
+        "SELECT relrowsecurity FROM pg_class WHERE relname = 'task' AND relnamespace = 'public'::regnamespace"
+    ).scalar())
+
+
+def remove_user(connection: Connection, name: str) -> None:
+    """Drop a lab login (its tasks stay, still naming it)."""
+    _require_postgres(connection)
+    _require_role_admin(connection)
+    name = check_login_name(name)
+    if name == connection.exec_driver_sql("SELECT session_user").scalar():
+        raise TaskTuneError("you cannot remove the login you are connected as")
+    if name not in {user.name for user in users(connection)}:
+        raise TaskTuneError(f"'{name}' is not a login of this lab (see tasktune lab users)")
+    connection.exec_driver_sql(f'DROP ROLE "{name}"')
+
+
+@dataclass(frozen=True)
+class LabUser:
+    name: str
+    role: str
+    can_log_in: bool
+
+
+def users(connection: Connection) -> list[LabUser]:
+    """The logins that are members of the lab's roles, by name."""
+    _require_postgres(connection)
+    rows = connection.exec_driver_sql(
+        "SELECT u.rolname::text, g.rolname::text, u.rolcanlogin FROM pg_auth_members m "
+        "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "
+        "WHERE g.rolname IN ('tasktune_researcher', 'tasktune_admin', 'tasktune_worker') ORDER BY 1"
+    ).all()
+    return [LabUser(name, group.removeprefix("tasktune_"), bool(login)) for name, group, login in rows]

@@ -1,0 +1,142 @@
+"""The lab's rules on a real PostgreSQL, enforced by the database: through the core, and as raw SQL."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.errors import NotPermitted
+from tasktune_gui.core.history import events, last_person_event
+from tasktune_gui.core.models import Task
+from tests.execution.conftest import add_task, git, repo, tasktune_worker  # noqa: F401 (repo: a fixture)
+from tests.lab.conftest import Lab
+
+
+def draft(core: Core, name: str = "t") -> str:
+    return core.tasks.add(Task(id="", name=name, repository="/src", entry_point="train.py"), "vision")
+
+
+def raw(lab: Lab, login: str) -> psycopg.Connection:
+    """A plain libpq connection as the login, as `psql` would make."""
+    url = make_url(lab.url(login))
+    return psycopg.connect(host=url.host, port=url.port, dbname=url.database, user=url.username, autocommit=True)
+
+
+def test_identity_is_the_login_whatever_tasktune_user_says(cores: dict[str, Core],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TASKTUNE_USER", "alice")
+    bob = cores["bob"]
+    assert (bob.store.identity.user, bob.store.identity.role) == ("bob", "researcher")
+    assert cores["carol"].store.identity.role == "admin"
+    assert cores["gpu"].store.identity.role == "worker"
+    task_id = draft(bob)
+    bob.lifecycle.enqueue(task_id)
+    shown = bob.task_json(task_id)
+    assert (shown["user"], shown["enqueued_by"]) == ("bob", "bob")
+
+
+def test_bob_cannot_change_alices_task_but_can_clone_it(cores: dict[str, Core]) -> None:
+    alice, bob = cores["alice"], cores["bob"]
+    task_id = draft(alice)
+    for refused in (lambda: bob.lifecycle.enqueue(task_id), lambda: bob.lifecycle.delete(task_id),
+                    lambda: bob.editor.set_hyperparameter(task_id, "Args", "lr", "0.1"),
+                    lambda: bob.tasks.rename(task_id, "mine now"), lambda: bob.tasks.add_tags(task_id, ["x"])):
+        with pytest.raises(NotPermitted, match="alice's: only alice or a lab admin"):
+            refused()
+    alice.lifecycle.enqueue(task_id)
+    with pytest.raises(NotPermitted):
+        bob.lifecycle.abort(task_id)
+    clone = bob.tasks.clone(task_id)
+    assert bob.task_json(clone)["user"] == "bob"
+    bob.editor.set_hyperparameter(clone, "Args", "lr", "0.1")  # his own
+    bob.lifecycle.delete(clone)
+    assert alice.task_json(task_id)["status"] == "pending"
+
+
+def test_raw_sql_as_bob_changes_nothing_of_alices(lab_db: Lab, cores: dict[str, Core]) -> None:
+    task_id = draft(cores["alice"])
+    cores["alice"].editor.set_hyperparameter(task_id, "Args", "lr", "0.01")
+    with raw(lab_db, "bob") as conn:
+        assert conn.execute("SELECT count(*) FROM task WHERE id = %s", (task_id,)).fetchone() == (1,)  # reads
+        assert conn.execute("UPDATE task SET status = 'aborted', name = 'x' WHERE id = %s", (task_id,)).rowcount == 0
+        assert conn.execute("UPDATE hyperparameter SET value = '9' WHERE task_id = %s", (task_id,)).rowcount == 0
+        assert conn.execute("DELETE FROM task WHERE id = %s", (task_id,)).rowcount == 0
+        conn.execute("CREATE TEMP TABLE copied AS SELECT * FROM task WHERE id = %s", (task_id,))
+        conn.execute("UPDATE copied SET id = 'feedfeedfeedfeed'")  # still alice's
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # a task made in alice's name by bob
+            conn.execute("INSERT INTO task SELECT * FROM copied")
+        for statement in ("UPDATE task_event SET actor = 'carol'", "DELETE FROM task_event",
+                          "INSERT INTO task_event (task_id, time, actor, action, status) "
+                          "VALUES ('x', now(), 'carol', 'aborted', 'aborted')"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # queues are the admin's
+            conn.execute("DELETE FROM queue")
+    shown = cores["alice"].task_json(task_id)
+    assert (shown["status"], shown["name"]) == ("draft", "t")
+    assert shown["hyperparams"]["Args"]["lr"]["value"] == "0.01"
+
+
+def test_alice_cannot_rewrite_her_own_history(lab_db: Lab, cores: dict[str, Core]) -> None:
+    task_id = draft(cores["alice"])
+    cores["alice"].lifecycle.enqueue(task_id)
+    cores["carol"].lifecycle.abort(task_id)
+    with raw(lab_db, "alice") as conn:
+        for statement in ("UPDATE task_event SET actor = 'alice'", "DELETE FROM task_event"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
+        conn.execute("UPDATE task SET name = 'renamed by hand' WHERE id = %s", (task_id,))  # hers: recorded
+    with cores["bob"].store.read() as session:
+        said = [(e.action, e.actor) for e in events(session, task_id)]
+        assert said == [("edited", "alice"), ("aborted", "carol"), ("enqueued", "alice"), ("created", "alice")]
+        last = last_person_event(session, task_id)
+    assert last is not None and last.describe().startswith("edited by alice at ")
+
+
+def test_worker_runs_alices_task_and_cannot_delete_it_an_admin_can_abort(
+        lab_db: Lab, cores: dict[str, Core], repo: Path, tmp_path: Path) -> None:  # noqa: F811
+    alice, carol, gpu = cores["alice"], cores["carol"], cores["gpu"]
+    (repo / "hello.py").write_text("print('hello from the lab')\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "hello")
+    task_id = add_task(alice, repo, name="alice's run", entry_point="hello.py")
+    with pytest.raises(NotPermitted, match="worker login: it cannot create"):
+        add_task(gpu, repo)
+    done = subprocess.run(tasktune_worker(lab_db.url("gpu"), tmp_path / "cache", "--once"), capture_output=True,
+                          text=True, timeout=180, check=False)
+    assert done.returncode == 0, done.stderr
+    shown = alice.task_json(task_id)
+    assert shown["status"] == "completed", (shown["status_reason"], shown["status_message"], done.stderr)
+    assert alice.results.console(task_id)  # its console, written by the worker login
+    for refused in (lambda: gpu.lifecycle.reset(task_id), lambda: gpu.lifecycle.delete(task_id),
+                    lambda: gpu.editor.set_hyperparameter(task_id, "Args", "x", "1")):
+        with pytest.raises(NotPermitted, match="worker login"):
+            refused()
+    with raw(lab_db, "gpu") as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM task WHERE id = %s", (task_id,))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE task SET name = 'x' WHERE id = %s", (task_id,))
+        assert conn.execute("UPDATE task SET status = 'failed' WHERE id = %s", (task_id,)).rowcount == 0
+    second = draft(alice, "second")
+    alice.lifecycle.enqueue(second)
+    carol.lifecycle.abort(second)
+    with alice.store.read() as session:
+        started = [e for e in events(session, task_id) if e.action in ("started", "completed")]
+        assert {e.actor for e in started} == {"gpu"}
+        last = last_person_event(session, second)
+    assert last is not None and last.describe().startswith("aborted by carol at ")
+    assert alice.task_json(second)["status"] == "aborted"
+
+
+def test_queues_are_managed_by_admins(cores: dict[str, Core]) -> None:
+    with pytest.raises(NotPermitted, match="only a lab admin may create queues"):
+        cores["bob"].queues.create("gpu")
+    cores["carol"].queues.create("gpu")
+    cores["gpu"].queues.ensure("cpu")  # a worker makes the queues it is told to watch
+    assert {q.name for q in cores["bob"].queues.summaries()} == {"default", "gpu", "cpu"}

@@ -1,0 +1,30 @@
+"""A lab's schema upgrade: refused to a researcher in one line, made by the owner with the rules extended."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.errors import DatabaseRefused
+from tasktune_gui.core.migrate import HEAD, alembic_config
+from tasktune_gui.core.models import Task
+from tasktune_gui.core.store import Store
+from tests.lab.conftest import Lab
+
+
+def test_only_the_owner_upgrades_and_the_new_tables_follow_the_rules(lab_db: Lab) -> None:
+    owner = Core.open(lab_db.owner_url)
+    with owner.store.write_engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0009")  # as a database of the previous release
+    owner.close()
+    with pytest.raises(DatabaseRefused, match=f"upgraded from 0009 to {HEAD}, which only its owner may do"):
+        Store(lab_db.url("bob"))
+    Core.open(lab_db.owner_url).close()  # the owner's open upgrades it
+    bob = lab_db.open("bob")
+    try:
+        task_id = bob.tasks.add(Task(id="", name="t", repository="/src", entry_point="t.py"), "vision")
+        history = bob.task_json(task_id, with_history=True)["history"]  # task_event: readable by bob
+        assert [event["action"] for event in history] == ["created"]
+    finally:
+        bob.close()
