@@ -12,14 +12,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QWidget
 
 from tasktune_gui.core.errors import TaskTuneError
-from tasktune_gui.core.permissions import READ_ONLY_ROLES, refusal
 from tasktune_gui.core.status import Operation, Status, allows
-from tasktune_gui.core.users import Identity
 from tasktune_gui.ui.common.icons import icon
 
 if TYPE_CHECKING:
     from tasktune_gui.core.api import Core
     from tasktune_gui.core.queues import QueueSummary
+    from tasktune_gui.core.users import Identity
 
 Selected = tuple[str, str, bool]  # a selected task: id, status, archived
 
@@ -48,6 +47,8 @@ class TaskAction:
     min_selected: int = 1  # Compare needs two
     toolbar: bool = False
     activates: bool = False  # what Enter or a double-click on a row does
+    owner_verb: str | None = None  # in a lab, only a task's owner (or an admin) may: the verb a refusal says
+    creates: bool = False  # makes a task: not for a lab's read-only logins
 
     def applies_to(self, status: str, archived: bool) -> bool:
         return self.operation is None or allows(self.operation, Status(status), archived)
@@ -60,19 +61,15 @@ def applicable_ids(action: TaskAction, selected: Sequence[Selected]) -> list[str
     return [task_id for task_id, status, archived in selected if action.applies_to(status, archived)]
 
 
-# Actions only a task's owner (or a lab admin) may take, by the verb a refusal says.
-OWNER_ONLY = {"enqueue": "enqueue", "retry": "retry", "dequeue": "dequeue", "abort": "abort", "reset": "reset",
-              "publish": "publish", "archive": "archive", "restore": "restore", "delete": "delete",
-              "add_tag": "tag", "move": "move"}
-
-
 def refusal_for(action: TaskAction, identity: Identity, owner: str) -> str | None:
     """Why the lab's rules keep this user from the action on a task of `owner` (a tooltip); None: allowed."""
-    if action.id == "clone" and identity.role in READ_ONLY_ROLES:
+    # Imported with the core once the database is open: the frame's menus are shown before the core loads.
+    from tasktune_gui.core.permissions import READ_ONLY_ROLES, refusal
+
+    if action.creates and identity.role in READ_ONLY_ROLES:
         reason: str | None = f"{identity.user} is a lab {identity.role} login: it cannot create tasks"
     else:
-        verb = OWNER_ONLY.get(action.id)
-        reason = None if verb is None else refusal(identity, owner, verb)
+        reason = None if action.owner_verb is None else refusal(identity, owner, action.owner_verb)
     return reason[0].upper() + reason[1:] if reason else None
 
 
