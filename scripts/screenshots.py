@@ -17,10 +17,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tasktune_gui.app import make_window  # noqa: E402
 from tasktune_gui.core.models import Task  # noqa: E402
+from tasktune_gui.core.settings import S3Endpoint, Settings  # noqa: E402
 from tasktune_gui.core.tasks import TaskQuery  # noqa: E402
 from tasktune_gui.ui.common.dialogs import CloneDialog, EnqueueDialog, WideInputDialog  # noqa: E402
 from tasktune_gui.ui.overview.projects_page import NewProjectDialog  # noqa: E402
 from tasktune_gui.ui.window.about import identify  # noqa: E402
+from tasktune_gui.ui.worker.s3_server_dialog import S3ServerDialog  # noqa: E402
 
 
 def settle(app: QApplication, done: Callable[[], bool] = lambda: True, seconds: float = 5.0) -> None:
@@ -72,12 +74,25 @@ def main() -> int:
         window.task_page.tabs.setCurrentIndex(index)
         shoot(f"task-{window.task_page.tabs.tabText(index).lower()}",
               lambda: window.task_page.console.text.line_count() > 0)
+    # A destination on the lab's MinIO: Test destination and its server's settings beside the field.
+    minio = core.tasks.add(Task(id="", name="vit-small distillation", repository="https://github.com/lab/vision",
+                                entry_point="distill.py", output_uri="s3://minio.lab:9000/checkpoints/vision"), "Demo")
+    window.open_task(minio)
+    window.task_page.tabs.setCurrentIndex(0)
+    settle(app)
+    window.task_page.execution.ensureWidgetVisible(window.task_page.execution.output)
+    shoot("task-execution-output")
+    servers = Settings()
+    servers.set_s3_endpoint("minio.lab:9000", S3Endpoint(secure=True, ca_file="/etc/ssl/lab/minio-ca.pem",
+                                                         region="eu-west-1"))
+    servers.set_s3_endpoint("ceph.lab:7480", S3Endpoint())
     long_project = "Representation learning/self-supervised pretraining/augmentation ablations"
     projects = ["Demo", long_project]
     dialogs = {
         "dialog-clone": CloneDialog(completed.name, "Demo", projects, window),
         "dialog-enqueue": EnqueueDialog(core.queues.summaries(), 1, window, start_local_worker=lambda _q: []),
         "dialog-new-project": NewProjectDialog(core.projects.create, window),
+        "dialog-s3-server": S3ServerDialog(servers, "minio.lab:9000", window),
     }
     move = WideInputDialog(window)
     move.setWindowTitle("Move to project")

@@ -13,20 +13,15 @@ import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.settings import S3Endpoint, Settings
+from tests.support.components import IN_CI, require_component
+from tests.support.cores import opened
 from tests.support.object_stores import StoreServer, azurite_available, start_azure, start_gcs, start_s3
 from tests.support.postgres import PostgresCluster, find_postgres_bin
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
-
-def require_component(name: str, available: bool, why: str) -> None:
-    """Skip when a component is missing here, but fail in CI, where .ci/run must provide it."""
-    if available:
-        return
-    if IN_CI:
-        pytest.fail(f"{name} is required in CI but is missing: {why}")
-    pytest.skip(f"{name} not available: {why}")
+# Fixtures every folder may take: the CLI runner, a worker's settings, the main window, the Qt leak check.
+pytest_plugins = ["tests.support.cli", "tests.support.runs", "tests.support.window", "tests.support.qt_leaks"]
 
 
 @pytest.fixture(autouse=True)
@@ -88,16 +83,20 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def core(db_url: str) -> Iterator[Core]:
-    opened = Core.open(db_url)
-    yield opened
-    opened.close()
+    with opened(db_url) as core:
+        yield core
 
 
 @pytest.fixture
 def sqlite_core(sqlite_url: str) -> Iterator[Core]:
-    opened = Core.open(sqlite_url)
-    yield opened
-    opened.close()
+    with opened(sqlite_url) as core:
+        yield core
+
+
+@pytest.fixture
+def pg_core(postgres_url: str) -> Iterator[Core]:
+    with opened(postgres_url) as core:
+        yield core
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from tasktune_gui.cli.errors import UsageError
-from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.errors import InvalidValue, TaskTuneError
 from tasktune_gui.core.settings import Settings
+from tasktune_gui.core.uris import validate_server
 
 
 def add_parsers(commands: Any) -> None:
@@ -43,9 +44,10 @@ def _endpoint(args: argparse.Namespace) -> int:
     if args.netloc is None:
         print(json.dumps(settings.s3_endpoints, indent=2, sort_keys=True))
         return 0
-    host, _, port = args.netloc.partition(":")
-    if not host or not port.isdigit():
-        raise UsageError(f"'{args.netloc}': name the server as HOST:PORT, like minio.lab:9000")
+    try:
+        validate_server(args.netloc)
+    except InvalidValue as exc:
+        raise UsageError(str(exc)) from exc
     if args.remove:
         settings.s3_endpoints.pop(args.netloc.lower(), None)
         settings.save()
@@ -72,7 +74,6 @@ def _endpoint(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from tasktune_gui.core.errors import InvalidValue
     from tasktune_gui.core.uris import validate_output_uri
     from tasktune_gui.execution.stores.buckets import StoreError, check_destination, is_remote
 

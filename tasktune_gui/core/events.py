@@ -43,7 +43,7 @@ def note(session: Session, change: Change) -> None:
 
 def write_noted(session: Session) -> None:
     """The transaction's changes as change records, in one table statement just before it commits (an ORM
-    object per record cost half a millisecond of every write)."""
+    object per record would slow every write)."""
     changes = noted(session)
     if changes:
         now = utcnow()

@@ -71,8 +71,8 @@ def set_status(session: Session, task: Task, expected: Status, new: Status, **fi
         raise InvalidTransition(task.id, f"move to {new.label}", expected.label)
     values = {"status": new.value, "last_update": utcnow(), **fields}
     session.flush()  # edits made to `task` before this, in the order they were made
-    # A table UPDATE, not an ORM one: the ORM's bulk path and its in-session synchronisation cost a
-    # millisecond or two on every status change; the object gets the values it now has below.
+    # A table UPDATE, not an ORM one: every task changes status several times, and the ORM's bulk path with its
+    # in-session synchronisation is the slower of the two; the object gets the values it now has below.
     table = TASK_TABLE
     result = session.execute(
         update(table).where(table.c.id == task.id, table.c.status == expected.value).values(**values)

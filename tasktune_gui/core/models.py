@@ -21,8 +21,8 @@ def _text(default: str = "") -> Any:
 
 class Table(SQLModel):
     """The base of every table. Pydantic's validators are built on first use, not at import: tables are filled
-    by the ORM and by keyword, never validated or dumped by pydantic, and building them for seventeen tables cost
-    a third of this module's import, on every start of the window, the CLI and each task's SDK."""
+    by the ORM and by keyword, never validated or dumped by pydantic, and building them for every table would
+    slow each start of the window, the CLI and each task's SDK."""
 
     model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]  # SQLModelConfig is private
 

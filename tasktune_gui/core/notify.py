@@ -60,7 +60,7 @@ class ChangeListener:
         self._thread.start()
 
     def _run(self) -> None:
-        # Imported here: psycopg costs a fifth of a second at start, and SQLite users never need it.
+        # Imported here: psycopg is slow to import, and SQLite users never need it.
         import psycopg
 
         backoff = Backoff()

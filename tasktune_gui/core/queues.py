@@ -198,7 +198,8 @@ _QUEUES = Queue.__table__  # type: ignore[attr-defined]
 _TASKS = Task.__table__  # type: ignore[attr-defined]
 _WORKERS = Worker.__table__  # type: ignore[attr-defined]
 # A pop is on every task's path: its statements are built once (building one cost more than running it), run
-# as table statements on plain rows (loading an ORM entry cost a millisecond), the queue found in the same read.
+# as table statements on plain rows (loading ORM entries is the slower part of a pop), the queue found in the same
+# read.
 _PAUSED = table_select(_WORKERS.c.paused).where(_WORKERS.c.id == bindparam("worker"))
 # SKIP LOCKED (of the entry only, not the queue's row) lets PostgreSQL workers pass each other; SQLite's
 # write lock already serializes.

@@ -67,8 +67,8 @@ class ResultStore:
             rows = [(task_id, stream, text, stamp) for stream, text in lines]
             if not rows:
                 return 0
-            # Plain executemany at the driver: SQLAlchemy's per-row parameter handling would halve the rate
-            # a task printing 100,000 lines per second needs.
+            # Plain executemany at the driver: SQLAlchemy's per-row parameter handling keeps the store below
+            # the rate a task printing as fast as it can needs.
             marker = _marker(connection)
             connection.exec_driver_sql(
                 f"INSERT INTO console_line (task_id, stream, text, time) VALUES ({', '.join([marker] * 4)})", rows
@@ -92,7 +92,7 @@ class ResultStore:
         own lines about the run's setup (stream SETUP_STREAM) only with `setup`: by default, what the task wrote."""
         with self.store.read() as session:
             task = get_task(session, task_id)
-            # Plain rows, not ORM objects: building an object per line cost 50 µs, a page of lines half a second.
+            # Plain rows, not ORM objects: a page holds thousands of lines, and an object each makes it slow.
             statement = (
                 select(ConsoleLine.id, ConsoleLine.time, ConsoleLine.stream, ConsoleLine.text)
                 .where(ConsoleLine.task_id == task.id, col(ConsoleLine.id) > after)

@@ -49,3 +49,25 @@ def _check_s3(uri: str, netloc: str, path: str) -> str:
         if not path.strip("/"):
             raise InvalidValue(f"'{uri}': name the bucket after the host, like s3://{netloc}/bucket")
     return uri
+
+
+def s3_server_of(uri: str) -> str:
+    """`host:port` of the S3-compatible server (MinIO, Ceph...) a destination names, lowercased; "" for AWS, other
+    stores, folders and what does not validate. Its settings (https, CA file...) are kept under this name."""
+    try:
+        uri = validate_output_uri(uri)
+    except InvalidValue:
+        return ""
+    parts = urlsplit(uri)
+    if parts.scheme.lower() != "s3" or ":" not in parts.netloc or parts.netloc.endswith(AWS_SUFFIX):
+        return ""
+    return parts.netloc.lower()
+
+
+def validate_server(netloc: str) -> str:
+    """`host:port` as a destination names an S3-compatible server, stripped and lowercased; else InvalidValue."""
+    netloc = netloc.strip().lower()
+    host, _, port = netloc.partition(":")
+    if not host or not port.isdigit() or "/" in netloc:
+        raise InvalidValue(f"'{netloc}': name the server as HOST:PORT, like minio.lab:9000")
+    return netloc

@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 
 from tasktune_gui.cli.common import MAX_FILE_BYTES
-from tests.cli.conftest import Run, add_task, one_error_line
+from tests.support.cli import Run, add_draft, one_error_line
 
 
 def test_set_refuses_devices_fifos_and_huge_files(tt: Run, sqlite_url: str, tmp_path: Path) -> None:
-    task_id = add_task(sqlite_url, "t")
+    task_id = add_draft(sqlite_url, "t")
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)  # opening it would wait forever for a writer
     huge = tmp_path / "huge.yaml"

@@ -6,11 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.cli.conftest import Run, add_task, one_error_line, show
+from tests.support.cli import Run, add_draft, one_error_line, show
 
 
 def test_parallel_sets_of_one_task_both_land_whole(tt: Run, sqlite_url: str) -> None:
-    task_id = add_task(sqlite_url, "t")
+    task_id = add_draft(sqlite_url, "t")
     argv = [sys.executable, "-m", "tasktune_gui", "--db", sqlite_url, "set", task_id]
     edits = [subprocess.Popen([*argv, "--param", f"Args/p{n}={n}", "--property", f"owner{n}=x"],
                               stderr=subprocess.PIPE, text=True) for n in range(4)]
@@ -24,7 +24,7 @@ def test_parallel_sets_of_one_task_both_land_whole(tt: Run, sqlite_url: str) -> 
 
 
 def test_a_truncated_database_is_refused_and_left_as_it_was(tt: Run, sqlite_url: str, tmp_path: Path) -> None:
-    add_task(sqlite_url, "t")
+    add_draft(sqlite_url, "t")
     database = tmp_path / "tasktune.db"
     cut = tmp_path / "cut.db"
     cut.write_bytes(database.read_bytes()[:1024])  # the header survives, the pages do not

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from tasktune_gui.core.tasks import TaskQuery
-from tests.cli.conftest import Run, add_task, opened
+from tests.support.cli import Run, add_draft, opened
 
 # A Ctrl-C at the point the issue saw it: while the commands' modules are imported by the parser.
 INTERRUPT_IN_IMPORTS = """\
@@ -24,7 +24,7 @@ sys.exit(main(sys.argv[1:]))
 
 
 def test_clone_to_a_full_stdout_exits_zero_and_says_the_id_was_not_printed(sqlite_url: str) -> None:
-    task_id = add_task(sqlite_url, "t")
+    task_id = add_draft(sqlite_url, "t")
     with open("/dev/full", "w") as full:
         done = subprocess.run([sys.executable, "-m", "tasktune_gui", "--db", sqlite_url, "clone", task_id],
                               stdout=full, stderr=subprocess.PIPE, text=True, timeout=120, check=False)

@@ -13,8 +13,10 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.execution.local.run_scope import RunScope, cgroup_root
 from tasktune_gui.execution.local.runner import Command, ProcessRun
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.conftest import require_component
-from tests.execution.conftest import add_task, git, status, wait_for
+from tests.support.components import require_component
+from tests.support.git import commit_files
+from tests.support.runs import add_task, running_worker, status
+from tests.support.waiting import wait_for
 
 # The grandchild leaves the session, ignores SIGTERM (only the SIGKILL after the grace ends it) and says its pid;
 # the script itself exits 0 at once.
@@ -42,19 +44,14 @@ def gone(pid: int) -> bool:
 
 @pytest.fixture
 def daemon_repo(repo: Path) -> Path:
-    (repo / "daemon.py").write_text(DAEMON_SCRIPT)
-    git(repo, "add", "daemon.py")
-    git(repo, "commit", "-qm", "a script that leaves a daemon")
-    return repo
+    return commit_files(repo, {"daemon.py": DAEMON_SCRIPT}, "a script that leaves a daemon")
 
 
 @pytest.fixture
 def quick_worker(sqlite_core: Core, worker_config: WorkerConfig) -> Iterator[Worker]:
     worker_config.abort_grace = 1.0
-    started = Worker(sqlite_core, worker_config)
-    started.start()
-    yield started
-    started.stop()
+    with running_worker(sqlite_core, worker_config) as started:
+        yield started
 
 
 def test_a_completed_tasks_detached_grandchild_is_ended(sqlite_core: Core, quick_worker: Worker,

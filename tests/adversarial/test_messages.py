@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Run, add_task, one_error_line
-from tests.conftest import require_component
+from tests.support.cli import Run, add_draft, one_error_line
+from tests.support.components import require_component
 
 
 @pytest.mark.parametrize(("url", "fragment"), [
@@ -29,7 +29,7 @@ def test_database_urls_that_cannot_work_are_said_plainly(tt: Run, url: str, frag
 
 def test_a_huge_limit_and_a_short_id(tt: Run, sqlite_url: str) -> None:
     one_error_line(tt("list", "--limit", "99999999999999999999"), 2, "is more than 1,000,000,000,000")
-    task_id = add_task(sqlite_url, "t")
+    task_id = add_draft(sqlite_url, "t")
     one_error_line(tt("show", task_id[:3]), 1, "a shortened id needs at least 4 characters")
 
 

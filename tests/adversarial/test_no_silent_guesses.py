@@ -13,17 +13,17 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidValue
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.tasks import TaskQuery
-from tests.cli.conftest import TRAIN_SCRIPT, Run, add_task, git, one_error_line
+from tests.support.cli import TRAIN_SCRIPT, Run, add_draft, one_error_line
+from tests.support.git import make_repo
 
 
-def test_an_empty_tag_is_refused(tt: Run, sqlite_url: str) -> None:
-    task_id = add_task(sqlite_url, "t")
-    one_error_line(tt("tag", task_id, "good", ""), 1, "a tag cannot be empty")
-
-
-def test_an_empty_queue_name_is_not_the_default_queue(tt: Run, sqlite_url: str) -> None:
-    task_id = add_task(sqlite_url, "t")
-    one_error_line(tt("enqueue", task_id, "--queue", ""), 1, "a queue name cannot be empty")
+@pytest.mark.parametrize(("argv", "message"), [
+    (("tag", "{id}", "good", ""), "a tag cannot be empty"),
+    (("enqueue", "{id}", "--queue", ""), "a queue name cannot be empty"),  # not the default queue
+], ids=["tag", "queue"])
+def test_an_empty_name_is_refused(tt: Run, sqlite_url: str, argv: tuple[str, ...], message: str) -> None:
+    task_id = add_draft(sqlite_url, "t")
+    one_error_line(tt(*(arg.format(id=task_id) for arg in argv)), 1, message)
 
 
 def test_gpus_with_empty_ids_are_refused(tt: Run) -> None:
@@ -42,11 +42,7 @@ def test_an_empty_tasktune_db_is_refused(tmp_path: Path) -> None:
 
 def test_a_script_outside_the_repo_is_refused(tt: Run, tmp_path: Path) -> None:
     for name in ("A", "B"):
-        (tmp_path / name).mkdir()
-        git(tmp_path / name, "init", "-q", "-b", "main")
-        (tmp_path / name / "x.py").write_text(TRAIN_SCRIPT)
-        git(tmp_path / name, "add", "-A")
-        git(tmp_path / name, "commit", "-qm", "x")
+        make_repo(tmp_path / name, {"x.py": TRAIN_SCRIPT})
     one_error_line(tt("create", "--project", "P", "--name", "n", "--repo", str(tmp_path / "A"), "--script",
                       "../B/x.py"), 1, "is outside the repository given by --repo")
 

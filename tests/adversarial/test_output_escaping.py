@@ -10,7 +10,7 @@ import sys
 from sqlalchemy import update
 
 from tasktune_gui.core.models import Task
-from tests.cli.conftest import Run, add_task, opened
+from tests.support.cli import Run, add_draft, opened
 
 HOSTILE = "\x1b[31mred\x07\nsecond line"
 
@@ -22,7 +22,7 @@ def store_raw_name(db_url: str, task_id: str, name: str) -> None:
 
 
 def test_list_and_show_escape_control_characters(tt: Run, sqlite_url: str) -> None:
-    task_id = add_task(sqlite_url, "t")
+    task_id = add_draft(sqlite_url, "t")
     store_raw_name(sqlite_url, task_id, HOSTILE)
     for argv in (("list",), ("show", task_id)):
         out = tt(*argv).stdout
@@ -32,8 +32,8 @@ def test_list_and_show_escape_control_characters(tt: Run, sqlite_url: str) -> No
 
 
 def test_a_huge_name_is_cut_on_a_terminal_only(tt: Run, sqlite_url: str) -> None:
-    store_raw_name(sqlite_url, add_task(sqlite_url, "t"), "n" * 120_000)
-    add_task(sqlite_url, "short")
+    store_raw_name(sqlite_url, add_draft(sqlite_url, "t"), "n" * 120_000)
+    add_draft(sqlite_url, "short")
     leader, follower = pty.openpty()
     try:
         done = subprocess.run([sys.executable, "-m", "tasktune_gui", "--db", sqlite_url, "list"], stdout=follower,

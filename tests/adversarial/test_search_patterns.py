@@ -5,7 +5,7 @@ from __future__ import annotations
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.tasks import TaskQuery
-from tests.cli.conftest import Run, add_task
+from tests.support.cli import Run, add_draft
 
 
 def names(core: Core, **query: object) -> set[str]:
@@ -29,8 +29,8 @@ def test_model_search_too(core: Core) -> None:
 
 
 def test_list_search_from_the_cli(tt: Run, sqlite_url: str) -> None:
-    add_task(sqlite_url, "lr_1")
-    add_task(sqlite_url, "lrx1")
+    add_draft(sqlite_url, "lr_1")
+    add_draft(sqlite_url, "lrx1")
     assert tt("list", "--search", "lr_1").stdout.count("lrx1") == 0
     assert "lr_1" in tt("list", "--search", "lr_1").stdout
     assert tt("list", "--search", "%", "--json").stdout.strip() == "[]"

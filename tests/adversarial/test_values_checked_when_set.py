@@ -10,7 +10,7 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.errors import InvalidValue
-from tests.cli.conftest import Run, created_id, one_error_line, show
+from tests.support.cli import Run, created_id, one_error_line, show
 
 
 @pytest.fixture

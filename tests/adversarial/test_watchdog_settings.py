@@ -14,18 +14,17 @@ from tasktune_gui.core.errors import InvalidValue
 from tasktune_gui.core.models import utcnow
 from tasktune_gui.execution.worker.watchdog import fail_lost
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.cli.conftest import Run
-from tests.execution.conftest import add_task, git, status, wait_for
+from tests.support.cli import Run
+from tests.support.git import commit_files
+from tests.support.runs import add_task, running_worker, status
+from tests.support.waiting import wait_for
 
 WAIT_SCRIPT = "import signal\nprint('started', flush=True)\nsignal.pause()\n"
 
 
 @pytest.fixture
 def wait_repo(repo: Path) -> Path:
-    (repo / "wait.py").write_text(WAIT_SCRIPT)
-    git(repo, "add", ".")
-    git(repo, "commit", "-qm", "a script that waits")
-    return repo
+    return commit_files(repo, {"wait.py": WAIT_SCRIPT}, "a script that waits")
 
 
 def script_pid(core: Core, task_id: str) -> int | None:
@@ -76,15 +75,11 @@ def test_a_wrong_clock_on_the_worker_does_not_make_it_lost(postgres_url: str, re
 def test_a_worker_stops_its_task_when_another_marked_it_lost(sqlite_core: Core, wait_repo: Path,
                                                              worker_config: WorkerConfig) -> None:
     worker_config.abort_grace = 2.0
-    worker = Worker(sqlite_core, worker_config)
-    worker.start()
-    try:
+    with running_worker(sqlite_core, worker_config) as worker:
         task_id = add_task(sqlite_core, wait_repo, entry_point="wait.py")
         pid = wait_for(sqlite_core, lambda: script_pid(sqlite_core, task_id), what="the script's pid")
         sqlite_core.lifecycle.fail(task_id, "worker lost", "a peer judged it lost")
         wait_for(sqlite_core, lambda: task_id in worker.finished, what="the run to be stopped")
-    finally:
-        worker.stop()
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     task = sqlite_core.tasks.get(task_id)
     assert (task.status, task.status_reason) == ("failed", "worker lost")  # the peer's word stands

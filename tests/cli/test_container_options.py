@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli.conftest import Run, created_id, show
+from tests.support.cli import Run, created_id, show
 
 
 def test_use_image_env_on_create_and_set(tt: Run, repo: Path) -> None:

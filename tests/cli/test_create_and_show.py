@@ -6,7 +6,8 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from tests.cli.conftest import Run, add_task, created_id, git, opened, show
+from tests.support.cli import Run, add_draft, created_id, opened, show
+from tests.support.git import git
 
 DOCUMENTED_KEYS = (
     "id name type project parent description tags user archived status status_reason status_message created "
@@ -81,10 +82,10 @@ def test_create_options_reach_the_record(tt: Run, repo: Path, tmp_path: Path) ->
 
 
 def test_list_filters_sorts_and_limits(tt: Run) -> None:
-    url = tt.db_url  # type: ignore[attr-defined]
-    alpha = add_task(url, "alpha run", "A", tags=("best",))
-    beta = add_task(url, "beta run", "A/sub")
-    gamma = add_task(url, "gamma", "B", tags=("best", "old"))
+    url = tt.db_url
+    alpha = add_draft(url, "alpha run", "A", tags=("best",))
+    beta = add_draft(url, "beta run", "A/sub")
+    gamma = add_draft(url, "gamma", "B", tags=("best", "old"))
     with opened(url) as core:
         core.lifecycle.enqueue(beta)
         core.lifecycle.archive(gamma)

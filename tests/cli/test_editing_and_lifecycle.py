@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.conftest import Run, add_task, created_id, git, opened, show
+from tests.support.cli import Run, add_draft, created_id, opened, show
+from tests.support.git import git
 
 HOSTILE = "; rm -rf ~ \"quoted\" 'single' $HOME `id` ünïcødé 🚀\nsecond line\ttab = x/y"
 
@@ -115,8 +116,8 @@ def test_queue_project_and_model_commands(tt: Run, tmp_path: Path) -> None:
 
 
 def test_queue_show_and_move(tt: Run) -> None:
-    url = tt.db_url  # type: ignore[attr-defined]
-    first, second, third = (add_task(url, name) for name in ("first", "second", "third"))
+    url = tt.db_url
+    first, second, third = (add_draft(url, name) for name in ("first", "second", "third"))
     with opened(url) as core:
         for task_id in (first, second, third):
             core.lifecycle.enqueue(task_id)

@@ -7,19 +7,19 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.tasks import TaskQuery
-from tests.cli.conftest import Run, add_task, one_error_line, opened
+from tests.support.cli import Run, add_draft, one_error_line, opened
 
 REFUSED, USAGE = 1, 2
 
 
 @pytest.fixture
 def task_id(tt: Run) -> str:
-    return add_task(tt.db_url, "base")  # type: ignore[attr-defined]
+    return add_draft(tt.db_url, "base")
 
 
 def snapshot(tt: Run) -> object:
     """Every task's whole record, every queue's entries, the projects and models, read in this process (fast)."""
-    with opened(tt.db_url) as core:  # type: ignore[attr-defined]
+    with opened(tt.db_url) as core:
         tasks = core.tasks.query(TaskQuery()) + core.tasks.query(TaskQuery(archived=True))
         queues = [(q, core.queues.entries(q.name)) for q in core.queues.summaries()]
         projects = [(p.name, p.counts) for p in core.projects.summaries()]
@@ -77,7 +77,7 @@ def test_editing_a_task_that_is_not_a_draft(tt: Run, task_id: str) -> None:
     one_error_line(tt("set", task_id, "--property", "note=ok", "--param", "Args/lr=9"), REFUSED,
                    "it is Pending", "only in Draft")
     assert snapshot(tt) == before
-    with opened(tt.db_url) as core:  # type: ignore[attr-defined]
+    with opened(tt.db_url) as core:
         core.queues.pop(["default"], worker="w", host="h")
         core.lifecycle.complete(task_id)
         core.lifecycle.publish(task_id)

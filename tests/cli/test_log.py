@@ -6,7 +6,7 @@ import subprocess
 import sys
 from datetime import datetime
 
-from tests.cli.conftest import Run, add_task, opened
+from tests.support.cli import Run, add_draft, opened
 
 LINES = [
     ("stdout", "epoch 1 loss=0.5"),
@@ -25,13 +25,20 @@ def log_bytes(db_url: str, *argv: str) -> bytes:
     return result.stdout
 
 
-def test_log_prints_exactly_the_stored_lines(tt: Run) -> None:
-    url = tt.db_url  # type: ignore[attr-defined]
-    task_id = add_task(url, "logged")
-    with opened(url) as core:
+def running(db_url: str, name: str, lines: list[tuple[str, str]]) -> str:
+    """A task a worker took that has printed `lines` so far."""
+    task_id = add_draft(db_url, name)
+    with opened(db_url) as core:
         core.lifecycle.enqueue(task_id)
         core.queues.pop(["default"], worker="w", host="h")
-        core.results.append_console(task_id, LINES)
+        core.results.append_console(task_id, lines)
+    return task_id
+
+
+def test_log_prints_exactly_the_stored_lines(tt: Run) -> None:
+    url = tt.db_url
+    task_id = running(url, "logged", LINES)
+    with opened(url) as core:
         core.lifecycle.complete(task_id)
     expected = "".join(f"{text}\n" for _, text in LINES).encode()
     assert log_bytes(url, task_id) == expected
@@ -45,12 +52,8 @@ def test_log_prints_exactly_the_stored_lines(tt: Run) -> None:
 
 
 def test_follow_streams_until_the_task_ends(tt: Run) -> None:
-    url = tt.db_url  # type: ignore[attr-defined]
-    task_id = add_task(url, "live")
-    with opened(url) as core:
-        core.lifecycle.enqueue(task_id)
-        core.queues.pop(["default"], worker="w", host="h")
-        core.results.append_console(task_id, [("stdout", "epoch 1")])
+    url = tt.db_url
+    task_id = running(url, "live", [("stdout", "epoch 1")])
     follower = subprocess.Popen([sys.executable, "-m", "tasktune_gui", "--db", url, "log", task_id, "--follow"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

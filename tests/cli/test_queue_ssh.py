@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tasktune_gui.cli import worker_command
 from tasktune_gui.execution.worker.worker import Worker
-from tests.cli.conftest import Run, one_error_line, opened
+from tests.support.cli import Run, one_error_line, opened
 
 
 def test_create_set_and_list_ssh_queues(tt: Run) -> None:
@@ -15,7 +15,7 @@ def test_create_set_and_list_ssh_queues(tt: Run) -> None:
     assert tt("queue", "create", "cpu").returncode == 0
     assert tt("queue", "set", "cpu", "--ssh", "box").returncode == 0
     assert tt("queue", "set", "lab", "--local").returncode == 0
-    with opened(tt.db_url) as core:  # type: ignore[attr-defined]
+    with opened(tt.db_url) as core:
         queues = {q.name: q for q in core.queues.summaries()}
     assert (queues["cpu"].ssh_host, queues["lab"].ssh_host, queues["lab"].remote_dir) == ("box", "", "")
     assert tt("queue", "set", "lab", "--ssh", "gpu1", "--gpus", "0,1").returncode == 0
@@ -53,7 +53,7 @@ def test_worker_local_cache_sizes(tt: Run, tmp_path: Path) -> None:
     assert config.docker is not None and config.docker.env_max_bytes == 2 * 1024**3  # Docker mode's volume too
     default = worker_command.config_from(parser.parse_args([]))
     assert (default.env_max_bytes, default.tree_max_bytes) == (20 * 1024**3, 5 * 1024**3)
-    with opened(tt.db_url) as core:  # type: ignore[attr-defined]
+    with opened(tt.db_url) as core:
         worker = Worker(core, config)  # what the worker's runs use
         settings = worker._slots[0].settings
         assert (settings.environments.max_bytes, settings.cache.trees.max_bytes) == (2 * 1024**3, 256 * 1024**2)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tasktune_gui.core.settings import Settings
-from tests.cli.conftest import Run, one_error_line
+from tests.support.cli import Run, one_error_line
 from tests.support.object_stores import StoreServer, destination, new_bucket
 
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tasktune_gui.core.about import schema_version, tasktune_version
-from tests.cli.conftest import Run
+from tests.support.cli import Run
 
 
 def test_version_option_prints_the_version_and_the_schema(tt: Run) -> None:

@@ -15,13 +15,10 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.capture import ArgSpec, read_argparse_arguments
 from tasktune_gui.core.demo import DemoUnavailable, demo_repository, demo_source, seed_demo
 from tasktune_gui.core.tasks import TaskQuery
+from tests.support.git import git
 
 EPOCH = re.compile(r"epoch (\d+)/(\d+) loss=(\d+\.\d{4}) acc=(\d\.\d\d)")
 ARG_NAMES = ["lr", "epochs", "batch-size", "optimizer", "seed", "run-name", "layers", "verbose", "config"]
-
-
-def git(repo: Path, *argv: str) -> str:
-    return subprocess.run(["git", *argv], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
 
 
 def demo_tasks(core: Core) -> dict[str, dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import psycopg
 import pytest
@@ -17,23 +17,9 @@ from tasktune_gui.core.events import Change, note
 from tasktune_gui.core.feed import ChangeFeed
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.notify import CHANNEL, ChangeListener, libpq_conninfo
+from tests.support.cores import opened
 from tests.support.postgres import PostgresCluster
-
-
-def wait_until(condition: Callable[[], object], timeout: float = 10.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    done = threading.Event()
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        done.wait(0.02)
-
-
-@pytest.fixture
-def pg_core(postgres_url: str) -> Iterator[Core]:
-    core = Core.open(postgres_url)
-    yield core
-    core.close()
+from tests.support.waiting import wait_until
 
 
 def test_a_committed_change_is_notified_and_a_refused_one_is_not(pg_core: Core, postgres_url: str) -> None:
@@ -64,34 +50,30 @@ def test_listener_reconnects_after_its_backend_is_terminated(
         listener.close()
 
 
-def test_feed_publishes_a_change_that_commits_after_a_later_one(
-    pg_core: Core, postgres_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The follower takes every record for another process's, as a window on another machine would.
+@pytest.fixture
+def follower(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Core]:
+    """A second Core that takes every change record for another process's, as a window on another machine would."""
     monkeypatch.setattr("tasktune_gui.core.feed.ORIGIN", "another process")
-    follower = Core.open(postgres_url)
-    try:
-        seen: list[Change] = []
-        follower.events.subscribe(seen.append)
-        feed = ChangeFeed(follower.store, follower.events)
-        with pg_core.store.write() as session:  # takes the lower record id, commits last
-            note(session, Change("queue", "updated", ("slow",)))
-            session.flush()
-            later = pg_core.queues.create("fast")  # another connection: commits first
-            assert later.name == "fast"
-            feed.poll()
-            assert seen == [Change("queue", "created", ("fast",))]
+    with opened(postgres_url) as core:
+        yield core
+
+
+def test_feed_publishes_a_change_that_commits_after_a_later_one(pg_core: Core, follower: Core) -> None:
+    seen: list[Change] = []
+    follower.events.subscribe(seen.append)
+    feed = ChangeFeed(follower.store, follower.events)
+    with pg_core.store.write() as session:  # takes the lower record id, commits last
+        note(session, Change("queue", "updated", ("slow",)))
+        session.flush()
+        later = pg_core.queues.create("fast")  # another connection: commits first
+        assert later.name == "fast"
         feed.poll()
-        assert seen[-1] == Change("queue", "updated", ("slow",))
-    finally:
-        follower.close()
+        assert seen == [Change("queue", "created", ("fast",))]
+    feed.poll()
+    assert seen[-1] == Change("queue", "updated", ("slow",))
 
 
-def test_feed_listen_wakes_a_follower_on_another_connection(
-    pg_core: Core, postgres_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("tasktune_gui.core.feed.ORIGIN", "another process")
-    follower = Core.open(postgres_url)
+def test_feed_listen_wakes_a_follower_on_another_connection(pg_core: Core, follower: Core) -> None:
     woke = threading.Event()
     feed = ChangeFeed(follower.store, follower.events)
     close = feed.listen(woke.set)
@@ -106,7 +88,6 @@ def test_feed_listen_wakes_a_follower_on_another_connection(
         assert Change("queue", "created", ("lab",)) in seen
     finally:
         close()
-        follower.close()
 
 
 def test_feed_listen_does_nothing_on_sqlite(sqlite_core: Core) -> None:

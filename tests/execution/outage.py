@@ -7,9 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.worker.worker import Worker
-from tests.execution.conftest import add_task, git, status, wait_for
+from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
+from tests.support.git import git
 from tests.support.postgres import PostgresCluster
+from tests.support.runs import add_task, status
+from tests.support.waiting import wait_for
 
 STEPS = 150
 # Files in its working folder (what each backend shares with this machine: a mounted or an SSH host's folder)
@@ -36,10 +38,22 @@ def commit_outage_script(repo: Path) -> None:
     git(repo, "commit", "-qm", "outage script")
 
 
-def run_through_restart(core: Core, cluster: PostgresCluster, worker: Worker, repo: Path, queue: str,
+def run_through_restart(core: Core, cluster: PostgresCluster, config: WorkerConfig, repo: Path,
                         working_folder: Callable[[str], Path]) -> str:
-    """Run the script on `worker`, stop the server a third of the way, start it again once the task has gone
-    on another third (those lines and scalars wait on the worker), and check all arrived; the task's id."""
+    """Run the script on a worker of `config` (on its first queue), stop the server a third of the way, start it
+    again once the task has gone on another third (those lines and scalars wait on the worker), and check all
+    arrived; the task's id."""
+    commit_outage_script(repo)
+    worker = Worker(core, config)
+    worker.start()
+    try:
+        return _restart_during(core, cluster, repo, config.queues[0], working_folder)
+    finally:
+        worker.stop()
+
+
+def _restart_during(core: Core, cluster: PostgresCluster, repo: Path, queue: str,
+                    working_folder: Callable[[str], Path]) -> str:
     task_id = add_task(core, repo, queue=queue, entry_point="outage.py")
     folder = working_folder(task_id)
     wait_for(core, (folder / "half-way").exists, timeout=120, what="the task a third of the way")

@@ -11,7 +11,9 @@ import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.execution.conftest import add_task, git, status, wait_for
+from tests.support.git import git
+from tests.support.runs import add_task, status
+from tests.support.waiting import wait_for
 
 # The grandchild leaves the session and ignores SIGTERM: only a SIGKILL after the grace period ends it.
 SPAWN_SCRIPT = """\

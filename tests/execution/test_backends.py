@@ -14,7 +14,9 @@ from tasktune_gui.execution.run.launch import Command, build_command
 from tasktune_gui.execution.run.sdk_channel import EVENTS_VARIABLE, shared_sdk
 from tasktune_gui.execution.run.setup_log import SetupLog
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.execution.conftest import add_task, git, status, wait_for
+from tests.support.git import git
+from tests.support.runs import add_task, status
+from tests.support.waiting import wait_for
 
 SCRIPT = """\
 import sys

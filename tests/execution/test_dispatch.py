@@ -14,7 +14,9 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import utcnow
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.execution.conftest import add_task, git, status, tasktune_worker, wait_for
+from tests.support.git import git
+from tests.support.runs import add_task, status, tasktune_worker
+from tests.support.waiting import wait_for
 
 POSITIONALS = {
     "Args": {

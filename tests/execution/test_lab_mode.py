@@ -19,11 +19,13 @@ from sqlalchemy.engine import make_url
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.execution.conftest import add_task, git, status, tasktune_worker, wait_for
-from tests.execution.outage import commit_outage_script, run_through_restart
+from tests.execution.outage import run_through_restart
 from tests.execution.test_dispatch import start_latencies
 from tests.execution.test_worker_process import RECORD_SCRIPT, completed_count
+from tests.support.git import git
 from tests.support.postgres import PostgresCluster
+from tests.support.runs import add_task, status, tasktune_worker
+from tests.support.waiting import wait_for
 
 LINES = 300
 # Prints numbered lines for a few seconds; says on a side file when it is half way, so a test can cut the
@@ -198,11 +200,5 @@ def test_after_an_outage_a_watchdog_gives_other_workers_time_to_beat(
 def test_a_local_run_keeps_every_scalar_through_a_server_restart(
     pg_core: Core, postgres_cluster: PostgresCluster, repo: Path, tmp_path: Path
 ) -> None:
-    commit_outage_script(repo)
-    worker = Worker(pg_core, WorkerConfig(queues=["default"], cache_dir=tmp_path / "cache"))
-    worker.start()
-    try:
-        run_through_restart(pg_core, postgres_cluster, worker, repo, "default",
-                            lambda task_id: tmp_path / "cache" / "runs" / task_id / "repo")
-    finally:
-        worker.stop()
+    run_through_restart(pg_core, postgres_cluster, WorkerConfig(queues=["default"], cache_dir=tmp_path / "cache"),
+                        repo, lambda task_id: tmp_path / "cache" / "runs" / task_id / "repo")

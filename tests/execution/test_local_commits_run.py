@@ -11,7 +11,9 @@ from tasktune_gui.core.capture import args_section, capture
 from tasktune_gui.core.capture.local_commits import carried_count
 from tasktune_gui.core.models import Task
 from tasktune_gui.execution.worker.worker import Worker
-from tests.execution.conftest import git, status, wait_for
+from tests.support.git import git
+from tests.support.runs import status
+from tests.support.waiting import wait_for
 
 # Prints a digest of every file of the tree it runs in, as it sees them.
 TREE_SCRIPT = '''\

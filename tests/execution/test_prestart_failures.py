@@ -8,7 +8,9 @@ import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.worker.worker import Worker
-from tests.execution.conftest import add_task, git, status, wait_for
+from tests.support.git import git
+from tests.support.runs import add_task, status
+from tests.support.waiting import wait_for
 
 POSITIONALS = {
     "Args": {

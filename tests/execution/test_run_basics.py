@@ -7,7 +7,9 @@ from pathlib import Path
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.execution.conftest import add_task, git, status, wait_for
+from tests.support.git import git
+from tests.support.runs import add_task, status
+from tests.support.waiting import wait_for
 
 TERMINAL = ("completed", "failed", "aborted")
 POSITIONALS = {"Args": {"source": {"value": "a", "type": "positional", "description": ""},

@@ -11,7 +11,9 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.results import SETUP_STREAM
 from tasktune_gui.execution.worker.worker import Worker
-from tests.execution.conftest import add_task, git, status, wait_for
+from tests.support.git import git
+from tests.support.runs import add_task, status
+from tests.support.waiting import wait_for
 from tests.support.wheels import build_wheel
 
 # A build backend in the package's own folder (no download) that builds only once the test opens its gate: the

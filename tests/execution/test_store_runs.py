@@ -18,8 +18,10 @@ from tasktune_gui.core.serialize import task_to_dict
 from tasktune_gui.core.settings import settings_path
 from tasktune_gui.execution.stores.buckets import location_for
 from tasktune_gui.execution.worker.worker import Worker
-from tests.execution.conftest import add_task, git, status, wait_for
+from tests.support.git import git
 from tests.support.object_stores import AZURE_KEY, StoreServer, azurite_connection_string, destination, new_bucket
+from tests.support.runs import add_task, status
+from tests.support.waiting import wait_for
 
 TRAIN_SCRIPT = """\
 from pathlib import Path

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.execution.cache.workspace import MirrorCache, Source, prepare_workspace
-from tests.execution.conftest import git
 from tests.execution.test_workspace import make_source
+from tests.support.git import git
 
 
 def test_a_commit_run_before_is_copied_without_a_git_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,8 +11,8 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.counts import read_counts
 from tasktune_gui.core.models import ChangeRecord, utcnow
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.execution.conftest import wait_for
 from tests.support.lifecycle import new_task
+from tests.support.waiting import wait_for
 
 
 def records_and_count_rows(core: Core) -> tuple[int, int]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.worker.watchdog import fail_lost
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.execution.conftest import add_task
+from tests.support.runs import add_task
 
 
 def test_restarted_worker_fails_what_it_left_running(core: Core, worker_config: WorkerConfig,

@@ -16,7 +16,9 @@ from sqlmodel import col, select
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.execution.conftest import add_task, git, status, tasktune_worker, wait_for
+from tests.support.git import git
+from tests.support.runs import add_task, status, tasktune_worker
+from tests.support.waiting import wait_for
 
 WAIT_SCRIPT = "import signal\nprint('started', flush=True)\nsignal.pause()\n"
 RECORD_SCRIPT = (

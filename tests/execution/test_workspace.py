@@ -10,7 +10,7 @@ import pytest
 
 from tasktune_gui.execution.cache.workspace import MirrorCache, Source, prepare_workspace
 from tasktune_gui.execution.errors import StepFailed
-from tests.execution.conftest import git
+from tests.support.git import git
 
 
 def make_source(tmp_path: Path) -> tuple[Path, str, str]:

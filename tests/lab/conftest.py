@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -11,6 +12,7 @@ from sqlalchemy.engine import make_url
 from tasktune_gui.core import lab
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.store import Store
+from tests.support.runs import show_repo
 
 PASSWORDS = {"alice": "alice-Secret-7f3", "bob": "bob-Secret-91c", "carol": "carol-Secret-2d8",
              "gpu": "gpu-Secret-c44"}
@@ -52,3 +54,9 @@ def cores(lab_db: Lab) -> Iterator[dict[str, Core]]:
     finally:
         for core in opened.values():
             core.close()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """The execution tests' repository (scripts/show.py and helper.py, on branch main)."""
+    return show_repo(tmp_path / "source")

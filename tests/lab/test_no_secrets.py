@@ -7,13 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.execution.conftest import git, repo  # noqa: F401 (repo: a fixture)
 from tests.lab.conftest import PASSWORDS, Lab
+from tests.support.git import git
 
 NEW_PASSWORD = "dave-Secret-5e0"
 
 
-def test_no_password_in_any_file_tasktune_writes(lab_db: Lab, repo: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_no_password_in_any_file_tasktune_writes(lab_db: Lab, repo: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     folders = {name: home / sub for name, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
                                                   ("XDG_CACHE_HOME", ".cache"), ("XDG_STATE_HOME", ".local/state"))}

@@ -13,8 +13,9 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import NotPermitted
 from tasktune_gui.core.history import events, last_person_event
 from tasktune_gui.core.models import Task
-from tests.execution.conftest import add_task, git, repo, tasktune_worker  # noqa: F401 (repo: a fixture)
 from tests.lab.conftest import Lab
+from tests.support.git import git
+from tests.support.runs import add_task, tasktune_worker
 
 
 def draft(core: Core, name: str = "t") -> str:
@@ -99,7 +100,7 @@ def test_alice_cannot_rewrite_her_own_history(lab_db: Lab, cores: dict[str, Core
 
 
 def test_worker_runs_alices_task_and_cannot_delete_it_an_admin_can_abort(
-        lab_db: Lab, cores: dict[str, Core], repo: Path, tmp_path: Path) -> None:  # noqa: F811
+        lab_db: Lab, cores: dict[str, Core], repo: Path, tmp_path: Path) -> None:
     alice, carol, gpu = cores["alice"], cores["carol"], cores["gpu"]
     (repo / "hello.py").write_text("print('hello from the lab')\n")
     git(repo, "add", ".")

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.conftest import require_component
+from tests.support.components import require_component
 
 
 def desktop_file_validate(entry: Path) -> str:

@@ -8,9 +8,14 @@ import signal
 import socket
 import subprocess
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
+import pytest
+
+from tests.support.components import require_component
 
 SSHD = Path("/usr/sbin/sshd")
 
@@ -140,3 +145,20 @@ class SshServer:
             self.process.wait(10)
         if self.process is not None:
             self._log_thread.join(10)  # it closes the pipe at its end
+
+
+@contextmanager
+def running_sshd(folder: Path, monkeypatch: pytest.MonkeyPatch, *, trusted: bool = True,
+                 session_env: dict[str, str] | None = None) -> Iterator[SshServer]:
+    """A started server (whose host key the client already trusts unless `trusted` is False), stopped at the end;
+    the researcher's own ssh-agent is not used."""
+    require_component("OpenSSH server", SSHD.exists(), "install openssh-server (/usr/sbin/sshd)")
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    server = SshServer(folder, session_env=session_env)
+    if trusted:
+        server.trust_host_key()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

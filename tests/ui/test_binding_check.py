@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.ui.window.binding_check import CALLS, BrokenQtBinding, check_binding, loses_none, none_references_lost
-from tests.conftest import require_component
 from tests.support.broken_binding import make_broken_env, python_311, run_environment
+from tests.support.components import require_component
 
 NONE_IS_MORTAL = sys.version_info < (3, 12)
 mortal_none = pytest.mark.skipif(not NONE_IS_MORTAL, reason="None is immortal from Python 3.12: nothing to lose")

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.ui.overview.workers_page import WorkersPage
-from tests.conftest import require_component
+from tests.support.components import require_component
 from tests.support.sshd import SSHD, SshServer
 
 

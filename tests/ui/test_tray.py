@@ -20,7 +20,7 @@ from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tasktune_gui.ui.window.main_window import MainWindow
 from tasktune_gui.ui.window.tray_app import WindowOpener
 from tasktune_gui.ui.worker.tray import BUSY, ERROR, IDLE, PAUSED, STATE_COLOURS, TrayWorker, state_icon
-from tests.execution.conftest import git
+from tests.support.git import git
 from tests.support.postgres import PostgresCluster
 
 HOLD_SCRIPT = "import os, time\nprint('holding', flush=True)\nwhile not os.path.exists(os.environ['GO_ON']):\n" \

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from tests.conftest import require_component
+from tests.support.components import require_component
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "screenshot_tray.py"
 

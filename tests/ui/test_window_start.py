@@ -16,7 +16,7 @@ from tasktune_gui.app import open_core
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.ui.window.main_window import PAGES, MainWindow
-from tests.conftest import require_component
+from tests.support.components import require_component
 from tests.support.startup import trace_events, traced_environment
 from tests.support.xvfb import start_xvfb
 

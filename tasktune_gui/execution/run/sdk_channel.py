@@ -170,7 +170,14 @@ class EventsReader:
                     if later.get("kind") != "scalar":
                         break
                     run.append(later)
-                self._store_scalars(run)
+                try:
+                    self._store_scalars(run)
+                except Exception as exc:
+                    if is_disconnect(exc):
+                        raise
+                    # The task is gone, or the values cannot be stored: nothing to wait for.
+                    self._uncertain = False
+                    log.warning("task %s: %d scalars not stored: %s", self.task_id, len(run), exc)
                 for _ in run:
                     self._pending.popleft()
                 continue
@@ -228,7 +235,7 @@ def store_event(core: Core, task_id: str, event: dict[str, Any]) -> None:
         core.results.append_console(task_id, [(stream, f"tasktune: {text}")])
 
     try:
-        uri = publish(local, destination, task_id, kind, say)
+        uri = publish(local, destination, task_id, kind, say, recorded_sha256=str(event.get("hash") or ""))
     except StoreError as exc:
         log.warning("task %s: %s", task_id, exc)
         say(f"upload of {local.name} to {destination} failed: {exc}", "stderr")

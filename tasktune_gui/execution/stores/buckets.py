@@ -14,6 +14,9 @@ import fsspec
 from tasktune_gui.core.settings import S3Endpoint, Settings
 
 AWS_SUFFIX = ".amazonaws.com"
+# s3fs waits 15 s for an answer; a server joining a multipart upload of a GB may take longer (a loaded local one took
+# 30 s), and the client's repeat of the join then fails on the upload the first one completed: all sent again.
+TRANSFER_READ_TIMEOUT_S = 120
 EndpointLookup = Callable[[str], S3Endpoint]
 
 
@@ -61,6 +64,8 @@ class Location:
         options = dict(self.options)
         if quick and self.protocol == "s3":
             options["config_kwargs"] = {**options.get("config_kwargs", {}), "retries": {"max_attempts": 1}}
+        elif self.protocol == "s3":
+            options["config_kwargs"] = {**options.get("config_kwargs", {}), "read_timeout": TRANSFER_READ_TIMEOUT_S}
         store = fsspec.filesystem(self.protocol, skip_instance_cache=True, **options)
         if quick and self.protocol == "s3":
             store.retries = 1  # s3fs's own loop: a class attribute, not an argument

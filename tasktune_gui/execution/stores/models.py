@@ -12,18 +12,15 @@ from pathlib import Path
 
 from tasktune_gui.execution.cache.entries import evict_folders
 from tasktune_gui.execution.stores.buckets import EndpointLookup, StoreError, location_for
-from tasktune_gui.execution.stores.outputs import with_retries
+from tasktune_gui.execution.stores.outputs import sha256_of, with_retries
 
 DEFAULT_MAX_BYTES = 20 * 1024**3
 PARTIAL_TTL_S = 3600.0  # a download left by a killed worker is removed after this long
 
 
 def file_digest(path: Path) -> str:
-    sha = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
+        return sha256_of(handle.read)
 
 
 class ModelCache:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -185,6 +185,12 @@ class ConsoleView(QWidget):
         if self._behind:
             self._behind = False
             self.append_new()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        super().hideEvent(event)
+        if self._timer.isActive():  # a closed view keeps no timer running; the next show reads what came
+            self._timer.stop()
+            self._behind = True
 
     # Find
 

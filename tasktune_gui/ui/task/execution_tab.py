@@ -25,7 +25,7 @@ from tasktune_gui.core.capture.local_commits import carried_count
 from tasktune_gui.core.capture.refs import RepositoryRefs, list_refs
 from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.errors import InvalidValue
-from tasktune_gui.core.uris import validate_output_uri
+from tasktune_gui.core.uris import s3_server_of, validate_output_uri
 from tasktune_gui.ui.common import gui_thread
 from tasktune_gui.ui.common.fonts import fixed_font
 from tasktune_gui.ui.common.naming import named
@@ -300,6 +300,8 @@ class DestinationChecker(QObject):
 
 
 class OutputSection(EditableSection):
+    server_settings_requested = Signal(str)  # host:port of the S3-compatible server the destination names
+
     def __init__(self, core: Core) -> None:
         super().__init__(core, "output", "Output destination")
         self.uri = named(QLineEdit(), "execution_output_uri")
@@ -307,6 +309,10 @@ class OutputSection(EditableSection):
                                     "azure://account.blob.core.windows.net/path")
         self.test_button = named(QPushButton("Test destination"), "execution_output_test")
         self.test_button.setToolTip("Checks that credentials are found and the bucket is reachable and writable")
+        self.server_button = named(QPushButton("Server settings…"), "execution_output_server")
+        self.server_button.setToolTip("HTTPS, CA file, path-style addressing and region of an S3-compatible server "
+                                      "(s3://host:port/bucket), for every task that writes there")
+        self.server_button.clicked.connect(self._on_server_clicked)
         self.check = named(QLabel(), "execution_output_check")
         self.check.setWordWrap(True)
         self.checker = DestinationChecker(self)
@@ -317,6 +323,7 @@ class OutputSection(EditableSection):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.uri, 1)
         row.addWidget(self.test_button)
+        row.addWidget(self.server_button)
         holder = QWidget()
         holder.setLayout(row)
         self.add(holder)
@@ -333,6 +340,7 @@ class OutputSection(EditableSection):
 
     def _validate(self, text: str) -> None:
         self.test_button.setEnabled(bool(self._bucket_uri()))
+        self.server_button.setEnabled(bool(s3_server_of(text)))
         if not self.editing:
             self.check.clear()
             return
@@ -350,6 +358,11 @@ class OutputSection(EditableSection):
             self.check.setText(f"Checking {uri}…")
             self.checker.check(uri)
 
+    def _on_server_clicked(self) -> None:
+        server = s3_server_of(self.uri.text())
+        if server:
+            self.server_settings_requested.emit(server)
+
     def _on_checker_checked(self, uri: str, passed: bool, text: str) -> None:
         self.test_button.setEnabled(bool(self._bucket_uri()))
         if uri == self.uri.text().strip():  # not an answer about a URI typed over since
@@ -357,7 +370,7 @@ class OutputSection(EditableSection):
 
     def fill(self, record: dict[str, Any]) -> None:
         self.uri.setText(record["execution"]["output_uri"])
-        self.test_button.setEnabled(bool(self._bucket_uri()))
+        self._validate(self.uri.text())
 
     def set_fields_editable(self, editing: bool) -> None:
         self.uri.setReadOnly(not editing)

@@ -169,7 +169,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _waiting_for_database(self) -> list[QAction]:
-        return [self.split_toggle, self.worker_toggle, self.worker_menu.docker_action]
+        return [self.split_toggle, self.worker_toggle, self.worker_menu.docker_action,
+                self.worker_menu.s3_server_action]
 
     def _on_frame_row_changed(self, row: int) -> None:
         if not self.attached:  # the page is shown once the database is open; the trail says which it will be
@@ -301,6 +302,7 @@ class MainWindow(QMainWindow):
 
             self._task_page = TaskPage(self.core)
             self._task_page.artifacts.model_requested.connect(self.open_model)
+            self._task_page.execution.output.server_settings_requested.connect(self.worker_menu.edit_s3_server)
             # A rename or a move shows in the trail once the page has read the task again.
             self._task_page.shown.connect(self._on_task_page_shown)
             self.stack.addWidget(self._task_page)  # reached from the table, not from the navigation
@@ -314,6 +316,7 @@ class MainWindow(QMainWindow):
             self._side_page = TaskPage(self.core)
             self._side_page.setObjectName("sideTaskPage")
             self._side_page.artifacts.model_requested.connect(self.open_model)
+            self._side_page.execution.output.server_settings_requested.connect(self.worker_menu.edit_s3_server)
         self.tasks_page.set_side(self._side_page if on else None)
         if self.split_toggle.isChecked() != on:
             self.split_toggle.setChecked(on)

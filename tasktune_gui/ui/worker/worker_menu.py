@@ -1,4 +1,5 @@
-"""The window's Worker menu: run tasks in this window (on or off), its Docker mode, and the status bar's line."""
+"""The window's Worker menu: run tasks in this window (on or off), its Docker mode, S3-compatible servers, and the
+status bar's line."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from tasktune_gui.core.queues import QueueSummary
     from tasktune_gui.ui.worker.docker_dialog import DockerWorkerDialog
     from tasktune_gui.ui.worker.embedded_worker import EmbeddedWorker
+    from tasktune_gui.ui.worker.s3_server_dialog import S3ServerDialog
 
 
 class WorkerMenu:
@@ -33,6 +35,8 @@ class WorkerMenu:
         self.toggle.setChecked(settings.embedded_worker)
         self.docker_action = menu.addAction("Docker mode…")
         self.docker_action.setObjectName("action_embedded_worker_docker")
+        self.s3_server_action = menu.addAction("S3-compatible servers…")
+        self.s3_server_action.setObjectName("action_s3_servers")
         self.label = named(QLabel(), "workerStatus")
         self.label.setText("Worker: starting" if settings.embedded_worker else "Worker: off")
 
@@ -41,6 +45,7 @@ class WorkerMenu:
         self.core = core
         self.toggle.toggled.connect(self._on_toggle_toggled)
         self.docker_action.triggered.connect(self.open_docker_dialog)
+        self.s3_server_action.triggered.connect(lambda: self.edit_s3_server(""))
 
     def start_if_on(self) -> None:
         if self.toggle.isChecked():
@@ -83,3 +88,22 @@ class WorkerMenu:
             self.say(f"Settings not saved: {exc}")
         self.embedded_worker.restart()
         self.label.setText(self.embedded_worker.describe())
+
+    def edit_s3_server(self, server: str) -> S3ServerDialog:
+        """The S3-compatible server dialog, opened on `server` (none: the first saved or a new one); OK saves."""
+        from tasktune_gui.ui.worker.s3_server_dialog import S3ServerDialog
+
+        dialog = S3ServerDialog(self.settings, server, self.parent)
+        dialog.accepted.connect(lambda: self.apply_s3_server(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def apply_s3_server(self, dialog: S3ServerDialog) -> None:
+        server = dialog.apply_to(self.settings)
+        try:
+            self.settings.save()
+        except OSError as exc:  # the change still holds for this session
+            self.say(f"Settings not saved: {exc}")
+        else:
+            self.say(f"Settings of {server} saved")

@@ -35,33 +35,25 @@ def specs() -> list[ArgSpec]:
     return read_argparse_arguments(SCRIPT)
 
 
-def test_options_take_values_in_both_forms_and_by_short_name(specs: list[ArgSpec]) -> None:
-    result = apply_arg_overrides(specs, ["-l", "0.5", "--run-name=second try"])
-    assert values(result)["lr"] == "0.5"
-    assert values(result)["run-name"] == "second try"
-    assert result[1].description == "learning rate"
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["-l", "0.5", "--run-name=second try"], {"lr": "0.5", "run-name": "second try"}),
+    (["-v", "--no-cuda", "--verbose", "--verbose"], {"-v": "true", "no-cuda": "false", "verbose": "2"}),
+    (["-v=False"], {"-v": "false"}),
+    (["--layers", "128", "0.5", "007", "--tag", "a", "--tag=b c"], {"layers": '[128, 0.5, "007"]',
+                                                                    "tag": '["a", "b c"]'}),
+    (["data.csv", "--lr", "-1e-3", "x", "y"], {"source": "data.csv", "lr": "-1e-3", "targets": '["x", "y"]'}),
+    (["--", "-odd-name.csv", "-z", "3"], {"source": "-odd-name.csv", "targets": '["-z", 3]'}),
+], ids=["both forms and a short name", "bare flags set their action's value", "a flag given a value",
+        "list options collect, append options accumulate", "positionals in declared order",
+        "positionals after --"])
+def test_overrides_set_the_values_argparse_would(specs: list[ArgSpec], argv: list[str],
+                                                 expected: dict[str, str]) -> None:
+    result = values(apply_arg_overrides(specs, argv))
+    assert {name: result[name] for name in expected} == expected
 
 
-def test_bare_flags_set_their_action_value(specs: list[ArgSpec]) -> None:
-    result = values(apply_arg_overrides(specs, ["-v", "--no-cuda", "--verbose", "--verbose"]))
-    assert (result["-v"], result["no-cuda"], result["verbose"]) == ("true", "false", "2")
-    assert values(apply_arg_overrides(specs, ["-v=False"]))["-v"] == "false"
-
-
-def test_list_options_collect_values_and_append_options_accumulate(specs: list[ArgSpec]) -> None:
-    result = values(apply_arg_overrides(specs, ["--layers", "128", "0.5", "007", "--tag", "a", "--tag=b c"]))
-    assert result["layers"] == '[128, 0.5, "007"]'
-    assert result["tag"] == '["a", "b c"]'
-
-
-def test_positionals_are_filled_in_declared_order(specs: list[ArgSpec]) -> None:
-    result = values(apply_arg_overrides(specs, ["data.csv", "--lr", "-1e-3", "x", "y"]))
-    assert result["source"] == "data.csv"
-    assert result["lr"] == "-1e-3"
-    assert result["targets"] == '["x", "y"]'
-    after_separator = values(apply_arg_overrides(specs, ["--", "-odd-name.csv", "-z", "3"]))
-    assert after_separator["source"] == "-odd-name.csv"
-    assert after_separator["targets"] == '["-z", 3]'
+def test_an_overridden_option_keeps_its_description(specs: list[ArgSpec]) -> None:
+    assert apply_arg_overrides(specs, ["-l", "0.5"])[1].description == "learning rate"
 
 
 def test_undeclared_options_are_added_after_the_declared_ones(specs: list[ArgSpec]) -> None:

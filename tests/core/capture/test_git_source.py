@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 import textwrap
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 
 from tasktune_gui.core.capture import ArgSpec, capture
 from tasktune_gui.core.errors import CaptureError, InvalidValue, NotAGitRepository, ScriptOutsideRepository
+from tests.support.git import git, make_repo, write_files
 
 TRAIN_V1 = textwrap.dedent(
     """
@@ -23,35 +23,19 @@ TRAIN_V1 = textwrap.dedent(
 TRAIN_V2 = TRAIN_V1 + 'parser.add_argument("--epochs", type=int, default=3)\n'
 
 
-def git(repo: Path, *argv: str) -> str:
-    return subprocess.run(["git", *argv], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
-
-
 def write(path: Path, text: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
+    write_files(path.parent, {path.name: text})
     return path
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A repository on branch main with two commits: v1 (tagged) and v2 of train.py."""
-    root = tmp_path.resolve() / "repo"
-    root.mkdir()
-    git(root, "init", "--quiet", "--initial-branch=main")
-    write(root / "train.py", TRAIN_V1)
-    write(root / ".gitignore", "*.log\ncheckpoints/\n")
-    write(root / "requirements.txt", "numpy==1.26.4\n")
-    write(root / "src" / "model.py", "WIDTH = 8\n")
-    write(root / "data" / "old.txt", "to be deleted\n")
-    write(root / "notes.txt", "to be removed from the index\n")
-    write(root / "labels.csv", "café;1\n".encode("latin-1"))
-    git(root, "add", "--all")
-    git(root, "commit", "--quiet", "-m", "v1")
-    git(root, "tag", "v1")
+    root = make_repo(tmp_path.resolve() / "repo", {
+        "train.py": TRAIN_V1, ".gitignore": "*.log\ncheckpoints/\n", "requirements.txt": "numpy==1.26.4\n",
+        "src/model.py": "WIDTH = 8\n", "data/old.txt": "to be deleted\n", "notes.txt": "to be removed from the index\n",
+        "labels.csv": "café;1\n".encode("latin-1"),
+    }, message="v1", tags=["v1"])
     write(root / "train.py", TRAIN_V2)
     git(root, "commit", "--quiet", "-am", "v2")
     return root
@@ -171,11 +155,6 @@ def test_unknown_refs_are_refused_by_name(repo: Path, selection: dict[str, str],
         capture("train.py", cwd=repo, **selection)
 
 
-def test_a_commit_and_a_tag_together_are_refused(repo: Path) -> None:
-    with pytest.raises(InvalidValue, match="not both"):
-        capture("train.py", cwd=repo, commit="HEAD", tag="v1")
-
-
 def test_a_script_missing_from_the_chosen_ref_is_refused(repo: Path) -> None:
     write(repo / "eval.py", "print('eval')\n")
     assert capture("eval.py", cwd=repo).diff != ""
@@ -189,21 +168,18 @@ def test_a_folder_outside_any_repository_is_refused(tmp_path: Path) -> None:
         capture("train.py", cwd=tmp_path / "plain")
 
 
-def test_a_script_outside_the_repository_is_refused(repo: Path, tmp_path: Path) -> None:
-    write(tmp_path / "outside.py", TRAIN_V1)
-    with pytest.raises(ScriptOutsideRepository, match="outside.py"):
-        capture("../outside.py", cwd=repo)
-
-
-def test_a_missing_script_is_refused(repo: Path) -> None:
-    with pytest.raises(CaptureError, match="script 'nope.py' does not exist"):
-        capture("nope.py", cwd=repo)
-
-
-def test_an_ignored_script_is_refused(repo: Path) -> None:
-    write(repo / "checkpoints" / "probe.py", "print(1)\n")
-    with pytest.raises(CaptureError, match="ignored by git"):
-        capture("checkpoints/probe.py", cwd=repo)
+@pytest.mark.parametrize(("files", "script", "selection", "error", "message"), [
+    ({}, "train.py", {"commit": "HEAD", "tag": "v1"}, InvalidValue, "not both"),
+    ({"../outside.py": TRAIN_V1}, "../outside.py", {}, ScriptOutsideRepository, "outside.py"),
+    ({}, "nope.py", {}, CaptureError, "script 'nope.py' does not exist"),
+    ({"checkpoints/probe.py": "print(1)\n"}, "checkpoints/probe.py", {}, CaptureError, "ignored by git"),
+], ids=["commit and tag", "outside the repository", "missing", "ignored by git"])
+def test_a_script_or_selection_a_run_cannot_use_is_refused(repo: Path, files: dict[str, str], script: str,
+                                                           selection: dict[str, str], error: type[Exception],
+                                                           message: str) -> None:
+    write_files(repo, files)
+    with pytest.raises(error, match=message):
+        capture(script, cwd=repo, **selection)
 
 
 def test_a_repository_without_commits_is_refused(tmp_path: Path) -> None:

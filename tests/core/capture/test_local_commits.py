@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from tasktune_gui.core.capture import capture
 from tasktune_gui.core.capture.local_commits import carried_count
-
-
-def git(repo: Path, *argv: str) -> str:
-    return subprocess.run(["git", *argv], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+from tests.support.git import git, make_repo
 
 
 def remote_and_clone(tmp_path: Path) -> tuple[Path, Path]:
@@ -48,12 +44,7 @@ def test_a_chosen_local_commit_carries_the_commits_up_to_it(tmp_path: Path) -> N
 
 def test_a_remote_that_has_none_of_the_history_leaves_the_local_path(tmp_path: Path) -> None:
     remote, _ = remote_and_clone(tmp_path)  # an unrelated history
-    root = tmp_path / "alone"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    (root / "train.py").write_text("print(1)\n")
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "never pushed")
+    root = make_repo(tmp_path / "alone", {"train.py": "print(1)\n"}, message="never pushed")
     git(root, "remote", "add", "origin", str(remote))
     git(root, "fetch", "-q", "origin")
     found = capture("train.py", cwd=root)

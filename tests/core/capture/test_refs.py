@@ -2,33 +2,27 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
+import pytest
+
 from tasktune_gui.core.capture.refs import list_refs
+from tests.support.git import git, make_repo
 
 
-def git(repo: Path, *argv: str) -> str:
-    done = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *argv], cwd=repo, check=True,
-                          capture_output=True, text=True)
-    return done.stdout.strip()
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """Three commits of train.py on main, the last tagged v1.0 and branched to experiment."""
+    root = make_repo(tmp_path / "repo", {"train.py": "print(0)\n"}, message="step 0")
+    for n in (1, 2):
+        (root / "train.py").write_text(f"print({n})\n")
+        git(root, "commit", "-qam", f"step {n}")
+    git(root, "tag", "v1.0")
+    git(root, "branch", "experiment")
+    return root
 
 
-def make_repo(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    for n in range(3):
-        (repo / "train.py").write_text(f"print({n})\n")
-        git(repo, "add", ".")
-        git(repo, "commit", "-qm", f"step {n}")
-    git(repo, "tag", "v1.0")
-    git(repo, "branch", "experiment")
-    return repo
-
-
-def test_local_repository_lists_branches_tags_and_recent_commits(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path)
+def test_local_repository_lists_branches_tags_and_recent_commits(repo: Path) -> None:
     refs = list_refs(str(repo), limit=2)
     assert refs.error == ""
     assert sorted(refs.branches) == ["experiment", "main"]
@@ -38,8 +32,7 @@ def test_local_repository_lists_branches_tags_and_recent_commits(tmp_path: Path)
     assert len(refs.commits) == 2
 
 
-def test_a_url_lists_its_branches_and_tags(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path)
+def test_a_url_lists_its_branches_and_tags(repo: Path) -> None:
     refs = list_refs(f"file://{repo}")
     assert refs.error == ""
     assert sorted(refs.branches) == ["experiment", "main"]

@@ -10,6 +10,7 @@ import pytest
 
 from tasktune_gui.core.capture import detect_requirements
 from tasktune_gui.core.errors import InvalidValue
+from tests.support.git import write_files
 
 
 def write(path: Path, text: str) -> Path:
@@ -23,22 +24,28 @@ def root(tmp_path: Path) -> Path:
     return tmp_path.resolve()
 
 
-def test_the_scripts_own_requirements_file_comes_first(root: Path) -> None:
-    write(root / "requirements.txt", "numpy\n")
-    script = write(root / "exp" / "train.py", "import torch\n")
-    write(root / "exp" / "requirements.txt", "torch==2.3.0\n-r ../requirements.txt\n")
-    assert detect_requirements(root, script) == "torch==2.3.0\n-r ../requirements.txt\n"
-
-
-def test_the_repository_requirements_file_beats_pyproject(root: Path) -> None:
-    write(root / "requirements.txt", "numpy\n")
-    write(root / "pyproject.toml", '[project]\nname = "lab"\ndependencies = ["scipy>=1.11"]\n')
-    assert detect_requirements(root, write(root / "exp" / "train.py", "")) == "numpy\n"
-
-
-def test_pyproject_dependencies_come_next(root: Path) -> None:
-    write(root / "pyproject.toml", '[project]\nname = "lab"\ndependencies = ["scipy>=1.11", "rich"]\n')
-    assert detect_requirements(root, write(root / "train.py", "import pytest\n")) == "scipy>=1.11\nrich\n"
+@pytest.mark.parametrize(("files", "script", "expected"), [
+    ({"requirements.txt": "numpy\n", "exp/train.py": "import torch\n",
+      "exp/requirements.txt": "torch==2.3.0\n-r ../requirements.txt\n"},
+     "exp/train.py", "torch==2.3.0\n-r ../requirements.txt\n"),
+    ({"requirements.txt": "numpy\n", "pyproject.toml": '[project]\nname = "lab"\ndependencies = ["scipy>=1.11"]\n',
+      "exp/train.py": ""},
+     "exp/train.py", "numpy\n"),
+    ({"pyproject.toml": '[project]\nname = "lab"\ndependencies = ["scipy>=1.11", "rich"]\n',
+      "train.py": "import pytest\n"},
+     "train.py", "scipy>=1.11\nrich\n"),
+    ({"requirements.txt": "numpy==1.26.4\ntasktune-gui==0.1.0\nTaskTune_GUI>=0.1\ntasktune-gui-extras\n",
+      "train.py": "import numpy\n"},
+     "train.py", "numpy==1.26.4\ntasktune-gui-extras\n"),
+    ({"train.py": "import sklearn\nimport tasktune_missing_package.sub\n"},
+     "train.py", "scikit-learn\ntasktune_missing_package\n"),
+], ids=["the script's own requirements file first", "the repository's requirements file before pyproject",
+        "pyproject's dependencies next", "TaskTune in a requirements file is left to the worker",
+        "imports not installed here, unpinned by distribution name"])
+def test_the_first_source_that_names_packages_gives_the_requirements(root: Path, files: dict[str, str], script: str,
+                                                                     expected: str) -> None:
+    write_files(root, files)
+    assert detect_requirements(root, root / script) == expected
 
 
 def test_a_pyproject_without_dependencies_falls_back_to_imports(root: Path) -> None:
@@ -73,11 +80,6 @@ def test_imports_are_pinned_to_the_installed_distributions(root: Path) -> None:
     ]
 
 
-def test_packages_not_installed_here_are_listed_unpinned_by_their_distribution_name(root: Path) -> None:
-    script = write(root / "train.py", "import sklearn\nimport tasktune_missing_package.sub\n")
-    assert detect_requirements(root, script) == "scikit-learn\ntasktune_missing_package\n"
-
-
 def test_an_unreadable_script_needs_nothing_known(root: Path) -> None:
     assert detect_requirements(root, write(root / "train.py", "import (\n")) == ""
     assert detect_requirements(root, root / "missing.py") == ""
@@ -102,12 +104,6 @@ def test_packages_installed_from_a_folder_here_are_left_out(root: Path, monkeypa
     monkeypatch.syspath_prepend(str(site))
     script = write(root / "app" / "train.py", "import labtools\nimport indexed_tool\n")
     assert detect_requirements(root, script) == "indexed_tool==1.2\n"
-
-
-def test_tasktune_listed_in_a_requirements_file_is_left_to_the_worker(root: Path) -> None:
-    write(root / "requirements.txt", "numpy==1.26.4\ntasktune-gui==0.1.0\nTaskTune_GUI>=0.1\ntasktune-gui-extras\n")
-    script = write(root / "train.py", "import numpy\n")
-    assert detect_requirements(root, script) == "numpy==1.26.4\ntasktune-gui-extras\n"
 
 
 @pytest.mark.parametrize("listing", ["requirements.txt", "pyproject.toml"])

@@ -15,6 +15,12 @@ from tasktune_gui.core.capture.logged_environment import logged_environment
 from tasktune_gui.core.capture.parameters import read_parameters
 from tasktune_gui.core.errors import CaptureError
 
+
+def fields(specs: list[ArgSpec]) -> dict[str, tuple[str, str, str]]:
+    """The Args section the specs make, each name's (value, type, description)."""
+    return {name: (field["value"], field["type"], field["description"]) for name, field in args_section(specs).items()}
+
+
 CLICK_GROUP = textwrap.dedent(
     '''
     import click
@@ -44,15 +50,15 @@ CLICK_GROUP = textwrap.dedent(
 
 
 def test_a_click_group_gives_its_options_the_chosen_command_and_that_commands_parameters() -> None:
-    assert args_section(read_click_arguments(CLICK_GROUP) or []) == {
-        "debug": {"value": "false", "type": "switch:bool", "description": "say more"},
-        "command": {"value": "train-model", "type": "subcommand", "description": "one of: train-model, eval"},
-        "lr": {"value": "0.1", "type": "float", "description": "learning rate"},
-        "epochs": {"value": "20", "type": "int", "description": ""},
-        "tag": {"value": "", "type": "repeat:list", "description": ""},
-        "shout": {"value": "false", "type": "bool", "description": ""},
-        "color": {"value": "true", "type": "switch=--plain:bool", "description": ""},
-        "data": {"value": "", "type": "positional:str", "description": ""},
+    assert fields(read_click_arguments(CLICK_GROUP) or []) == {
+        "debug": ("false", "switch:bool", "say more"),
+        "command": ("train-model", "subcommand", "one of: train-model, eval"),
+        "lr": ("0.1", "float", "learning rate"),
+        "epochs": ("20", "int", ""),
+        "tag": ("", "repeat:list", ""),
+        "shout": ("false", "bool", ""),
+        "color": ("true", "switch=--plain:bool", ""),
+        "data": ("", "positional:str", ""),
     }
     chosen = read_parameters(CLICK_GROUP, "cli.py", ["--debug", "eval", "a.pt", "b.pt"]).args
     assert [(spec.name, spec.value) for spec in chosen] == [
@@ -75,15 +81,15 @@ def test_a_typer_command_reads_its_signature() -> None:
             typer.run(main)
         '''
     )
-    assert args_section(read_click_arguments(source) or []) == {
-        "name": {"value": "", "type": "positional:str", "description": ""},
-        "lr": {"value": "0.1", "type": "float", "description": ""},
-        "batch-size": {"value": "32", "type": "int", "description": "per step"},
-        "force": {"value": "false", "type": "switch:bool", "description": ""},
-        "tags": {"value": "[]", "type": "repeat:list", "description": ""},
-        "seed": {"value": "", "type": "int", "description": ""},
-        "count": {"value": "2", "type": "int", "description": ""},
-        "quiet": {"value": "false", "type": "bool", "description": ""},
+    assert fields(read_click_arguments(source) or []) == {
+        "name": ("", "positional:str", ""),
+        "lr": ("0.1", "float", ""),
+        "batch-size": ("32", "int", "per step"),
+        "force": ("false", "switch:bool", ""),
+        "tags": ("[]", "repeat:list", ""),
+        "seed": ("", "int", ""),
+        "count": ("2", "int", ""),
+        "quiet": ("false", "bool", ""),
     }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +10,12 @@ import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.docker.config import DockerConfig
-from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.conftest import IN_CI, require_component
-from tests.execution.conftest import git, status, wait_for
+from tasktune_gui.execution.worker.worker import Worker
+from tests.support.components import IN_CI, require_component
 from tests.support.docker_image import engine, ensure_test_image
+from tests.support.docker_runs import docker_worker_config
+from tests.support.git import commit_files
+from tests.support.runs import running_worker
 from tests.support.wheels import build_wheel
 
 # Says where it runs and what it received; the setup script's marker proves it ran first, in this container.
@@ -69,38 +70,9 @@ print(json.dumps({"value": value, "prefix": sys.prefix}), flush=True)
 
 @pytest.fixture
 def docker_repo(repo: Path) -> Path:
-    (repo / "inside.py").write_text(INSIDE_SCRIPT)
-    (repo / "live").mkdir()
-    (repo / "live" / "live.py").write_text(LIVE_SCRIPT)
-    (repo / "term.py").write_text(TERM_SCRIPT)
-    (repo / "package.py").write_text(PACKAGE_SCRIPT)
     build_wheel(repo, "1.0")
-    git(repo, "add", ".")
-    git(repo, "commit", "-qm", "docker scripts")
-    return repo
-
-
-def sections(values: dict[str, dict[str, str]]) -> dict[str, dict[str, dict[str, str]]]:
-    return {section: {name: {"value": value} for name, value in names.items()} for section, names in values.items()}
-
-
-def console(core: Core, task_id: str) -> list[str]:
-    return [line.text for line in core.results.console(task_id)]
-
-
-def report(core: Core, task_id: str) -> dict[str, object]:
-    lines = [text for text in console(core, task_id) if text.startswith("{")]
-    assert lines, console(core, task_id)
-    return dict(json.loads(lines[-1]))
-
-
-def finished(core: Core, task_id: str) -> str:
-    return str(wait_for(core, lambda: status(core, task_id) in ("completed", "failed", "aborted")
-                        and status(core, task_id), timeout=120, what="the task to end"))
-
-
-def tasktune_containers(client: docker.DockerClient, task_id: str) -> list[object]:
-    return list(client.containers.list(all=True, filters={"label": f"tasktune.task={task_id}"}))
+    return commit_files(repo, {"inside.py": INSIDE_SCRIPT, "live/live.py": LIVE_SCRIPT, "term.py": TERM_SCRIPT,
+                               "package.py": PACKAGE_SCRIPT}, "docker scripts")
 
 
 @pytest.fixture(scope="session")
@@ -127,13 +99,7 @@ def docker_config(test_image: str) -> DockerConfig:
     return DockerConfig(default_image=test_image)
 
 
-def docker_worker_config(tmp_path: Path, docker: DockerConfig) -> WorkerConfig:
-    return WorkerConfig(queues=["default"], cache_dir=tmp_path / "cache", abort_grace=2.0, docker=docker)
-
-
 @pytest.fixture
 def docker_worker(sqlite_core: Core, tmp_path: Path, docker_config: DockerConfig) -> Iterator[Worker]:
-    started = Worker(sqlite_core, docker_worker_config(tmp_path, docker_config))
-    started.start()
-    yield started
-    started.stop()
+    with running_worker(sqlite_core, docker_worker_config(tmp_path, docker_config)) as started:
+        yield started

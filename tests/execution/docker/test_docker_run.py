@@ -13,15 +13,10 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.results import SETUP_STREAM
 from tasktune_gui.execution.docker.config import DockerConfig
 from tasktune_gui.execution.worker.worker import Worker
-from tests.execution.conftest import add_task, git, status, wait_for
-from tests.execution.docker.conftest import (
-    console,
-    docker_worker_config,
-    finished,
-    report,
-    sections,
-    tasktune_containers,
-)
+from tests.support.docker_runs import docker_worker_config, tasktune_containers
+from tests.support.git import git
+from tests.support.runs import add_task, console, finished, report, sections, status
+from tests.support.waiting import wait_for
 
 
 def setup_lines(core: Core, task_id: str) -> list[str]:

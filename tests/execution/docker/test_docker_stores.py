@@ -8,9 +8,9 @@ from pathlib import Path
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.worker.worker import Worker
-from tests.execution.conftest import add_task, git
-from tests.execution.docker.conftest import console, finished
+from tests.support.git import git
 from tests.support.object_stores import STORE_TASK_SCRIPT, StoreServer, model_in_bucket, read_uri
+from tests.support.runs import add_task, console, finished
 
 
 def test_container_reads_a_bucket_model_and_its_outputs_are_uploaded(

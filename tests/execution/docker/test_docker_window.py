@@ -12,8 +12,7 @@ from tasktune_gui.app import make_window
 from tasktune_gui.core.settings import Settings, settings_path
 from tasktune_gui.ui.window.main_window import MainWindow
 from tasktune_gui.ui.worker.docker_dialog import DockerWorkerDialog
-from tests.execution.conftest import add_task
-from tests.execution.docker.conftest import report
+from tests.support.runs import add_task, report
 
 QUEUE = "docker-ui"
 

@@ -9,8 +9,7 @@ from pathlib import Path
 import docker
 
 from tasktune_gui.core.api import Core
-from tests.execution.conftest import add_task, tasktune_worker
-from tests.execution.docker.conftest import report
+from tests.support.runs import add_task, report, tasktune_worker
 
 
 def test_worker_once_in_docker_mode(sqlite_core: Core, sqlite_url: str, tmp_path: Path, docker_repo: Path,

@@ -13,20 +13,15 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.execution.cache.environments import find_uv
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.conftest import require_component
-from tests.support.sshd import SSHD, SshServer
+from tests.support.components import require_component
+from tests.support.runs import running_worker
+from tests.support.sshd import SshServer, running_sshd
 
 
 @pytest.fixture
 def sshd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SshServer]:
-    """A started server whose host key the client already trusts; the researcher's own ssh-agent is not used."""
-    require_component("OpenSSH server", SSHD.exists(), "install openssh-server (/usr/sbin/sshd)")
-    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
-    server = SshServer(tmp_path / "sshd")
-    server.trust_host_key()
-    server.start()
-    yield server
-    server.stop()
+    with running_sshd(tmp_path / "sshd", monkeypatch) as server:
+        yield server
 
 
 @pytest.fixture
@@ -45,10 +40,8 @@ def lab_queue(sqlite_core: Core, sshd: SshServer, remote_dir: Path) -> str:
 def ssh_worker(sqlite_core: Core, sshd: SshServer, lab_queue: str, tmp_path: Path) -> Iterator[Worker]:
     config = WorkerConfig(queues=[lab_queue], cache_dir=tmp_path / "cache", abort_grace=5.0,
                           ssh=SshOptions(config_files=[sshd.ssh_config], reconnect_for_s=60))
-    started = Worker(sqlite_core, config)
-    started.start()
-    yield started
-    started.stop()
+    with running_worker(sqlite_core, config) as started:
+        yield started
 
 
 BARE_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
@@ -76,8 +69,6 @@ def host_home(tmp_path: Path, installer: str) -> Path:
 def package_sshd(tmp_path: Path, host_home: Path, installer: str,
                  monkeypatch: pytest.MonkeyPatch) -> Iterator[SshServer]:
     """A host whose sessions have that home, sshd's bare PATH, and no package index (the tests prove the cache)."""
-    require_component("OpenSSH server", SSHD.exists(), "install openssh-server (/usr/sbin/sshd)")
-    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
     # sshd's own PATH, without a folder that holds a uv of this machine's (the host with no uv has none).
     path = [folder for folder in BARE_PATH if installer == "uv" or not (Path(folder) / "uv").exists()]
     if installer == "pip":  # the fallback needs the host's python3 to make a venv with pip in it
@@ -87,8 +78,5 @@ def package_sshd(tmp_path: Path, host_home: Path, installer: str,
     session_env = {"HOME": str(host_home), "PATH": ":".join(path), "UV_OFFLINE": "1",
                    "UV_CACHE_DIR": str(tmp_path / "uv-cache"), "PIP_NO_INDEX": "1",
                    "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    server = SshServer(tmp_path / "sshd", session_env=session_env)
-    server.trust_host_key()
-    server.start()
-    yield server
-    server.stop()
+    with running_sshd(tmp_path / "sshd", monkeypatch, session_env=session_env) as server:
+        yield server

@@ -9,9 +9,11 @@ import psutil
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.worker.worker import Worker
-from tests.execution.conftest import add_task, git, status, wait_for
+from tests.support.git import git
 from tests.support.processes import group_alive
+from tests.support.runs import add_task, status
 from tests.support.sshd import SshServer, keygen
+from tests.support.waiting import wait_for
 
 # Prints 1..50, waits for a file the test creates, prints 51..100: the drop happens between the halves.
 GATED_SCRIPT = '''\

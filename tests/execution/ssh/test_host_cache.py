@@ -15,8 +15,10 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.execution.ssh.agent import host_cache
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.execution.conftest import add_task, git, status, wait_for
+from tests.support.git import git
+from tests.support.runs import add_task, status
 from tests.support.sshd import SshServer
+from tests.support.waiting import wait_for
 from tests.support.wheels import build_wheel
 
 # Says it started, waits for the gate file (when given one), then imports its package: a late import proves

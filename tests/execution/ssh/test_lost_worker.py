@@ -14,9 +14,11 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.execution.conftest import add_task, git, status, tasktune_worker, wait_for
+from tests.support.git import git
 from tests.support.processes import group_alive
+from tests.support.runs import add_task, status, tasktune_worker
 from tests.support.sshd import SshServer
+from tests.support.waiting import wait_for
 
 # Starts a helper in its group and one that leaves it, says so, then runs for ten minutes.
 LONG_SCRIPT = '''\

@@ -11,8 +11,10 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.execution.conftest import add_task, git, status, wait_for
+from tests.support.git import git
+from tests.support.runs import add_task, status
 from tests.support.sshd import SshServer
+from tests.support.waiting import wait_for
 from tests.support.wheels import build_wheel
 
 USE_PACKAGE = "import json, sys, tinypkg\nprint(json.dumps({'value': tinypkg.VALUE, 'prefix': sys.prefix}))\n"

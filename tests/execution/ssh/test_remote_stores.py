@@ -8,8 +8,10 @@ from pathlib import Path
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.worker.worker import Worker
-from tests.execution.conftest import add_task, git, status, wait_for
+from tests.support.git import git
 from tests.support.object_stores import STORE_TASK_SCRIPT, StoreServer, model_in_bucket, read_uri
+from tests.support.runs import add_task, status
+from tests.support.waiting import wait_for
 
 
 def test_remote_run_reads_a_bucket_model_and_uploads_its_outputs(

@@ -13,10 +13,12 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.conftest import require_component
-from tests.execution.conftest import add_task, git, status, wait_for
+from tests.support.components import require_component
+from tests.support.git import git
 from tests.support.netns import NetworkNamespace, namespaces_possible
+from tests.support.runs import add_task, status
 from tests.support.sshd import SshServer
+from tests.support.waiting import wait_for
 
 # Says which network it runs in and how it was reached, then waits for the gate file the test creates.
 WHERE_SCRIPT = '''\

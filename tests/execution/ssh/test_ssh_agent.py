@@ -14,10 +14,12 @@ from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.ssh.config import connect, resolve
 from tasktune_gui.execution.worker.worker import Worker
-from tests.conftest import require_component
-from tests.execution.conftest import add_task, git, status, wait_for
+from tests.support.components import require_component
+from tests.support.git import git
+from tests.support.runs import add_task, status
 from tests.support.ssh_agent import SshAgent
 from tests.support.sshd import SshServer
+from tests.support.waiting import wait_for
 
 
 @pytest.fixture

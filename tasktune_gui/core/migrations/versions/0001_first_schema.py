@@ -1,9 +1,4 @@
-"""The first schema of TaskTune's database.
-
-Revision ID: 0001
-Revises: 
-Create Date: 2026-11-25
-"""
+"""The first schema of TaskTune's database."""
 
 import sqlalchemy as sa
 import sqlmodel
@@ -12,8 +7,6 @@ from alembic import op
 
 revision = '0001'
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,9 +1,4 @@
-"""A feed of committed changes that other processes follow.
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-25
-"""
+"""A feed of committed changes that other processes follow."""
 
 import sqlalchemy as sa
 import sqlmodel
@@ -12,8 +7,6 @@ from alembic import op
 
 revision = '0002'
 down_revision = '0001'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

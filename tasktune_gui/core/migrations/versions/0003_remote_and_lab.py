@@ -1,9 +1,4 @@
-"""Columns for containers, SSH-bound queues and lab mode: image environment, queue host, who enqueued, worker kind.
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-25
-"""
+"""Columns for containers, SSH-bound queues and lab mode: image environment, queue host, who enqueued, worker kind."""
 
 import sqlalchemy as sa
 import sqlmodel
@@ -11,8 +6,6 @@ from alembic import op
 
 revision = '0003'
 down_revision = '0002'
-branch_labels = None
-depends_on = None
 
 TEXT = sqlmodel.sql.sqltypes.AutoString()
 

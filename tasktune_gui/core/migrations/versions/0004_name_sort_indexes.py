@@ -1,16 +1,9 @@
-"""Indexes for the task table sorted by name, in a project and over all projects (a million tasks in milliseconds).
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-25
-"""
+"""Indexes for the task table sorted by name, in a project and over all projects (a million tasks in milliseconds)."""
 
 from alembic import op
 
 revision = '0004'
 down_revision = '0003'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

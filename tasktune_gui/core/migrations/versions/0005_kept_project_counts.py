@@ -3,10 +3,6 @@
 Each status, archive or project change of a task appends a -1 row for what it was and a +1 row for what it is
 (rows only ever inserted, so concurrent writers never wait on a shared counter row); readers sum them, and
 `core.counts.compact` folds them back into one row per project and status now and then.
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-03
 """
 
 import sqlalchemy as sa
@@ -15,8 +11,6 @@ from alembic import op
 
 revision = '0005'
 down_revision = '0004'
-branch_labels = None
-depends_on = None
 
 # A migration that recreates the task table on SQLite (batch mode) drops these triggers: it must run this again.
 SQLITE_TRIGGERS = (

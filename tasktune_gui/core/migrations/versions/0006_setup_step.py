@@ -1,9 +1,4 @@
-"""The step of its setup a running task is in (mirror, checkout, diff, environment, start) and since when.
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-03
-"""
+"""The step of its setup a running task is in (mirror, checkout, diff, environment, start) and since when."""
 
 import sqlalchemy as sa
 import sqlmodel
@@ -11,8 +6,6 @@ from alembic import op
 
 revision = '0006'
 down_revision = '0005'
-branch_labels = None
-depends_on = None
 
 TEXT = sqlmodel.sql.sqltypes.AutoString()
 

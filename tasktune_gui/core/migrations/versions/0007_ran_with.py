@@ -1,9 +1,4 @@
-"""Which TaskTune ran a task: its version and database schema, written when the run starts.
-
-Revision ID: 0007
-Revises: 0006
-Create Date: 2026-12-03
-"""
+"""Which TaskTune ran a task: its version and database schema, written when the run starts."""
 
 import sqlalchemy as sa
 import sqlmodel
@@ -11,8 +6,6 @@ from alembic import op
 
 revision = '0007'
 down_revision = '0006'
-branch_labels = None
-depends_on = None
 
 TEXT = sqlmodel.sql.sqltypes.AutoString()
 

@@ -1,9 +1,4 @@
-"""A model's size and SHA-256 as recorded at its upload: checked when a worker downloads it, the key of its cache.
-
-Revision ID: 0008
-Revises: 0007
-Create Date: 2026-12-03
-"""
+"""A model's size and SHA-256 as recorded at its upload: checked when a worker downloads it, the key of its cache."""
 
 import sqlalchemy as sa
 import sqlmodel
@@ -11,8 +6,6 @@ from alembic import op
 
 revision = '0008'
 down_revision = '0007'
-branch_labels = None
-depends_on = None
 
 TEXT = sqlmodel.sql.sqltypes.AutoString()
 

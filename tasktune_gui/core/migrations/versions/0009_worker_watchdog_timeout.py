@@ -1,17 +1,10 @@
-"""Each worker records its own watchdog timeout, so only its own setting can declare its tasks lost.
-
-Revision ID: 0009
-Revises: 0008
-Create Date: 2026-12-03
-"""
+"""Each worker records its own watchdog timeout, so only its own setting can declare its tasks lost."""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0009'
 down_revision = '0008'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
