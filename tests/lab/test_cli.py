@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from tests.lab.conftest import Lab
+from tests.support.lab import Lab
 
 
 def tt(lab: Lab, login: str, *argv: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

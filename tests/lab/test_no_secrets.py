@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.execution.conftest import git, repo  # noqa: F401 (repo: a fixture)
-from tests.lab.conftest import PASSWORDS, Lab
+from tests.support.git import git
+from tests.support.lab import PASSWORDS, Lab
 
 NEW_PASSWORD = "dave-Secret-5e0"
 

@@ -13,8 +13,9 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import NotPermitted
 from tasktune_gui.core.history import events, last_person_event
 from tasktune_gui.core.models import Task
-from tests.execution.conftest import add_task, git, repo, tasktune_worker  # noqa: F401 (repo: a fixture)
-from tests.lab.conftest import Lab
+from tests.support.git import git
+from tests.support.lab import Lab
+from tests.support.runs import add_task, tasktune_worker
 
 
 def draft(core: Core, name: str = "t") -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_component
+from tests.support.components import require_component
 from tests.support.postgres import PostgresCluster, find_postgres_bin
 
 

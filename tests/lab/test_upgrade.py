@@ -10,7 +10,7 @@ from tasktune_gui.core.errors import DatabaseRefused
 from tasktune_gui.core.migrate import HEAD, alembic_config
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.store import Store
-from tests.lab.conftest import Lab
+from tests.support.lab import Lab
 
 
 def test_only_the_owner_upgrades_and_the_new_tables_follow_the_rules(lab_db: Lab) -> None:

@@ -12,7 +12,7 @@ from tasktune_gui.app import make_window
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
 from tasktune_gui.ui.window.main_window import MainWindow
-from tests.lab.conftest import Lab
+from tests.support.lab import Lab
 from tests.ui.test_main_window import context_menu, select_rows
 
 
