@@ -271,3 +271,29 @@ def test_a_refresh_due_when_the_view_is_hidden_waits_for_the_next_show(console: 
     assert not view.findChild(QTimer).isActive()
     view.show()
     qtbot.waitUntil(lambda: view.text.text().endswith("while hidden"))
+
+
+def test_lines_written_while_a_read_is_under_way_are_read_next(qtbot: QtBot, sqlite_core: Core,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    task_id = sqlite_core.tasks.add(Task(id="", name="racing", repository="/r", entry_point="t.py"), "Console")
+    looked, release = threading.Event(), threading.Event()
+    real_texts = sqlite_core.results.console_texts
+
+    def look_then_wait(task: str, after: int, limit: int) -> list[tuple[int, str]]:
+        found = real_texts(task, after=after, limit=limit)
+        looked.set()
+        release.wait(5)  # the answer is on its way while the next line is written
+        return found
+
+    monkeypatch.setattr(sqlite_core.results, "console_texts", look_then_wait)
+    view = ConsoleView(sqlite_core)
+    qtbot.addWidget(view)
+    view.show()
+    view.show_task(task_id)
+    assert looked.wait(5)
+    lines(sqlite_core, task_id, ["written during the read"])
+    view.append_new()  # what the refresh timer does when told of the new line
+    monkeypatch.setattr(sqlite_core.results, "console_texts", real_texts)
+    release.set()
+    qtbot.waitUntil(lambda: view.text.text().endswith("written during the read"))
+    view.reader.close()

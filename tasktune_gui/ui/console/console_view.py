@@ -148,11 +148,12 @@ class ConsoleView(QWidget):
         self.reader = ConsoleReader(core, self, self._on_arrived)
         self._reading = False
         self._behind = False  # lines came while hidden
+        self._again = False  # asked again while a read was under way
 
     def show_task(self, task_id: str | None) -> None:
         self.task_id = task_id
         self._after = 0
-        self._reading = False
+        self._reading = self._again = False
         self.text.clear()
         self.find_status.clear()
         self.append_new()
@@ -164,21 +165,28 @@ class ConsoleView(QWidget):
 
     def append_new(self) -> None:
         """Ask the reader for the lines after the last one shown; they are drawn when they arrive."""
-        if self.task_id is None or self._reading:
+        if self.task_id is None:
             return
         if not self.isVisible():
             self._behind = True
             return
-        self._reading = True
+        if self._reading:
+            self._again = True  # the read under way may have looked before these lines were written
+            return
+        self._reading, self._again = True, False
         self.reader.request(self.task_id, self._after)
 
     def _on_arrived(self, task_id: str, last: int, texts: list[str]) -> None:
+        if task_id != self.task_id:
+            return  # lines of a task no longer shown; the shown task's read is still under way
         self._reading = False
-        if task_id != self.task_id or last <= self._after:
-            return  # nothing new, or lines of a task no longer shown
-        self.text.append_lines(texts)  # follows the tail only while the reader is at the bottom
-        self._after = last
-        self.append_new()  # more may be waiting; an empty answer ends the round
+        again, self._again = self._again, False
+        if last > self._after:
+            self.text.append_lines(texts)  # follows the tail only while the reader is at the bottom
+            self._after = last
+            again = True  # more may be waiting; an empty answer ends the round
+        if again:
+            self.append_new()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
