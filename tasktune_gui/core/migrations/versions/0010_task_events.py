@@ -23,10 +23,10 @@ TEXT = sqlmodel.sql.sqltypes.AutoString()
 
 # One event per task, action and transaction: an edit writes the task and its parts in one go.
 _INSERT_ONCE = """
-  IF NOT EXISTS (SELECT 1 FROM task_event WHERE task_id = row_id AND time = (now() AT TIME ZONE 'UTC')
+  IF NOT EXISTS (SELECT 1 FROM task_event WHERE task_id = row_id AND time = now()
                  AND action = act) THEN
     INSERT INTO task_event (task_id, time, actor, action, status)
-    VALUES (row_id, now() AT TIME ZONE 'UTC', session_user, act, row_status);
+    VALUES (row_id, now(), session_user, act, row_status);
   END IF;
   RETURN NULL;
 """
@@ -100,7 +100,7 @@ def upgrade() -> None:
         'task_event',
         sa.Column('id', sa.Integer(), primary_key=True),
         sa.Column('task_id', TEXT, nullable=False),
-        sa.Column('time', sa.DateTime(), nullable=False),
+        sa.Column('time', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column('actor', TEXT, nullable=False, server_default=''),
         sa.Column('action', TEXT, nullable=False),
         sa.Column('status', TEXT, nullable=False, server_default=''),
