@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,6 +84,23 @@ def test_both_ways_of_tracking_end_the_daemon(tmp_path: Path, use_cgroup: bool) 
     if scope.cgroup is not None:
         assert not scope.cgroup.exists()  # removed once empty
 
+
+def test_a_daemon_forked_before_the_cgroup_took_the_run_is_still_ended(tmp_path: Path) -> None:
+    # Under load the first process can fork before `adopt` moves it: what it forked stays outside the cgroup.
+    scope = RunScope()
+    require_component("a writable cgroup v2", scope.cgroup is not None, "run as root, or with delegation")
+    (tmp_path / "daemon.py").write_text(DAEMON_SCRIPT)
+    process = subprocess.Popen([sys.executable, "daemon.py"], cwd=tmp_path, stdout=subprocess.PIPE, text=True,
+                               env=scope.environment({"PATH": "/usr/bin:/bin"}))
+    assert process.stdout is not None
+    daemon = int(process.stdout.readline().split()[1])
+    scope.adopt(process.pid)  # late: the daemon is already out
+    process.wait()
+    process.stdout.close()
+    ended = scope.end(0.5)
+    scope.close()
+    assert len(ended) == 1 and f"pid {daemon}:" in ended[0]
+    assert gone(daemon)
 
 
 def test_a_command_that_cannot_start_leaves_no_cgroup(tmp_path: Path) -> None:

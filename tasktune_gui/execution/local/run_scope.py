@@ -62,12 +62,12 @@ class RunScope:
 
     def members(self, exclude: int | None = None) -> list[psutil.Process]:
         """The run's live processes: its cgroup's, and any carrying its marker (one the cgroup missed)."""
-        pids: set[int] = set()
+        # Both, always: the first process is adopted just after it starts, and under load it may fork before that;
+        # what it forked stays outside the cgroup but carries the marker.
+        pids = self._marked()
         if self.cgroup is not None:
             with contextlib.suppress(OSError):
                 pids.update(int(pid) for pid in (self.cgroup / "cgroup.procs").read_text().split())
-        else:
-            pids.update(self._marked())
         pids.discard(exclude or 0)
         found: list[psutil.Process] = []
         for pid in sorted(pids):
