@@ -17,6 +17,7 @@ from tasktune_gui.core.registry import ModelRegistry, ProjectService, WorkerRegi
 from tasktune_gui.core.results import ResultStore
 from tasktune_gui.core.serialize import iso, task_to_dict
 from tasktune_gui.core.store import Store, default_db_url
+from tasktune_gui.core.sweeps.service import SweepService, sweep_json
 from tasktune_gui.core.tasks import TaskService
 
 
@@ -35,6 +36,7 @@ class Core:
         self.models = ModelRegistry(store, self.events)
         self.workers = WorkerRegistry(store, self.events)
         self.results = ResultStore(store, self.events)
+        self.sweeps = SweepService(store, self.events)
         self.overview = Overview(store)
         if not store.read_only:  # a database on a read-only disk is only read
             with store.write() as session:
@@ -48,6 +50,8 @@ class Core:
         """The task's record as `show --json` prints it; `with_history`: and who did what, newest first."""
         with self.store.read() as session:
             record = task_to_dict(session, get_task(session, task_id))
+            if record["type"] == "optimizer":
+                record["sweep"] = sweep_json(session, record["id"])
             if with_history:
                 record["history"] = [{"action": e.action, "by": e.actor, "time": iso(e.time), "status": e.status}
                                      for e in events(session, record["id"])]

@@ -290,3 +290,37 @@ class TaskEvent(Table, table=True):
 
 # Tables that belong to one task and go with it (cleared by reset, copied or not by clone).
 TASK_RESULT_TABLES = (ConsoleLine, Scalar, LastMetric, Artifact)
+
+
+class Sweep(Table, table=True):
+    """An optimizer task's sweep (migration 0012): its definition as JSON and whether it may launch trials."""
+
+    __tablename__ = "sweep"
+    task_id: str = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
+    definition: str = _text()  # core/sweeps/definition.py's SweepDefinition as JSON
+    state: str = "active"  # active, paused, stopped
+
+
+class SweepTrial(Table, table=True):
+    """A trial the sweep launched: written in the transaction that clones and enqueues it, so it is launched
+    once and the running ones are counted from the database, also across a restart of the sweep."""
+
+    __tablename__ = "sweep_trial"
+    __table_args__ = (Index("ix_sweep_trial_number", "sweep_id", "number", unique=True),)
+    id: int | None = Field(default=None, primary_key=True)
+    sweep_id: str = Field(foreign_key="task.id", ondelete="CASCADE")
+    number: int  # Optuna's trial number in the sweep's study
+    task_id: str = Field(unique=True)  # no foreign key: a deleted trial task still counts against the budget
+    params: str = _text()  # {"Args/lr": "0.01", ...} as JSON, the values given to the clone
+    state: str = "running"  # running (its task pending or running), complete, failed, pruned
+    objective: float | None = None
+
+
+class SweepJournal(Table, table=True):
+    """Optuna's journal of a sweep's study (its JournalStorage over our table): one row per operation."""
+
+    __tablename__ = "sweep_journal"
+    __table_args__ = (Index("ix_sweep_journal_sweep", "sweep_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    sweep_id: str = Field(foreign_key="task.id", ondelete="CASCADE")
+    body: str = _text()  # one log entry as JSON

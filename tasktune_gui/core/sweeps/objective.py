@@ -1,0 +1,21 @@
+"""A trial's objective: the last reported value of the sweep's scalar, or its best over the run."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from tasktune_gui.core.models import LastMetric, Scalar
+from tasktune_gui.core.sweeps.definition import Objective
+
+
+def objective_value(session: Session, task_id: str, objective: Objective) -> float | None:
+    """None when the task never reported that scalar."""
+    if objective.value == "last":
+        row = session.get(LastMetric, (task_id, objective.metric, objective.series))
+        return None if row is None else float(row.value)
+    pick = func.min if objective.goal == "min" else func.max
+    value = session.exec(select(pick(Scalar.value)).where(
+        col(Scalar.task_id) == task_id, col(Scalar.metric) == objective.metric,
+        col(Scalar.series) == objective.series)).one()
+    return None if value is None else float(value)
