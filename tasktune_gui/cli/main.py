@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         host_commands,
         lab_commands,
         store_commands,
+        sweep_commands,
         task_commands,
     )
     from tasktune_gui.core.about import version_line
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     host_commands.add_parsers(commands)
     store_commands.add_parsers(commands)
     lab_commands.add_parsers(commands)
+    sweep_commands.add_parsers(commands)
     desktop_command.add_parser(commands)
     _add_worker(commands)
     return parser
