@@ -11,6 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from sqlmodel import col, or_, select
@@ -22,7 +23,7 @@ from tasktune_gui.core.models import Queue, QueueEntry, Task
 from tasktune_gui.core.models import Worker as WorkerRow
 from tasktune_gui.core.results import SETUP_STREAM
 from tasktune_gui.core.retry import Backoff, is_disconnect
-from tasktune_gui.core.status import Status
+from tasktune_gui.core.status import Status, TaskType
 from tasktune_gui.core.upkeep import UPKEEP_EVERY_S, Upkeep
 from tasktune_gui.execution.backends import default_backends
 from tasktune_gui.execution.bindings import SshOptions, queue_bindings
@@ -36,6 +37,9 @@ from tasktune_gui.execution.stores.models import DEFAULT_MAX_BYTES as MODELS_MAX
 from tasktune_gui.execution.stores.models import ModelCache
 from tasktune_gui.execution.worker.wakeup import Wakeup
 from tasktune_gui.execution.worker.watchdog import DEFAULT_TIMEOUT_S, check_timing, fail_leftovers, fail_lost
+
+if TYPE_CHECKING:
+    from tasktune_gui.execution.sweep.run import SweepRun
 
 log = logging.getLogger(__name__)
 STOP_ABORT = "abort"
@@ -81,7 +85,7 @@ class WorkerConfig:
 class _Slot:
     index: int
     settings: RunSettings
-    run: TaskRun | None = None
+    run: TaskRun | SweepRun | None = None
     thread: threading.Thread | None = None
 
 
@@ -183,7 +187,7 @@ class Worker:
         if self.id:
             self.core.workers.unregister(self.id)
 
-    def _abort_for_stop(self, run: TaskRun) -> None:
+    def _abort_for_stop(self, run: TaskRun | SweepRun) -> None:
         try:  # recorded as a person's abort would be, so its reason shows why it stopped
             self.core.lifecycle.abort(run.task_id, reason="worker stopped")
         except InvalidTransition:
@@ -196,7 +200,7 @@ class Worker:
     def stopping(self) -> bool:
         return self._stopping.is_set()
 
-    def running(self) -> list[TaskRun]:
+    def running(self) -> list[TaskRun | SweepRun]:
         with self._lock:
             return [slot.run for slot in self._slots if slot.run is not None]
 
@@ -268,8 +272,18 @@ class Worker:
                 continue
             self._wakeup.wait(self.config.fallback_poll)
 
+    def _make_run(self, task_id: str, settings: RunSettings) -> TaskRun | SweepRun:
+        """An optimizer task runs its sweep's search here; every other task runs on a backend."""
+        with self.core.store.read() as session:
+            task_type = session.exec(select(Task.type).where(col(Task.id) == task_id)).first()
+        if task_type == TaskType.OPTIMIZER:
+            from tasktune_gui.execution.sweep.run import SweepRun  # Optuna loads only when a sweep runs
+
+            return SweepRun(self.core, task_id, Wakeup(self.core))
+        return TaskRun(self.core, task_id, settings)
+
     def _launch(self, slot: _Slot, task_id: str) -> None:
-        run = TaskRun(self.core, task_id, slot.settings)
+        run = self._make_run(task_id, slot.settings)
         with self._lock:
             slot.run = run
             slot.thread = threading.Thread(target=self._run_in_slot, args=(slot, run), name=f"slot-{slot.index}")
@@ -277,7 +291,7 @@ class Worker:
         if self.stopping and self.config.on_stop == STOP_ABORT:  # popped while stop() was aborting the others
             self._abort_for_stop(run)
 
-    def _run_in_slot(self, slot: _Slot, run: TaskRun) -> None:
+    def _run_in_slot(self, slot: _Slot, run: TaskRun | SweepRun) -> None:
         try:
             run.run()
         finally:

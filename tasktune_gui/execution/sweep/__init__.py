@@ -1,0 +1,1 @@
+"""The sweep's own run: an optimizer task's search loop, on a worker slot like any task."""

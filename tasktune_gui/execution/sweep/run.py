@@ -1,0 +1,180 @@
+"""An optimizer task's run: ask Optuna, launch each trial as a clone of the base task on the trials queue, wait,
+tell; the trials at once and the budget are counted in the database, so a restarted sweep goes on where it was."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC
+from typing import Protocol
+
+import optuna
+from optuna.trial import TrialState
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
+from tasktune_gui.core.retry import retry_while_disconnected
+from tasktune_gui.core.status import Status
+from tasktune_gui.core.sweeps.definition import SweepDefinition
+from tasktune_gui.core.sweeps.service import ACTIVE, STOPPED, WAITING, TrialRow
+from tasktune_gui.execution.sweep.search import as_text, distributions, open_study
+
+log = logging.getLogger(__name__)
+IDLE_WAIT_S = 1.0  # a look even when no change woke the loop (a trial's time limit, the wall time)
+
+
+class Waiter(Protocol):
+    """Wakes the loop when the database changes (the worker's Wakeup)."""
+
+    event: threading.Event
+
+    def wait(self, timeout: float) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+class SweepRun:
+    """Runs one optimizer task already marked Running by pop; `request_stop` ends it (and its trials)."""
+
+    def __init__(self, core: Core, task_id: str, waiter: Waiter) -> None:
+        self.core = core
+        self.task_id = task_id
+        self.waiter = waiter
+        self.ending = False
+        self._stop_reason: str | None = None
+        self._lock = threading.Lock()
+        self._started = time.monotonic()
+        self._best: float | None = None
+
+    def request_stop(self, reason: str) -> None:
+        with self._lock:
+            if self._stop_reason is None:
+                self._stop_reason = reason
+        self.waiter.event.set()
+
+    @property
+    def stopping(self) -> bool:
+        with self._lock:
+            return self._stop_reason is not None
+
+    def run(self) -> None:
+        try:
+            self._run()
+        except TaskTuneError as exc:
+            message = str(exc)
+            self._finish(lambda: self.core.lifecycle.fail(self.task_id, "sweep error", message))
+        except Exception as exc:  # never leave the sweep Running because of a bug here
+            log.exception("sweep %s failed", self.task_id)
+            message = f"{type(exc).__name__}: {exc}"
+            self._finish(lambda: self.core.lifecycle.fail(self.task_id, "sweep error", message))
+        finally:
+            self.waiter.close()
+
+    def _say(self, text: str) -> None:
+        self.core.results.append_console(self.task_id, [("stdout", text)])
+
+    def _run(self) -> None:
+        definition, _ = self.core.sweeps.get(self.task_id)
+        study = open_study(self.core, self.task_id, definition)
+        space = distributions(definition)
+        trials = self.core.sweeps.trials(self.task_id)
+        self._fail_unlaunched(study, trials)
+        self._say(f"[sweep] {definition.method} search of {definition.objective.label} ({definition.objective.goal}),"
+                  f" {definition.budget} trials, {definition.parallel} at once; {len(trials)} launched before")
+        while True:
+            definition, state = self.core.sweeps.get(self.task_id)  # extend, pause and stop change it
+            trials = self.core.sweeps.trials(self.task_id)
+            self._tell_ended(study, definition, trials)
+            waiting = [t for t in trials if t.task_status in WAITING]
+            over = definition.wall_time is not None and time.monotonic() - self._started > definition.wall_time
+            if self.stopping or state == STOPPED or over:
+                if not waiting:
+                    self._end(over and not self.stopping and state != STOPPED)
+                    return
+                for trial in waiting:  # `sweep stop` has done it already; an abort or the wall time has not
+                    self.core.sweeps.abort_trial(trial.task_id, "sweep stopped" if not over else "sweep wall time")
+            else:
+                self._check_trial_times(definition, waiting)
+                launched, active = len(trials), len(waiting)
+                while state == ACTIVE and launched < definition.budget and active < definition.parallel:
+                    if not self._launch(study, space, launched):
+                        break
+                    launched += 1
+                    active += 1
+                if launched >= definition.budget and not active:
+                    self._end(True)
+                    return
+            self.waiter.wait(IDLE_WAIT_S)
+
+    def _launch(self, study: optuna.Study, space: dict[str, optuna.distributions.BaseDistribution],
+                launched: int) -> bool:
+        trial = study.ask(space)
+        values = {name: as_text(value) for name, value in trial.params.items()}
+        definition, _ = self.core.sweeps.get(self.task_id)
+        task_id = self.core.sweeps.launch_trial(self.task_id, trial.number, values, definition.parallel)
+        if task_id is None:  # paused or stopped meanwhile, or the limit reached: this trial never runs
+            study.tell(trial.number, state=TrialState.FAIL)
+            return False
+        shown = " ".join(f"{name}={value}" for name, value in values.items())
+        self._say(f"[sweep] trial {trial.number} ({launched + 1}/{definition.budget}) {task_id}: {shown}")
+        return True
+
+    def _fail_unlaunched(self, study: optuna.Study, trials: list[TrialRow]) -> None:
+        """A trial asked for just before the sweep's worker died, never launched: told as failed."""
+        launched = {t.number for t in trials}
+        for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+            if trial.number not in launched:
+                study.tell(trial.number, state=TrialState.FAIL)
+
+    def _tell_ended(self, study: optuna.Study, definition: SweepDefinition, trials: list[TrialRow]) -> None:
+        for trial in trials:
+            if trial.state != "running" or trial.task_status in WAITING:
+                continue
+            value = self.core.sweeps.objective(trial.task_id, definition) \
+                if trial.task_status == Status.COMPLETED else None
+            state = "complete" if value is not None else "failed"
+            study.tell(trial.number, value if value is not None else None,
+                       state=TrialState.COMPLETE if value is not None else TrialState.FAIL, skip_if_finished=True)
+            self.core.sweeps.record_outcome(trial.task_id, state, value)
+            self._say(self._outcome_line(definition, trial, value))
+
+    def _outcome_line(self, definition: SweepDefinition, trial: TrialRow, value: float | None) -> str:
+        if value is None:
+            why = trial.task_status or "deleted"
+            if trial.task_status == Status.COMPLETED:
+                why = f"completed without reporting {definition.objective.label}"
+            return f"[sweep] trial {trial.number} {trial.task_id}: failed ({why})"
+        better = (self._best is None or (value < self._best if definition.objective.goal == "min"
+                                         else value > self._best))
+        if better:
+            self._best = value
+        return f"[sweep] trial {trial.number} {trial.task_id}: {definition.objective.label} = {value:g}" + \
+            (" (best so far)" if better else "")
+
+    def _check_trial_times(self, definition: SweepDefinition, waiting: list[TrialRow]) -> None:
+        if definition.trial_time is None:
+            return
+        now = time.time()
+        for trial in waiting:
+            if trial.task_status == Status.RUNNING and trial.started is not None:
+                # SQLite gives the stored UTC time back without its zone.
+                started = (trial.started if trial.started.tzinfo else trial.started.replace(tzinfo=UTC)).timestamp()
+                if now - started > definition.trial_time:
+                    self.core.sweeps.abort_trial(trial.task_id, f"trial time of {definition.trial_time:g} s exceeded")
+
+    def _end(self, completed: bool) -> None:
+        summary = self.core.task_json(self.task_id).get("sweep") or {}
+        self._say(f"[sweep] ended: best trial {summary.get('best')} with {summary.get('best_objective')}")
+        if completed and not self.stopping:
+            self._finish(lambda: self.core.lifecycle.complete(self.task_id, exit_code=0))
+        else:
+            self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id))
+
+    def _finish(self, report: Callable[[], None]) -> None:
+        self.ending = True
+        try:
+            retry_while_disconnected(report, f"sweep {self.task_id}: its final status")
+        except InvalidTransition as exc:
+            log.warning("sweep %s already finished elsewhere: %s", self.task_id, exc)

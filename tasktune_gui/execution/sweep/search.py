@@ -1,0 +1,66 @@
+"""The search of a sweep: its Optuna study (sampler by method, direction by goal) and a trial's values."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import optuna
+from optuna.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
+from optuna.storages import JournalStorage
+from optuna.study import StudyDirection
+from optuna.trial import FrozenTrial, TrialState
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.sweeps.definition import SweepDefinition, SweepParam
+from tasktune_gui.execution.sweep.journal import SweepJournal
+
+# A worker's console is no place for Optuna's line per trial: the sweep writes its own.
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+class _GridSampler(optuna.samplers.GridSampler):
+    """Optuna's grid, without its stop once every point was tried: that is only allowed inside `optimize`, and
+    the sweep's budget (at most the grid's size) ends the search here."""
+
+    def after_trial(self, study: optuna.Study, trial: FrozenTrial, state: TrialState,
+                    values: Sequence[float] | None) -> None:
+        return None
+
+
+def _sampler(definition: SweepDefinition) -> optuna.samplers.BaseSampler:
+    if definition.method == "grid":
+        space = {p.name: p.grid_values() or [] for p in definition.params}
+        return _GridSampler(space)
+    if definition.method == "random":
+        return optuna.samplers.RandomSampler()
+    if definition.method == "cmaes":
+        return optuna.samplers.CmaEsSampler()
+    return optuna.samplers.TPESampler()
+
+
+def open_study(core: Core, sweep_id: str, definition: SweepDefinition) -> optuna.Study:
+    """The sweep's study, made on its first run and read back from the journal on every later one."""
+    storage = JournalStorage(SweepJournal(core, sweep_id))
+    direction = StudyDirection.MINIMIZE if definition.objective.goal == "min" else StudyDirection.MAXIMIZE
+    return optuna.create_study(storage=storage, study_name=sweep_id, direction=direction,
+                               sampler=_sampler(definition), load_if_exists=True)
+
+
+def distribution(param: SweepParam) -> BaseDistribution:
+    if param.kind == "choice":
+        return CategoricalDistribution(list(param.values))
+    if param.kind == "int":
+        return IntDistribution(int(param.low), int(param.high), step=param.step)
+    return FloatDistribution(param.low, param.high, log=param.kind == "log")
+
+
+def distributions(definition: SweepDefinition) -> dict[str, BaseDistribution]:
+    return {param.name: distribution(param) for param in definition.params}
+
+
+def as_text(value: Any) -> str:
+    """A trial's value as a hyperparameter holds it: floats exactly, ints and choices as they are."""
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)

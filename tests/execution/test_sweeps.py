@@ -1,0 +1,187 @@
+"""Sweeps run by real workers: trials at once never exceeded, the best is the minimum, a grid's exact size, a
+sweep whose worker is killed and restarted goes on without a duplicate trial, stop leaves nothing running."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+from collections.abc import Iterator
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.models import Task
+from tasktune_gui.core.sweeps.definition import SweepDefinition, parse_objective, parse_param
+from tasktune_gui.execution.worker.worker import WorkerConfig
+from tests.support.git import make_repo
+from tests.support.runs import add_task, running_worker, status, tasktune_worker
+from tests.support.waiting import wait_for
+
+# The objective is known from the values: (x - 0.3)^2 + y/10, plus 1 for opt b; opt c fails; `hold` waits to be
+# aborted.
+TRIAL_SCRIPT = """\
+import argparse, time
+from tasktune_gui import sdk
+parser = argparse.ArgumentParser()
+parser.add_argument("--x", type=float, default=0.0)
+parser.add_argument("--y", type=int, default=0)
+parser.add_argument("--opt", default="a")
+parser.add_argument("--hold", type=int, default=0)
+args = parser.parse_args()
+if args.opt == "c":
+    raise SystemExit("no such optimizer")
+while args.hold:
+    time.sleep(0.2)
+sdk.report_scalar("loss", "train", 99.0, 0)
+sdk.report_scalar("loss", "train", (args.x - 0.3) ** 2 + args.y / 10 + (args.opt == "b"), 1)
+"""
+
+
+def expected(values: dict[str, str]) -> float:
+    return (float(values.get("Args/x", "0")) - 0.3) ** 2 + int(values.get("Args/y", "0")) / 10 \
+        + (values.get("Args/opt", "a") == "b")
+
+
+@pytest.fixture
+def base(sqlite_core: Core, tmp_path: Path) -> str:
+    repo = make_repo(tmp_path / "source", {"trial.py": TRIAL_SCRIPT})
+    args = {name: {"value": value, "type": kind} for name, value, kind in
+            (("x", "0", "float"), ("y", "0", "int"), ("opt", "a", "str"), ("hold", "0", "int"))}
+    return add_task(sqlite_core, repo, queue=None, entry_point="trial.py", hyperparameters={"Args": args})
+
+
+def sweep(core: Core, base: str, *specs: str, queue: str = "default", **options: Any) -> str:
+    definition = SweepDefinition(base=base, params=tuple(parse_param(s) for s in specs),
+                                 objective=parse_objective("loss/train:min"), **options)
+    return core.sweeps.create(definition, queue=queue)
+
+
+def ended(core: Core, task_id: str, timeout: float = 240) -> str:
+    return str(wait_for(core, lambda: status(core, task_id) in ("completed", "failed", "aborted")
+                        and status(core, task_id), timeout=timeout, what=f"task {task_id} to end"))
+
+
+def trial_tasks(core: Core, sweep_id: str) -> list[Task]:
+    with core.store.read() as session:
+        return list(session.exec(select(Task).where(col(Task.parent_id) == sweep_id)).all())
+
+
+def most_at_once(tasks: list[Task]) -> int:
+    """The most trials running at one moment, from their start and end times."""
+    moments = sorted([(t.started, 1) for t in tasks if t.started] + [(t.completed, -1) for t in tasks
+                                                                      if t.started and t.completed],
+                     key=lambda m: (m[0].replace(tzinfo=UTC) if m[0].tzinfo is None else m[0], m[1]))
+    running = peak = 0
+    for _, step in moments:
+        running += step
+        peak = max(peak, running)
+    return peak
+
+
+def test_a_grid_makes_its_trials_two_at_once_and_the_best_is_the_minimum(sqlite_core: Core, base: str,
+                                                                           tmp_path: Path) -> None:
+    config = WorkerConfig(queues=["default"], slots=4, cache_dir=tmp_path / "cache", abort_grace=5.0)
+    with running_worker(sqlite_core, config):
+        sweep_id = sweep(sqlite_core, base, "Args/x=choice:0.1,0.3,0.9", "Args/y=int:0:3", method="grid",
+                         parallel=2)
+        assert ended(sqlite_core, sweep_id) == "completed", sqlite_core.tasks.get(sweep_id).status_message
+    summary = sqlite_core.task_json(sweep_id)["sweep"]
+    trials = summary["trials"]
+    assert len(trials) == 12
+    assert len({json.dumps(t["values"], sort_keys=True) for t in trials}) == 12  # every grid point once
+    assert all(t["state"] == "complete" and t["status"] == "completed" for t in trials)
+    for trial in trials:
+        assert trial["objective"] == pytest.approx(expected(trial["values"]))
+    best = min(trials, key=lambda t: t["objective"])
+    assert summary["best"] == best["id"]
+    assert best["values"] == {"Args/x": "0.3", "Args/y": "0"}
+    tasks = trial_tasks(sqlite_core, sweep_id)
+    assert len(tasks) == 12 and most_at_once(tasks) <= 2
+    assert {t.status for t in tasks} == {"completed"}
+
+
+def test_twenty_random_trials_two_at_once_failed_ones_told_and_the_best_is_the_minimum(
+        sqlite_core: Core, base: str, tmp_path: Path) -> None:
+    config = WorkerConfig(queues=["default"], slots=3, cache_dir=tmp_path / "cache", abort_grace=5.0)
+    with running_worker(sqlite_core, config):
+        sweep_id = sweep(sqlite_core, base, "Args/x=uniform:0:1", "Args/opt=choice:a,b,c", "Args/y=int:0:2",
+                         method="random", trials=20, parallel=2)
+        assert ended(sqlite_core, sweep_id) == "completed"
+    summary = sqlite_core.task_json(sweep_id)["sweep"]
+    trials = summary["trials"]
+    assert len(trials) == 20 and len({t["id"] for t in trials}) == 20
+    for trial in trials:  # opt c fails: told as failed, and the sweep went on
+        failed = trial["values"]["Args/opt"] == "c"
+        assert (trial["state"], trial["status"]) == (("failed", "failed") if failed else ("complete", "completed"))
+        assert trial["objective"] == (None if failed else pytest.approx(expected(trial["values"])))
+    scored = [t for t in trials if t["objective"] is not None]
+    assert summary["best"] == min(scored, key=lambda t: t["objective"])["id"]
+    assert summary["best_objective"] == min(t["objective"] for t in scored)
+    assert most_at_once(trial_tasks(sqlite_core, sweep_id)) <= 2
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def test_the_sweeps_worker_killed_and_restarted_launches_no_duplicate(
+        sqlite_core: Core, sqlite_url: str, base: str, tmp_path: Path,
+        processes: list[subprocess.Popen[bytes]]) -> None:
+    sqlite_core.queues.create("sweeps")
+    argv = tasktune_worker(sqlite_url, tmp_path / "sweep-cache", "--queue", "sweeps", "--id", "sweeper")
+    processes.append(subprocess.Popen(argv, stderr=subprocess.DEVNULL))
+    config = WorkerConfig(queues=["default"], slots=2, cache_dir=tmp_path / "cache", abort_grace=5.0)
+    with running_worker(sqlite_core, config):
+        sweep_id = sweep(sqlite_core, base, "Args/x=uniform:0:1", queue="sweeps", method="tpe", trials=6,
+                         parallel=2)
+        wait_for(sqlite_core, lambda: len(sqlite_core.sweeps.trials(sweep_id)) >= 3, timeout=120,
+                 what="a third trial launched")
+        processes[0].send_signal(signal.SIGKILL)
+        processes[0].wait(60)
+        assert len(sqlite_core.sweeps.trials(sweep_id)) < 6  # killed mid-sweep
+        assert status(sqlite_core, sweep_id) == "running"  # nobody has noticed yet
+        processes.append(subprocess.Popen(argv, stderr=subprocess.DEVNULL))  # the same id: its leftovers fail
+        wait_for(sqlite_core, lambda: status(sqlite_core, sweep_id) == "failed", timeout=60,
+                 what="the restarted worker to fail its lost sweep")
+        sqlite_core.lifecycle.retry(sweep_id)
+        assert ended(sqlite_core, sweep_id) == "completed"
+    trials = sqlite_core.sweeps.trials(sweep_id)
+    assert len(trials) == 6
+    assert len({t.number for t in trials}) == 6 and len({t.task_id for t in trials}) == 6
+    assert len(trial_tasks(sqlite_core, sweep_id)) == 6
+    assert {t.state for t in trials} == {"complete"}
+    assert most_at_once(trial_tasks(sqlite_core, sweep_id)) <= 2
+
+
+def test_stop_aborts_running_trials_and_dequeues_pending_ones(sqlite_core: Core, base: str, tmp_path: Path) -> None:
+    sqlite_core.editor.set_hyperparameter(base, "Args", "hold", "1")
+    config = WorkerConfig(queues=["default"], slots=2, cache_dir=tmp_path / "cache", abort_grace=5.0)
+    with running_worker(sqlite_core, config):
+        sweep_id = sweep(sqlite_core, base, "Args/x=uniform:0:1", method="random", trials=5, parallel=2)
+        # Two slots: the sweep in one, one trial running in the other, the second trial pending.
+        wait_for(sqlite_core, lambda: sorted(t.task_status or "" for t in sqlite_core.sweeps.trials(sweep_id))
+                 == ["pending", "running"], timeout=120, what="one trial running and one pending")
+        sqlite_core.sweeps.stop(sweep_id)
+        assert ended(sqlite_core, sweep_id) == "aborted"
+        wait_for(sqlite_core, lambda: all(t.task_status not in ("pending", "running")
+                                          for t in sqlite_core.sweeps.trials(sweep_id)),
+                 timeout=60, what="no trial left pending or running")
+    statuses = sorted(t.task_status or "" for t in sqlite_core.sweeps.trials(sweep_id))
+    assert statuses == ["aborted", "draft"]
+    assert len(sqlite_core.sweeps.trials(sweep_id)) == 2  # nothing launched after the stop
+    assert sqlite_core.task_json(sweep_id)["sweep"]["state"] == "stopped"
