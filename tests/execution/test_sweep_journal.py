@@ -18,18 +18,21 @@ def test_the_study_survives_a_new_run(core: Core) -> None:
                                                     parse_param("Args/optimizer=choice:sgd,adam")),
                                  objective=parse_objective("loss/train:max"), method="tpe")
     sweep_id = core.sweeps.create(definition)
-    study = open_study(core, sweep_id, definition)
+    study, journal = open_study(core, sweep_id, definition)
     first = study.ask(distributions(definition))
     study.tell(first.number, 0.5)
     second = study.ask(distributions(definition))
+    assert open_study(core, sweep_id, definition)[0].get_trials() == []  # nothing written yet
+    journal.flush()
     assert 1e-4 <= second.params["Args/lr"] <= 1 and second.params["Args/optimizer"] in ("sgd", "adam")
     assert as_text(second.params["Args/lr"]) == repr(second.params["Args/lr"])
 
-    again = open_study(core, sweep_id, definition)  # as a restarted sweep reads it
+    again, journal = open_study(core, sweep_id, definition)  # as a restarted sweep reads it
     states = [t.state for t in again.get_trials(deepcopy=False)]
     assert states == [TrialState.COMPLETE, TrialState.RUNNING]
     assert again.best_value == 0.5 and again.direction.name == "MAXIMIZE"
     again.tell(second.number, 0.7)
-    assert open_study(core, sweep_id, definition).best_trial.number == second.number
+    journal.flush()
+    assert open_study(core, sweep_id, definition)[0].best_trial.number == second.number
     other = core.sweeps.create(definition)  # each sweep its own journal
-    assert open_study(core, other, definition).get_trials() == []
+    assert open_study(core, other, definition)[0].get_trials() == []

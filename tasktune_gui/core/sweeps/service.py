@@ -162,9 +162,11 @@ class SweepService:
 
     # The sweep's own run.
 
-    def launch_trial(self, sweep_id: str, number: int, values: dict[str, str], limit: int) -> str | None:
-        """Clone the base with `values`, tag it, enqueue it on the trials queue and record it, in one transaction;
-        None (nothing written) when `limit` trials are already pending or running or the sweep may not launch."""
+    def launch_trial(self, sweep_id: str, number: int, values: dict[str, str], limit: int,
+                     journal: Iterable[dict[str, Any]] = ()) -> str | None:
+        """Clone the base with `values`, tag it, enqueue it on the trials queue and record it with the search's
+        `journal` of asking for it, in one transaction; None (nothing written) when `limit` trials are already
+        pending or running or the sweep may not launch."""
         with self.store.write() as session:
             sweep = _sweep(session, sweep_id)
             if sweep.state != ACTIVE:
@@ -197,6 +199,7 @@ class SweepService:
                 enqueue_in(session, trial, definition.trials_queue, Operation.ENQUEUE)
             session.add(SweepTrial(sweep_id=sweep_task.id, number=number, task_id=trial.id,
                                    params=json.dumps(values)))
+            _append(session, sweep_task.id, journal)
             touch_project(session, target.id)
             note(session, Change("task", "created", (trial.id,)))
             return trial.id
@@ -205,10 +208,13 @@ class SweepService:
         with self.store.read() as session:
             return _trials(session, _sweep(session, sweep_id).task_id)
 
-    def record_outcome(self, trial_task_id: str, state: str, objective: float | None) -> None:
+    def record_outcome(self, sweep_id: str, trial_task_id: str, state: str, objective: float | None,
+                       journal: Iterable[dict[str, Any]] = ()) -> None:
+        """A trial's end as the search was told it (`journal`), in one transaction."""
         with self.store.write() as session:
             session.execute(update(SweepTrial).where(col(SweepTrial.task_id) == trial_task_id)
                             .values(state=state, objective=objective))
+            _append(session, sweep_id, journal)
 
     def objective(self, trial_task_id: str, definition: SweepDefinition) -> float | None:
         with self.store.read() as session:
@@ -231,7 +237,11 @@ class SweepService:
 
     def append_journal(self, sweep_id: str, logs: Iterable[dict[str, Any]]) -> None:
         with self.store.write() as session:
-            session.add_all([SweepJournal(sweep_id=sweep_id, body=json.dumps(log)) for log in logs])
+            _append(session, sweep_id, logs)
+
+
+def _append(session: Session, sweep_id: str, logs: Iterable[dict[str, Any]]) -> None:
+    session.add_all([SweepJournal(sweep_id=sweep_id, body=json.dumps(log)) for log in logs])
 
 
 def _sweep(session: Session, sweep_id: str) -> Sweep:

@@ -11,6 +11,7 @@ from datetime import UTC
 from typing import Protocol
 
 import optuna
+from optuna.distributions import BaseDistribution
 from optuna.trial import TrialState
 
 from tasktune_gui.core.api import Core
@@ -19,6 +20,7 @@ from tasktune_gui.core.retry import retry_while_disconnected
 from tasktune_gui.core.status import Status
 from tasktune_gui.core.sweeps.definition import SweepDefinition
 from tasktune_gui.core.sweeps.service import ACTIVE, STOPPED, WAITING, TrialRow
+from tasktune_gui.execution.sweep.journal import SweepJournal
 from tasktune_gui.execution.sweep.search import as_text, distributions, open_study
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ class SweepRun:
         self._lock = threading.Lock()
         self._started = time.monotonic()
         self._best: float | None = None
+        self._lines: list[tuple[str, str]] = []
 
     def request_stop(self, reason: str) -> None:
         with self._lock:
@@ -73,20 +76,24 @@ class SweepRun:
             self.waiter.close()
 
     def _say(self, text: str) -> None:
-        self.core.results.append_console(self.task_id, [("stdout", text)])
+        self._lines.append(("stdout", text))  # written once per round of the loop
+
+    def _write_lines(self) -> None:
+        if self._lines:
+            self.core.results.append_console(self.task_id, self._lines)
+            self._lines = []
 
     def _run(self) -> None:
         definition, _ = self.core.sweeps.get(self.task_id)
-        study = open_study(self.core, self.task_id, definition)
+        study, journal = open_study(self.core, self.task_id, definition)
         space = distributions(definition)
         trials = self.core.sweeps.trials(self.task_id)
-        self._fail_unlaunched(study, trials)
         self._say(f"[sweep] {definition.method} search of {definition.objective.label} ({definition.objective.goal}),"
                   f" {definition.budget} trials, {definition.parallel} at once; {len(trials)} launched before")
         while True:
             definition, state = self.core.sweeps.get(self.task_id)  # extend, pause and stop change it
             trials = self.core.sweeps.trials(self.task_id)
-            self._tell_ended(study, definition, trials)
+            self._tell_ended(study, journal, definition, trials)
             waiting = [t for t in trials if t.task_status in WAITING]
             over = definition.wall_time is not None and time.monotonic() - self._started > definition.wall_time
             if self.stopping or state == STOPPED or over:
@@ -99,45 +106,47 @@ class SweepRun:
                 self._check_trial_times(definition, waiting)
                 launched, active = len(trials), len(waiting)
                 while state == ACTIVE and launched < definition.budget and active < definition.parallel:
-                    if not self._launch(study, space, launched):
+                    if not self._launch(study, journal, space, definition, launched):
                         break
                     launched += 1
                     active += 1
                 if launched >= definition.budget and not active:
                     self._end(True)
                     return
+            self._write_lines()
             self.waiter.wait(IDLE_WAIT_S)
 
-    def _launch(self, study: optuna.Study, space: dict[str, optuna.distributions.BaseDistribution],
-                launched: int) -> bool:
+    def _launch(self, study: optuna.Study, journal: SweepJournal, space: dict[str, BaseDistribution],
+                definition: SweepDefinition, launched: int) -> bool:
+        """Ask, and launch the trial with the journal of the ask in one transaction: in the study once launched."""
         trial = study.ask(space)
         values = {name: as_text(value) for name, value in trial.params.items()}
-        definition, _ = self.core.sweeps.get(self.task_id)
-        task_id = self.core.sweeps.launch_trial(self.task_id, trial.number, values, definition.parallel)
+        pending = journal.take_pending()
+        task_id = self.core.sweeps.launch_trial(self.task_id, trial.number, values, definition.parallel, pending)
         if task_id is None:  # paused or stopped meanwhile, or the limit reached: this trial never runs
             study.tell(trial.number, state=TrialState.FAIL)
+            journal.flush()
             return False
+        journal.written(len(pending))
         shown = " ".join(f"{name}={value}" for name, value in values.items())
         self._say(f"[sweep] trial {trial.number} ({launched + 1}/{definition.budget}) {task_id}: {shown}")
         return True
 
-    def _fail_unlaunched(self, study: optuna.Study, trials: list[TrialRow]) -> None:
-        """A trial asked for just before the sweep's worker died, never launched: told as failed."""
-        launched = {t.number for t in trials}
-        for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-            if trial.number not in launched:
-                study.tell(trial.number, state=TrialState.FAIL)
-
-    def _tell_ended(self, study: optuna.Study, definition: SweepDefinition, trials: list[TrialRow]) -> None:
+    def _tell_ended(self, study: optuna.Study, journal: SweepJournal, definition: SweepDefinition,
+                    trials: list[TrialRow]) -> None:
         for trial in trials:
             if trial.state != "running" or trial.task_status in WAITING:
                 continue
             value = self.core.sweeps.objective(trial.task_id, definition) \
                 if trial.task_status == Status.COMPLETED else None
-            state = "complete" if value is not None else "failed"
-            study.tell(trial.number, value if value is not None else None,
-                       state=TrialState.COMPLETE if value is not None else TrialState.FAIL, skip_if_finished=True)
-            self.core.sweeps.record_outcome(trial.task_id, state, value)
+            if value is None:
+                study.tell(trial.number, state=TrialState.FAIL, skip_if_finished=True)
+            else:
+                study.tell(trial.number, value, skip_if_finished=True)
+            pending = journal.take_pending()
+            self.core.sweeps.record_outcome(self.task_id, trial.task_id, "failed" if value is None else "complete",
+                                            value, pending)
+            journal.written(len(pending))
             self._say(self._outcome_line(definition, trial, value))
 
     def _outcome_line(self, definition: SweepDefinition, trial: TrialRow, value: float | None) -> str:
@@ -167,6 +176,7 @@ class SweepRun:
     def _end(self, completed: bool) -> None:
         summary = self.core.task_json(self.task_id).get("sweep") or {}
         self._say(f"[sweep] ended: best trial {summary.get('best')} with {summary.get('best_objective')}")
+        self._write_lines()
         if completed and not self.stopping:
             self._finish(lambda: self.core.lifecycle.complete(self.task_id, exit_code=0))
         else:

@@ -39,12 +39,15 @@ def _sampler(definition: SweepDefinition) -> optuna.samplers.BaseSampler:
     return optuna.samplers.TPESampler()
 
 
-def open_study(core: Core, sweep_id: str, definition: SweepDefinition) -> optuna.Study:
-    """The sweep's study, made on its first run and read back from the journal on every later one."""
-    storage = JournalStorage(SweepJournal(core, sweep_id))
+def open_study(core: Core, sweep_id: str, definition: SweepDefinition) -> tuple[optuna.Study, SweepJournal]:
+    """The sweep's study, made on its first run and read back from the journal on every later one; its journal,
+    whose pending operations the caller writes."""
+    journal = SweepJournal(core, sweep_id)
     direction = StudyDirection.MINIMIZE if definition.objective.goal == "min" else StudyDirection.MAXIMIZE
-    return optuna.create_study(storage=storage, study_name=sweep_id, direction=direction,
-                               sampler=_sampler(definition), load_if_exists=True)
+    study = optuna.create_study(storage=JournalStorage(journal), study_name=sweep_id, direction=direction,
+                                sampler=_sampler(definition), load_if_exists=True)
+    journal.flush()  # the study itself, once
+    return study, journal
 
 
 def distribution(param: SweepParam) -> BaseDistribution:
