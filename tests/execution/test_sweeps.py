@@ -42,14 +42,35 @@ sdk.report_scalar("loss", "train", (args.x - 0.3) ** 2 + args.y / 10 + (args.opt
 """
 
 
+# Trials report three points of loss/train; the fourth trial on (counted in a file) reports worse ones and then
+# dawdles: only pruning ends it.
+PRUNED_SCRIPT = """\
+import os, time
+from tasktune_gui import sdk
+counter = os.environ["SWEEP_COUNTER"]
+done = int(open(counter).read()) if os.path.exists(counter) else 0
+with open(counter, "w") as handle:
+    handle.write(str(done + 1))
+behind = done >= 3
+for step in range(3):
+    sdk.report_scalar("loss", "train", 10.0 + step if behind else 0.1 - 0.01 * step, step)
+while behind:
+    time.sleep(0.2)
+"""
+
+
 def expected(values: dict[str, str]) -> float:
     return (float(values.get("Args/x", "0")) - 0.3) ** 2 + int(values.get("Args/y", "0")) / 10 \
         + (values.get("Args/opt", "a") == "b")
 
 
 @pytest.fixture
-def base(sqlite_core: Core, tmp_path: Path) -> str:
-    repo = make_repo(tmp_path / "source", {"trial.py": TRIAL_SCRIPT})
+def repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "source", {"trial.py": TRIAL_SCRIPT, "pruned.py": PRUNED_SCRIPT})
+
+
+@pytest.fixture
+def base(sqlite_core: Core, repo: Path) -> str:
     args = {name: {"value": value, "type": kind} for name, value, kind in
             (("x", "0", "float"), ("y", "0", "int"), ("opt", "a", "str"), ("hold", "0", "int"))}
     return add_task(sqlite_core, repo, queue=None, entry_point="trial.py", hyperparameters={"Args": args})
@@ -185,3 +206,21 @@ def test_stop_aborts_running_trials_and_dequeues_pending_ones(sqlite_core: Core,
     assert statuses == ["aborted", "draft"]
     assert len(sqlite_core.sweeps.trials(sweep_id)) == 2  # nothing launched after the stop
     assert sqlite_core.task_json(sweep_id)["sweep"]["state"] == "stopped"
+
+
+def test_median_pruning_aborts_a_trial_that_reports_worse_values(sqlite_core: Core, repo: Path,
+                                                                 tmp_path: Path) -> None:
+    hyperparameters = {"Args": {"x": {"value": "0", "type": "float"}},
+                       "Environment": {"SWEEP_COUNTER": {"value": str(tmp_path / "counter")}}}
+    base = add_task(sqlite_core, repo, queue=None, entry_point="pruned.py", hyperparameters=hyperparameters)
+    config = WorkerConfig(queues=["default"], slots=2, cache_dir=tmp_path / "cache", abort_grace=5.0)
+    with running_worker(sqlite_core, config):
+        sweep_id = sweep(sqlite_core, base, "Args/x=uniform:0:1", method="random", trials=5, parallel=1,
+                         prune="median")
+        assert ended(sqlite_core, sweep_id) == "completed"
+    trials = sqlite_core.task_json(sweep_id)["sweep"]["trials"]
+    assert [t["state"] for t in trials] == ["complete"] * 3 + ["pruned"] * 2
+    assert [t["status"] for t in trials] == ["completed"] * 3 + ["aborted"] * 2
+    pruned = sqlite_core.tasks.get(trials[3]["id"])
+    assert pruned.status_reason == "pruned"
+    assert trials[3]["objective"] >= 10.0  # its last reported value

@@ -19,3 +19,11 @@ def objective_value(session: Session, task_id: str, objective: Objective) -> flo
         col(Scalar.task_id) == task_id, col(Scalar.metric) == objective.metric,
         col(Scalar.series) == objective.series)).one()
     return None if value is None else float(value)
+
+
+def objective_points(session: Session, task_id: str, objective: Objective, after: int) -> list[tuple[int, float]]:
+    """The objective's points reported after iteration `after`, in order (what pruning judges a running trial by)."""
+    rows = session.exec(select(Scalar.iteration, Scalar.value).where(
+        col(Scalar.task_id) == task_id, col(Scalar.metric) == objective.metric,
+        col(Scalar.series) == objective.series, col(Scalar.iteration) > after).order_by(col(Scalar.iteration))).all()
+    return [(int(iteration), float(value)) for iteration, value in rows]

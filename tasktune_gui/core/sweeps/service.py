@@ -32,7 +32,7 @@ from tasktune_gui.core.queues import remove
 from tasktune_gui.core.status import Operation, Status
 from tasktune_gui.core.store import Store
 from tasktune_gui.core.sweeps.definition import SweepDefinition, check_definition
-from tasktune_gui.core.sweeps.objective import objective_value
+from tasktune_gui.core.sweeps.objective import objective_points, objective_value
 from tasktune_gui.core.tasks import CLONED_FIELDS, CLONED_TABLES, copy_rows
 from tasktune_gui.core.users import acting_user
 from tasktune_gui.core.value_checks import check_label
@@ -219,6 +219,21 @@ class SweepService:
     def objective(self, trial_task_id: str, definition: SweepDefinition) -> float | None:
         with self.store.read() as session:
             return objective_value(session, trial_task_id, definition.objective)
+
+    def progress(self, trial_task_id: str, definition: SweepDefinition, after: int) -> list[tuple[int, float]]:
+        with self.store.read() as session:
+            return objective_points(session, trial_task_id, definition.objective, after)
+
+    def prune_trial(self, sweep_id: str, trial_task_id: str, objective: float | None,
+                    journal: Iterable[dict[str, Any]] = ()) -> None:
+        """A trial behind the others: marked pruned (as the search was told, `journal`) and aborted, at once."""
+        with self.store.write() as session:
+            session.execute(update(SweepTrial).where(col(SweepTrial.task_id) == trial_task_id)
+                            .values(state="pruned", objective=objective))
+            _append(session, sweep_id, journal)
+            task = session.get(Task, trial_task_id)
+            if task is not None and task.status in WAITING:
+                _end(session, task, "pruned")
 
     def abort_trial(self, trial_task_id: str, reason: str) -> None:
         """The sweep's own abort of a trial (its time is up, it was pruned); one that ended meanwhile is left."""

@@ -50,6 +50,7 @@ class SweepRun:
         self._started = time.monotonic()
         self._best: float | None = None
         self._lines: list[tuple[str, str]] = []
+        self._live: dict[int, tuple[optuna.trial.Trial, int]] = {}  # by trial number: its Trial, the last step told
 
     def request_stop(self, reason: str) -> None:
         with self._lock:
@@ -103,6 +104,8 @@ class SweepRun:
                 for trial in waiting:  # `sweep stop` has done it already; an abort or the wall time has not
                     self.core.sweeps.abort_trial(trial.task_id, "sweep stopped" if not over else "sweep wall time")
             else:
+                if definition.prune:
+                    self._prune(study, journal, definition, waiting)
                 self._check_trial_times(definition, waiting)
                 launched, active = len(trials), len(waiting)
                 while state == ACTIVE and launched < definition.budget and active < definition.parallel:
@@ -161,6 +164,36 @@ class SweepRun:
             self._best = value
         return f"[sweep] trial {trial.number} {trial.task_id}: {definition.objective.label} = {value:g}" + \
             (" (best so far)" if better else "")
+
+    def _prune(self, study: optuna.Study, journal: SweepJournal, definition: SweepDefinition,
+               waiting: list[TrialRow]) -> None:
+        """Tell the search each running trial's new points of the objective; abort one it judges behind."""
+        for trial in waiting:
+            if trial.state != "running" or trial.task_status != Status.RUNNING:
+                continue
+            live, seen = self._live_trial(study, trial.number)
+            points = self.core.sweeps.progress(trial.task_id, definition, seen)
+            if not points:
+                continue
+            for step, value in points:
+                live.report(value, step)
+            self._live[trial.number] = (live, points[-1][0])
+            if not live.should_prune():
+                continue
+            study.tell(trial.number, state=TrialState.PRUNED)
+            pending = journal.take_pending()
+            self.core.sweeps.prune_trial(self.task_id, trial.task_id, points[-1][1], pending)
+            journal.written(len(pending))
+            self._say(f"[sweep] trial {trial.number} {trial.task_id}: pruned at step {points[-1][0]} "
+                      f"({definition.objective.label} = {points[-1][1]:g})")
+
+    def _live_trial(self, study: optuna.Study, number: int) -> tuple[optuna.trial.Trial, int]:
+        if number not in self._live:
+            frozen = study.trials[number]  # one study per journal: numbers are the list's indexes
+            # The steps told before a restart are in the study already; Optuna warns of a step told twice.
+            seen = max(frozen.intermediate_values, default=-1)
+            self._live[number] = (optuna.trial.Trial(study, frozen._trial_id), seen)
+        return self._live[number]
 
     def _check_trial_times(self, definition: SweepDefinition, waiting: list[TrialRow]) -> None:
         if definition.trial_time is None:
