@@ -1,4 +1,5 @@
-"""The task page: a header and the EXECUTION, CONFIGURATION, ARTIFACTS, INFO, CONSOLE and SCALARS tabs."""
+"""The task page: a header and the EXECUTION, CONFIGURATION, ARTIFACTS, INFO, CONSOLE and SCALARS tabs (and SWEEP
+for an optimizer task)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from tasktune_gui.ui.task.artifacts_tab import ArtifactsTab
 from tasktune_gui.ui.task.configuration_tab import ConfigurationTab
 from tasktune_gui.ui.task.execution_tab import ExecutionTab
 from tasktune_gui.ui.task.scalars_view import ScalarsView
+from tasktune_gui.ui.task.sweep_tab import SweepTab
 
 
 class TaskPage(QWidget):
@@ -74,6 +76,7 @@ class TaskPage(QWidget):
                               ("SCALARS", self.scalars))
         for title, widget in tabs:
             self.tabs.addTab(widget, title)
+        self.sweep = SweepTab(core)  # a tab of optimizer tasks only
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.tabs)
@@ -136,7 +139,19 @@ class TaskPage(QWidget):
         if _setup(record) and not self._setup_tick.isActive():
             self._setup_tick.start()  # stops itself on the first tick after the setup
         self.scalars.show_points(points)
+        self._show_sweep(record)
         self.shown.emit()
+
+    def _show_sweep(self, record: dict[str, Any]) -> None:
+        index = self.tabs.indexOf(self.sweep)
+        sweep = record.get("sweep")
+        if sweep is None:
+            if index >= 0:
+                self.tabs.removeTab(index)
+            return
+        if index < 0:
+            self.tabs.addTab(self.sweep, "SWEEP")
+        self.sweep.show_sweep(record["id"], sweep, record["status"])
 
     def stop_ticking(self) -> None:
         self._setup_tick.stop()
@@ -151,6 +166,8 @@ class TaskPage(QWidget):
             return
         if change.action == "results":
             self.console.results_changed()
+            if self.record.get("type") == "optimizer":  # the sweep writes a console line per trial it moves on
+                self.refresh_later()
             return  # scalars are redrawn when the task's record changes (last iteration), not per batch
         if change.action == "deleted":
             self.task_id = None

@@ -1,0 +1,191 @@
+"""The SWEEP tab of an optimizer task: objective per trial with the best so far, the trials' table, and the
+sweep's own actions (pause, resume, stop, clone the best trial to a Draft)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.ui.common.naming import named
+from tasktune_gui.ui.common.palette import status_colour
+
+TRIAL_COLOUR = "#268bd2"
+BEST_COLOUR = "#dc322f"
+GREYED = "#9e9e9e"  # pruned and failed trials
+FIXED_COLUMNS = ("Trial", "Status", "Objective")
+
+
+def _number_item(value: float | int | None) -> QTableWidgetItem:
+    """Sorted by the number itself, not its text."""
+    item = QTableWidgetItem()
+    if value is not None:
+        item.setData(Qt.ItemDataRole.DisplayRole, value)
+    return item
+
+
+def best_so_far(objectives: list[float | None], goal: str) -> list[float | None]:
+    best: float | None = None
+    line: list[float | None] = []
+    for value in objectives:
+        if value is not None and (best is None or (value < best if goal == "min" else value > best)):
+            best = value
+        line.append(best)
+    return line
+
+
+class SweepTab(QWidget):
+    open_trial = Signal(str)  # a trial's task id, double-clicked in the table
+
+    def __init__(self, core: Core) -> None:
+        super().__init__()
+        self.setObjectName("sweepView")
+        self.core = core
+        self.sweep_id: str | None = None
+        self.sweep: dict[str, Any] = {}
+        self.summary = named(QLabel(), "sweepSummary")
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message = named(QLabel(), "sweepMessage")
+        self.pause = named(QPushButton("Pause"), "sweepPause")
+        self.stop = named(QPushButton("Stop"), "sweepStop")
+        self.clone_best = named(QPushButton("Clone best to Draft"), "sweepCloneBest")
+        self.pause.clicked.connect(self._on_pause_clicked)
+        self.stop.clicked.connect(lambda: self._act(lambda sweep: self.core.sweeps.stop(sweep)))
+        self.clone_best.clicked.connect(self._on_clone_best_clicked)
+        self.plot = named(pg.PlotWidget(), "sweepObjectiveChart")
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.setLabel("bottom", "Trial")
+        self.plot.addLegend()
+        self.points = pg.ScatterPlotItem(size=8, name="objective")
+        self.plot.addItem(self.points)
+        self.best_line = self.plot.plot(pen=pg.mkPen(BEST_COLOUR, width=2), stepMode=None, name="best so far")
+        self.table = named(QTableWidget(0, len(FIXED_COLUMNS)), "sweepTrials")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.cellDoubleClicked.connect(self._on_table_double_clicked)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        for button in (self.pause, self.stop, self.clone_best):
+            buttons.addWidget(button)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.plot)
+        split.addWidget(self.table)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(split, 1)
+        self.message.hide()
+        self.follow_palette()
+
+    def show_sweep(self, sweep_id: str, sweep: dict[str, Any], status: str) -> None:
+        self.sweep_id, self.sweep = sweep_id, sweep
+        definition, trials = sweep["definition"], sweep["trials"]
+        objective = definition["objective"]
+        label = f"{objective['metric']}/{objective['series']}"
+        best = sweep["best_objective"]
+        done = sum(1 for t in trials if t["state"] != "running")
+        self.summary.setText(
+            f"{definition['method']} · {label} ({objective['goal']}, {objective['value']}) · "
+            f"{done} of {sweep['budget']} trials done, {len(trials) - done} running · "
+            + (f"best {best:g}" if best is not None else "no result yet") + f" · {sweep['state']}")
+        self.pause.setText("Resume" if sweep["state"] == "paused" else "Pause")
+        self.pause.setEnabled(sweep["state"] != "stopped" and status in ("pending", "running", "draft"))
+        self.stop.setEnabled(sweep["state"] != "stopped")
+        self.clone_best.setEnabled(sweep["best"] is not None)
+        self._draw(trials, objective["goal"])
+        self._fill_table(trials, [p["name"] for p in definition["params"]])
+
+    def _draw(self, trials: list[dict[str, Any]], goal: str) -> None:
+        scored = [t for t in trials if t["objective"] is not None]
+        self.points.setData(
+            x=[t["number"] for t in scored], y=[t["objective"] for t in scored],
+            brush=[pg.mkBrush(TRIAL_COLOUR if t["state"] == "complete" else GREYED) for t in scored],
+            pen=None)
+        complete = [t for t in trials if t["state"] == "complete"]
+        line = best_so_far([t["objective"] for t in complete], goal)
+        self.best_line.setData([t["number"] for t in complete], [v for v in line if v is not None])
+
+    def _fill_table(self, trials: list[dict[str, Any]], params: list[str]) -> None:
+        self.table.setSortingEnabled(False)  # filled as it is, then sorted as the person left it
+        self.table.setColumnCount(len(FIXED_COLUMNS) + len(params))
+        self.table.setHorizontalHeaderLabels([*FIXED_COLUMNS, *params])
+        self.table.setRowCount(len(trials))
+        for row, trial in enumerate(trials):
+            number = _number_item(trial["number"])
+            number.setData(Qt.ItemDataRole.UserRole, trial["id"])
+            self.table.setItem(row, 0, number)
+            shown = trial["state"] if trial["state"] in ("pruned", "failed") else (trial["status"] or "deleted")
+            status = QTableWidgetItem(shown)
+            status.setForeground(pg.mkColor(status_colour(trial["status"] or "draft")
+                                            if shown not in ("pruned", "failed") else GREYED))
+            self.table.setItem(row, 1, status)
+            self.table.setItem(row, 2, _number_item(trial["objective"]))
+            for column, name in enumerate(params, start=len(FIXED_COLUMNS)):
+                value = trial["values"].get(name, "")
+                try:
+                    self.table.setItem(row, column, _number_item(float(value)))
+                except ValueError:
+                    self.table.setItem(row, column, QTableWidgetItem(value))
+        self.table.setSortingEnabled(True)
+
+    def follow_palette(self) -> None:
+        palette = self.palette()
+        background = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(QPalette.ColorRole.Text)
+        self.plot.setBackground(background)
+        item = self.plot.getPlotItem()
+        for side in ("left", "bottom"):
+            item.getAxis(side).setPen(pg.mkPen(text))
+            item.getAxis(side).setTextPen(pg.mkPen(text))
+        if item.legend is not None:
+            item.legend.setLabelTextColor(text)
+            item.legend.setBrush(pg.mkBrush(background))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.follow_palette()
+        super().changeEvent(event)
+
+    def _act(self, action: Any) -> None:
+        if self.sweep_id is None:
+            return
+        try:
+            action(self.sweep_id)
+        except TaskTuneError as exc:
+            self.message.setText(str(exc))
+            self.message.show()
+            return
+        self.message.hide()
+
+    def _on_pause_clicked(self) -> None:
+        paused = self.sweep.get("state") == "paused"
+        self._act(lambda sweep: self.core.sweeps.resume(sweep) if paused else self.core.sweeps.pause(sweep))
+
+    def _on_clone_best_clicked(self) -> None:
+        best = self.sweep.get("best")
+        if best is not None:
+            self._act(lambda _sweep: self.open_trial.emit(self.core.tasks.clone(best)))
+
+    def _on_table_double_clicked(self, row: int, _column: int) -> None:
+        item = self.table.item(row, 0)
+        if item is not None:
+            self.open_trial.emit(str(item.data(Qt.ItemDataRole.UserRole)))

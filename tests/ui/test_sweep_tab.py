@@ -1,0 +1,85 @@
+"""The SWEEP tab of an optimizer task: shown only for one, its chart and table live as trials end, its actions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.models import Task
+from tasktune_gui.core.results import ScalarPoint
+from tasktune_gui.core.sweeps.definition import SweepDefinition, parse_objective, parse_param
+from tasktune_gui.ui.task.sweep_tab import best_so_far
+from tasktune_gui.ui.window.main_window import MainWindow
+
+
+def sweep_with_trials(core: Core, ended: list[float | None]) -> tuple[str, list[str]]:
+    """A sweep whose trials ended with these objectives (None: failed), as a worker would leave them."""
+    args = {"lr": {"value": "0.1", "type": "float"}, "opt": {"value": "sgd", "type": "str"}}
+    base = core.tasks.add(Task(id="", name="base", repository="/r", entry_point="t.py"), "vision",
+                          hyperparameters={"Args": args})
+    definition = SweepDefinition(base=base, params=(parse_param("Args/lr=log:1e-4:1"),
+                                                    parse_param("Args/opt=choice:sgd,adam")),
+                                 objective=parse_objective("loss/train:min"), parallel=len(ended) + 1)
+    sweep = core.sweeps.create(definition, queue="default")
+    core.lifecycle.start(sweep, "test", "host")
+    trials = []
+    for number, value in enumerate(ended):
+        trial = core.sweeps.launch_trial(sweep, number, {"Args/lr": str(0.1 * (number + 1)), "Args/opt": "adam"},
+                                         limit=len(ended) + 1)
+        assert trial is not None
+        core.lifecycle.start(trial, "test", "host")
+        if value is None:
+            core.lifecycle.fail(trial, "exit code 1")
+        else:
+            core.results.report_scalars(trial, [ScalarPoint("loss", "train", 0, value)])
+            core.lifecycle.complete(trial)
+        core.sweeps.record_outcome(sweep, trial, "failed" if value is None else "complete", value)
+        trials.append(trial)
+    return sweep, trials
+
+
+def test_best_so_far_follows_the_goal() -> None:
+    assert best_so_far([3.0, None, 1.0, 2.0], "min") == [3.0, 3.0, 1.0, 1.0]
+    assert best_so_far([None, 1.0, 2.0], "max") == [None, 1.0, 2.0]
+
+
+def test_the_sweep_tab_shows_trials_live_and_its_actions_work(window: MainWindow, qtbot: QtBot) -> None:
+    core = window.core
+    sweep, trials = sweep_with_trials(core, [0.5, None, 0.2])
+    window.open_task(sweep)
+    page = window.task_page
+    tabs = page.tabs
+    qtbot.waitUntil(lambda: tabs.count() == 7)
+    assert tabs.tabText(6) == "SWEEP"
+    tabs.setCurrentWidget(page.sweep)
+    tab = page.sweep
+    assert tab.table.rowCount() == 3
+    headers = [tab.table.horizontalHeaderItem(i).text() for i in range(tab.table.columnCount())]
+    assert headers == ["Trial", "Status", "Objective", "Args/lr", "Args/opt"]
+    assert [tab.table.item(r, 1).text() for r in range(3)] == ["completed", "failed", "completed"]
+    assert "2 of 10 trials done" not in tab.summary.text() and "3 of 10 trials done" in tab.summary.text()
+    assert "best 0.2" in tab.summary.text()
+    xs, ys = tab.best_line.getData()
+    assert list(xs) == [0, 2] and list(ys) == [0.5, 0.2]
+    # Sorting by the objective puts the best first (numbers, not text).
+    tab.table.sortItems(2)
+    objectives = [tab.table.item(r, 2).data(Qt.ItemDataRole.DisplayRole) for r in range(3)]
+    assert [v for v in objectives if v is not None] == [0.2, 0.5]
+
+    # A trial that ends elsewhere shows without a click.
+    late = core.sweeps.launch_trial(sweep, 3, {"Args/lr": "0.9", "Args/opt": "sgd"}, limit=9)
+    assert late is not None
+    core.results.append_console(sweep, [("stdout", "[sweep] trial 3 launched")])
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 4, timeout=30_000)
+
+    qtbot.mouseClick(tab.pause, Qt.MouseButton.LeftButton)
+    assert core.sweeps.get(sweep)[1] == "paused"
+    core.results.append_console(sweep, [("stdout", "paused")])
+    qtbot.waitUntil(lambda: tab.pause.text() == "Resume", timeout=30_000)
+
+    tab.clone_best.click()
+    qtbot.waitUntil(lambda: page.task_id not in (sweep, None) and page.record.get("status") == "draft",
+                    timeout=30_000)
+    assert page.record["parent"] == trials[2]  # a Draft clone of the best trial, opened
+    assert tabs.count() == 6  # not an optimizer: no SWEEP tab
