@@ -4,20 +4,25 @@ Run through `scripts/screenshots` (under Xvfb when there is no display)."""
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from random import Random
 
 from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tasktune_gui.app import make_window  # noqa: E402
+from tasktune_gui.core.api import Core  # noqa: E402
 from tasktune_gui.core.models import Task  # noqa: E402
+from tasktune_gui.core.results import ScalarPoint  # noqa: E402
 from tasktune_gui.core.settings import S3Endpoint, Settings  # noqa: E402
+from tasktune_gui.core.sweeps.definition import SweepDefinition, parse_objective, parse_param  # noqa: E402
 from tasktune_gui.core.tasks import TaskQuery  # noqa: E402
 from tasktune_gui.ui.common.dialogs import CloneDialog, EnqueueDialog, WideInputDialog  # noqa: E402
 from tasktune_gui.ui.overview.projects_page import NewProjectDialog  # noqa: E402
@@ -33,6 +38,35 @@ def settle(app: QApplication, done: Callable[[], bool] = lambda: True, seconds: 
     while not done() and time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.02)
+
+
+def demo_sweep(core: Core, base: str) -> str:
+    """A TPE sweep of the demo's learning rate and optimizer with 24 trials ended (as a worker leaves them) and two
+    running; the loss is made up from the values, so the picture shows a search converging."""
+    definition = SweepDefinition(base=base, params=(parse_param("Args/lr=log:1e-3:1"),
+                                                    parse_param("Args/optimizer=choice:sgd,momentum,adam")),
+                                 objective=parse_objective("loss/train:min"), trials=40, parallel=2)
+    sweep = core.sweeps.create(definition, name="Sweep of lr and optimizer", queue="default")
+    core.lifecycle.start(sweep, "gpu-box:0", "gpu-box")
+    random = Random(7)
+    for number in range(26):
+        lr = 10 ** random.uniform(-3, 0) if number < 8 else 10 ** random.gauss(-1.3, 0.3 / (1 + number / 10))
+        optimizer = random.choice(["sgd", "momentum", "adam"])
+        trial = core.sweeps.launch_trial(sweep, number, {"Args/lr": f"{lr:.5g}", "Args/optimizer": optimizer},
+                                         limit=99)
+        assert trial is not None
+        core.lifecycle.start(trial, "gpu-box:1", "gpu-box")
+        if number >= 24:
+            continue
+        loss = abs(math.log10(lr) + 1.3) + {"sgd": 0.3, "momentum": 0.15, "adam": 0.05}[optimizer] + 0.02
+        if number == 5:
+            core.lifecycle.fail(trial, "exit code 1")
+            core.sweeps.record_outcome(sweep, trial, "failed", None)
+            continue
+        core.results.report_scalars(trial, [ScalarPoint("loss", "train", 0, loss)])
+        core.lifecycle.complete(trial)
+        core.sweeps.record_outcome(sweep, trial, "pruned" if number in (9, 14) else "complete", loss)
+    return sweep
 
 
 def main() -> int:
@@ -82,6 +116,10 @@ def main() -> int:
     settle(app)
     window.task_page.execution.ensureWidgetVisible(window.task_page.execution.output)
     shoot("task-execution-output")
+    # A sweep of the completed demo task partway through: its SWEEP tab.
+    window.open_task(demo_sweep(core, completed.id))
+    window.task_page.tabs.setCurrentWidget(window.task_page.sweep)
+    shoot("task-sweep", lambda: window.task_page.sweep.table.rowCount() > 0)
     servers = Settings()
     servers.set_s3_endpoint("minio.lab:9000", S3Endpoint(secure=True, ca_file="/etc/ssl/lab/minio-ca.pem",
                                                          region="eu-west-1"))

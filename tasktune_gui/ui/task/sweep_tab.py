@@ -82,6 +82,7 @@ class SweepTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.cellDoubleClicked.connect(self._on_table_double_clicked)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # trials in their order
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
         for button in (self.pause, self.stop, self.clone_best):
@@ -89,6 +90,7 @@ class SweepTab(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.plot)
         split.addWidget(self.table)
+        split.setSizes([1, 1])  # the chart and the table halves alike
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
