@@ -26,6 +26,7 @@ from tasktune_gui.core.sweeps.definition import SweepDefinition, parse_objective
 from tasktune_gui.core.tasks import TaskQuery  # noqa: E402
 from tasktune_gui.ui.common.dialogs import CloneDialog, EnqueueDialog, WideInputDialog  # noqa: E402
 from tasktune_gui.ui.overview.projects_page import NewProjectDialog  # noqa: E402
+from tasktune_gui.ui.tasks.sweep_dialog import SweepDialog  # noqa: E402
 from tasktune_gui.ui.window.about import identify  # noqa: E402
 from tasktune_gui.ui.worker.s3_server_dialog import S3ServerDialog  # noqa: E402
 
@@ -131,6 +132,7 @@ def main() -> int:
         "dialog-enqueue": EnqueueDialog(core.queues.summaries(), 1, window, start_local_worker=lambda _q: []),
         "dialog-new-project": NewProjectDialog(core.projects.create, window),
         "dialog-s3-server": S3ServerDialog(servers, "minio.lab:9000", window),
+        "dialog-sweep": SweepDialog(core.task_json(completed.id), [q.name for q in core.queues.summaries()], window),
     }
     move = WideInputDialog(window)
     move.setWindowTitle("Move to project")
@@ -142,6 +144,10 @@ def main() -> int:
         dialog.show()
         if isinstance(dialog, CloneDialog):  # a name not in the list: the dialog says it creates a project
             dialog.project.setCurrentText(long_project + " 2027")
+        if isinstance(dialog, SweepDialog):
+            dialog.set_range("Args/lr", "log", "1e-3:1")
+            dialog.set_range("Args/optimizer", "choice", "sgd,momentum,adam")
+            dialog.parallel.setValue(2)
         settle(app)
         path = out / f"{name}.png"
         dialog.grab().save(str(path))

@@ -1,8 +1,10 @@
-"""The SWEEP tab of an optimizer task: shown only for one, its chart and table live as trials end, its actions."""
+"""Sweeps in the window: right-click → Sweep… makes one; the SWEEP tab of an optimizer task (shown only for one),
+its chart and table live as trials end, its actions."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.api import Core
@@ -10,7 +12,9 @@ from tasktune_gui.core.models import Task
 from tasktune_gui.core.results import ScalarPoint
 from tasktune_gui.core.sweeps.definition import SweepDefinition, parse_objective, parse_param
 from tasktune_gui.ui.task.sweep_tab import best_so_far
+from tasktune_gui.ui.tasks.sweep_dialog import SweepDialog
 from tasktune_gui.ui.window.main_window import MainWindow
+from tests.ui.test_main_window import context_menu, open_demo, select_rows
 
 
 def sweep_with_trials(core: Core, ended: list[float | None]) -> tuple[str, list[str]]:
@@ -83,3 +87,37 @@ def test_the_sweep_tab_shows_trials_live_and_its_actions_work(window: MainWindow
                     timeout=30_000)
     assert page.record["parent"] == trials[2]  # a Draft clone of the best trial, opened
     assert tabs.count() == 6  # not an optimizer: no SWEEP tab
+
+
+def test_right_click_sweep_makes_a_sweep_and_opens_it(window: MainWindow, qtbot: QtBot) -> None:
+    open_demo(qtbot, window)
+    select_rows(qtbot, window, "baseline")
+    seen: dict[str, object] = {}
+
+    def fill_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, SweepDialog)
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        seen["nothing chosen"] = (ok.isEnabled(), dialog.preview.text())
+        dialog.set_range("Args/lr", "log", "0:1")
+        seen["bad range"] = (ok.isEnabled(), dialog.preview.text())
+        dialog.set_range("Args/lr", "choice", "0.1,0.3,0.5")
+        dialog.set_range("Args/epochs", "int", "1:4")
+        dialog.method.setCurrentText("grid")
+        dialog.parallel.setValue(2)
+        seen["grid"] = (ok.isEnabled(), dialog.preview.text())
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, fill_in)
+    menu = context_menu(window)
+    next(a for a in menu.actions() if a.objectName() == "menu_sweep").trigger()
+    assert seen["nothing chosen"] == (False, "a sweep needs at least one --param")
+    assert seen["bad range"][0] is False and "above 0" in str(seen["bad range"][1])
+    assert seen["grid"] == (True, "12 trials, 2 at once; a grid of these makes 12 trials")
+    page = window.task_page
+    qtbot.waitUntil(lambda: page.record.get("type") == "optimizer", timeout=30_000)
+    assert page.record["status"] == "pending"
+    definition = page.record["sweep"]["definition"]
+    assert [p["name"] for p in definition["params"]] == ["Args/lr", "Args/epochs"]
+    assert (definition["method"], definition["trials"], definition["parallel"]) == ("grid", 12, 2)
+    assert page.tabs.tabText(page.tabs.count() - 1) == "SWEEP"

@@ -49,6 +49,20 @@ def clone(context: ActionContext, task_ids: list[str]) -> None:
         dialog.deleteLater()  # read now; a child of the window would otherwise live as long as it
 
 
+def sweep(context: ActionContext, task_ids: list[str]) -> None:
+    from tasktune_gui.ui.tasks.sweep_dialog import SweepDialog
+
+    core = context.core
+    dialog = SweepDialog(core.task_json(task_ids[0]), [q.name for q in core.queues.summaries()], context.parent)
+    try:
+        if dialog.exec():
+            new_id = core.sweeps.create(dialog.definition(), queue=dialog.queue.currentText() or None)
+            context.say(f"Sweep {new_id} created and enqueued")
+            context.open_task(new_id)
+    finally:
+        dialog.deleteLater()
+
+
 def enqueue(context: ActionContext, task_ids: list[str]) -> None:
     from tasktune_gui.ui.common.dialogs import EnqueueDialog
 
@@ -97,6 +111,7 @@ def compare(context: ActionContext, task_ids: list[str]) -> CompareDialog:
 TASK_ACTIONS = (
     TaskAction("details", "Details", details, multi=False, activates=True),
     TaskAction("clone", "Clone…", clone, shortcut="Ctrl+D", multi=False, toolbar=True, creates=True),
+    TaskAction("sweep", "Sweep…", sweep, multi=False, creates=True),
     TaskAction("enqueue", "Enqueue…", enqueue, Operation.ENQUEUE, "Ctrl+E", toolbar=True, owner_verb="enqueue"),
     TaskAction("retry", "Retry", each(lambda lifecycle: lifecycle.retry), Operation.RETRY, "Ctrl+Shift+R",
                toolbar=True, owner_verb="retry"),
