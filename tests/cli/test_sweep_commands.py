@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from tasktune_gui.core.models import Task
 from tests.support.cli import Run, created_id, one_error_line, show
 from tests.support.cores import opened
@@ -55,3 +58,17 @@ def test_a_grid_previews_its_size_and_bad_values_are_one_line(tt: Run) -> None:
     one_error_line(tt("sweep", "create", base, "--param", "Args/momentum=uniform:0:1", "--objective", "l/t:min"),
                    1, "no hyperparameter Args/momentum")
     one_error_line(tt("sweep", "stop", base), 1, "not a sweep")
+
+
+def test_export_and_create_from_the_file(tt: Run, tmp_path: Path) -> None:
+    base = base_task(tt.db_url)
+    first = created_id(tt("sweep", "create", base, "--param", "Args/epochs=int:1:9:2", "--objective", "loss/train:max",
+                          "--best", "--method", "random", "--trials", "7", "--parallel", "3"))
+    exported = tt("sweep", "export", first, check=True).stdout
+    (tmp_path / "sweep.json").write_text(exported)
+    again = created_id(tt("sweep", "create", base, "--from", str(tmp_path / "sweep.json"), "--trials", "4"))
+    definition = show(tt, again)["sweep"]["definition"]
+    assert definition["params"] == json.loads(exported)["params"]
+    assert definition["objective"] == {"metric": "loss", "series": "train", "goal": "max", "value": "best"}
+    assert (definition["method"], definition["trials"], definition["parallel"]) == ("random", 4, 3)
+    one_error_line(tt("sweep", "create", base, "--trials", "4"), 2, "--param and --objective")

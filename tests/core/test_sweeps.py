@@ -129,3 +129,24 @@ def test_pause_resume_and_extend(core: Core) -> None:
         core.sweeps.extend(sweep, 1)
     with pytest.raises(InvalidValue, match="not a sweep"):
         core.sweeps.pause(base_task(core))
+
+
+def test_keep_best_archives_every_ended_trial_but_the_top_k(core: Core) -> None:
+    sweep = core.sweeps.create(definition(base_task(core), "Args/lr=log:1e-3:1", parallel=9, trials=5))
+    ids = []
+    for number, value in enumerate([0.5, 0.1, None, 0.3]):
+        trial = core.sweeps.launch_trial(sweep, number, {"Args/lr": "0.1"}, limit=9)
+        assert trial is not None
+        core.lifecycle.start(trial, "w", "h")
+        if value is None:
+            core.lifecycle.fail(trial, "exit code 1")
+        else:
+            core.lifecycle.complete(trial)
+        core.sweeps.record_outcome(sweep, trial, "failed" if value is None else "complete", value)
+        ids.append(trial)
+    running = core.sweeps.launch_trial(sweep, 4, {"Args/lr": "0.2"}, limit=9)
+    assert running is not None
+    archived = core.sweeps.keep_best(sweep, 2)
+    assert sorted(archived) == sorted([ids[0], ids[2]])  # not the best two, and not the one still pending
+    assert [core.tasks.get(t).archived for t in ids] == [True, False, True, False]
+    assert not core.tasks.get(running).archived

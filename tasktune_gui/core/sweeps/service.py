@@ -160,6 +160,33 @@ class SweepService:
                     enqueue_in(session, task, task.queue, Operation.ENQUEUE)
             _touch(session, task)
 
+    def keep_best(self, sweep_id: str, keep: int) -> list[str]:
+        """Archive every ended trial but the `keep` best (by the objective); the archived ids."""
+        if keep < 0:
+            raise InvalidValue(f"keep needs 0 or more trials (got {keep})")
+        with self.store.write() as session:
+            sweep = _sweep(session, sweep_id)
+            task = get_task(session, sweep.task_id)
+            check(self.store.identity, task.user, "archive", task.id)
+            goal = SweepDefinition.from_json(sweep.definition).objective.goal
+            trials = _trials(session, sweep.task_id)
+            scored = sorted((t for t in trials if t.objective is not None and t.state == "complete"),
+                            key=lambda t: (t.objective or 0.0) * (1 if goal == "min" else -1))
+            kept = {t.task_id for t in scored[:keep]}
+            ended = [t.task_id for t in trials if t.task_id not in kept and t.task_status is not None
+                     and t.task_status not in WAITING]
+            rows = session.exec(select(Task).where(col(Task.id).in_(ended), col(Task.archived).is_(False))).all()
+            for trial in rows:
+                with recorded(session, trial, "archived"):
+                    trial.archived = True
+                    trial.last_update = utcnow()
+                    session.add(trial)
+                    session.flush()
+            archived = [trial.id for trial in rows]
+            if archived:
+                note(session, Change("task", "updated", tuple(archived)))
+        return archived
+
     # The sweep's own run.
 
     def launch_trial(self, sweep_id: str, number: int, values: dict[str, str], limit: int,
