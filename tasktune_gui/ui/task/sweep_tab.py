@@ -59,6 +59,7 @@ class SweepTab(QWidget):
         self.core = core
         self.sweep_id: str | None = None
         self.sweep: dict[str, Any] = {}
+        self._sized = False
         self.summary = named(QLabel(), "sweepSummary")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message = named(QLabel(), "sweepMessage")
@@ -72,14 +73,18 @@ class SweepTab(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("bottom", "Trial")
         self.plot.addLegend()
-        self.points = pg.ScatterPlotItem(size=8, name="objective")
+        # One brush per item, not per point: a thousand trials draw in milliseconds.
+        self.points = pg.ScatterPlotItem(size=8, name="objective", brush=pg.mkBrush(TRIAL_COLOUR), pen=None)
+        self.greyed = pg.ScatterPlotItem(size=8, name="pruned or failed", brush=pg.mkBrush(GREYED), pen=None)
         self.plot.addItem(self.points)
+        self.plot.addItem(self.greyed)
         self.best_line = self.plot.plot(pen=pg.mkPen(BEST_COLOUR, width=2), stepMode=None, name="best so far")
         self.table = named(QTableWidget(0, len(FIXED_COLUMNS)), "sweepTrials")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths set once per fill (ResizeToContents would measure every row again at each cell set).
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.cellDoubleClicked.connect(self._on_table_double_clicked)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # trials in their order
@@ -117,12 +122,10 @@ class SweepTab(QWidget):
         self._fill_table(trials, [p["name"] for p in definition["params"]])
 
     def _draw(self, trials: list[dict[str, Any]], goal: str) -> None:
-        scored = [t for t in trials if t["objective"] is not None]
-        self.points.setData(
-            x=[t["number"] for t in scored], y=[t["objective"] for t in scored],
-            brush=[pg.mkBrush(TRIAL_COLOUR if t["state"] == "complete" else GREYED) for t in scored],
-            pen=None)
-        complete = [t for t in trials if t["state"] == "complete"]
+        complete = [t for t in trials if t["state"] == "complete" and t["objective"] is not None]
+        behind = [t for t in trials if t["state"] != "complete" and t["objective"] is not None]
+        self.points.setData(x=[t["number"] for t in complete], y=[t["objective"] for t in complete])
+        self.greyed.setData(x=[t["number"] for t in behind], y=[t["objective"] for t in behind])
         line = best_so_far([t["objective"] for t in complete], goal)
         self.best_line.setData([t["number"] for t in complete], [v for v in line if v is not None])
 
@@ -148,6 +151,9 @@ class SweepTab(QWidget):
                 except ValueError:
                     self.table.setItem(row, column, QTableWidgetItem(value))
         self.table.setSortingEnabled(True)
+        if not self._sized and trials:
+            self._sized = True  # after that the person's widths stay
+            self.table.resizeColumnsToContents()
 
     def follow_palette(self) -> None:
         palette = self.palette()
