@@ -83,9 +83,10 @@ def test_the_sweep_tab_shows_trials_live_and_its_actions_work(window: MainWindow
     qtbot.waitUntil(lambda: tab.pause.text() == "Resume", timeout=30_000)
 
     tab.clone_best.click()
-    qtbot.waitUntil(lambda: page.task_id not in (sweep, None) and page.record.get("status") == "draft",
+    qtbot.waitUntil(lambda: page.task_id not in (sweep, None) and page.record is not None
+                    and page.record.status == "draft",
                     timeout=30_000)
-    assert page.record["parent"] == trials[2]  # a Draft clone of the best trial, opened
+    assert page.record is not None and page.record.parent == trials[2]  # a Draft clone of the best trial, opened
     assert tabs.count() == 6  # not an optimizer: no SWEEP tab
 
 
@@ -115,9 +116,9 @@ def test_right_click_sweep_makes_a_sweep_and_opens_it(window: MainWindow, qtbot:
     assert seen["bad range"][0] is False and "above 0" in str(seen["bad range"][1])
     assert seen["grid"] == (True, "12 trials, 2 at once; a grid of these makes 12 trials")
     page = window.task_page
-    qtbot.waitUntil(lambda: page.record.get("type") == "optimizer", timeout=30_000)
-    assert page.record["status"] == "pending"
-    definition = page.record["sweep"]["definition"]
+    qtbot.waitUntil(lambda: page.record is not None and page.record.type == "optimizer", timeout=30_000)
+    assert page.record is not None and page.record.status == "pending"
+    definition = page.sweep.sweep["definition"]
     assert [p["name"] for p in definition["params"]] == ["Args/lr", "Args/epochs"]
     assert (definition["method"], definition["trials"], definition["parallel"]) == ("grid", 12, 2)
     assert page.tabs.tabText(page.tabs.count() - 1) == "SWEEP"

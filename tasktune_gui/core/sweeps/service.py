@@ -97,6 +97,11 @@ class SweepService:
             note(session, Change("task", "created", (created,)))
         return created
 
+    def summary(self, task_id: str) -> dict[str, Any] | None:
+        """`show --json`'s `sweep` object of a task (full id); None for a task that is not a sweep."""
+        with self.store.read() as session:
+            return sweep_json(session, task_id)
+
     def get(self, sweep_id: str) -> tuple[SweepDefinition, str]:
         """The definition and state (active, paused, stopped) of a sweep (an optimizer task's id or prefix)."""
         with self.store.read() as session:

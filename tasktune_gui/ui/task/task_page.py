@@ -101,7 +101,8 @@ class TaskPage(QWidget):
         """Read the task now and show it (opening a task, or after an edit made here)."""
         if self.task_id is None:
             return
-        self._show(self.core.task_record(self.task_id, with_history=True), self.core.results.scalars(self.task_id))
+        self._show(self.core.task_record(self.task_id, with_history=True), self.core.results.scalars(self.task_id),
+                   self.core.sweeps.summary(self.task_id))
 
     def refresh_later(self) -> None:
         """Read the task on a thread and show it when read: a change made elsewhere never makes the window wait.
@@ -115,10 +116,10 @@ class TaskPage(QWidget):
         self._reading = True
         task_id = self.task_id
         self.background.run(lambda: (self.core.task_record(task_id, with_history=True),
-                                     self.core.results.scalars(task_id)),
+                                     self.core.results.scalars(task_id), self.core.sweeps.summary(task_id)),
                             lambda read: self._on_read(task_id, read), lambda _error: self._on_read(task_id, None))
 
-    def _on_read(self, task_id: str, read: tuple[TaskRecord, list[Any]] | None) -> None:
+    def _on_read(self, task_id: str, read: tuple[TaskRecord, list[Any], dict[str, Any] | None] | None) -> None:
         self._reading = False
         if read is not None and task_id == self.task_id:  # None: deleted meanwhile; the deletion says so
             self._show(*read)
@@ -126,7 +127,7 @@ class TaskPage(QWidget):
             self._stale = False
             self.refresh_later()
 
-    def _show(self, record: TaskRecord, points: list[Any]) -> None:
+    def _show(self, record: TaskRecord, points: list[Any], sweep: dict[str, Any] | None = None) -> None:
         self.record = record
         self.name.setText(record.name)
         self.status.setText(record.status.capitalize() + (f" — {record.status_reason}" if record.status_reason else ""))
@@ -139,19 +140,18 @@ class TaskPage(QWidget):
         if _setup(record) and not self._setup_tick.isActive():
             self._setup_tick.start()  # stops itself on the first tick after the setup
         self.scalars.show_points(points)
-        self._show_sweep(record)
+        self._show_sweep(record, sweep)
         self.shown.emit()
 
-    def _show_sweep(self, record: dict[str, Any]) -> None:
+    def _show_sweep(self, record: TaskRecord, sweep: dict[str, Any] | None) -> None:
         index = self.tabs.indexOf(self.sweep)
-        sweep = record.get("sweep")
         if sweep is None:
             if index >= 0:
                 self.tabs.removeTab(index)
             return
         if index < 0:
             self.tabs.addTab(self.sweep, "SWEEP")
-        self.sweep.show_sweep(record["id"], sweep, record["status"])
+        self.sweep.show_sweep(record.id, sweep, record.status)
 
     def stop_ticking(self) -> None:
         self._setup_tick.stop()
@@ -167,7 +167,8 @@ class TaskPage(QWidget):
             return
         if change.action == "results":
             self.console.results_changed()
-            if self.record.get("type") == "optimizer":  # the sweep writes a console line per trial it moves on
+            # A sweep writes a console line each time it moves a trial on: its SWEEP tab reads it again.
+            if self.record is not None and self.record.type == "optimizer":
                 self.refresh_later()
             return  # scalars are redrawn when the task's record changes (last iteration), not per batch
         if change.action == "deleted":
