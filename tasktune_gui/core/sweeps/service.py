@@ -271,7 +271,7 @@ class SweepService:
         """The sweep's own abort of a trial (its time is up, it was pruned); one that ended meanwhile is left."""
         with self.store.write() as session:
             task = session.get(Task, trial_task_id)
-            if task is not None and task.status in WAITING:
+            if task is not None and task.status in WAITING and not task.abort_requested:  # asked once
                 _end(session, task, reason)
 
     # Optuna's journal of the sweep's study, one row per operation.

@@ -25,6 +25,8 @@ from tasktune_gui.execution.sweep.search import as_text, distributions, open_stu
 
 log = logging.getLogger(__name__)
 IDLE_WAIT_S = 1.0  # a look even when no change woke the loop (a trial's time limit, the wall time)
+# On SQLite every commit wakes the loop, the trials' console lines too: at most one round per this long.
+MIN_ROUND_S = 0.05
 
 
 class Waiter(Protocol):
@@ -46,6 +48,7 @@ class SweepRun:
         self.waiter = waiter
         self.ending = False
         self._stop_reason: str | None = None
+        self._pause = threading.Event()  # never set: a wait that a stop need not cut short (it is 50 ms at most)
         self._lock = threading.Lock()
         self._started = time.monotonic()
         self._best: float | None = None
@@ -92,6 +95,7 @@ class SweepRun:
         self._say(f"[sweep] {definition.method} search of {definition.objective.label} ({definition.objective.goal}),"
                   f" {definition.budget} trials, {definition.parallel} at once; {len(trials)} launched before")
         while True:
+            round_started = time.monotonic()
             definition, state = self.core.sweeps.get(self.task_id)  # extend, pause and stop change it
             trials = self.core.sweeps.trials(self.task_id)
             self._tell_ended(study, journal, definition, trials)
@@ -117,6 +121,7 @@ class SweepRun:
                     self._end(True)
                     return
             self._write_lines()
+            self._pause.wait(max(0.0, MIN_ROUND_S - (time.monotonic() - round_started)))
             self.waiter.wait(IDLE_WAIT_S)
 
     def _launch(self, study: optuna.Study, journal: SweepJournal, space: dict[str, BaseDistribution],
