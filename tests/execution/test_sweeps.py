@@ -224,3 +224,21 @@ def test_median_pruning_aborts_a_trial_that_reports_worse_values(sqlite_core: Co
     pruned = sqlite_core.tasks.get(trials[3]["id"])
     assert pruned.status_reason == "pruned"
     assert trials[3]["objective"] >= 10.0  # its last reported value
+
+
+@pytest.mark.parametrize(("limit", "reason", "launched"), [
+    ({"trial_time": 1.0}, "trial time of 1 s exceeded", 3),  # each trial aborted in turn; the sweep goes on
+    ({"wall_time": 1.0}, "sweep wall time", 2),  # nothing launched after it; the running ones aborted
+])
+def test_time_limits_abort_trials_that_run_too_long(sqlite_core: Core, base: str, tmp_path: Path,
+                                                    limit: dict[str, float], reason: str, launched: int) -> None:
+    sqlite_core.editor.set_hyperparameter(base, "Args", "hold", "1")  # trials that never end by themselves
+    config = WorkerConfig(queues=["default"], slots=3, cache_dir=tmp_path / "cache", abort_grace=5.0)
+    with running_worker(sqlite_core, config):
+        sweep_id = sweep(sqlite_core, base, "Args/x=uniform:0:1", method="random", trials=3, parallel=2, **limit)
+        assert ended(sqlite_core, sweep_id) == "completed"
+    trials = sqlite_core.sweeps.trials(sweep_id)
+    # At most: a loaded machine may reach the wall time before the sweep launched its first two.
+    assert len(trials) <= launched if "wall_time" in limit else len(trials) == launched
+    assert all((t.state, t.task_status) == ("failed", "aborted") for t in trials)
+    assert all(sqlite_core.tasks.get(t.task_id).status_reason == reason for t in trials)
