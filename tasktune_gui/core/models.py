@@ -97,6 +97,9 @@ class Task(Table, table=True):
     last_iteration: int | None = None
 
     worker: str | None = None
+    # The PostgreSQL login that took it to Running, set by the database (migration 0013): a lab's worker login
+    # writes only the runs it claimed. Empty on SQLite.
+    claimed_by: str | None = None
     host: str | None = None
     pid: int | None = None
     exit_code: int | None = None

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from tests.support.lab import Lab
+from tests.support.lab import ROLES, Lab
 
 
 def tt(lab: Lab, login: str, *argv: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -29,7 +29,7 @@ def users(lab: Lab) -> dict[str, str]:
 
 
 def test_lab_users_added_changed_and_removed(lab_db: Lab) -> None:
-    assert users(lab_db) == {"alice": "researcher", "bob": "researcher", "carol": "admin", "gpu": "worker"}
+    assert users(lab_db) == ROLES
     added = tt(lab_db, "owner", "lab", "add-user", "dave", "--password-stdin", stdin="dave-pw\n")
     assert added.returncode == 0 and "added dave as a lab researcher" in added.stderr, added.stderr
     changed = tt(lab_db, "carol", "lab", "add-user", "dave", "--role", "worker", "--no-password")  # an admin may
