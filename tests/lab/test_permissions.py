@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import psycopg
@@ -16,9 +15,10 @@ from tasktune_gui.core.history import events, last_person_event
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.results import ScalarPoint
 from tasktune_gui.execution.worker.watchdog import fail_lost
+from tests.support.cli import in_process
 from tests.support.git import git
 from tests.support.lab import Lab
-from tests.support.runs import add_task, tasktune_worker
+from tests.support.runs import add_task
 
 
 def draft(core: Core, name: str = "t") -> str:
@@ -111,8 +111,7 @@ def test_worker_runs_alices_task_and_cannot_delete_it_an_admin_can_abort(
     task_id = add_task(alice, repo, name="alice's run", entry_point="hello.py")
     with pytest.raises(NotPermitted, match="worker login: it cannot create"):
         add_task(gpu, repo)
-    done = subprocess.run(tasktune_worker(lab_db.url("gpu"), tmp_path / "cache", "--once"), capture_output=True,
-                          text=True, timeout=180, check=False)
+    done = in_process(lab_db.url("gpu"), "worker", "--cache-dir", str(tmp_path / "cache"), "--once")
     assert done.returncode == 0, done.stderr
     shown = alice.task_json(task_id)
     assert shown["status"] == "completed", (shown["status_reason"], shown["status_message"], done.stderr)
