@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from tasktune_gui.core.settings import Settings
-from tasktune_gui.ui.common.actions import ActionContext, ActionRegistry, TaskAction
+from tasktune_gui.ui.common.actions import ActionContext, ActionRegistry, Selected, TaskAction
 from tasktune_gui.ui.common.background import Background
 from tasktune_gui.ui.common.icons import icon
 from tasktune_gui.ui.common.naming import named
@@ -243,10 +243,12 @@ class MainWindow(QMainWindow):
         self.worker_menu.attach(self.embedded_worker, core)
         context = ActionContext(core, self, self.statusBar().showMessage, self.open_task, self.show_clone,
                                 self.worker_menu.run_queue_here)
-        self.task_actions.attach(context, self.tasks_page.selected_tasks, self.tasks_page.selected_owners)
+        self.task_actions.attach(context, self._action_targets, self._action_owners)
         for waiting in self._waiting_for_database():
             waiting.setEnabled(True)
         self.navigation.currentRowChanged.connect(self._on_navigation_row_changed)
+        # A click on the page already chosen leaves a task page shown over it: the page comes back.
+        self.navigation.itemClicked.connect(lambda item: self._on_navigation_row_changed(self.navigation.row(item)))
         self.stack.currentChanged.connect(self._on_stack_current_changed)
         self.projects.project_requested.connect(self.open_project)
         self.dashboard.project_requested.connect(self.open_project)
@@ -424,6 +426,7 @@ class MainWindow(QMainWindow):
             self._workers_page_stale = False
             self.workers_page.refresh()
         self._update_breadcrumbs()
+        self.task_actions.schedule_refresh()  # they act on the task page's task while it is in view
 
     def _project_trail(self, project: str | None, last_clickable: bool) -> list[Crumb]:
         from tasktune_gui.ui.overview.projects_page import ALL_PROJECTS
@@ -455,6 +458,24 @@ class MainWindow(QMainWindow):
     def _on_task_page_shown(self) -> None:
         if self.stack.currentWidget() is self._task_page:
             self._update_breadcrumbs()
+            self.task_actions.schedule_refresh()  # its status may have changed
+
+    def _shown_task(self) -> dict[str, Any] | None:
+        """The task on the task page when that page is in view: the actions apply to it, not the table's rows."""
+        page = self._task_page
+        if page is None or self.stack.currentWidget() is not page or not page.record:
+            return None
+        return page.record
+
+    def _action_targets(self) -> list[Selected]:
+        record = self._shown_task()
+        if record is None:
+            return self.tasks_page.selected_tasks()
+        return [(record["id"], record["status"], bool(record.get("archived")))]
+
+    def _action_owners(self) -> dict[str, str]:
+        record = self._shown_task()
+        return self.tasks_page.selected_owners() if record is None else {record["id"]: record.get("user", "")}
 
     def _on_theme_changed(self, _dark: bool) -> None:
         if not self.attached:

@@ -119,3 +119,5 @@ TASK_ACTIONS = (
     TaskAction("copy_id", "Copy ID", copy_id, shortcut="Ctrl+Shift+C"),
     TaskAction("compare", "Compare", compare, shortcut="Ctrl+Shift+M", min_selected=2, toolbar=True),
 )
+# A running task's entry in the tray's menu offers these beside its console.
+TRAY_ACTIONS = tuple(action for action in TASK_ACTIONS if action.id in ("abort", "copy_id"))
