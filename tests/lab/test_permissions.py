@@ -151,8 +151,9 @@ def test_a_worker_login_writes_only_the_runs_it_claimed(lab_db: Lab, cores: dict
     alice.lifecycle.enqueue(first)
     alice.lifecycle.enqueue(second)
     still_draft = draft(alice, "draft")
-    gpu_worker = gpu.workers.register("lab1", 11, ["default"], worker_id="lab1-w")
-    gpu2_worker = gpu2.workers.register("lab2", 22, ["default"], worker_id="lab2-w")
+    # Watchdog timeouts far longer than any stall of a loaded machine: neither worker may look lost here.
+    gpu_worker = gpu.workers.register("lab1", 11, ["default"], worker_id="lab1-w", watchdog_timeout=600.0)
+    gpu2_worker = gpu2.workers.register("lab2", 22, ["default"], worker_id="lab2-w", watchdog_timeout=600.0)
     assert gpu.queues.pop(["default"], gpu_worker, "lab1", 11) == first  # claimed: the database names gpu
     assert gpu2.queues.pop(["default"], gpu2_worker, "lab2", 22) == second
     gpu.results.append_console(first, [("stdout", "epoch 1")])
@@ -194,14 +195,15 @@ def test_another_worker_login_fails_a_lost_workers_run_only_once_it_is_lost(core
     alice, gpu, gpu2, carol = cores["alice"], cores["gpu"], cores["gpu2"], cores["carol"]
     task_id = draft(alice)
     alice.lifecycle.enqueue(task_id)
-    gpu_worker = gpu.workers.register("lab1", 11, ["default"], worker_id="lab1-w", watchdog_timeout=60.0)
+    # Timeouts far longer than any stall of a loaded machine between these lines.
+    gpu_worker = gpu.workers.register("lab1", 11, ["default"], worker_id="lab1-w", watchdog_timeout=600.0)
     assert gpu.queues.pop(["default"], gpu_worker, "lab1", 11) == task_id
     with pytest.raises(InvalidTransition):  # its worker beats: not gpu2's to end
         gpu2.lifecycle.fail(task_id, "worker lost")
-    assert fail_lost(gpu2, timeout=60.0) == []
-    with carol.store.write() as session:  # gpu's machine went silent two minutes ago
-        session.execute(text("UPDATE worker SET last_heartbeat = now() - interval '2 minutes' WHERE id = :w"),
+    assert fail_lost(gpu2, timeout=600.0) == []
+    with carol.store.write() as session:  # gpu's machine went silent an hour ago
+        session.execute(text("UPDATE worker SET last_heartbeat = now() - interval '1 hour' WHERE id = :w"),
                         {"w": gpu_worker})
-    assert fail_lost(gpu2, timeout=60.0) == [task_id]
+    assert fail_lost(gpu2, timeout=600.0) == [task_id]
     shown = alice.task_json(task_id)
     assert (shown["status"], shown["status_reason"]) == ("failed", "worker lost")
