@@ -7,7 +7,7 @@ Three group roles hold the rights; `lab add-user` makes a login a member of one:
 - tasktune_worker: takes pending tasks from queues and writes only the runs it claimed: status and runtime
   columns of the tasks it took to Running (`task.claimed_by`, set by the database, migration 0013), their console,
   scalars, artifacts and output models; besides, it may fail a running task whose worker is lost (its watchdog).
-  It cannot create, edit or delete tasks.
+  It writes only its own workers' rows (`worker.login`), and cannot create, edit or delete tasks.
 The rules hold for any client with the same login (psql too). The table owner and superusers act as admins."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ SCRAM_ITERATIONS = 4096  # PostgreSQL's own default
 # Tables each task owns rows of, by what they hold.
 TASK_PARTS = ("task_tag", "hyperparameter", "user_property", "config_object")
 TASK_RESULTS = ("console_line", "scalar", "last_metric", "artifact")
-RLS_TABLES = ("task", "queue_entry", "model", *TASK_PARTS, *TASK_RESULTS)
+RLS_TABLES = ("task", "queue_entry", "model", *TASK_PARTS, *TASK_RESULTS, "worker", "worker_queue")
 OWNS = "tasktune_owns_task"
 RUNS = "tasktune_runs_task"
 LOST = "tasktune_worker_lost"
@@ -119,6 +119,16 @@ def security_statements(database: str) -> list[str]:
         f"""CREATE POLICY tt_worker_model_update ON model FOR UPDATE TO {worker} USING ({RUNS}(task_id))
             WITH CHECK ({RUNS}(task_id))""",
     ]
+    # A worker login beats, pauses and removes only its own workers (`login`: set by the database, migration
+    # 0013), so it cannot silence another's to have that one's runs judged lost. A row from before has none yet.
+    own_worker = "login IN (session_user::text, '')"
+    statements += [
+        f"""CREATE POLICY tt_worker_own ON worker FOR ALL TO {worker} USING ({own_worker})
+            WITH CHECK (login = session_user::text)""",
+        f"""CREATE POLICY tt_worker_own ON worker_queue FOR ALL TO {worker}
+            USING (worker_id IN (SELECT id FROM public.worker WHERE {own_worker}))
+            WITH CHECK (worker_id IN (SELECT id FROM public.worker WHERE login = session_user::text))""",
+    ]
     for table in (*TASK_PARTS, *TASK_RESULTS):
         statements.append(f"""CREATE POLICY tt_researcher_own ON {table} FOR ALL TO {researcher}
                               USING ({OWNS}(task_id)) WITH CHECK ({OWNS}(task_id))""")
@@ -133,7 +143,7 @@ def security_statements(database: str) -> list[str]:
 def _drop_policies(table: str) -> list[str]:
     names = ("tt_read", "tt_admin", "tt_researcher_insert", "tt_researcher_update", "tt_researcher_delete",
              "tt_worker_run", "tt_researcher_entry", "tt_worker_take", "tt_worker_lock", "tt_researcher_model",
-             "tt_worker_model_insert", "tt_worker_model_update", "tt_researcher_own")
+             "tt_worker_model_insert", "tt_worker_model_update", "tt_researcher_own", "tt_worker_own")
     return [f"DROP POLICY IF EXISTS {name} ON {table}" for name in names]
 
 

@@ -191,7 +191,8 @@ def test_a_worker_login_writes_only_the_runs_it_claimed(lab_db: Lab, cores: dict
     assert alice.task_json(second)["status"] == "running"
 
 
-def test_another_worker_login_fails_a_lost_workers_run_only_once_it_is_lost(cores: dict[str, Core]) -> None:
+def test_another_worker_login_fails_a_lost_workers_run_only_once_it_is_lost(lab_db: Lab,
+                                                                           cores: dict[str, Core]) -> None:
     alice, gpu, gpu2, carol = cores["alice"], cores["gpu"], cores["gpu2"], cores["carol"]
     task_id = draft(alice)
     alice.lifecycle.enqueue(task_id)
@@ -200,6 +201,15 @@ def test_another_worker_login_fails_a_lost_workers_run_only_once_it_is_lost(core
     assert gpu.queues.pop(["default"], gpu_worker, "lab1", 11) == task_id
     with pytest.raises(InvalidTransition):  # its worker beats: not gpu2's to end
         gpu2.lifecycle.fail(task_id, "worker lost")
+    assert fail_lost(gpu2, timeout=600.0) == []
+    with raw(lab_db, "gpu2") as conn:  # nor can gpu2 silence gpu's worker to have it judged lost
+        assert conn.execute("SELECT login FROM worker WHERE id = %s", (gpu_worker,)).fetchone() == ("gpu",)
+        for statement in ("UPDATE worker SET last_heartbeat = now() - interval '1 hour' WHERE id = %s",
+                          "DELETE FROM worker_queue WHERE worker_id = %s", "DELETE FROM worker WHERE id = %s"):
+            assert conn.execute(statement, (gpu_worker,)).rowcount == 0, statement
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO worker_queue (worker_id, queue_name, priority) VALUES (%s, 'q', 9)",
+                         (gpu_worker,))
     assert fail_lost(gpu2, timeout=600.0) == []
     with carol.store.write() as session:  # gpu's machine went silent an hour ago
         session.execute(text("UPDATE worker SET last_heartbeat = now() - interval '1 hour' WHERE id = :w"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from alembic import command
 
@@ -40,6 +42,8 @@ def test_a_run_going_through_the_upgrade_stays_its_workers(lab_db: Lab, cores: d
         command.downgrade(alembic_config(conn), "0010")  # from before the claim was recorded
     owner.close()
     Core.open(lab_db.owner_url).close()  # the upgrade names gpu from the run's history
+    gpu.workers.heartbeat(worker_id)  # its worker's row, from before logins were kept, is the first writer's
+    assert [w.login for w in gpu.workers.online(datetime.min.replace(tzinfo=UTC)) if w.id == worker_id] == ["gpu"]
     with pytest.raises(InvalidTransition):
         cores["gpu2"].lifecycle.complete(task_id)
     gpu.lifecycle.complete(task_id)

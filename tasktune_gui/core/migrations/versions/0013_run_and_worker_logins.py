@@ -1,8 +1,9 @@
-"""The login that claimed a task: a lab's worker login writes only the runs it claimed (core/lab.py).
+"""The login that claimed a task, and the one that registered a worker: a lab's worker login writes only the
+runs it claimed, and only its own workers' rows (core/lab.py).
 
-On PostgreSQL a trigger sets `claimed_by` to `session_user` whenever a task becomes Running (a worker's pop, a
-start outside pop, a plain run), so no client names it and no worker login can claim in another's name; the
-column is not among those a worker may update. On SQLite (one person's file) it stays empty.
+On PostgreSQL triggers set them from `session_user`: `task.claimed_by` whenever a task becomes Running (a worker's
+pop, a start outside pop, a plain run), `worker.login` when a worker registers (kept on every update after), so
+no client names them and no worker login can act in another's name. On SQLite (one person's file) they stay empty.
 
 Revision ID: 0013
 Revises: 0010
@@ -28,12 +29,27 @@ POSTGRES = (
     """CREATE TRIGGER task_claim BEFORE UPDATE ON task FOR EACH ROW
        WHEN (NEW.status = 'running' AND OLD.status IS DISTINCT FROM 'running')
        EXECUTE FUNCTION tasktune_task_claim()""",
+    # A worker registered before this upgrade has no login yet: the first to write its row names itself.
+    """CREATE FUNCTION tasktune_worker_login() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF TG_OP = 'INSERT' OR OLD.login = '' THEN
+           NEW.login := session_user;
+         ELSE
+           NEW.login := OLD.login;
+         END IF;
+         RETURN NEW;
+       END $$""",
+    """CREATE TRIGGER worker_login BEFORE INSERT OR UPDATE ON worker FOR EACH ROW
+       EXECUTE FUNCTION tasktune_worker_login()""",
 )
 
 
 def upgrade() -> None:
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.add_column(sa.Column('claimed_by', sqlmodel.sql.sqltypes.AutoString(), nullable=True))
+    with op.batch_alter_table('worker', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('login', sqlmodel.sql.sqltypes.AutoString(), nullable=False,
+                                      server_default=''))
     if op.get_bind().dialect.name == 'postgresql':
         for statement in POSTGRES:
             op.execute(statement)
@@ -47,11 +63,20 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         op.execute("DROP TRIGGER IF EXISTS task_claim ON task")
         op.execute("DROP FUNCTION IF EXISTS tasktune_task_claim()")
+        op.execute("DROP TRIGGER IF EXISTS worker_login ON worker")
+        op.execute("DROP FUNCTION IF EXISTS tasktune_worker_login()")
         # A lab's worker policies read the claim (core/lab.py): they go with it, and the release this goes back to
         # makes its own again when its owner opens the database (or with `lab setup`).
         op.execute("DROP FUNCTION IF EXISTS tasktune_runs_task(text) CASCADE")
         op.execute("DROP FUNCTION IF EXISTS tasktune_worker_lost(text) CASCADE")
         op.execute("ALTER TABLE task DROP COLUMN claimed_by CASCADE")
+        op.execute("ALTER TABLE worker DROP COLUMN login CASCADE")
+        for table in ("worker", "worker_queue"):  # under the lab's rules from this revision on
+            op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+            for policy in ("tt_read", "tt_admin", "tt_worker_own"):
+                op.execute(f"DROP POLICY IF EXISTS {policy} ON {table}")
         return
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.drop_column('claimed_by')
+    with op.batch_alter_table('worker', schema=None) as batch_op:
+        batch_op.drop_column('login')
