@@ -106,8 +106,8 @@ def security_statements(database: str) -> list[str]:
         # claimed, to their end; its watchdog may fail another's whose worker is lost.
         f"""CREATE POLICY tt_worker_run ON task FOR UPDATE TO {worker}
             USING (status = 'pending' OR (status = 'running' AND (claimed_by = session_user::text OR {LOST}(worker))))
-            WITH CHECK (status IN ('running', 'completed', 'failed', 'aborted') AND claimed_by = session_user::text
-                        OR status = 'failed' AND {LOST}(worker))""",
+            WITH CHECK ((status IN ('running', 'completed', 'failed', 'aborted') AND claimed_by = session_user::text)
+                        OR (status = 'failed' AND {LOST}(worker)))""",
         f"""CREATE POLICY tt_researcher_entry ON queue_entry FOR ALL TO {researcher} USING ({OWNS}(task_id))
             WITH CHECK ({OWNS}(task_id))""",
         f"CREATE POLICY tt_worker_take ON queue_entry FOR DELETE TO {worker} USING (true)",
