@@ -11,6 +11,7 @@ from sqlalchemy import Select
 from sqlalchemy import select as table_select
 from sqlmodel import Session
 
+from tasktune_gui.core.history import Event
 from tasktune_gui.core.models import (
     Project,
     Task,
@@ -91,6 +92,7 @@ class TaskRecord:
     metrics: dict[str, float]  # "metric/series" → last value
     runtime: Runtime
     abort_requested: bool
+    history: tuple[Event, ...] = ()  # who did what, newest first: read only where asked (INFO, `show`)
 
     @property
     def is_draft(self) -> bool:
@@ -152,9 +154,13 @@ def _child_rows(session: Session, columns: str, table: str, order: str, ids: Seq
     connection = session.connection()
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     for chunk in _chunks(ids):
-        yield from connection.exec_driver_sql(
+        result = connection.exec_driver_sql(
             f"SELECT task_id, {columns} FROM {table} WHERE task_id IN ({', '.join([marker] * len(chunk))}) "
-            f"ORDER BY {order}", tuple(chunk)).all()
+            f"ORDER BY {order}", tuple(chunk))
+        # The driver's own tuples: a Row object per row would cost more than the query for a few thousand rows.
+        rows = result.cursor.fetchall()
+        result.close()
+        yield from rows
 
 
 def read_records(session: Session, ids: Sequence[str]) -> list[TaskRecord]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -40,6 +40,7 @@ from tasktune_gui.ui.worker.worker_menu import WorkerMenu
 if TYPE_CHECKING:
     from tasktune_gui.core.api import Core
     from tasktune_gui.core.events import Change
+    from tasktune_gui.core.records import TaskRecord
     from tasktune_gui.ui.common.qt_bridge import ChangeSignals
     from tasktune_gui.ui.models.models_page import ModelsPage
     from tasktune_gui.ui.overview.dashboard_page import DashboardPage, Overview
@@ -395,7 +396,7 @@ class MainWindow(QMainWindow):
 
     def show_clone(self, task_id: str) -> None:
         """As the field does: the clone's project's table with the clone selected, and its page open to edit."""
-        self.open_project(self.core.task_json(task_id)["project"])
+        self.open_project(self.core.task_record(task_id).project)
         self.tasks_page.select_task(task_id)
         self.open_task(task_id)
         self.task_page.ready_to_edit()
@@ -444,9 +445,9 @@ class MainWindow(QMainWindow):
         page = self.stack.currentWidget()
         if page is self.tasks_page:
             trail = self._project_trail(self.current_project, last_clickable=False)
-        elif page is not None and page is self._task_page and self._task_page.task_id is not None:
-            record = self._task_page.record  # as the page last read it: no second read per change
-            trail = [*self._project_trail(record["project"], last_clickable=True), (record["name"], None)]
+        elif (page is not None and page is self._task_page and self._task_page.task_id is not None
+              and (record := self._task_page.record) is not None):  # as the page last read it: no second read
+            trail = [*self._project_trail(record.project, last_clickable=True), (record.name, None)]
         elif page is self.models_page and self.models_page.stack.currentWidget() is self.models_page.model_page:
             model_id = self.models_page.model_page.model_id or ""
             trail = [("Models", self._on_models_crumb), (self.core.models.get(model_id).name, None)]
@@ -460,22 +461,20 @@ class MainWindow(QMainWindow):
             self._update_breadcrumbs()
             self.task_actions.schedule_refresh()  # its status may have changed
 
-    def _shown_task(self) -> dict[str, Any] | None:
+    def _shown_task(self) -> TaskRecord | None:
         """The task on the task page when that page is in view: the actions apply to it, not the table's rows."""
         page = self._task_page
-        if page is None or self.stack.currentWidget() is not page or not page.record:
-            return None
-        return page.record
+        return page.record if page is not None and self.stack.currentWidget() is page else None
 
     def _action_targets(self) -> list[Selected]:
         record = self._shown_task()
         if record is None:
             return self.tasks_page.selected_tasks()
-        return [(record["id"], record["status"], bool(record.get("archived")))]
+        return [(record.id, record.status, record.archived)]
 
     def _action_owners(self) -> dict[str, str]:
         record = self._shown_task()
-        return self.tasks_page.selected_owners() if record is None else {record["id"]: record.get("user", "")}
+        return self.tasks_page.selected_owners() if record is None else {record.id: record.user}
 
     def _on_theme_changed(self, _dark: bool) -> None:
         if not self.attached:
