@@ -147,6 +147,10 @@ class SweepRun:
                 continue
             value = self.core.sweeps.objective(trial.task_id, definition) \
                 if trial.task_status == Status.COMPLETED else None
+            if value is not None and definition.prune:
+                # Points the rounds did not see while it ran (a short trial's come in at its end): pruning
+                # compares a running trial with the completed ones' points at the same step.
+                self._report_points(study, definition, trial)
             if value is None:
                 study.tell(trial.number, state=TrialState.FAIL, skip_if_finished=True)
             else:
@@ -176,14 +180,8 @@ class SweepRun:
         for trial in waiting:
             if trial.state != "running" or trial.task_status != Status.RUNNING:
                 continue
-            live, seen = self._live_trial(study, trial.number)
-            points = self.core.sweeps.progress(trial.task_id, definition, seen)
-            if not points:
-                continue
-            for step, value in points:
-                live.report(value, step)
-            self._live[trial.number] = (live, points[-1][0])
-            if not live.should_prune():
+            live, points = self._report_points(study, definition, trial)
+            if not points or not live.should_prune():
                 continue
             study.tell(trial.number, state=TrialState.PRUNED)
             pending = journal.take_pending()
@@ -191,6 +189,17 @@ class SweepRun:
             journal.written(len(pending))
             self._say(f"[sweep] trial {trial.number} {trial.task_id}: pruned at step {points[-1][0]} "
                       f"({definition.objective.label} = {points[-1][1]:g})")
+
+    def _report_points(self, study: optuna.Study, definition: SweepDefinition,
+                       trial: TrialRow) -> tuple[optuna.trial.Trial, list[tuple[int, float]]]:
+        """Tell the search the trial's points of the objective it has not been told yet; those points."""
+        live, seen = self._live_trial(study, trial.number)
+        points = self.core.sweeps.progress(trial.task_id, definition, seen)
+        for step, value in points:
+            live.report(value, step)
+        if points:
+            self._live[trial.number] = (live, points[-1][0])
+        return live, points
 
     def _live_trial(self, study: optuna.Study, number: int) -> tuple[optuna.trial.Trial, int]:
         if number not in self._live:
