@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import psycopg
+from sqlalchemy.engine import make_url
 
 
 def find_postgres_bin() -> Path | None:
@@ -79,3 +80,13 @@ class PostgresCluster:
                              autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+
+    def copy_database(self, template_url: str, db_url: str) -> str:
+        """Makes the database at `db_url` (of this cluster, nobody connected) a copy of the one at `template_url`
+        (nobody connected either); `db_url`. The server copies files: far cheaper than migrating a new one."""
+        template, name = make_url(template_url).database, make_url(db_url).database
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
+                             autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        return db_url

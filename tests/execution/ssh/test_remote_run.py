@@ -9,7 +9,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.results import SETUP_STREAM
 from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.support.git import git
+from tests.support.git import git, make_repo
 from tests.support.runs import add_task, status
 from tests.support.sshd import SshServer
 from tests.support.waiting import wait_for
@@ -34,14 +34,8 @@ print("model", open(sdk.input_model()).read().strip(), "in", sdk.input_model().p
 
 
 def _repo(tmp_path: Path) -> Path:
-    root = tmp_path / "source"
-    root.mkdir()
-    (root / "run.py").write_text(REMOTE_SCRIPT)
-    (root / "helper.py").write_text("VALUE = 'committed'\n")
-    (root / "old.txt").write_text("to be deleted by the diff\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "first")
+    root = make_repo(tmp_path / "source", {"run.py": REMOTE_SCRIPT, "helper.py": "VALUE = 'committed'\n",
+                                           "old.txt": "to be deleted by the diff\n"})
     # The diff: a changed file, a new untracked file, a deleted file.
     (root / "helper.py").write_text("VALUE = 'from the diff'\n")
     (root / "extra.txt").write_text("new file\n")
