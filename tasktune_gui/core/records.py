@@ -11,6 +11,7 @@ from sqlalchemy import Select
 from sqlalchemy import select as table_select
 from sqlmodel import Session
 
+from tasktune_gui.core.history import Event
 from tasktune_gui.core.models import (
     Project,
     Task,
@@ -91,6 +92,7 @@ class TaskRecord:
     metrics: dict[str, float]  # "metric/series" → last value
     runtime: Runtime
     abort_requested: bool
+    history: tuple[Event, ...] = ()  # who did what, newest first: read only where asked (INFO, `show`)
 
     @property
     def is_draft(self) -> bool:
