@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.settings import S3Endpoint, Settings
@@ -81,8 +82,8 @@ def db_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(name))
 
 
-# A test's core opens a copy of a database migrated once per session: migrating a new one costs a second or
-# more, paid by some three hundred tests on each Python. The migrations themselves are tested in tests/core.
+# A test's core opens a copy of a database migrated once per session: migrating a new one would cost each test
+# that opens a database a second or so. The migrations themselves are tested in tests/core.
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return migrated_sqlite(tmp_path_factory.mktemp("template"))
@@ -95,6 +96,7 @@ def postgres_template(postgres_cluster: PostgresCluster | None) -> str | None:
     url = postgres_cluster.new_database()
     with opened(url):
         pass
+    postgres_cluster.terminate_backends(str(make_url(url).database))  # a copy needs its source unused
     return url
 
 

@@ -1,9 +1,9 @@
 """Lab mode on PostgreSQL: workers in other processes wake on NOTIFY, survive lost connections and a server
-restart with every console line, run each task once, and a paused worker takes nothing."""
+restart with every console line, and a paused worker takes nothing (each task run once by several worker
+processes: tests/execution/test_worker_process.py, on PostgreSQL too)."""
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import time
@@ -19,7 +19,6 @@ from tasktune_gui.core.models import Task
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.execution.outage import run_through_restart
 from tests.execution.test_dispatch import start_latencies
-from tests.execution.test_worker_process import CONTENDED_SCRIPT, run_contended
 from tests.support.git import commit_files
 from tests.support.postgres import PostgresCluster
 from tests.support.runs import add_task, status, tasktune_worker
@@ -44,8 +43,7 @@ for n in range({LINES}):
 
 @pytest.fixture
 def lab_repo(repo: Path) -> Path:
-    return commit_files(repo, {"noop.py": "pass\n", "chatty.py": CHATTY_SCRIPT, "contended.py": CONTENDED_SCRIPT},
-                        "lab scripts")
+    return commit_files(repo, {"noop.py": "pass\n", "chatty.py": CHATTY_SCRIPT}, "lab scripts")
 
 
 def env_section(**values: str) -> dict[str, dict[str, dict[str, str]]]:
@@ -132,17 +130,6 @@ def test_a_paused_worker_takes_nothing_until_resumed(
     finally:
         worker.stop()
         core.close()
-
-
-@pytest.mark.timeout(900)
-def test_three_worker_processes_run_each_task_exactly_once_on_postgres(
-    pg_core: Core, postgres_url: str, lab_repo: Path, tmp_path: Path
-) -> None:
-    # As on SQLite (test_worker_process.py): the first three tasks wait until each worker holds one, then the
-    # workers race for the rest; the property needs that contention, not hundreds of tasks.
-    per_worker = int(os.environ.get("TASKTUNE_PG_STRESS_TASKS_PER_WORKER", "40"))
-    ids = run_contended(pg_core, postgres_url, lab_repo, tmp_path, 3, 3 * per_worker)
-    assert len({pg_core.tasks.get(t).worker for t in ids}) == 3
 
 
 def test_after_an_outage_a_watchdog_gives_other_workers_time_to_beat(

@@ -1,4 +1,5 @@
-"""`tasktune worker` as a real process: --once, signals, the watchdog after a SIGKILL, several workers at once."""
+"""`tasktune worker` as a real process: --once, signals, the watchdog after a SIGKILL, several workers at once (on
+SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -114,12 +115,17 @@ def completed_count(core: Core, ids: list[str]) -> int:
     return sum(1 for value in statuses if value == "completed")
 
 
-def run_contended(core: Core, db_url: str, repo: Path, tmp_path: Path, workers: int, count: int) -> list[str]:
-    """`count` tasks of contended.py run by `workers` worker processes; each task's id once per run in the log."""
+@pytest.mark.timeout(900)
+def test_four_worker_processes_run_each_task_exactly_once(core: Core, db_url: str, scripts_repo: Path,
+                                                          tmp_path: Path) -> None:
+    # Exactly-once needs workers popping at the same moment, not many tasks: contended.py holds the first four
+    # tasks until each worker has one, then every pop that follows races three others.
+    workers = 4
+    count = workers * int(os.environ.get("TASKTUNE_STRESS_TASKS_PER_WORKER", "40"))
     log = tmp_path / "runs.log"
     env = {"Environment": {"RUN_LOG": {"value": str(log), "type": "", "description": ""},
                            "WORKERS": {"value": str(workers), "type": "", "description": ""}}}
-    ids = [add_task(core, repo, entry_point="contended.py", hyperparameters=env) for _ in range(count)]
+    ids = [add_task(core, scripts_repo, entry_point="contended.py", hyperparameters=env) for _ in range(count)]
     processes = [subprocess.Popen(tasktune_worker(db_url, tmp_path / f"cache{n}", "--id", f"stress-{n}"),
                                   stderr=subprocess.DEVNULL) for n in range(workers)]
     try:
@@ -132,16 +138,4 @@ def run_contended(core: Core, db_url: str, repo: Path, tmp_path: Path, workers: 
     runs = Counter(log.read_text().split())
     assert set(runs) == set(ids)
     assert set(runs.values()) == {1}
-    return ids
-
-
-@pytest.mark.timeout(900)
-def test_four_worker_processes_run_each_task_exactly_once(
-    sqlite_core: Core, sqlite_url: str, scripts_repo: Path, tmp_path: Path
-) -> None:
-    # Exactly-once needs workers popping at the same moment, not many tasks: contended.py holds the first four
-    # until each worker has one, then every pop that follows races three others.
-    per_worker = int(os.environ.get("TASKTUNE_STRESS_TASKS_PER_WORKER", "40"))
-    ids = run_contended(sqlite_core, sqlite_url, scripts_repo, tmp_path, 4, 4 * per_worker)
-    workers_used = {sqlite_core.tasks.get(t).worker for t in ids}
-    assert len(workers_used) == 4
+    assert len({core.tasks.get(t).worker for t in ids}) == workers
