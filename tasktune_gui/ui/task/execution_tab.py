@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -28,6 +27,7 @@ from tasktune_gui.core.records import TaskRecord
 from tasktune_gui.core.uris import s3_server_of, validate_output_uri
 from tasktune_gui.ui.common import gui_thread
 from tasktune_gui.ui.common.fonts import fixed_font
+from tasktune_gui.ui.common.layouts import in_row
 from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.common.section import EditableSection
 from tasktune_gui.ui.task.diff_highlighter import DiffHighlighter
@@ -319,14 +319,7 @@ class OutputSection(EditableSection):
         self.checker.checked.connect(self._on_checker_checked)
         self.uri.textChanged.connect(self._validate)
         self.test_button.clicked.connect(self._on_test_clicked)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.uri, 1)
-        row.addWidget(self.test_button)
-        row.addWidget(self.server_button)
-        holder = QWidget()
-        holder.setLayout(row)
-        self.add(holder)
+        self.add(in_row(self.uri, self.test_button, self.server_button))
         self.add(self.check)
 
     def _bucket_uri(self) -> str:

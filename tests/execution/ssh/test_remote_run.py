@@ -103,12 +103,7 @@ while not os.path.exists(sys.argv[1]):
 def test_each_task_takes_a_free_gpu_of_the_host(sqlite_core: Core, sshd: SshServer, tmp_path: Path,
                                                 remote_dir: Path) -> None:
     sqlite_core.queues.create("gpus", ssh_host=sshd.alias, remote_dir=str(remote_dir), gpus="0,1")
-    root = tmp_path / "gpu-source"
-    root.mkdir()
-    (root / "job.py").write_text(GPU_SCRIPT)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "first")
+    root = make_repo(tmp_path / "gpu-source", {"job.py": GPU_SCRIPT})
     gate = tmp_path / "gate"
     args = {"Args": {"gate": {"value": str(gate), "type": "positional"}}}
     worker = Worker(sqlite_core, WorkerConfig(queues=["gpus"], slots=2, cache_dir=tmp_path / "cache",
