@@ -8,10 +8,13 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tasktune_gui.core.api import Core
+from tasktune_gui.execution.slurm.submitter import SlurmSubmitter, SubmitConfig
 from tests.support.components import require_component
 from tests.support.waiting import wait_until
 
@@ -140,3 +143,17 @@ def slurm_cluster(folder: Path) -> Iterator[SlurmCluster]:
         yield cluster
     finally:
         cluster.stop()
+
+
+@contextmanager
+def running_submitter(core: Core, config: SubmitConfig) -> Iterator[SlurmSubmitter]:
+    """`tasktune worker --slurm` in a thread of the test, stopped (and its thread joined) at the end."""
+    submitter = SlurmSubmitter(core, config)
+    thread = threading.Thread(target=submitter.serve, name="slurm-submitter", daemon=True)
+    thread.start()
+    try:
+        yield submitter
+    finally:
+        submitter.stop()
+        thread.join(60)
+        assert not thread.is_alive(), "the submit process did not stop"

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.support.slurm import SlurmCluster, slurm_cluster
+from tasktune_gui.core.api import Core
+from tasktune_gui.core.slurm import SlurmOptions
+from tasktune_gui.execution.slurm.submitter import SlurmSubmitter, SubmitConfig
+from tests.support.slurm import PARTITION, SlurmCluster, running_submitter, slurm_cluster
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +26,22 @@ def slurm(cluster: SlurmCluster, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sl
         monkeypatch.setenv(name, value)
     yield cluster
     cluster.cancel_all()
+
+
+@pytest.fixture
+def hpc(sqlite_core: Core) -> str:
+    """A queue bound to the test cluster's partition, one CPU per job (two jobs at once on its node)."""
+    sqlite_core.queues.create("hpc", slurm=SlurmOptions(PARTITION, cpus="1", time="5"))
+    return "hpc"
+
+
+@pytest.fixture
+def submit_config(sqlite_core: Core, hpc: str, tmp_path: Path) -> SubmitConfig:
+    return SubmitConfig(queues=[hpc], db_url=sqlite_core.store.url, state_dir=tmp_path / "slurm-state",
+                        cache_dir=tmp_path / "cache", poll=0.2, abort_grace=3.0)
+
+
+@pytest.fixture
+def submitter(sqlite_core: Core, submit_config: SubmitConfig, slurm: SlurmCluster) -> Iterator[SlurmSubmitter]:
+    with running_submitter(sqlite_core, submit_config) as started:
+        yield started

@@ -1,0 +1,35 @@
+"""Tasks of a Slurm queue run as jobs on the test cluster: tuned values, exit codes, the console while it runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.execution.slurm.submitter import SlurmSubmitter
+from tests.support.runs import add_task, finished, sections
+from tests.support.waiting import wait_for
+
+
+def test_a_task_runs_in_a_job_with_its_tuned_values(sqlite_core: Core, repo: Path, hpc: str,
+                                                    submitter: SlurmSubmitter) -> None:
+    task_id = add_task(sqlite_core, repo, queue=hpc, hyperparameters=sections(
+        {"Args": {"lr": "0.5", "source": "a b", "target": "$(touch pwned)"}, "Environment": {"EXIT_CODE": "0"}}))
+    assert finished(sqlite_core, task_id) == "completed"
+    record = sqlite_core.task_json(task_id)
+    assert record["slurm_job_id"] == submitter.submitted[0]
+    printed = json.loads(next(text for text in (line.text for line in sqlite_core.results.console(task_id))
+                              if text.startswith("{")))
+    assert (printed["args"]["lr"], printed["args"]["source"], printed["args"]["target"]) == (0.5, "a b",
+                                                                                             "$(touch pwned)")
+    assert printed["env"]["SLURM_JOB_ID"] == record["slurm_job_id"]  # it ran inside the job
+    assert record["runtime"]["exit_code"] == 0
+
+
+def test_exit_codes_decide_failed(sqlite_core: Core, repo: Path, hpc: str, submitter: SlurmSubmitter) -> None:
+    task_id = add_task(sqlite_core, repo, queue=hpc, hyperparameters=sections(
+        {"Args": {"source": "a", "target": "b"}, "Environment": {"EXIT_CODE": "3"}}))
+    assert finished(sqlite_core, task_id) == "failed"
+    record = sqlite_core.task_json(task_id)
+    assert (record["status_reason"], record["runtime"]["exit_code"]) == ("exit code 3", 3)
+    wait_for(sqlite_core, lambda: not sqlite_core.slurm.held([hpc], []), what="nothing held any more")
