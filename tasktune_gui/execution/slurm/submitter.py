@@ -58,6 +58,9 @@ class _Memory:
 
     aborting: dict[str, _Aborting] = field(default_factory=dict)
     last_seen: dict[str, float] = field(default_factory=dict)
+    # Jobs whose task the last round read as Running: a job listed as pending after that was requeued (one only
+    # just started may still be listed as pending by a squeue that ran before its runner marked the task).
+    was_running: set[str] = field(default_factory=set)
 
 
 class SlurmSubmitter:
@@ -117,6 +120,7 @@ class SlurmSubmitter:
                 elif task.task_id not in listed_tasks:
                     self._submit_held(task.task_id, task.queue)
         self._cancel_strays(jobs, held)
+        self._memory.was_running = {task.job_id for task in held if task.status == Status.RUNNING and task.job_id}
         while not self._stop.is_set():
             claimed = self.core.slurm.claim(self.config.queues, self.id)
             if claimed is None:
@@ -169,9 +173,9 @@ class SlurmSubmitter:
             self._vanished(task, now)
             return
         if job.state in commands.WAITING:
-            if task.status == Status.RUNNING:
+            if task.status == Status.RUNNING and task.job_id in self._memory.was_running:
                 self.core.slurm.requeued(task.task_id, task.job_id, "requeued by Slurm")
-            else:
+            elif task.status == Status.PENDING:
                 self.core.slurm.pending_reason(task.task_id, f"Slurm: {job.reason} (job {job.job_id})")
         elif job.finished:
             self._ended(task, job)

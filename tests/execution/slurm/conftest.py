@@ -10,6 +10,7 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.slurm import SlurmOptions
 from tasktune_gui.execution.slurm.submitter import SlurmSubmitter, SubmitConfig
+from tests.support.git import make_repo
 from tests.support.slurm import PARTITION, SlurmCluster, running_submitter, slurm_cluster
 
 
@@ -45,3 +46,24 @@ def submit_config(sqlite_core: Core, hpc: str, tmp_path: Path) -> SubmitConfig:
 def submitter(sqlite_core: Core, submit_config: SubmitConfig, slurm: SlurmCluster) -> Iterator[SlurmSubmitter]:
     with running_submitter(sqlite_core, submit_config) as started:
         yield started
+
+
+# Prints "started", then waits for the file its --hold argument names (the test creates it to let it end).
+HOLD_SCRIPT = '''\
+import argparse, pathlib, sys, time
+parser = argparse.ArgumentParser()
+parser.add_argument("--hold", default="")
+parser.add_argument("--code", type=int, default=0)
+args = parser.parse_args()
+print("started", flush=True)
+deadline = time.monotonic() + 300
+while args.hold and not pathlib.Path(args.hold).exists() and time.monotonic() < deadline:
+    time.sleep(0.05)
+print("released", flush=True)
+sys.exit(args.code)
+'''
+
+
+@pytest.fixture
+def hold_repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "hold-source", {"hold.py": HOLD_SCRIPT})
