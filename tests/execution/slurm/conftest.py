@@ -67,3 +67,4 @@ sys.exit(args.code)
 @pytest.fixture
 def hold_repo(tmp_path: Path) -> Path:
     return make_repo(tmp_path / "hold-source", {"hold.py": HOLD_SCRIPT})
+

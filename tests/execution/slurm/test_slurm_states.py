@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.slurm import SlurmOptions
 from tasktune_gui.execution.slurm.submitter import SlurmSubmitter
@@ -87,3 +89,23 @@ def test_a_requeued_job_runs_the_task_again_as_one_run(sqlite_core: Core, hold_r
     assert record["slurm_job_id"] == job  # the same job, not a second submission
     assert [e["action"] for e in record["history"]].count("completed") == 1
     assert not [e for e in record["history"] if e["action"] == "failed"]
+
+
+def test_a_job_cancelled_outside_tasktune_aborts_the_task(sqlite_core: Core, hold_repo: Path, hpc: str,
+                                                          slurm: SlurmCluster, submitter: SlurmSubmitter,
+                                                          tmp_path: Path) -> None:
+    task_id = _hold_task(sqlite_core, hold_repo, hpc, tmp_path / "never")
+    wait_for(sqlite_core, lambda: "started" in _console(sqlite_core, task_id), 60, "the task's first line")
+    slurm.run("scancel", sqlite_core.task_json(task_id)["slurm_job_id"])
+    wait_for(sqlite_core, lambda: status(sqlite_core, task_id) == "aborted", 60, "the task aborted")
+    assert sqlite_core.task_json(task_id)["status_reason"] == "cancelled in Slurm"
+
+
+@pytest.mark.slow  # about 90 s: Slurm's shortest time limit is a minute, checked every 30 s
+def test_time_limit_fails_the_task_timeout(sqlite_core: Core, hold_repo: Path, slurm: SlurmCluster,
+                                           submitter: SlurmSubmitter, tmp_path: Path) -> None:
+    sqlite_core.queues.create("short", slurm=SlurmOptions(PARTITION, cpus="1", time="1"))
+    submitter.config.queues.append("short")
+    task_id = _hold_task(sqlite_core, hold_repo, "short", tmp_path / "never")
+    wait_for(sqlite_core, lambda: status(sqlite_core, task_id) == "failed", 180, "the task failed")
+    assert sqlite_core.task_json(task_id)["status_reason"] == "TIMEOUT"
