@@ -84,14 +84,18 @@ class SlurmSubmitter:
         self._stop.set()
 
     def serve(self) -> None:
-        """Submit and poll until `stop()`; a Slurm or database outage is retried on the next round."""
+        """Submit and poll until `stop()`; a Slurm or database outage is retried on the next round. A wake-up (an
+        enqueue, any commit) submits at once; squeue runs at most once per `poll`, however busy the database."""
         self.register()
         wakeup = Wakeup(self.core)
-        next_beat = 0.0
+        next_beat = next_poll = 0.0
         try:
             while not self._stop.is_set():
                 try:
-                    self.round()
+                    if time.monotonic() >= next_poll:
+                        next_poll = time.monotonic() + self.config.poll
+                        self.poll()
+                    self.submit_new()
                     if time.monotonic() >= next_beat:
                         next_beat = time.monotonic() + self.config.heartbeat
                         self.core.workers.heartbeat(self.id)
@@ -99,13 +103,18 @@ class SlurmSubmitter:
                     log.warning("Slurm: %s", exc)
                 except Exception:
                     log.exception("slurm submit round failed")
-                wakeup.wait(self.config.poll)
+                wakeup.wait(max(0.0, next_poll - time.monotonic()))
         finally:
             wakeup.close()
             self.core.workers.unregister(self.id)
 
     def round(self) -> None:
-        """One poll: the state of every job, then new submissions."""
+        """One poll and the submissions it allows."""
+        self.poll()
+        self.submit_new()
+
+    def poll(self) -> None:
+        """The state of every job of ours (one squeue), followed onto the tasks."""
         jobs = commands.our_jobs()
         self.polls += 1
         held = self.core.slurm.held(self.config.queues, list(jobs))
@@ -121,6 +130,9 @@ class SlurmSubmitter:
                     self._submit_held(task.task_id, task.queue)
         self._cancel_strays(jobs, held)
         self._memory.was_running = {task.job_id for task in held if task.status == Status.RUNNING and task.job_id}
+
+    def submit_new(self) -> None:
+        """One job for each task waiting in the queues."""
         while not self._stop.is_set():
             claimed = self.core.slurm.claim(self.config.queues, self.id)
             if claimed is None:
