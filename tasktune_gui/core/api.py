@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from tasktune_gui.core.editing import TaskEditor
@@ -60,6 +61,13 @@ class Core:
         with self.store.read() as session:
             event = last_person_event(session, task_id)
         return event.describe() if event is not None else ""
+
+    def task_record(self, task_id: str, with_history: bool = False) -> TaskRecord:
+        """One task's whole record (an id or its unique prefix); `with_history`: and who did what, newest first."""
+        with self.store.read() as session:
+            full_id = get_task(session, task_id).id
+            record = read_records(session, [full_id])[0]
+            return replace(record, history=tuple(events(session, full_id))) if with_history else record
 
     def task_records(self, task_ids: Sequence[str]) -> list[TaskRecord]:
         """Whole records of many tasks (full ids) in a fixed number of queries; ids of no task are left out."""

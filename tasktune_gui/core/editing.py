@@ -18,23 +18,11 @@ from tasktune_gui.core.store import Store
 from tasktune_gui.core.uris import validate_output_uri
 from tasktune_gui.core.value_checks import check_container_arguments, check_hyperparameter, check_source
 
-EXECUTION_FIELDS = frozenset(
-    {
-        "repository",
-        "branch",
-        "tag",
-        "commit",
-        "entry_point",
-        "working_dir",
-        "binary",
-        "requirements",
-        "diff",
-        "container_image",
-        "container_arguments",
-        "container_setup_script",
-        "output_uri",
-    }
-)
+# The execution fields an edit may set (`clone` copies them too, with what an edit may not set).
+EXECUTION_FIELDS = frozenset({
+    "repository", "branch", "tag", "commit", "entry_point", "working_dir", "binary", "requirements", "diff",
+    "container_image", "container_arguments", "container_setup_script", "output_uri",
+})
 UNSET = object()
 
 

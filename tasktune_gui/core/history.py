@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -55,11 +55,13 @@ def said(action: str, actor: str, time: datetime) -> str:
 
 
 def person_line(history: list[dict[str, str]]) -> str:
-    """INFO's and `show`'s "last change" from `show --json`'s history: the newest a person made."""
-    for event in history:
-        if event["action"] not in RUN_ACTIONS:
-            return said(event["action"], event["by"], datetime.fromisoformat(event["time"]))
-    return ""
+    """`show`'s "last change" from `show --json`'s history: the newest a person made."""
+    return last_said([Event(e["action"], e["by"], datetime.fromisoformat(e["time"]), e["status"]) for e in history])
+
+
+def last_said(history: Sequence[Event]) -> str:
+    """INFO's "last change" (newest first): the newest a person made, not a worker's start or end."""
+    return next((event.describe() for event in history if event.action not in RUN_ACTIONS), "")
 
 
 def record_run(session: Session, task_id: str, action: str, status: str) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import Select
 from sqlalchemy import select as table_select
 from sqlmodel import Session
 
+from tasktune_gui.core.history import Event
 from tasktune_gui.core.models import (
     Project,
     Task,
@@ -92,6 +93,7 @@ class TaskRecord:
     runtime: Runtime
     abort_requested: bool
     slurm_job_id: str = ""  # the Slurm job holding or running it; '' off Slurm
+    history: tuple[Event, ...] = ()  # who did what, newest first: read only where asked (INFO, `show`)
 
     @property
     def is_draft(self) -> bool:

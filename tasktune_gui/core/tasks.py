@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import insert, literal
 from sqlmodel import Session, col, func, select
 
+from tasktune_gui.core.editing import EXECUTION_FIELDS
 from tasktune_gui.core.errors import InvalidValue
 from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.history import recorded
@@ -23,27 +24,8 @@ from tasktune_gui.core.users import acting_user
 from tasktune_gui.core.value_checks import check_label
 
 # What a clone copies from its source (REFERENCE §1); results, runtime and queue are left behind.
-CLONED_FIELDS = (
-    "type",
-    "description",
-    "repository",
-    "branch",
-    "tag",
-    "commit",
-    "entry_point",
-    "working_dir",
-    "binary",
-    "requirements",
-    "original_requirements",
-    "diff",
-    "container_image",
-    "container_arguments",
-    "container_setup_script",
-    "container_use_image_env",
-    "output_uri",
-    "input_model_id",
-    "labels",
-)
+CLONED_FIELDS = ("type", "description", *sorted(EXECUTION_FIELDS), "original_requirements", "container_use_image_env",
+                 "input_model_id", "labels")
 # Tables keyed by task whose rows a clone copies as they are.
 CLONED_TABLES: tuple[Any, ...] = (Hyperparameter, UserProperty, ConfigObject, TaskTag)
 

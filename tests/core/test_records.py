@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.core.history import last_said
 from tasktune_gui.core.records import CHUNK
 from tests.core.test_clone_and_edit import full_task
 from tests.support.lifecycle import new_task
@@ -65,3 +66,14 @@ def test_order_is_kept_and_unknown_ids_are_left_out(sqlite_core: Core) -> None:
     wanted = [ids[-1], "0" * 16, ids[0], ids[-1], *ids[1:-1]]
     records = sqlite_core.task_records(wanted)
     assert [r.id for r in records] == [ids[-1], ids[0], *ids[1:-1]]
+
+
+def test_one_record_by_prefix_with_who_did_what_newest_first(sqlite_core: Core) -> None:
+    task_id = new_task(sqlite_core, "one")
+    sqlite_core.lifecycle.enqueue(task_id, "default")
+    record = sqlite_core.task_record(task_id[:8], with_history=True)
+    assert record.id == task_id and record.status == "pending"
+    assert [event.action for event in record.history][0] == "enqueued"
+    assert "enqueued by" in last_said(record.history)
+    assert sqlite_core.task_record(task_id).history == ()  # read only where asked
+    assert record.to_json() == sqlite_core.task_json(task_id)  # the history is not part of `show --json`'s record

@@ -56,9 +56,9 @@ def test_bobs_window_greys_alices_task_and_says_who_aborted_it(bobs_window: Main
 
     bobs_window.open_task(alices)
     page = bobs_window.task_page
-    qtbot.waitUntil(lambda: page.record.get("id") == alices)
+    qtbot.waitUntil(lambda: page.record is not None and page.record.id == alices)
     assert "Last change: aborted by carol at " in page.info.text()
     bobs_window.open_task(alices_draft)  # a Draft: editable, but not by bob
-    qtbot.waitUntil(lambda: page.record.get("id") == alices_draft)
+    qtbot.waitUntil(lambda: page.record is not None and page.record.id == alices_draft)
     assert not page.execution.source.edit_button.isEnabled()
     assert "alice's: only alice or a lab admin may edit it" in page.execution.source.message.text()

@@ -81,3 +81,20 @@ def test_enablement_follows_a_status_change_of_the_selected_task(marked: MainWin
     marked.core.lifecycle.reset(failed)
     qtbot.waitUntil(lambda: not marked.qactions["retry"].isEnabled(), timeout=10_000)  # a Draft now
     assert marked.qactions["enqueue"].isEnabled() and marked.qactions["delete"].isEnabled()
+
+
+def test_on_a_task_page_the_actions_apply_to_the_task_shown(marked: MainWindow, qtbot: QtBot) -> None:
+    open_demo(qtbot, marked)
+    failed = marked.model.row(row_of(marked, "high learning rate")).task.id  # type: ignore[union-attr]
+    select_rows(qtbot, marked, "baseline")  # Completed: no Mark
+    qtbot.waitUntil(lambda: not marked.qactions["mark"].isEnabled())
+    marked.open_task(failed)  # as from the dashboard: the table's selection is another task
+    qtbot.waitUntil(lambda: marked.qactions["mark"].isEnabled(), timeout=10_000)
+    marked.qactions["mark"].trigger()
+    assert ran == [[failed]]
+    tasks_item = marked.navigation.item(marked.navigation.currentRow())
+    assert tasks_item.text() == "Tasks"  # still chosen under the task page: a click on it brings the table back
+    qtbot.mouseClick(marked.navigation.viewport(), Qt.MouseButton.LeftButton,
+                     pos=marked.navigation.visualItemRect(tasks_item).center())
+    assert marked.stack.currentWidget() is marked.tasks_page  # its selection again
+    qtbot.waitUntil(lambda: not marked.qactions["mark"].isEnabled())

@@ -32,6 +32,6 @@ def test_compare_needs_two_and_shows_the_differences(window: MainWindow, qtbot: 
 
 
 def test_rows_cover_names_any_task_has() -> None:
-    one = {"hyperparams": {"Args": {"lr": {"value": "0.1"}}}}
-    two = {"hyperparams": {"Args": {"lr": {"value": "0.2"}}, "General": {"seed": {"value": "3"}}}}
+    one = {"Args": {"lr": {"value": "0.1"}}}
+    two = {"Args": {"lr": {"value": "0.2"}}, "General": {"seed": {"value": "3"}}}
     assert hyperparameter_rows([one, two]) == [("Args/lr", ["0.1", "0.2"]), ("General/seed", ["", "3"])]

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from tasktune_gui.core.records import TaskRecord
 from tasktune_gui.ui.common.section import READ_ONLY_REASON
 from tasktune_gui.ui.window.main_window import MainWindow
 from tests.ui.test_main_window import open_demo, row_of, select_rows
@@ -73,13 +74,13 @@ def test_a_change_made_elsewhere_is_read_off_the_gui_thread(window: MainWindow, 
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     task_id = open_task(qtbot, window, "baseline")
     readers: list[str] = []
-    real_task_json = window.core.task_json
+    real_task_record = window.core.task_record
 
-    def recording_task_json(wanted: str, **options: Any) -> dict[str, Any]:
+    def recording_task_record(wanted: str, **options: Any) -> TaskRecord:
         readers.append(threading.current_thread().name)
-        return real_task_json(wanted, **options)
+        return real_task_record(wanted, **options)
 
-    monkeypatch.setattr(window.core, "task_json", recording_task_json)
+    monkeypatch.setattr(window.core, "task_record", recording_task_record)
     window.core.tasks.rename(task_id, "renamed elsewhere")  # as another window or the CLI would
     # Generous: on a busy machine the page reads the change late.
     qtbot.waitUntil(lambda: window.task_page.name.text() == "renamed elsewhere", timeout=20_000)

@@ -18,6 +18,7 @@ from tasktune_gui.core.models import Task
 from tasktune_gui.execution.worker import autostart
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tasktune_gui.ui.window.main_window import MainWindow
+from tasktune_gui.ui.window.task_actions import TRAY_ACTIONS
 from tasktune_gui.ui.window.tray_app import WindowOpener
 from tasktune_gui.ui.worker.tray import BUSY, ERROR, IDLE, PAUSED, STATE_COLOURS, TrayWorker, state_icon
 from tests.support.git import git
@@ -49,7 +50,8 @@ def tray_for(core: Core, tmp_path: Path, opened: list[str | None]) -> tuple[Tray
                                        heartbeat_interval=0.2, kind="tray"))
     worker.start()
     quits: list[bool] = []
-    tray = TrayWorker(core, worker, opened.append, lambda: quits.append(True), ["tasktune", "tray"])
+    tray = TrayWorker(core, worker, opened.append, lambda: quits.append(True), ["tasktune", "tray"],
+                      task_actions=TRAY_ACTIONS)
     return tray, worker, quits
 
 
@@ -87,7 +89,7 @@ def test_menu_states_pause_and_notification(qtbot: QtBot, tray: TrayWorker, sqli
     tray.menu.aboutToShow.emit()  # rebuilt on opening: now it lists the running task
     entry = tray.action(f"trayTask_{task_id}")
     assert entry.text().startswith("held  ·  0:00:")
-    entry.trigger()
+    tray.action(f"trayOpen_{task_id}").trigger()
     assert opened == [task_id]
     tray.action("trayPause").trigger()
     assert tray.state == PAUSED and sqlite_core.workers.is_paused(tray.worker.id)
@@ -193,3 +195,18 @@ def test_the_icon_turns_red_while_the_database_is_down(qtbot: QtBot, postgres_ur
         tray.quit()
         worker.stop()
         core.close()
+
+
+def test_a_running_tasks_entry_offers_the_windows_actions(qtbot: QtBot, tray: TrayWorker, sqlite_core: Core,
+                                                        hold_repo: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    task_id = hold_task(sqlite_core, hold_repo, tmp_path / "never")
+    qtbot.waitUntil(lambda: tray.state == BUSY, timeout=30_000)
+    tray.menu.aboutToShow.emit()
+    submenu = tray.action(f"trayTask_{task_id}").menu()
+    assert [a.text() for a in submenu.actions()] == ["Open console", "Abort", "Copy ID"]  # the registry's entries
+    abort = next(a for a in submenu.actions() if a.objectName() == "menu_abort")
+    assert abort.isEnabled()  # Running: the core allows it
+    monkeypatch.setattr(tray.task_actions, "confirm", lambda _question: True)
+    abort.trigger()
+    qtbot.waitUntil(lambda: sqlite_core.tasks.get(task_id).status == "aborted", timeout=30_000)

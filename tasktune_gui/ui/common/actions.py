@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QWidget
 
@@ -28,7 +28,7 @@ class ActionContext:
     """What an action's callback works with, handed to the registry once the database is open."""
 
     core: Core
-    parent: QWidget  # of the dialogs an action opens
+    parent: QWidget | None  # of the dialogs an action opens (the tray has no window)
     say: Callable[[str], None]  # a line in the status bar
     open_task: Callable[[str], None]
     show_clone: Callable[[str], None]  # the clone's table with it selected, and its page ready to edit
@@ -91,8 +91,8 @@ def label_for(action: TaskAction, applicable: int, selected: int) -> str:
 class ActionRegistry:
     """The task actions and their QActions; enabled for the current selection once a context is attached."""
 
-    def __init__(self, parent: QWidget, actions: Sequence[TaskAction]) -> None:
-        self.parent = parent
+    def __init__(self, parent: QObject, actions: Sequence[TaskAction]) -> None:
+        self.parent = parent if isinstance(parent, QWidget) else None  # of its message boxes
         self.actions = tuple(actions)
         self.context: ActionContext | None = None
         self._selection: Callable[[], list[Selected]] = list
@@ -120,12 +120,14 @@ class ActionRegistry:
         self._owners = owners
         self.refresh()
 
-    def allowed(self, action: TaskAction, selected: list[Selected]) -> tuple[list[str], str]:
+    def allowed(self, action: TaskAction, selected: list[Selected],
+                owners: dict[str, str] | None = None) -> tuple[list[str], str]:
         """The selected tasks the action applies to and a lab's rules let this user act on; why not, if none."""
         applicable = applicable_ids(action, selected)
         if self.context is None or not applicable or self.context.core.store.identity.may_do_anything:
             return applicable, ""
-        return permitted(action, self.context.core.store.identity, applicable, self._owners())
+        return permitted(action, self.context.core.store.identity, applicable,
+                         self._owners() if owners is None else owners)
 
     def schedule_refresh(self) -> None:
         self._refresh_timer.start()
@@ -151,17 +153,20 @@ class ActionRegistry:
         """The right-click menu for the selection: each entry enabled where it applies, saying to how many."""
         menu = QMenu(parent)
         menu.setObjectName("taskContextMenu")
+        self.add_entries(menu, self._selection(), self._owners())
+        return menu
+
+    def add_entries(self, menu: QMenu, selected: list[Selected], owners: dict[str, str]) -> None:
+        """An entry per action for `selected` (id → maker in `owners`), enabled where it applies."""
         menu.setToolTipsVisible(True)  # a lab's rules say whose task it is
-        selected = self._selection()
         for action in self.actions:
-            allowed, reason = self.allowed(action, selected)
+            allowed, reason = self.allowed(action, selected, owners)
             entry = menu.addAction(label_for(action, len(allowed), len(selected)))
             entry.setObjectName(f"menu_{action.id}")
             entry.setEnabled(bool(allowed))
             if reason:
                 entry.setToolTip(reason)
             entry.triggered.connect(lambda _c=False, a=action, ids=allowed: self.trigger(a, ids))
-        return menu
 
     def activate(self) -> None:
         """Enter or a double-click on a row."""

@@ -59,7 +59,7 @@ class WideInputDialog(QInputDialog):
         super().showEvent(event)
 
 
-def ask_text(parent: QWidget, title: str, label: str, choices: list[str] | None = None,
+def ask_text(parent: QWidget | None, title: str, label: str, choices: list[str] | None = None,
              current: str = "") -> tuple[str, bool]:
     """QInputDialog.getText at the dialogs' width; with `choices`, an editable list of them."""
     dialog = WideInputDialog(parent)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -11,6 +11,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.permissions import refusal
+from tasktune_gui.core.records import TaskRecord
 from tasktune_gui.ui.common.naming import named
 
 Record = TypeVar("Record")
@@ -122,17 +123,14 @@ class EditCycle(Generic[Record]):
         raise NotImplementedError
 
 
-class EditableSection(QGroupBox, EditCycle[dict[str, Any]]):
+class EditableSection(QGroupBox, EditCycle[TaskRecord]):
     """Subclasses fill their widgets from the task's record and collect a TaskEdit; the core decides."""
-
-    last_record: dict[str, Any]  # {} until a task is shown
 
     def __init__(self, core: Core, name: str, title: str) -> None:
         super().__init__(title)
         self.setObjectName(f"{name}Section")
         self.core = core
         controls = self.init_editing(name)
-        self.last_record = {}
         self.save_button.setDefault(True)
         self.body = QVBoxLayout(self)
         self.body.addLayout(controls.row)
@@ -141,22 +139,29 @@ class EditableSection(QGroupBox, EditCycle[dict[str, Any]]):
     def task_id(self) -> str | None:
         return self.key
 
-    def refused_by_rules(self, record: dict[str, Any]) -> str | None:
-        return refusal(self.core.store.identity, record.get("user", ""), "edit")
+    @property
+    def shown(self) -> TaskRecord:
+        """The record last shown (an edit compares with it); a section is saved only once a task is shown."""
+        if self.last_record is None:
+            raise TaskTuneError("no task is shown")
+        return self.last_record
+
+    def refused_by_rules(self, record: TaskRecord) -> str | None:
+        return refusal(self.core.store.identity, record.user, "edit")
 
     def add(self, widget: QWidget) -> QWidget:
         self.body.addWidget(widget)
         return widget
 
-    def editable_for(self, record: dict[str, Any]) -> tuple[bool, str]:
+    def editable_for(self, record: TaskRecord) -> tuple[bool, str]:
         """Execution and configuration: Draft only (REFERENCE §1)."""
-        return record["status"] == "draft", READ_ONLY_REASON
+        return record.is_draft, READ_ONLY_REASON
 
-    def key_of(self, record: dict[str, Any]) -> str:
-        return str(record["id"])
+    def key_of(self, record: TaskRecord) -> str:
+        return record.id
 
-    def read(self, key: str) -> dict[str, Any]:
-        return self.core.task_json(key)
+    def read(self, key: str) -> TaskRecord:
+        return self.core.task_record(key)
 
     def apply(self, key: str) -> None:
         self.core.editor.apply(key, self.collect())

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Model
 from tasktune_gui.ui.common.downloads import Downloader, is_remote
+from tasktune_gui.ui.common.layouts import in_row
 from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.common.section import EditCycle
 from tasktune_gui.ui.common.sizes import human_size
@@ -63,13 +64,7 @@ class GeneralTab(ModelSection):
         self.download_status = named(QLabel(), "modelDownloadStatus")
         self.downloader = Downloader(self)
         self.downloader.finished.connect(self._on_downloader_finished)
-        uri_row = QHBoxLayout()
-        uri_row.setContentsMargins(0, 0, 0, 0)
-        uri_row.addWidget(self.uri, 1)
-        uri_row.addWidget(self.download_button)
-        uri_row.addWidget(self.download_status)
-        uri_holder = QWidget()
-        uri_holder.setLayout(uri_row)
+        uri_holder = in_row(self.uri, self.download_button, self.download_status)
         self.size_hash = named(QLabel(), "modelSizeHash")
         self.size_hash.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.project = named(QLabel(), "modelProject")

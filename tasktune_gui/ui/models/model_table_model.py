@@ -1,105 +1,45 @@
-"""The model table's model: a count and pages of models fetched from SQL on demand, sorted in the database."""
+"""The model table's model: the paged table over the core's model rows, filtered by project and search."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.events import Change
-from tasktune_gui.core.models import Model
-from tasktune_gui.ui.common.paged_table import ID_ROLE, PAGE, SORT_ROLE, Column, cell_text
+from tasktune_gui.core.row_sources import ModelRow, ModelRows
+from tasktune_gui.ui.common.paged_table import Column, PagedTableModel
 
 MODEL_COLUMNS = (Column("NAME", "name"), Column("ID", "id"), Column("PROJECT", "project", False),
                  Column("FRAMEWORK", "framework"), Column("URI", "uri"),
                  Column("TASK", "task_id", False), Column("CREATED", "created"))
 
 
-class ModelTableModel(QAbstractTableModel):
+class ModelTableModel(PagedTableModel):
     """Filters (project, search) and order run in SQL; only the pages shown are held."""
+
+    source: ModelRows
 
     def __init__(self, core: Core, project: str | None = None, search: str = "", load: bool = True) -> None:
         """With `load=False` nothing is counted until `set_filter`."""
-        super().__init__()
-        self.core = core
-        self.project = project
-        self.search = search
-        self.order_by = "created"
-        self.descending = True
-        self._count = 0
-        self._pages: dict[int, list[tuple[Model, str]]] = {}
-        if load:
-            self._refresh()
+        super().__init__(ModelRows(core, project, search), MODEL_COLUMNS, load)
 
     def set_filter(self, project: str | None, search: str) -> None:
-        self.beginResetModel()
-        self.project, self.search = project, search
-        self._refresh()
-        self.endResetModel()
-
-    def _refresh(self) -> None:
-        self._count = self.core.models.count(self.project, self.search)
-        self._pages.clear()
+        self.source.project, self.source.search = project, search
+        self.reload()
 
     def model_id(self, row: int) -> str | None:
-        found = self._row(row)
-        return found[0].id if found else None
+        return self.row_id(row)
 
-    def _row(self, number: int) -> tuple[Model, str] | None:
-        page = number // PAGE
-        if page not in self._pages:
-            self._pages[page] = self.core.models.query(self.project, self.search, self.order_by, self.descending,
-                                                       limit=PAGE, offset=page * PAGE)
-        rows = self._pages[page]
-        return rows[number % PAGE] if number % PAGE < len(rows) else None
+    def raw(self, row: ModelRow, column: Column) -> Any:
+        return row.project if column.field == "project" else getattr(row.model, column.field)
 
     def on_change(self, change: Change) -> None:
         """A new or deleted model recounts; an edited one repaints the rows shown."""
         if change.kind != "model":
             return
         if change.action in ("created", "deleted"):
-            self.set_filter(self.project, self.search)
+            self.reload()
             return
         self._pages.clear()
         if self._count:
             self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, self.columnCount() - 1))
-
-    # QAbstractTableModel
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(MODEL_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return MODEL_COLUMNS[section].title
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        found = self._row(index.row())
-        if found is None:
-            return None
-        model, project = found
-        if role == ID_ROLE:
-            return model.id
-        column = MODEL_COLUMNS[index.column()]
-        raw = project if column.field == "project" else getattr(model, column.field)
-        if role == SORT_ROLE:
-            return raw
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        return cell_text(raw)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not MODEL_COLUMNS[column].sortable:
-            return
-        self.layoutAboutToBeChanged.emit()
-        self.order_by = MODEL_COLUMNS[column].field
-        self.descending = order == Qt.SortOrder.DescendingOrder
-        self._pages.clear()
-        self.layoutChanged.emit()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.records import TaskRecord
 from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.common.section import READ_ONLY_REASON
 from tasktune_gui.ui.models.select_model_dialog import SelectModelDialog
@@ -39,7 +39,7 @@ class ArtifactsTab(QWidget):
         super().__init__()
         self.setObjectName("artifactsView")
         self.core = core
-        self.record: dict[str, Any] = {}
+        self.record: TaskRecord | None = None
         self.input_model = named(QLabel(), "inputModelLink")
         self.input_model.linkActivated.connect(self.model_requested.emit)
         self.edit_button = named(QPushButton("Edit"), "inputModelEdit")
@@ -61,20 +61,20 @@ class ArtifactsTab(QWidget):
         form.addRow("Outputs", self.outputs)
         self.last_dialog: SelectModelDialog | None = None
 
-    def show_record(self, record: dict[str, Any]) -> None:
+    def show_record(self, record: TaskRecord) -> None:
         self.record = record
-        draft = record["status"] == "draft"
-        model_id = record["input_model"]
+        draft = record.is_draft
+        model_id = record.input_model
         self.input_model.setText(model_link(self.core, model_id) if model_id else "none")
         self.edit_button.setEnabled(draft)
         self.remove_button.setEnabled(draft and bool(model_id))
         self.message.setText("" if draft else READ_ONLY_REASON)
-        outputs = [model_link(self.core, m) for m in record["output_models"]]
+        outputs = [model_link(self.core, m) for m in record.output_models]
         self.output_models.setText(", ".join(outputs) if outputs else "none")
         self.outputs.show_record(record)
 
     def _on_edit_clicked(self) -> None:
-        self.last_dialog = SelectModelDialog(self.core, self.record.get("project"), self)
+        self.last_dialog = SelectModelDialog(self.core, self.record.project if self.record else None, self)
         self.last_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # read in `finished`, then freed
         self.last_dialog.finished.connect(self._on_dialog_finished)
         self.last_dialog.open()
@@ -85,9 +85,11 @@ class ArtifactsTab(QWidget):
             self._set_input_model(dialog.chosen_id())
 
     def _set_input_model(self, model_id: str | None) -> None:
+        if self.record is None:
+            return
         try:
-            self.core.editor.apply(self.record["id"], TaskEdit(input_model=model_id))
+            self.core.editor.apply(self.record.id, TaskEdit(input_model=model_id))
         except TaskTuneError as exc:
             self.message.setText(str(exc))
             return
-        self.show_record(self.core.task_json(self.record["id"]))
+        self.show_record(self.core.task_record(self.record.id))

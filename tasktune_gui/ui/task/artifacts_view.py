@@ -4,7 +4,6 @@ download one kept in a bucket."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QUrl
@@ -13,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTr
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.records import TaskRecord
 from tasktune_gui.ui.common.downloads import Downloader, is_remote
 from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.common.sizes import human_size
@@ -60,9 +60,9 @@ class OutputsView(QWidget):
         layout.addLayout(buttons)
         self._update_buttons()
 
-    def show_record(self, record: dict[str, Any]) -> None:
+    def show_record(self, record: TaskRecord) -> None:
         self.tree.clear()
-        for model_id in record["output_models"]:
+        for model_id in record.output_models:
             try:
                 model = self.core.models.get(model_id)
             except TaskTuneError:
@@ -70,7 +70,7 @@ class OutputsView(QWidget):
             item = QTreeWidgetItem(self.tree, ["model", model.name, human_size(model.size), model.hash[:16],
                                                model.uri])
             item.setToolTip(HASH, model.hash)
-        for artifact in self.core.results.artifacts(record["id"]):
+        for artifact in self.core.results.artifacts(record.id):
             item = QTreeWidgetItem(self.tree, ["artifact", artifact.name, human_size(artifact.size),
                                                artifact.hash[:16], artifact.uri])
             item.setToolTip(HASH, artifact.hash)

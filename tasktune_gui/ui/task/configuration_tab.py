@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.editing import TaskEdit
+from tasktune_gui.core.records import TaskRecord
 from tasktune_gui.core.value_checks import check_value
 from tasktune_gui.ui.common.fonts import fixed_font
 from tasktune_gui.ui.common.naming import named
@@ -68,9 +67,9 @@ class HyperparametersSection(EditableSection):
         self.delete_button.clicked.connect(self.delete_selected)
         self.add_section_button.clicked.connect(lambda: self.add_section())
 
-    def fill(self, record: dict[str, Any]) -> None:
+    def fill(self, record: TaskRecord) -> None:
         self.tree.clear()
-        for section, names in record["hyperparams"].items():
+        for section, names in record.hyperparams.items():
             top = self._section_item(section)
             for name, spec in names.items():
                 QTreeWidgetItem(top, [name, spec["value"], spec["type"], spec["description"]])
@@ -130,7 +129,7 @@ class HyperparametersSection(EditableSection):
                 parent.removeChild(item)
 
     def collect(self) -> TaskEdit:
-        old: dict[str, dict[str, Any]] = self.last_record["hyperparams"]
+        old = self.shown.hyperparams
         new: dict[str, dict[str, tuple[str, str]]] = {}
         for top in self.sections():
             section = top.text(NAME).strip()
@@ -179,12 +178,12 @@ class UserPropertiesSection(EditableSection):
         self.delete_button.clicked.connect(
             lambda: [self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(i)) for i in self.tree.selectedItems()])
 
-    def editable_for(self, record: dict[str, Any]) -> tuple[bool, str]:
-        return record["status"] != "published", PUBLISHED_REASON
+    def editable_for(self, record: TaskRecord) -> tuple[bool, str]:
+        return record.status != "published", PUBLISHED_REASON
 
-    def fill(self, record: dict[str, Any]) -> None:
+    def fill(self, record: TaskRecord) -> None:
         self.tree.clear()
-        for name, spec in record["user_properties"].items():
+        for name, spec in record.user_properties.items():
             QTreeWidgetItem(self.tree, [name, spec["value"]])
 
     def add_property(self, name: str = "", value: str = "") -> QTreeWidgetItem:
@@ -203,7 +202,7 @@ class UserPropertiesSection(EditableSection):
         self.delete_button.setVisible(editing)
 
     def collect(self) -> TaskEdit:
-        old = self.last_record["user_properties"]
+        old = self.shown.user_properties
         new: dict[str, str] = {}
         for item in top_items(self.tree):
             name = item.text(0).strip()
@@ -251,7 +250,8 @@ class ConfigObjectsSection(EditableSection):
         self.editor.textChanged.connect(self._keep_typed)
 
     def _show_object(self, name: str) -> None:
-        described = self.last_record.get("configuration", {}).get(name, {}).get("description", "")
+        objects = self.last_record.configuration if self.last_record is not None else {}
+        described = objects.get(name, {}).get("description", "")
         self.description.setText(described)
         self.description.setVisible(bool(described))
         self.editor.blockSignals(True)
@@ -273,8 +273,8 @@ class ConfigObjectsSection(EditableSection):
             found = self.editor.find(needle, QTextDocument.FindFlag(0))
         return found
 
-    def fill(self, record: dict[str, Any]) -> None:
-        self.texts = {name: spec["value"] for name, spec in record["configuration"].items()}
+    def fill(self, record: TaskRecord) -> None:
+        self.texts = {name: spec["value"] for name, spec in record.configuration.items()}
         current = self.names.currentItem().text() if self.names.currentItem() else None
         self.names.clear()
         self.names.addItems(list(self.texts))
@@ -287,7 +287,7 @@ class ConfigObjectsSection(EditableSection):
         self.clear_button.setVisible(editing)
 
     def collect(self) -> TaskEdit:
-        old = self.last_record["configuration"]
+        old = self.shown.configuration
         changed = [(name, text, old[name]["type"]) for name, text in self.texts.items() if old[name]["value"] != text]
         return TaskEdit(configuration=changed)
 
@@ -313,7 +313,7 @@ class ConfigurationTab(QScrollArea):
             layout.addWidget(section)
         self.setWidget(body)
 
-    def show_record(self, record: dict[str, Any]) -> None:
+    def show_record(self, record: TaskRecord) -> None:
         for section in self.sections:
             section.show_record(record)
         self.hyperparameters.filter(self.search.text())

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -25,9 +23,11 @@ from tasktune_gui.core.capture.local_commits import carried_count
 from tasktune_gui.core.capture.refs import RepositoryRefs, list_refs
 from tasktune_gui.core.editing import TaskEdit
 from tasktune_gui.core.errors import InvalidValue
+from tasktune_gui.core.records import TaskRecord
 from tasktune_gui.core.uris import s3_server_of, validate_output_uri
 from tasktune_gui.ui.common import gui_thread
 from tasktune_gui.ui.common.fonts import fixed_font
+from tasktune_gui.ui.common.layouts import in_row
 from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.common.section import EditableSection
 from tasktune_gui.ui.task.diff_highlighter import DiffHighlighter
@@ -87,16 +87,16 @@ class SourceSection(EditableSection):
         self.loader.loaded.connect(self._on_refs_loaded)
         self.ref_mode.currentIndexChanged.connect(self._fill_choices)
 
-    def fill(self, record: dict[str, Any]) -> None:
-        execution = record["execution"]
-        self.repository.setText(execution["repository"])
-        mode = COMMIT if execution["commit"] else TAG if execution["tag"] else BRANCH
-        value = execution["commit"] or execution["tag"] or execution["branch"] or ""
+    def fill(self, record: TaskRecord) -> None:
+        execution = record.execution
+        self.repository.setText(execution.repository)
+        mode = COMMIT if execution.commit else TAG if execution.tag else BRANCH
+        value = execution.commit or execution.tag or execution.branch or ""
         self.ref_mode.setCurrentIndex(mode)
         self._fill_choices()
         self.ref_value.setEditText(value)
         for key, field in self.fields.items():
-            field.setText(execution[key] or "")
+            field.setText(getattr(execution, key) or "")
 
     def set_fields_editable(self, editing: bool) -> None:
         for field in (self.repository, *self.fields.values()):
@@ -135,22 +135,22 @@ class SourceSection(EditableSection):
         return str(data) if data else text.split()[0] if text else ""
 
     def collect(self) -> TaskEdit:
-        old = self.last_record["execution"]
+        old = self.shown.execution
         changes: dict[str, str | None] = {}
-        if self.repository.text().strip() != old["repository"]:
+        if self.repository.text().strip() != old.repository:
             changes["repository"] = self.repository.text().strip()
         value = self.chosen_value()
         mode = self.ref_mode.currentIndex()
         if not value and mode != BRANCH:
             raise InvalidValue(f"name the {'commit' if mode == COMMIT else 'tag'} to run, or choose a branch")
-        if mode == COMMIT and value != old["commit"]:
+        if mode == COMMIT and value != old.commit:
             changes["commit"] = value
-        elif mode == TAG and value != old["tag"]:
+        elif mode == TAG and value != old.tag:
             changes["tag"] = value
-        elif mode == BRANCH and (old["commit"] or old["tag"] or value != (old["branch"] or "")):
+        elif mode == BRANCH and (old.commit or old.tag or value != (old.branch or "")):
             changes.update(branch=value or None, commit=None, tag=None)
         for key, field in self.fields.items():
-            if field.text().strip() != (old[key] or ""):
+            if field.text().strip() != (getattr(old, key) or ""):
                 changes[key] = field.text().strip()
         return TaskEdit(execution=changes)
 
@@ -167,13 +167,13 @@ class PackagesSection(EditableSection):
         self.reset_button.setToolTip("The package list recorded when the task was created")
         self.clear_button.clicked.connect(self.editor.clear)
         self.reset_button.clicked.connect(
-            lambda: self.editor.setPlainText(self.last_record["execution"]["original_requirements"]))
+            lambda: self.editor.setPlainText(self.shown.execution.original_requirements))
         self.add(self.editor)
         for button in (self.clear_button, self.reset_button):
             self.add(button)
 
-    def fill(self, record: dict[str, Any]) -> None:
-        self.editor.setPlainText(record["execution"]["requirements"])
+    def fill(self, record: TaskRecord) -> None:
+        self.editor.setPlainText(record.execution.requirements)
 
     def set_fields_editable(self, editing: bool) -> None:
         self.editor.setReadOnly(not editing)
@@ -182,7 +182,7 @@ class PackagesSection(EditableSection):
 
     def collect(self) -> TaskEdit:
         text = self.editor.toPlainText()
-        return TaskEdit(execution={"requirements": text} if text != self.last_record["execution"]["requirements"]
+        return TaskEdit(execution={"requirements": text} if text != self.shown.execution.requirements
                         else {})
 
 
@@ -202,8 +202,8 @@ class DiffSection(EditableSection):
         self.add(self.editor)
         self.add(self.clear_button)
 
-    def fill(self, record: dict[str, Any]) -> None:
-        diff = record["execution"]["diff"]
+    def fill(self, record: TaskRecord) -> None:
+        diff = record.execution.diff
         self.editor.setPlainText(diff)
         count = carried_count(diff)
         self.local_commits.setText(f"{count} local commit{'s' if count != 1 else ''} not on the remote "
@@ -218,7 +218,7 @@ class DiffSection(EditableSection):
         text = self.editor.toPlainText()
         if text and not text.endswith("\n"):
             text += "\n"  # a patch ends with a newline; the editor may drop it
-        return TaskEdit(execution={"diff": text} if text != self.last_record["execution"]["diff"] else {})
+        return TaskEdit(execution={"diff": text} if text != self.shown.execution.diff else {})
 
 
 class ContainerSection(EditableSection):
@@ -250,12 +250,12 @@ class ContainerSection(EditableSection):
         self.setup_script.clear()
         self.use_image_env.setChecked(False)
 
-    def fill(self, record: dict[str, Any]) -> None:
-        container = record["execution"]["container"]
-        self.image.setText(container["image"])
-        self.arguments.setText(container["arguments"])
-        self.setup_script.setPlainText(container["setup_script"])
-        self.use_image_env.setChecked(bool(container.get("use_image_env")))
+    def fill(self, record: TaskRecord) -> None:
+        container = record.execution.container
+        self.image.setText(container.image)
+        self.arguments.setText(container.arguments)
+        self.setup_script.setPlainText(container.setup_script)
+        self.use_image_env.setChecked(bool(container.use_image_env))
 
     def set_fields_editable(self, editing: bool) -> None:
         for field in (self.image, self.arguments):
@@ -265,15 +265,15 @@ class ContainerSection(EditableSection):
         self.delete_button.setVisible(editing)
 
     def collect(self) -> TaskEdit:
-        old = self.last_record["execution"]["container"]
+        old = self.shown.execution.container
         new = {"container_image": self.image.text().strip(), "container_arguments": self.arguments.text().strip(),
                "container_setup_script": self.setup_script.toPlainText()}
-        before = {"container_image": old["image"], "container_arguments": old["arguments"],
-                  "container_setup_script": old["setup_script"]}
+        before = {"container_image": old.image, "container_arguments": old.arguments,
+                  "container_setup_script": old.setup_script}
         changes: dict[str, str | None] = {key: value for key, value in new.items() if value != before[key]}
         use_image_env = self.use_image_env.isChecked()
         return TaskEdit(execution=changes,
-                        use_image_env=use_image_env if use_image_env != bool(old.get("use_image_env")) else None)
+                        use_image_env=use_image_env if use_image_env != bool(old.use_image_env) else None)
 
 
 class DestinationChecker(QObject):
@@ -319,14 +319,7 @@ class OutputSection(EditableSection):
         self.checker.checked.connect(self._on_checker_checked)
         self.uri.textChanged.connect(self._validate)
         self.test_button.clicked.connect(self._on_test_clicked)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.uri, 1)
-        row.addWidget(self.test_button)
-        row.addWidget(self.server_button)
-        holder = QWidget()
-        holder.setLayout(row)
-        self.add(holder)
+        self.add(in_row(self.uri, self.test_button, self.server_button))
         self.add(self.check)
 
     def _bucket_uri(self) -> str:
@@ -368,8 +361,8 @@ class OutputSection(EditableSection):
         if uri == self.uri.text().strip():  # not an answer about a URI typed over since
             self.check.setText(text if passed else f"Test failed: {text}")
 
-    def fill(self, record: dict[str, Any]) -> None:
-        self.uri.setText(record["execution"]["output_uri"])
+    def fill(self, record: TaskRecord) -> None:
+        self.uri.setText(record.execution.output_uri)
         self._validate(self.uri.text())
 
     def set_fields_editable(self, editing: bool) -> None:
@@ -378,7 +371,7 @@ class OutputSection(EditableSection):
 
     def collect(self) -> TaskEdit:
         value = self.uri.text().strip()
-        return TaskEdit(execution={"output_uri": value} if value != self.last_record["execution"]["output_uri"]
+        return TaskEdit(execution={"output_uri": value} if value != self.shown.execution.output_uri
                         else {})
 
 
@@ -401,6 +394,6 @@ class ExecutionTab(QScrollArea):
         layout.addStretch(1)
         self.setWidget(body)
 
-    def show_record(self, record: dict[str, Any]) -> None:
+    def show_record(self, record: TaskRecord) -> None:
         for section in self.sections:
             section.show_record(record)

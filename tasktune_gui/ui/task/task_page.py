@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
-from tasktune_gui.core.history import person_line
+from tasktune_gui.core.history import last_said
+from tasktune_gui.core.records import TaskRecord
 from tasktune_gui.ui.common.background import Background
 from tasktune_gui.ui.common.durations import clock
 from tasktune_gui.ui.common.naming import named
@@ -40,7 +41,7 @@ class TaskPage(QWidget):
         self.setObjectName("taskPage")
         self.core = core
         self.task_id: str | None = None
-        self.record: dict[str, Any] = {}  # the task as last shown
+        self.record: TaskRecord | None = None  # the task as last shown
         self.background = Background(self)  # its own thread: never queued behind the dashboard's counting
         self._reading = False
         self._stale = False
@@ -97,7 +98,7 @@ class TaskPage(QWidget):
         """Read the task now and show it (opening a task, or after an edit made here)."""
         if self.task_id is None:
             return
-        self._show(self.core.task_json(self.task_id, with_history=True), self.core.results.scalars(self.task_id))
+        self._show(self.core.task_record(self.task_id, with_history=True), self.core.results.scalars(self.task_id))
 
     def refresh_later(self) -> None:
         """Read the task on a thread and show it when read: a change made elsewhere never makes the window wait.
@@ -110,11 +111,11 @@ class TaskPage(QWidget):
             return
         self._reading = True
         task_id = self.task_id
-        self.background.run(lambda: (self.core.task_json(task_id, with_history=True),
+        self.background.run(lambda: (self.core.task_record(task_id, with_history=True),
                                      self.core.results.scalars(task_id)),
                             lambda read: self._on_read(task_id, read), lambda _error: self._on_read(task_id, None))
 
-    def _on_read(self, task_id: str, read: tuple[dict[str, Any], list[Any]] | None) -> None:
+    def _on_read(self, task_id: str, read: tuple[TaskRecord, list[Any]] | None) -> None:
         self._reading = False
         if read is not None and task_id == self.task_id:  # None: deleted meanwhile; the deletion says so
             self._show(*read)
@@ -122,13 +123,12 @@ class TaskPage(QWidget):
             self._stale = False
             self.refresh_later()
 
-    def _show(self, record: dict[str, Any], points: list[Any]) -> None:
+    def _show(self, record: TaskRecord, points: list[Any]) -> None:
         self.record = record
-        self.name.setText(record["name"])
-        self.status.setText(record["status"].capitalize() + (f" — {record['status_reason']}"
-                                                               if record["status_reason"] else ""))
-        self.id_label.setText(record["id"])
-        self.tags.setText("  ".join(f"#{tag}" for tag in record["tags"]))
+        self.name.setText(record.name)
+        self.status.setText(record.status.capitalize() + (f" — {record.status_reason}" if record.status_reason else ""))
+        self.id_label.setText(record.id)
+        self.tags.setText("  ".join(f"#{tag}" for tag in record.tags))
         self.execution.show_record(record)
         self.configuration.show_record(record)
         self.artifacts.show_record(record)
@@ -142,8 +142,9 @@ class TaskPage(QWidget):
         self._setup_tick.stop()
 
     def _on_setup_tick_timeout(self) -> None:
-        if not _setup(self.record):
+        if self.record is None or not _setup(self.record):
             self._setup_tick.stop()
+            return
         self.info.setText(_info_text(self.record))
 
     def on_change(self, change: Change) -> None:
@@ -167,35 +168,37 @@ class TaskPage(QWidget):
             self.status.setText(str(exc))
 
 
-def _info_text(record: dict[str, Any]) -> str:
-    runtime = record["runtime"]
-    rows = [("Status", record["status"].capitalize()), ("Setup", _setup(record)),
-            ("Reason", record["status_reason"]), ("Last change", person_line(record.get("history", []))),
-            ("Message", record["status_message"]),
-            ("Worker", runtime["worker"]), ("Host", runtime["host"]), ("PID", runtime["pid"]),
-            ("Exit code", runtime["exit_code"]), ("Started", _local(record["started"])),
-            ("Completed", _local(record["completed"])),
-            ("Duration", _duration(record["started"], record["completed"])),
-            ("User", record["user"]), ("Parent", record["parent"]), ("Created", _local(record["created"]))]
+def _info_text(record: TaskRecord) -> str:
+    runtime = record.runtime
+    rows = [("Status", record.status.capitalize()), ("Setup", _setup(record)),
+            ("Reason", record.status_reason), ("Last change", last_said(record.history)),
+            ("Message", record.status_message),
+            ("Worker", runtime.worker), ("Host", runtime.host), ("PID", runtime.pid),
+            ("Exit code", runtime.exit_code), ("Started", _local(record.started)),
+            ("Completed", _local(record.completed)),
+            ("Duration", _duration(record.started, record.completed)),
+            ("User", record.user), ("Parent", record.parent), ("Created", _local(record.created))]
     return "\n".join(f"{label}: {value}" for label, value in rows if value not in (None, ""))
 
 
-def _local(moment: str | None) -> str:
-    """An ISO time from the record as this machine's clock reads it, to the second."""
-    return datetime.fromisoformat(moment).astimezone().strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # SQLite gives back naive UTC
 
 
-def _setup(record: dict[str, Any]) -> str:
+def _local(moment: datetime | None) -> str:
+    """A time from the record as this machine's clock reads it, to the second."""
+    return _utc(moment).astimezone().strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+
+def _setup(record: TaskRecord) -> str:
     """The setup step a running task is in, with its time so far ("environment 0:34"); "" once it runs."""
-    runtime = record.get("runtime", {})
-    if record.get("status") != "running":
+    if record.status != "running":
         return ""
-    return setup_text(runtime.get("setup_step", ""), runtime.get("setup_started"))
+    return setup_text(record.runtime.setup_step, record.runtime.setup_started)
 
 
-def _duration(started: str | None, ended: str | None) -> str:
+def _duration(started: datetime | None, ended: datetime | None) -> str:
     """Run time as h:mm:ss; still counting while the task runs."""
-    if not started:
+    if started is None:
         return ""
-    end = datetime.fromisoformat(ended) if ended else None
-    return clock(datetime.fromisoformat(started), end) + ("" if ended else " (running)")
+    return clock(_utc(started), _utc(ended) if ended else None) + ("" if ended else " (running)")

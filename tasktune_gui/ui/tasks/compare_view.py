@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -15,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tasktune_gui.core.records import Fields, TaskRecord
 from tasktune_gui.ui.common.naming import named
 
 DIFFERENT = QColor(255, 196, 0, 70)  # readable on light and dark palettes
@@ -23,28 +22,28 @@ EXECUTION_KEYS = ("repository", "branch", "tag", "commit", "entry_point", "worki
 Rows = list[tuple[str, list[str]]]
 
 
-def hyperparameter_rows(records: list[dict[str, Any]]) -> Rows:
-    """One row per section/name found in any task, in the order first met; '' where a task lacks it."""
+def hyperparameter_rows(tasks: list[dict[str, Fields]]) -> Rows:
+    """One row per section/name found in any task's hyperparameters, in the order first met; '' where one lacks it."""
     keys: dict[tuple[str, str], None] = {}
-    for record in records:
-        for section, names in record["hyperparams"].items():
+    for sections in tasks:
+        for section, names in sections.items():
             for name in names:
                 keys[(section, name)] = None
-    return [(f"{section}/{name}", [r["hyperparams"].get(section, {}).get(name, {}).get("value", "") for r in records])
+    return [(f"{section}/{name}", [t.get(section, {}).get(name, {}).get("value", "") for t in tasks])
             for section, name in keys]
 
 
-def metric_rows(records: list[dict[str, Any]]) -> Rows:
-    names = sorted({metric for record in records for metric in record["metrics"]})
-    return [(name, [_number(r["metrics"].get(name)) for r in records]) for name in names]
+def metric_rows(records: list[TaskRecord]) -> Rows:
+    names = sorted({metric for record in records for metric in record.metrics})
+    return [(name, [_number(r.metrics.get(name)) for r in records]) for name in names]
 
 
-def execution_rows(records: list[dict[str, Any]]) -> Rows:
-    rows = [(key, [str(r["execution"].get(key) or "") for r in records]) for key in EXECUTION_KEYS]
-    rows.append(("container image", [r["execution"]["container"]["image"] for r in records]))
-    rows.append(("packages", [r["execution"]["requirements"].strip().replace("\n", "; ") for r in records]))
-    rows.append(("uncommitted diff", [f"{len(r['execution']['diff'].splitlines())} lines" for r in records]))
-    rows.append(("status", [r["status"] for r in records]))
+def execution_rows(records: list[TaskRecord]) -> Rows:
+    rows = [(key, [str(getattr(r.execution, key) or "") for r in records]) for key in EXECUTION_KEYS]
+    rows.append(("container image", [r.execution.container.image for r in records]))
+    rows.append(("packages", [r.execution.requirements.strip().replace("\n", "; ") for r in records]))
+    rows.append(("uncommitted diff", [f"{len(r.execution.diff.splitlines())} lines" for r in records]))
+    rows.append(("status", [r.status for r in records]))
     return rows
 
 
@@ -83,13 +82,13 @@ class ComparisonTable(QTableWidget):
 class CompareDialog(QDialog):
     """Not modal: a researcher keeps it open beside the table while deciding what to clone next."""
 
-    def __init__(self, records: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+    def __init__(self, records: list[TaskRecord], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("compareDialog")
         self.setWindowTitle(f"Compare {len(records)} tasks")
         self.resize(900, 600)
         self.records = records
-        headers = [f"{r['name']} ({r['id'][:8]})" for r in records]
+        headers = [f"{r.name} ({r.id[:8]})" for r in records]
         self.only_differences = named(QCheckBox("Only differences"), "compareOnlyDifferences")
         self.hyperparameters = ComparisonTable("compareHyperparameters", headers)
         self.metrics = ComparisonTable("compareMetrics", headers)
@@ -106,6 +105,6 @@ class CompareDialog(QDialog):
 
     def refresh(self) -> None:
         only = self.only_differences.isChecked()
-        self.hyperparameters.show_rows(hyperparameter_rows(self.records), only)
+        self.hyperparameters.show_rows(hyperparameter_rows([r.hyperparams for r in self.records]), only)
         self.metrics.show_rows(metric_rows(self.records), only)
         self.execution.show_rows(execution_rows(self.records), only)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
-from tasktune_gui.core.task_rows import Row, fetch_rows
+from tasktune_gui.core.task_rows import Row
 from tasktune_gui.ui.tasks.task_table_model import TaskTableModel, display
 
 CHUNK = 5000  # rows read per query when exporting every filtered row; nothing is cached
@@ -41,7 +40,7 @@ def _rows(model: TaskTableModel, numbers: list[int] | None) -> Iterator[Row]:
         return
     offset = 0
     while True:
-        page = fetch_rows(model.core, replace(model.query, limit=CHUNK, offset=offset), model.extra)
+        page = model.source.page(offset, CHUNK)
         yield from page
         if len(page) < CHUNK:
             return

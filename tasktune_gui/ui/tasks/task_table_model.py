@@ -1,21 +1,21 @@
-"""The task table's model: a count and pages of rows fetched from SQL on demand, sorted in the database."""
+"""The task table's model: the paged table over the core's task rows, with the columns a person adds and live rows."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.overview import ExtraColumn
-from tasktune_gui.core.task_rows import Row, fetch_rows
+from tasktune_gui.core.row_sources import TaskRows
+from tasktune_gui.core.task_rows import Row
 from tasktune_gui.core.tasks import TaskQuery
 from tasktune_gui.ui.common.durations import clock
-from tasktune_gui.ui.common.paged_table import ID_ROLE, PAGE, SORT_ROLE, Column, cell_text
+from tasktune_gui.ui.common.paged_table import PAGE, Column, PagedTableModel, cell_text
 from tasktune_gui.ui.common.palette import status_colour
 from tasktune_gui.ui.common.setup_status import TICK_MS, status_text
 
@@ -56,21 +56,18 @@ def in_setup(row: Row) -> bool:
     return row.task.status == "running" and bool(row.task.setup_step)
 
 
-class TaskTableModel(QAbstractTableModel):
-    """Holds the row count and the pages it has shown; a header click re-runs the query with ORDER BY."""
+class TaskTableModel(PagedTableModel):
+    """The tasks of a query; changed rows repaint, new and deleted tasks recount, setup steps count their seconds."""
 
     recount_started = Signal()  # new or deleted tasks: the count is read again (a reset), views keep their place
     recount_done = Signal(int)  # the row count before
+    source: TaskRows
 
     def __init__(self, core: Core, query: TaskQuery | None = None, load: bool = True) -> None:
         """With `load=False` nothing is read until `ensure_loaded` or `set_query` (a window starts on its
         dashboard: counting a million tasks for a table not yet shown would only delay it)."""
-        super().__init__()
+        super().__init__(TaskRows(core, query or TaskQuery()), COLUMNS, load)
         self.core = core
-        self.query = query or TaskQuery()
-        self.extra: list[ExtraColumn] = []  # columns the user added, after the fixed ones
-        self._count = 0
-        self._pages: dict[int, list[Row]] = {}
         self._recount = QTimer(self)
         self._recount.setSingleShot(True)
         self._recount.timeout.connect(self.recount)
@@ -78,40 +75,33 @@ class TaskTableModel(QAbstractTableModel):
         self._setup_tick = QTimer(self)
         self._setup_tick.setInterval(TICK_MS)
         self._setup_tick.timeout.connect(self._on_setup_tick_timeout)
-        self.loaded = False
-        if load:
-            self._refresh()
+
+    @property
+    def query(self) -> TaskQuery:
+        return self.source.query
+
+    @property
+    def extra(self) -> list[ExtraColumn]:
+        """Columns the user added, after the fixed ones."""
+        return self.source.extra
 
     def ensure_loaded(self) -> None:
         if not self.loaded:
             self.set_query(self.query)
 
-    # Queries
-
     def set_query(self, query: TaskQuery) -> None:
-        self.beginResetModel()
-        self.query = query
-        self._refresh()
-        self.endResetModel()
+        self.source.query = query
+        self.reload()
 
     def recount(self) -> None:
         before = self._count
         self.recount_started.emit()
-        self.set_query(self.query)
+        self.reload()
         self.recount_done.emit(before)
 
-    def _refresh(self) -> None:
-        self.loaded = True
-        self._count = self.core.tasks.count(self.query)
-        self._pages.clear()
-
-    def _page(self, number: int) -> list[Row]:
-        if number not in self._pages:
-            rows = self._pages[number] = fetch_rows(self.core, replace(self.query, limit=PAGE, offset=number * PAGE),
-                                                    self.extra)
-            if not self._setup_tick.isActive() and any(in_setup(row) for row in rows):
-                self._setup_tick.start()
-        return self._pages[number]
+    def page_read(self, rows: list[Row]) -> None:
+        if not self._setup_tick.isActive() and any(in_setup(row) for row in rows):
+            self._setup_tick.start()
 
     def _on_setup_tick_timeout(self) -> None:
         status = [c.field for c in COLUMNS].index("status")
@@ -146,22 +136,15 @@ class TaskTableModel(QAbstractTableModel):
         self._pages.clear()
         self.endRemoveColumns()
 
-    def row(self, number: int) -> Row | None:
-        page = self._page(number // PAGE)
-        offset = number % PAGE
-        return page[offset] if offset < len(page) else None
-
     def find_row(self, task_id: str, pages: int = 2) -> int | None:
         """The row of `task_id` within the first `pages` pages (a new task sorts first by last update)."""
         for number in range(min(self._count, pages * PAGE)):
-            row = self.row(number)
-            if row is not None and row.task.id == task_id:
+            if self.row_id(number) == task_id:
                 return number
         return None
 
     def task_id(self, number: int) -> str | None:
-        row = self.row(number)
-        return row.task.id if row else None
+        return self.row_id(number)
 
     def on_change(self, change: Change) -> None:
         """Refresh in place: changed rows repaint; created or deleted tasks recount."""
@@ -181,42 +164,18 @@ class TaskTableModel(QAbstractTableModel):
                 last = self.index(min(self._count, (page + 1) * PAGE) - 1, self.columnCount() - 1)
                 self.dataChanged.emit(first, last)
 
-    # QAbstractTableModel
+    # What a cell shows
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count
+    def raw(self, row: Row, column: Column | ExtraColumn) -> Any:
+        return raw_value(row, column) if isinstance(column, Column) else display(row, column)
+
+    def text(self, row: Row, column: Column | ExtraColumn) -> str:
+        return display(row, column)
+
+    def styled(self, row: Row, column: Column | ExtraColumn, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and isinstance(column, Column) and column.field == "status":
+            return QColor(status_colour(row.task.status))
+        return None
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS) + len(self.extra)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.column(section).title
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.row(index.row())
-        if row is None:
-            return None
-        column = self.column(index.column())
-        if role == ID_ROLE:
-            return row.task.id
-        if role == Qt.ItemDataRole.ForegroundRole and isinstance(column, Column) and column.field == "status":
-            return QColor(status_colour(row.task.status))
-        if role == SORT_ROLE:
-            return raw_value(row, column) if isinstance(column, Column) else display(row, column)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return display(row, column)
-        return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        chosen = self.column(column)
-        if not isinstance(chosen, Column) or not chosen.sortable:
-            return
-        self.layoutAboutToBeChanged.emit()
-        self.query = replace(self.query, order_by=chosen.field,
-                             descending=order == Qt.SortOrder.DescendingOrder)
-        self._pages.clear()
-        self.layoutChanged.emit()

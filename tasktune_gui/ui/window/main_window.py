@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from tasktune_gui.core.settings import Settings
-from tasktune_gui.ui.common.actions import ActionContext, ActionRegistry, TaskAction
+from tasktune_gui.ui.common.actions import ActionContext, ActionRegistry, Selected, TaskAction
 from tasktune_gui.ui.common.background import Background
 from tasktune_gui.ui.common.icons import icon
 from tasktune_gui.ui.common.naming import named
@@ -40,6 +40,7 @@ from tasktune_gui.ui.worker.worker_menu import WorkerMenu
 if TYPE_CHECKING:
     from tasktune_gui.core.api import Core
     from tasktune_gui.core.events import Change
+    from tasktune_gui.core.records import TaskRecord
     from tasktune_gui.ui.common.qt_bridge import ChangeSignals
     from tasktune_gui.ui.models.models_page import ModelsPage
     from tasktune_gui.ui.overview.dashboard_page import DashboardPage, Overview
@@ -243,10 +244,12 @@ class MainWindow(QMainWindow):
         self.worker_menu.attach(self.embedded_worker, core)
         context = ActionContext(core, self, self.statusBar().showMessage, self.open_task, self.show_clone,
                                 self.worker_menu.run_queue_here)
-        self.task_actions.attach(context, self.tasks_page.selected_tasks, self.tasks_page.selected_owners)
+        self.task_actions.attach(context, self._action_targets, self._action_owners)
         for waiting in self._waiting_for_database():
             waiting.setEnabled(True)
         self.navigation.currentRowChanged.connect(self._on_navigation_row_changed)
+        # A click on the page already chosen leaves a task page shown over it: the page comes back.
+        self.navigation.itemClicked.connect(lambda item: self._on_navigation_row_changed(self.navigation.row(item)))
         self.stack.currentChanged.connect(self._on_stack_current_changed)
         self.projects.project_requested.connect(self.open_project)
         self.dashboard.project_requested.connect(self.open_project)
@@ -393,7 +396,7 @@ class MainWindow(QMainWindow):
 
     def show_clone(self, task_id: str) -> None:
         """As the field does: the clone's project's table with the clone selected, and its page open to edit."""
-        self.open_project(self.core.task_json(task_id)["project"])
+        self.open_project(self.core.task_record(task_id).project)
         self.tasks_page.select_task(task_id)
         self.open_task(task_id)
         self.task_page.ready_to_edit()
@@ -424,6 +427,7 @@ class MainWindow(QMainWindow):
             self._workers_page_stale = False
             self.workers_page.refresh()
         self._update_breadcrumbs()
+        self.task_actions.schedule_refresh()  # they act on the task page's task while it is in view
 
     def _project_trail(self, project: str | None, last_clickable: bool) -> list[Crumb]:
         from tasktune_gui.ui.overview.projects_page import ALL_PROJECTS
@@ -441,9 +445,9 @@ class MainWindow(QMainWindow):
         page = self.stack.currentWidget()
         if page is self.tasks_page:
             trail = self._project_trail(self.current_project, last_clickable=False)
-        elif page is not None and page is self._task_page and self._task_page.task_id is not None:
-            record = self._task_page.record  # as the page last read it: no second read per change
-            trail = [*self._project_trail(record["project"], last_clickable=True), (record["name"], None)]
+        elif (page is not None and page is self._task_page and self._task_page.task_id is not None
+              and (record := self._task_page.record) is not None):  # as the page last read it: no second read
+            trail = [*self._project_trail(record.project, last_clickable=True), (record.name, None)]
         elif page is self.models_page and self.models_page.stack.currentWidget() is self.models_page.model_page:
             model_id = self.models_page.model_page.model_id or ""
             trail = [("Models", self._on_models_crumb), (self.core.models.get(model_id).name, None)]
@@ -455,6 +459,22 @@ class MainWindow(QMainWindow):
     def _on_task_page_shown(self) -> None:
         if self.stack.currentWidget() is self._task_page:
             self._update_breadcrumbs()
+            self.task_actions.schedule_refresh()  # its status may have changed
+
+    def _shown_task(self) -> TaskRecord | None:
+        """The task on the task page when that page is in view: the actions apply to it, not the table's rows."""
+        page = self._task_page
+        return page.record if page is not None and self.stack.currentWidget() is page else None
+
+    def _action_targets(self) -> list[Selected]:
+        record = self._shown_task()
+        if record is None:
+            return self.tasks_page.selected_tasks()
+        return [(record.id, record.status, record.archived)]
+
+    def _action_owners(self) -> dict[str, str]:
+        record = self._shown_task()
+        return self.tasks_page.selected_owners() if record is None else {record.id: record.user}
 
     def _on_theme_changed(self, _dark: bool) -> None:
         if not self.attached:

@@ -35,9 +35,9 @@ def clone(context: ActionContext, task_ids: list[str]) -> None:
     from tasktune_gui.ui.common.dialogs import CloneDialog
 
     core = context.core
-    source = core.task_json(task_ids[0])
+    source = core.task_record(task_ids[0])
     projects = [s.name for s in core.projects.summaries()]
-    dialog = CloneDialog(source["name"], source["project"], projects, context.parent)
+    dialog = CloneDialog(source.name, source.project, projects, context.parent)
     try:
         if dialog.exec():
             new_id = core.tasks.clone(task_ids[0], project=dialog.project_box.text() or None,
@@ -88,7 +88,7 @@ def copy_id(_context: ActionContext, task_ids: list[str]) -> None:
 def compare(context: ActionContext, task_ids: list[str]) -> CompareDialog:
     from tasktune_gui.ui.tasks.compare_view import CompareDialog
 
-    dialog = CompareDialog([record.to_json() for record in context.core.task_records(task_ids)], context.parent)
+    dialog = CompareDialog(context.core.task_records(task_ids), context.parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a child of the window: freed when closed
     dialog.show()
     return dialog
@@ -119,3 +119,5 @@ TASK_ACTIONS = (
     TaskAction("copy_id", "Copy ID", copy_id, shortcut="Ctrl+Shift+C"),
     TaskAction("compare", "Compare", compare, shortcut="Ctrl+Shift+M", min_selected=2, toolbar=True),
 )
+# A running task's entry in the tray's menu offers these beside its console.
+TRAY_ACTIONS = tuple(action for action in TASK_ACTIONS if action.id in ("abort", "copy_id"))

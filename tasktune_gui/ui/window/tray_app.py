@@ -12,6 +12,7 @@ from shiboken6 import Shiboken
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.settings import Settings
 from tasktune_gui.execution.worker.worker import Worker
+from tasktune_gui.ui.window.task_actions import TRAY_ACTIONS
 from tasktune_gui.ui.worker.tray import TrayWorker, state_icon
 
 
@@ -45,7 +46,7 @@ def run_tray(app: QApplication, core: Core, worker: Worker, autostart_argv: list
     """Run until Quit; the worker is started and stopped here. Closing a window does not quit."""
     app.setQuitOnLastWindowClosed(False)
     worker.start()
-    tray_worker = TrayWorker(core, worker, WindowOpener(core), app.quit, autostart_argv)
+    tray_worker = TrayWorker(core, worker, WindowOpener(core), app.quit, autostart_argv, task_actions=TRAY_ACTIONS)
     tray = QSystemTrayIcon(state_icon(tray_worker.current_state()))
     tray_worker.attach(tray)
     print(f"tasktune tray: worker {worker.id} watching {', '.join(worker.config.queues)} "

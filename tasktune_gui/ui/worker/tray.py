@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QPointF, Qt, QTimer
@@ -14,6 +14,7 @@ from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.events import Change
 from tasktune_gui.execution.worker import autostart
 from tasktune_gui.execution.worker.worker import Worker
+from tasktune_gui.ui.common.actions import ActionContext, ActionRegistry, TaskAction
 from tasktune_gui.ui.common.durations import clock
 from tasktune_gui.ui.common.qt_bridge import ChangeSignals
 from tasktune_gui.ui.worker.notifier import end_message
@@ -53,7 +54,8 @@ class TrayWorker(QObject):
 
     def __init__(self, core: Core, worker: Worker, open_window: Callable[[str | None], None],
                  quit_app: Callable[[], None], autostart_argv: list[str],
-                 notify: Callable[[str, str], None] | None = None) -> None:
+                 notify: Callable[[str, str], None] | None = None, task_actions: Sequence[TaskAction] = ()) -> None:
+        """`task_actions`: what each running task's entry offers beside its console (the window's registry's)."""
         super().__init__()
         self.core = core
         self.worker = worker
@@ -66,6 +68,9 @@ class TrayWorker(QObject):
         self.menu = QMenu()
         self.menu.setObjectName("trayMenu")
         self.menu.aboutToShow.connect(self.rebuild_menu)
+        self.task_actions = ActionRegistry(self, task_actions)
+        self.task_actions.attach(ActionContext(core, None, self.say, open_window, open_window, lambda _queue: []),
+                                 list)
         self.state = ""
         self.signals = ChangeSignals(core.events, self)
         self.signals.changed.connect(self._on_core_changed)
@@ -122,11 +127,14 @@ class TrayWorker(QObject):
         for run in runs:
             try:
                 task = self.core.tasks.get(run.task_id)
-                text = f"{task.name}  ·  {elapsed(task.started)}"
-            except TaskTuneError:
-                text = run.task_id
-            entry = self._add(text, f"trayTask_{run.task_id}", lambda _c=False, t=run.task_id: self._open_window(t))
-            entry.setToolTip("Open this task's console")
+            except TaskTuneError:  # deleted meanwhile
+                continue
+            entry = self.menu.addMenu(f"{task.name}  ·  {elapsed(task.started)}")
+            entry.menuAction().setObjectName(f"trayTask_{run.task_id}")
+            opener = entry.addAction("Open console")
+            opener.setObjectName(f"trayOpen_{run.task_id}")
+            opener.triggered.connect(lambda _c=False, t=run.task_id: self._open_window(t))
+            self.task_actions.add_entries(entry, [(task.id, task.status, task.archived)], {task.id: task.user})
         self.menu.addSeparator()
         paused = self.worker.paused
         self._add("Resume taking work" if paused else "Pause taking work", "trayPause",
@@ -151,6 +159,14 @@ class TrayWorker(QObject):
         return found
 
     # Commands
+
+    def say(self, text: str) -> None:
+        """What an action has to tell (a refusal, an error): a notification, as the tray has no status bar."""
+        self.sent.append(("TaskTune", text))
+        if self._notify is not None:
+            self._notify("TaskTune", text)
+        elif self.tray is not None:
+            self.tray.showMessage("TaskTune", text, QSystemTrayIcon.MessageIcon.Warning, 8000)
 
     def set_paused(self, paused: bool) -> None:
         try:

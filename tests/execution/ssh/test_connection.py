@@ -9,7 +9,7 @@ import psutil
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.worker.worker import Worker
-from tests.support.git import git
+from tests.support.git import make_repo
 from tests.support.processes import group_alive
 from tests.support.runs import add_task, status
 from tests.support.sshd import SshServer, keygen
@@ -40,13 +40,7 @@ time.sleep(600)
 
 
 def _repo(tmp_path: Path, script: str) -> Path:
-    root = tmp_path / "source"
-    root.mkdir()
-    (root / "job.py").write_text(script)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "first")
-    return root
+    return make_repo(tmp_path / "source", {"job.py": script})
 
 
 def _stdout(core: Core, task_id: str) -> list[str]:

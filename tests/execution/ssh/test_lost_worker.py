@@ -14,7 +14,7 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.support.git import git
+from tests.support.git import make_repo
 from tests.support.processes import group_alive
 from tests.support.runs import add_task, status, tasktune_worker
 from tests.support.sshd import SshServer
@@ -31,13 +31,7 @@ time.sleep(600)
 
 
 def _repo(tmp_path: Path) -> Path:
-    root = tmp_path / "source"
-    root.mkdir()
-    (root / "job.py").write_text(LONG_SCRIPT)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "first")
-    return root
+    return make_repo(tmp_path / "source", {"job.py": LONG_SCRIPT})
 
 
 def _gone(pid: int) -> bool:

@@ -9,7 +9,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.results import SETUP_STREAM
 from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.support.git import git
+from tests.support.git import git, make_repo
 from tests.support.runs import add_task, status
 from tests.support.sshd import SshServer
 from tests.support.waiting import wait_for
@@ -34,14 +34,8 @@ print("model", open(sdk.input_model()).read().strip(), "in", sdk.input_model().p
 
 
 def _repo(tmp_path: Path) -> Path:
-    root = tmp_path / "source"
-    root.mkdir()
-    (root / "run.py").write_text(REMOTE_SCRIPT)
-    (root / "helper.py").write_text("VALUE = 'committed'\n")
-    (root / "old.txt").write_text("to be deleted by the diff\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "first")
+    root = make_repo(tmp_path / "source", {"run.py": REMOTE_SCRIPT, "helper.py": "VALUE = 'committed'\n",
+                                           "old.txt": "to be deleted by the diff\n"})
     # The diff: a changed file, a new untracked file, a deleted file.
     (root / "helper.py").write_text("VALUE = 'from the diff'\n")
     (root / "extra.txt").write_text("new file\n")
@@ -109,12 +103,7 @@ while not os.path.exists(sys.argv[1]):
 def test_each_task_takes_a_free_gpu_of_the_host(sqlite_core: Core, sshd: SshServer, tmp_path: Path,
                                                 remote_dir: Path) -> None:
     sqlite_core.queues.create("gpus", ssh_host=sshd.alias, remote_dir=str(remote_dir), gpus="0,1")
-    root = tmp_path / "gpu-source"
-    root.mkdir()
-    (root / "job.py").write_text(GPU_SCRIPT)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "first")
+    root = make_repo(tmp_path / "gpu-source", {"job.py": GPU_SCRIPT})
     gate = tmp_path / "gate"
     args = {"Args": {"gate": {"value": str(gate), "type": "positional"}}}
     worker = Worker(sqlite_core, WorkerConfig(queues=["gpus"], slots=2, cache_dir=tmp_path / "cache",

@@ -14,7 +14,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.support.components import require_component
-from tests.support.git import git
+from tests.support.git import make_repo
 from tests.support.netns import NetworkNamespace, namespaces_possible
 from tests.support.runs import add_task, status
 from tests.support.sshd import SshServer
@@ -83,13 +83,7 @@ def serve(
 
 
 def _repo(tmp_path: Path) -> Path:
-    root = tmp_path / "source"
-    root.mkdir()
-    (root / "where.py").write_text(WHERE_SCRIPT)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "first")
-    return root
+    return make_repo(tmp_path / "source", {"where.py": WHERE_SCRIPT})
 
 
 def _lines(core: Core, task_id: str) -> list[str]:
