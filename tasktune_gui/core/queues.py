@@ -228,7 +228,8 @@ _PAUSED = table_select(_WORKERS.c.paused).where(_WORKERS.c.id == bindparam("work
 _FIRST_ENTRY = (
     table_select(_ENTRIES.c.id, _ENTRIES.c.task_id)
     .join(_QUEUES, _QUEUES.c.id == _ENTRIES.c.queue_id)
-    .where(_QUEUES.c.name == bindparam("queue"))
+    # A Slurm queue's tasks go to its submit process (core/slurm_jobs.py), never to a worker's slot.
+    .where(_QUEUES.c.name == bindparam("queue"), _QUEUES.c.slurm == "")
     .order_by(_ENTRIES.c.position)
     .limit(1)
     .with_for_update(skip_locked=True, of=_ENTRIES)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidValue
+from tasktune_gui.core.models import Task
 from tasktune_gui.core.slurm import SlurmOptions, job_resources, mem_megabytes, time_seconds
 
 
@@ -40,3 +42,12 @@ def test_options_round_trip_and_allow_list() -> None:
             SlurmOptions("gpu", sbatch=bad).checked()
     with pytest.raises(InvalidValue):
         SlurmOptions("gpu", account="a b").checked()
+
+
+def test_a_worker_never_pops_a_task_of_a_slurm_queue(sqlite_core: Core) -> None:
+    sqlite_core.queues.create("hpc", slurm=SlurmOptions("gpu"))
+    task_id = sqlite_core.tasks.add(Task(id="", name="t", repository="/r", entry_point="t.py"), "p", queue="hpc")
+    assert sqlite_core.queues.pop(["hpc"], worker="w") is None
+    assert sqlite_core.slurm.claim(["hpc"], "submitter") == (task_id, "hpc", SlurmOptions("gpu"))
+    assert sqlite_core.tasks.get(task_id).status == "pending"  # held for its job, out of the queue
+    assert sqlite_core.queues.entries("hpc") == []
