@@ -73,7 +73,7 @@ class SlurmCluster:
             "JobAcctGatherType=jobacct_gather/linux\nJobAcctGatherFrequency=1\n"
             "AccountingStorageType=accounting_storage/none\nJobCompType=jobcomp/none\n"
             "SelectType=select/cons_tres\nSelectTypeParameters=CR_CPU\n"
-            "SchedulerType=sched/backfill\n"
+            "SchedulerType=sched/backfill\nSchedulerParameters=sched_min_interval=100000\n"
             "ReturnToService=2\nInactiveLimit=0\nKillWait=2\nMinJobAge=300\nMessageTimeout=30\n"
             "SlurmctldTimeout=60\nSlurmdTimeout=300\nMpiDefault=none\n"
             f"NodeName={NODE} NodeHostname=localhost NodeAddr=127.0.0.1 CPUs={SLOTS} RealMemory=4000 "

@@ -63,7 +63,7 @@ def test_submit_process_killed_and_restarted_finds_its_jobs(sqlite_core: Core, h
     assert {t: counts[t] for t in tasks} == dict.fromkeys(tasks, 1)
 
 
-@pytest.mark.slow  # about 165 s here: fifty jobs (a Python start, a checkout, the run) through two slots
+@pytest.mark.slow  # 140-165 s here: fifty jobs (Slurm launch, a Python start, checkout, run) through two slots
 def test_fifty_tasks_through_a_two_slot_node_each_exactly_once(sqlite_core: Core, repo: Path, hpc: str,
                                                                 slurm: SlurmCluster,
                                                                 submitter: SlurmSubmitter) -> None:
