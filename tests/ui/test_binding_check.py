@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,10 +60,7 @@ def test_the_installed_binding_passes(qtbot: QtBot) -> None:
     label = QLabel()
     qtbot.addWidget(label)
     assert not loses_none(lambda: label.setText("x"))
-    started = time.perf_counter()
-    check_binding()
-    # bench/bench_soak.py times it at start (about 0.3 ms, goal < 5 ms); here only that it is no stall.
-    assert (time.perf_counter() - started) * 1000 < 50
+    check_binding()  # refuses nothing here (its cost at start is bench/bench_soak.py's figure, not a test's)
 
 
 @mortal_none
