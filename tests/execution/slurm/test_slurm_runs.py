@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 from tasktune_gui.core.api import Core
+from tasktune_gui.core.slurm import SlurmOptions
 from tasktune_gui.execution.slurm.submitter import SlurmSubmitter
 from tests.support.runs import add_task, finished, sections, tasktune_worker
 from tests.support.slurm import SlurmCluster
@@ -59,3 +60,14 @@ def test_worker_slurm_refuses_a_queue_not_on_slurm(sqlite_core: Core, slurm: Slu
     assert done.stderr.splitlines() == [
         "tasktune worker: queue(s) default are not on Slurm: bind them with "
         "`tasktune queue set NAME --slurm PARTITION`"]
+
+
+def test_a_job_slurm_refuses_fails_its_task_with_slurms_words(sqlite_core: Core, repo: Path, slurm: SlurmCluster,
+                                                              submitter: SlurmSubmitter) -> None:
+    sqlite_core.queues.create("nowhere", slurm=SlurmOptions("no-such-partition"))
+    submitter.config.queues.append("nowhere")
+    task_id = add_task(sqlite_core, repo, queue="nowhere")
+    assert finished(sqlite_core, task_id) == "failed"
+    record = sqlite_core.task_json(task_id)
+    assert record["status_reason"] == "Slurm refused the job"
+    assert "invalid partition" in record["status_message"].lower()
