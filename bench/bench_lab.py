@@ -20,7 +20,8 @@ from typing import Any
 
 from bench_dispatch import make_repo, measure
 from bench_list import PROJECT, STATUSES
-from common import emit, percentiles, summary, time_ms, worker_process
+from bench_pg_dispatch import warm_worker
+from common import emit, percentiles, postgres_databases, summary, time_ms
 from sqlalchemy.engine import make_url
 
 from tasktune_gui.core import lab
@@ -115,26 +116,29 @@ def dispatch(owner: Core, url: str, folder: Path, count: int, blocks: int) -> di
     repo = make_repo(folder)
     alice = Core.open(login_url(url, "alice"))
     owner.queues.ensure("bench")
-    process = worker_process(login_url(url, "gpu"), "bench", folder / "cache")
     samples: dict[bool, list[float]] = {True: [], False: []}
     try:
-        deadline = time.monotonic() + 60
-        while alice.queues.summaries()[0].workers == 0 and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        measure(alice, repo, 3)  # the first run mirrors the repository
-        for block in range(blocks * 2):
-            on = block % 2 == 0
-            set_rules(owner, on)
-            samples[on] += measure(alice, repo, count // blocks)
+        with warm_worker(alice, login_url(url, "gpu"), repo, folder / "cache"):
+            for block in range(blocks * 2):
+                on = block % 2 == 0
+                set_rules(owner, on)
+                samples[on] += measure(alice, repo, count // blocks)
     finally:
-        process.terminate()
-        process.wait()
         alice.close()
         set_rules(owner, True)
     return {"rules_on": percentiles("enqueue_to_running_rls_on", samples[True], GOAL_DISPATCH_P50_MS,
                                     GOAL_DISPATCH_P99_MS),
             "rules_off": percentiles("enqueue_to_running_rls_off", samples[False], GOAL_DISPATCH_P50_MS,
                                      GOAL_DISPATCH_P99_MS)}
+
+
+def lab_owner(url: str) -> Core:
+    """The database opened by its owner, with the logins the benchmark acts as."""
+    owner = Core.open(url)
+    with owner.store.write_engine.begin() as conn:
+        lab.add_user(conn, "alice", "researcher")
+        lab.add_user(conn, "gpu", "worker")
+    return owner
 
 
 def main() -> None:
@@ -146,31 +150,15 @@ def main() -> None:
     parser.add_argument("--pg", default=os.environ.get("TASKTUNE_BENCH_PG"), help="a superuser's PostgreSQL URL")
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="tasktune-bench-lab-"))
-    cluster = None
-    if options.pg is None:
-        from tests.support.postgres import PostgresCluster, find_postgres_bin
-
-        bin_dir = find_postgres_bin()
-        if bin_dir is None:
-            raise SystemExit("bench_lab: no PostgreSQL here (apt-get install postgresql) and no --pg URL")
-        cluster = PostgresCluster(bin_dir, Path(tempfile.mkdtemp(prefix="tasktune-bench-pg-")))
-        cluster.start()
     try:
-        big = cluster.new_database() if cluster else options.pg
-        small = cluster.new_database() if cluster else options.pg
-        owner = Core.open(big)
-        with owner.store.write_engine.begin() as conn:
-            lab.add_user(conn, "alice", "researcher")
-            lab.add_user(conn, "gpu", "worker")
-        fill_seconds = fill(owner, options.tasks)
-        queries = table_queries(owner, login_url(big, "alice"), options.repeat, options.blocks)
-        owner.close()
-        owner = Core.open(small)
-        with owner.store.write_engine.begin() as conn:
-            lab.add_user(conn, "alice", "researcher")
-            lab.add_user(conn, "gpu", "worker")
-        dispatched = dispatch(owner, small, folder, options.dispatch, options.blocks)
-        owner.close()
+        with postgres_databases(options.pg, "bench_lab") as new_database:
+            owner = lab_owner(new_database())
+            fill_seconds = fill(owner, options.tasks)
+            queries = table_queries(owner, login_url(owner.store.url, "alice"), options.repeat, options.blocks)
+            owner.close()
+            owner = lab_owner(new_database())
+            dispatched = dispatch(owner, owner.store.url, folder, options.dispatch, options.blocks)
+            owner.close()
         result = {
             "benchmark": "lab_row_level_security",
             "tasks": options.tasks,
@@ -182,11 +170,7 @@ def main() -> None:
         result["ok"] = bool(queries["rules_on_project_status_first_100"]["ok"] and dispatched["rules_on"]["ok"])
         emit(result)
     finally:
-        if cluster is not None:
-            cluster.stop()
-            shutil.rmtree(cluster.folder, ignore_errors=True)
         shutil.rmtree(folder, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main()

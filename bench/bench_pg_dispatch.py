@@ -14,10 +14,12 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench_dispatch import make_repo, measure
-from common import percentiles, worker_process
+from common import percentiles, postgres_databases, worker_process
 
 from tasktune_gui.core.api import Core
 
@@ -29,24 +31,34 @@ COUNT_TRIGGERS_OFF = {
 }
 
 
-def dispatch(url: str, folder: Path, repo: Path, count: int, name: str, counted: bool = True) -> dict[str, object]:
-    core = Core.open(url)
-    if not counted:  # the kept project counts' triggers off: what they cost a dispatch, side by side
-        with core.store.write() as session:
-            for statement in COUNT_TRIGGERS_OFF[core.store.dialect]:
-                session.connection().exec_driver_sql(statement)
-    core.queues.ensure("bench")
-    process = worker_process(url, "bench", folder / f"cache-{name}")
+@contextmanager
+def warm_worker(core: Core, worker_url: str, repo: Path, cache: Path) -> Iterator[None]:
+    """A `tasktune worker` process watching the queue "bench" as `worker_url`'s login, once `core` sees it watch
+    and it has run a few tasks (the first run mirrors the repository); stopped after."""
+    process = worker_process(worker_url, "bench", cache)
     try:
         deadline = time.monotonic() + 60
         while core.queues.summaries()[0].workers == 0 and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
-        measure(core, repo, 3)  # the first run mirrors the repository
-        return percentiles(f"enqueue_to_running_worker_process_{name}", measure(core, repo, count),
-                           GOAL_P50_MS, GOAL_P99_MS)
+        measure(core, repo, 3)
+        yield
     finally:
         process.terminate()
         process.wait()
+
+
+def dispatch(url: str, folder: Path, repo: Path, count: int, name: str, counted: bool = True) -> dict[str, object]:
+    core = Core.open(url)
+    try:
+        if not counted:  # the kept project counts' triggers off: what they cost a dispatch, side by side
+            with core.store.write() as session:
+                for statement in COUNT_TRIGGERS_OFF[core.store.dialect]:
+                    session.connection().exec_driver_sql(statement)
+        core.queues.ensure("bench")
+        with warm_worker(core, url, repo, folder / f"cache-{name}"):
+            return percentiles(f"enqueue_to_running_worker_process_{name}", measure(core, repo, count),
+                               GOAL_P50_MS, GOAL_P99_MS)
+    finally:
         core.close()
 
 
@@ -60,31 +72,18 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="tasktune-bench-"))
     repo = make_repo(folder)
     counted = not options.without_count_triggers
-    cluster = None
-    url = options.pg
-    if url is None:
-        from tests.support.postgres import PostgresCluster, find_postgres_bin
-
-        bin_dir = find_postgres_bin()
-        if bin_dir is None:
-            raise SystemExit("bench_pg_dispatch: no PostgreSQL here (apt-get install postgresql) and no --pg URL")
-        pg_folder = Path(tempfile.mkdtemp(prefix="tasktune-bench-pg-"))
-        cluster = PostgresCluster(bin_dir, pg_folder)
-        cluster.start()
-        url = cluster.new_database()
     try:
-        result = {
-            "postgresql": dispatch(url, folder, repo, options.tasks, "postgresql", counted),
-            "sqlite": dispatch(f"sqlite:///{folder / 'bench.db'}", folder, repo, options.tasks, "sqlite", counted),
-            "count_triggers": counted,
-            "load_average": [round(v, 2) for v in os.getloadavg()],
-        }
+        with postgres_databases(options.pg, "bench_pg_dispatch") as new_database:
+            result = {
+                "postgresql": dispatch(new_database(), folder, repo, options.tasks, "postgresql", counted),
+                "sqlite": dispatch(f"sqlite:///{folder / 'bench.db'}", folder, repo, options.tasks, "sqlite",
+                                   counted),
+                "count_triggers": counted,
+                "load_average": [round(v, 2) for v in os.getloadavg()],
+            }
         result["ok"] = bool(result["postgresql"]["ok"])  # type: ignore[index]
         print(json.dumps(result, indent=2))
     finally:
-        if cluster is not None:
-            cluster.stop()
-            shutil.rmtree(cluster.folder, ignore_errors=True)
         shutil.rmtree(folder, ignore_errors=True)
 
 

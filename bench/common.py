@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +72,24 @@ def worker_process(db_url: str, queue: str, cache: Path) -> Any:
          "--cache-dir", str(cache)],
         stderr=subprocess.DEVNULL,
     )
+
+
+@contextmanager
+def postgres_databases(given: str | None, bench: str) -> Iterator[Callable[[], str]]:
+    """What makes a database for each part of a benchmark: the URL given (`--pg`, a superuser's, each time), or a
+    new database on a throwaway PostgreSQL cluster started here as the tests start theirs, and removed after."""
+    if given is not None:
+        yield lambda: given
+        return
+    from tests.support.postgres import PostgresCluster, find_postgres_bin
+
+    bin_dir = find_postgres_bin()
+    if bin_dir is None:
+        raise SystemExit(f"{bench}: no PostgreSQL here (apt-get install postgresql) and no --pg URL")
+    cluster = PostgresCluster(bin_dir, Path(tempfile.mkdtemp(prefix="tasktune-bench-pg-")))
+    cluster.start()
+    try:
+        yield cluster.new_database
+    finally:
+        cluster.stop()
+        shutil.rmtree(cluster.folder, ignore_errors=True)

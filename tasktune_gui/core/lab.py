@@ -4,8 +4,10 @@ Three group roles hold the rights; `lab add-user` makes a login a member of one:
 - tasktune_researcher: reads everything; creates tasks and clones anyone's; changes only tasks whose `user`
   is its login (status, definition, parts, results, queue entries);
 - tasktune_admin: does all of that to any task, and manages queues, workers and projects;
-- tasktune_worker: takes tasks from queues and writes only runs: status and runtime columns of pending and
-  running tasks, their console, scalars, artifacts and output models. It cannot create, edit or delete tasks.
+- tasktune_worker: takes pending tasks from queues and writes only the runs it claimed: status and runtime
+  columns of the tasks it took to Running (`task.claimed_by`, set by the database, migration 0013), their console,
+  scalars, artifacts and output models; besides, it may fail a running task whose worker is lost (its watchdog).
+  It writes only its own workers' rows (`worker.login`), and cannot create, edit or delete tasks.
 The rules hold for any client with the same login (psql too). The table owner and superusers act as admins."""
 
 from __future__ import annotations
@@ -30,9 +32,15 @@ SCRAM_ITERATIONS = 4096  # PostgreSQL's own default
 # Tables each task owns rows of, by what they hold.
 TASK_PARTS = ("task_tag", "hyperparameter", "user_property", "config_object")
 TASK_RESULTS = ("console_line", "scalar", "last_metric", "artifact")
-RLS_TABLES = ("task", "queue_entry", "model", *TASK_PARTS, *TASK_RESULTS)
+RLS_TABLES = ("task", "queue_entry", "model", *TASK_PARTS, *TASK_RESULTS, "worker", "worker_queue")
 OWNS = "tasktune_owns_task"
-RUNS = "tasktune_task_running"
+RUNS = "tasktune_runs_task"
+LOST = "tasktune_worker_lost"
+# What replaced earlier releases' functions, dropped once no policy uses them.
+RETIRED_FUNCTIONS = ("tasktune_task_running(text)",)
+# How long a worker with no watchdog timeout of its own may be silent before another login may fail its tasks:
+# the watchdog's default (execution/worker/watchdog.py), which judges lost tasks first; this is only the floor.
+LOST_AFTER_S = 30
 # The columns of a task a worker writes as it runs one (lifecycle's worker side, pop, record_runtime).
 WORKER_TASK_COLUMNS = (
     "status", "status_reason", "status_message", "status_before_enqueue", "abort_requested", "started",
@@ -77,7 +85,13 @@ def security_statements(database: str) -> list[str]:
         f"""CREATE OR REPLACE FUNCTION {OWNS}(task text) RETURNS boolean LANGUAGE sql STABLE AS
             $$ SELECT EXISTS (SELECT 1 FROM public.task t WHERE t.id = task AND t."user" = session_user::text) $$""",
         f"""CREATE OR REPLACE FUNCTION {RUNS}(task text) RETURNS boolean LANGUAGE sql STABLE AS
-            $$ SELECT EXISTS (SELECT 1 FROM public.task t WHERE t.id = task AND t.status = 'running') $$""",
+            $$ SELECT EXISTS (SELECT 1 FROM public.task t WHERE t.id = task AND t.status = 'running'
+                              AND t.claimed_by = session_user::text) $$""",
+        # A worker no longer heartbeating (or gone) within its own watchdog timeout; never a run without one.
+        f"""CREATE OR REPLACE FUNCTION {LOST}(worker_id text) RETURNS boolean LANGUAGE sql STABLE AS
+            $$ SELECT worker_id <> '' AND NOT EXISTS (SELECT 1 FROM public.worker w WHERE w.id = worker_id
+                   AND w.last_heartbeat >= now() - make_interval(
+                       secs => coalesce(w.watchdog_timeout, {LOST_AFTER_S}))) $$""",
     ]
     for table in RLS_TABLES:
         statements += [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY", *_drop_policies(table),
@@ -88,9 +102,12 @@ def security_statements(database: str) -> list[str]:
         f"CREATE POLICY tt_researcher_insert ON task FOR INSERT TO {researcher} WITH CHECK ({own})",
         f"CREATE POLICY tt_researcher_update ON task FOR UPDATE TO {researcher} USING ({own}) WITH CHECK ({own})",
         f"CREATE POLICY tt_researcher_delete ON task FOR DELETE TO {researcher} USING ({own})",
-        # A worker takes pending tasks and ends running ones (its watchdog those of a lost worker too).
-        f"""CREATE POLICY tt_worker_run ON task FOR UPDATE TO {worker} USING (status IN ('pending', 'running'))
-            WITH CHECK (status IN ('running', 'completed', 'failed', 'aborted'))""",
+        # A worker claims a pending task (the claim trigger names it) and writes only the running ones it
+        # claimed, to their end; its watchdog may fail another's whose worker is lost.
+        f"""CREATE POLICY tt_worker_run ON task FOR UPDATE TO {worker}
+            USING (status = 'pending' OR (status = 'running' AND (claimed_by = session_user::text OR {LOST}(worker))))
+            WITH CHECK ((status IN ('running', 'completed', 'failed', 'aborted') AND claimed_by = session_user::text)
+                        OR (status = 'failed' AND {LOST}(worker)))""",
         f"""CREATE POLICY tt_researcher_entry ON queue_entry FOR ALL TO {researcher} USING ({OWNS}(task_id))
             WITH CHECK ({OWNS}(task_id))""",
         f"CREATE POLICY tt_worker_take ON queue_entry FOR DELETE TO {worker} USING (true)",
@@ -102,19 +119,31 @@ def security_statements(database: str) -> list[str]:
         f"""CREATE POLICY tt_worker_model_update ON model FOR UPDATE TO {worker} USING ({RUNS}(task_id))
             WITH CHECK ({RUNS}(task_id))""",
     ]
+    # A worker login beats, pauses and removes only its own workers (`login`: set by the database, migration
+    # 0013), so it cannot silence another's to have that one's runs judged lost. A row from before has none yet.
+    own_worker = "login IN (session_user::text, '')"
+    statements += [
+        f"""CREATE POLICY tt_worker_own ON worker FOR ALL TO {worker} USING ({own_worker})
+            WITH CHECK (login = session_user::text)""",
+        f"""CREATE POLICY tt_worker_own ON worker_queue FOR ALL TO {worker}
+            USING (worker_id IN (SELECT id FROM public.worker WHERE {own_worker}))
+            WITH CHECK (worker_id IN (SELECT id FROM public.worker WHERE login = session_user::text))""",
+    ]
     for table in (*TASK_PARTS, *TASK_RESULTS):
         statements.append(f"""CREATE POLICY tt_researcher_own ON {table} FOR ALL TO {researcher}
                               USING ({OWNS}(task_id)) WITH CHECK ({OWNS}(task_id))""")
     for table in TASK_RESULTS:
         statements.append(f"""CREATE POLICY tt_worker_run ON {table} FOR ALL TO {worker}
                               USING ({RUNS}(task_id)) WITH CHECK ({RUNS}(task_id))""")
+    # After the policies that used them are replaced.
+    statements += [f"DROP FUNCTION IF EXISTS {function}" for function in RETIRED_FUNCTIONS]
     return statements
 
 
 def _drop_policies(table: str) -> list[str]:
     names = ("tt_read", "tt_admin", "tt_researcher_insert", "tt_researcher_update", "tt_researcher_delete",
              "tt_worker_run", "tt_researcher_entry", "tt_worker_take", "tt_worker_lock", "tt_researcher_model",
-             "tt_worker_model_insert", "tt_worker_model_update", "tt_researcher_own")
+             "tt_worker_model_insert", "tt_worker_model_update", "tt_researcher_own", "tt_worker_own")
     return [f"DROP POLICY IF EXISTS {name} ON {table}" for name in names]
 
 

@@ -27,6 +27,7 @@ TASK_TABLE: Table = Task.__table__  # type: ignore[attr-defined]
 
 RUNTIME_CLEARED: dict[str, Any] = {
     "worker": None,
+    "claimed_by": None,
     "host": None,
     "pid": None,
     "exit_code": None,

@@ -97,6 +97,9 @@ class Task(Table, table=True):
     last_iteration: int | None = None
 
     worker: str | None = None
+    # The PostgreSQL login that took it to Running, set by the database (migration 0013): a lab's worker login
+    # writes only the runs it claimed. Empty on SQLite.
+    claimed_by: str | None = None
     host: str | None = None
     pid: int | None = None
     exit_code: int | None = None
@@ -194,6 +197,9 @@ class Worker(Table, table=True):
     last_heartbeat: datetime = Field(default_factory=utcnow, index=True)
     # Its own watchdog timeout (migration 0009): another worker's shorter setting cannot declare it lost.
     watchdog_timeout: float | None = None
+    # The PostgreSQL login that registered it, set by the database (migration 0013): in a lab a worker login
+    # beats, pauses and removes only its own workers, so it cannot make another's look lost. Empty on SQLite.
+    login: str = ""
 
 
 class WorkerQueue(Table, table=True):

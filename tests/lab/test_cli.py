@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
-from tests.support.lab import Lab
+from tasktune_gui.core.models import Task
+from tests.support.cli import in_process
+from tests.support.lab import ROLES, Lab
 
 
-def tt(lab: Lab, login: str, *argv: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    url = lab.owner_url if login == "owner" else lab.url(login)
-    return subprocess.run([sys.executable, "-m", "tasktune_gui", "--db", url, *argv], capture_output=True,
-                          text=True, input=stdin, timeout=120, check=False)
+def tt(lab: Lab, login: str, *argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """The command as `login` (the CLI in this process: what it answers is the point here, not its start)."""
+    return in_process(lab.owner_url if login == "owner" else lab.url(login), *argv, stdin=stdin)
 
 
 def refused(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
@@ -29,7 +29,7 @@ def users(lab: Lab) -> dict[str, str]:
 
 
 def test_lab_users_added_changed_and_removed(lab_db: Lab) -> None:
-    assert users(lab_db) == {"alice": "researcher", "bob": "researcher", "carol": "admin", "gpu": "worker"}
+    assert users(lab_db) == ROLES
     added = tt(lab_db, "owner", "lab", "add-user", "dave", "--password-stdin", stdin="dave-pw\n")
     assert added.returncode == 0 and "added dave as a lab researcher" in added.stderr, added.stderr
     changed = tt(lab_db, "carol", "lab", "add-user", "dave", "--role", "worker", "--no-password")  # an admin may
@@ -46,12 +46,11 @@ def test_lab_users_added_changed_and_removed(lab_db: Lab) -> None:
 
 
 def test_bob_is_refused_in_one_line_and_clones(lab_db: Lab) -> None:
-    made = subprocess.run([sys.executable, "-c", (
-        "import sys\nfrom tasktune_gui.core.api import Core\nfrom tasktune_gui.core.models import Task\n"
-        "core = Core.open(sys.argv[1])\n"
-        "print(core.tasks.add(Task(id='', name='alices', repository='/src', entry_point='t.py'), 'vision'))\n"
-        "core.close()"), lab_db.url("alice")], capture_output=True, text=True, check=True, timeout=60)
-    task_id = made.stdout.strip()
+    alice = lab_db.open("alice")
+    try:
+        task_id = alice.tasks.add(Task(id="", name="alices", repository="/src", entry_point="t.py"), "vision")
+    finally:
+        alice.close()
     assert tt(lab_db, "alice", "enqueue", task_id).returncode == 0
     refused(tt(lab_db, "bob", "abort", task_id), f"cannot abort task {task_id}", "alice's")
     refused(tt(lab_db, "bob", "set", task_id, "--param", "Args/lr=1"), "alice's")

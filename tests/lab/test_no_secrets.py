@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+import pytest
+
+from tests.support.cli import in_process
 from tests.support.git import git
 from tests.support.lab import PASSWORDS, Lab
 
 NEW_PASSWORD = "dave-Secret-5e0"
 
 
-def test_no_password_in_any_file_tasktune_writes(lab_db: Lab, repo: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_no_password_in_any_file_tasktune_writes(lab_db: Lab, repo: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 request: pytest.FixtureRequest) -> None:
     home = tmp_path / "home"
     folders = {name: home / sub for name, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
                                                   ("XDG_CACHE_HOME", ".cache"), ("XDG_STATE_HOME", ".local/state"))}
-    env = {**os.environ, "HOME": str(home), **{name: str(path) for name, path in folders.items()}}
-    env.pop("PGPASSWORD", None)
+    monkeypatch.setenv("HOME", str(home))
+    for name, path in folders.items():
+        monkeypatch.setenv(name, str(path))
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.chdir(repo)
 
-    def tt(login: str, *argv: str, stdin: str | None = None) -> str:
-        url = lab_db.url(login, with_password=True)
-        done = subprocess.run([sys.executable, "-m", "tasktune_gui", "--db", url, *argv], capture_output=True,
-                              text=True, env=env, input=stdin, cwd=repo, timeout=180, check=False)
+    def tt(login: str, *argv: str, stdin: str = "") -> str:
+        # The CLI in this process (each folder is read from the environment when used): the worker's cache,
+        # settings, autostart entry and launcher land under `home` as they would from the `tasktune` command.
+        done = in_process(lab_db.url(login, with_password=True), *argv, stdin=stdin)
         assert done.returncode == 0, (argv, done.stderr)
         assert PASSWORDS[login] not in done.stdout + done.stderr  # nor said on the terminal
         return done.stdout + done.stderr
@@ -32,6 +37,8 @@ def test_no_password_in_any_file_tasktune_writes(lab_db: Lab, repo: Path, tmp_pa
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "hello")
     tt("carol", "lab", "add-user", "dave", "--password-stdin", stdin=NEW_PASSWORD + "\n")
+    # Logins belong to the whole server, which the session's other labs share: dave leaves with this test.
+    request.addfinalizer(lambda: in_process(lab_db.url("carol"), "lab", "remove-user", "dave"))
     task_id = tt("alice", "create", "--project", "lab", "--name", "run", "--repo", str(repo), "--script",
                  "hello.py", "--queue", "default").splitlines()[0]
     tt("gpu", "worker", "--once")

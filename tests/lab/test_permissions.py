@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.core.errors import NotPermitted
+from tasktune_gui.core.errors import InvalidTransition, NotPermitted
 from tasktune_gui.core.history import events, last_person_event
 from tasktune_gui.core.models import Task
+from tasktune_gui.core.results import ScalarPoint
+from tasktune_gui.execution.worker.watchdog import fail_lost
+from tests.support.cli import in_process
 from tests.support.git import git
 from tests.support.lab import Lab
-from tests.support.runs import add_task, tasktune_worker
+from tests.support.runs import add_task
 
 
 def draft(core: Core, name: str = "t") -> str:
@@ -108,8 +111,7 @@ def test_worker_runs_alices_task_and_cannot_delete_it_an_admin_can_abort(
     task_id = add_task(alice, repo, name="alice's run", entry_point="hello.py")
     with pytest.raises(NotPermitted, match="worker login: it cannot create"):
         add_task(gpu, repo)
-    done = subprocess.run(tasktune_worker(lab_db.url("gpu"), tmp_path / "cache", "--once"), capture_output=True,
-                          text=True, timeout=180, check=False)
+    done = in_process(lab_db.url("gpu"), "worker", "--cache-dir", str(tmp_path / "cache"), "--once")
     assert done.returncode == 0, done.stderr
     shown = alice.task_json(task_id)
     assert shown["status"] == "completed", (shown["status_reason"], shown["status_message"], done.stderr)
@@ -141,3 +143,77 @@ def test_queues_are_managed_by_admins(cores: dict[str, Core]) -> None:
     cores["carol"].queues.create("gpu")
     cores["gpu"].queues.ensure("cpu")  # a worker makes the queues it is told to watch
     assert {q.name for q in cores["bob"].queues.summaries()} == {"default", "gpu", "cpu"}
+
+
+def test_a_worker_login_writes_only_the_runs_it_claimed(lab_db: Lab, cores: dict[str, Core]) -> None:
+    alice, gpu, gpu2 = cores["alice"], cores["gpu"], cores["gpu2"]
+    first, second = draft(alice, "first"), draft(alice, "second")
+    alice.lifecycle.enqueue(first)
+    alice.lifecycle.enqueue(second)
+    still_draft = draft(alice, "draft")
+    # Watchdog timeouts far longer than any stall of a loaded machine: neither worker may look lost here.
+    gpu_worker = gpu.workers.register("lab1", 11, ["default"], worker_id="lab1-w", watchdog_timeout=600.0)
+    gpu2_worker = gpu2.workers.register("lab2", 22, ["default"], worker_id="lab2-w", watchdog_timeout=600.0)
+    assert gpu.queues.pop(["default"], gpu_worker, "lab1", 11) == first  # claimed: the database names gpu
+    assert gpu2.queues.pop(["default"], gpu2_worker, "lab2", 22) == second
+    gpu.results.append_console(first, [("stdout", "epoch 1")])
+    gpu.results.report_scalars(first, [ScalarPoint("loss", "train", 1, 0.5)])
+    with raw(lab_db, "gpu2") as conn:
+        assert conn.execute("SELECT claimed_by FROM task WHERE id = %s", (first,)).fetchone() == ("gpu",)
+        for statement in ("UPDATE task SET status = 'failed' WHERE id = %s",
+                          "UPDATE task SET status = 'completed', exit_code = 0 WHERE id = %s",
+                          "UPDATE task SET last_iteration = 9, status_message = 'mine' WHERE id = %s",
+                          "UPDATE task SET status = 'running' WHERE id = %s",  # a Draft is nobody's run
+                          "UPDATE console_line SET text = 'rewritten' WHERE task_id = %s",
+                          "DELETE FROM console_line WHERE task_id = %s",
+                          "UPDATE scalar SET value = 0 WHERE task_id = %s",
+                          "DELETE FROM scalar WHERE task_id = %s"):
+            for task_id in (first, still_draft):
+                assert conn.execute(statement, (task_id,)).rowcount == 0, statement
+        for statement in ("INSERT INTO console_line (task_id, stream, time, text) VALUES (%s, 'stdout', now(), 'x')",
+                          "INSERT INTO scalar (task_id, metric, series, iteration, value, time) "
+                          "VALUES (%s, 'loss', 'train', 2, 0, now())"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):  # a new row must be of its own runs
+                conn.execute(statement, (first,))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # nor can it name itself (or another)
+            conn.execute("UPDATE task SET claimed_by = 'gpu2' WHERE id = %s", (first,))
+        assert conn.execute("UPDATE task SET last_iteration = 3 WHERE id = %s", (second,)).rowcount == 1  # its own
+    with raw(lab_db, "gpu") as conn:  # gpu runs its own to Completed, as raw SQL as much as through the core
+        conn.execute("INSERT INTO console_line (task_id, stream, time, text) VALUES (%s, 'stdout', now(), 'done')",
+                     (first,))
+        assert conn.execute("UPDATE task SET status = 'completed', exit_code = 0, completed = now() "
+                            "WHERE id = %s AND status = 'running'", (first,)).rowcount == 1
+        assert conn.execute("UPDATE task SET status = 'failed' WHERE id = %s", (first,)).rowcount == 0  # ended
+        assert conn.execute("DELETE FROM console_line WHERE task_id = %s", (first,)).rowcount == 0
+    shown = alice.task_json(first)
+    assert (shown["status"], shown["metrics"]) == ("completed", {"loss/train": 0.5})
+    assert [line.text for line in alice.results.console(first)] == ["epoch 1", "done"]
+    assert alice.task_json(second)["status"] == "running"
+
+
+def test_another_worker_login_fails_a_lost_workers_run_only_once_it_is_lost(lab_db: Lab,
+                                                                           cores: dict[str, Core]) -> None:
+    alice, gpu, gpu2, carol = cores["alice"], cores["gpu"], cores["gpu2"], cores["carol"]
+    task_id = draft(alice)
+    alice.lifecycle.enqueue(task_id)
+    # Timeouts far longer than any stall of a loaded machine between these lines.
+    gpu_worker = gpu.workers.register("lab1", 11, ["default"], worker_id="lab1-w", watchdog_timeout=600.0)
+    assert gpu.queues.pop(["default"], gpu_worker, "lab1", 11) == task_id
+    with pytest.raises(InvalidTransition):  # its worker beats: not gpu2's to end
+        gpu2.lifecycle.fail(task_id, "worker lost")
+    assert fail_lost(gpu2, timeout=600.0) == []
+    with raw(lab_db, "gpu2") as conn:  # nor can gpu2 silence gpu's worker to have it judged lost
+        assert conn.execute("SELECT login FROM worker WHERE id = %s", (gpu_worker,)).fetchone() == ("gpu",)
+        for statement in ("UPDATE worker SET last_heartbeat = now() - interval '1 hour' WHERE id = %s",
+                          "DELETE FROM worker_queue WHERE worker_id = %s", "DELETE FROM worker WHERE id = %s"):
+            assert conn.execute(statement, (gpu_worker,)).rowcount == 0, statement
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO worker_queue (worker_id, queue_name, priority) VALUES (%s, 'q', 9)",
+                         (gpu_worker,))
+    assert fail_lost(gpu2, timeout=600.0) == []
+    with carol.store.write() as session:  # gpu's machine went silent an hour ago
+        session.execute(text("UPDATE worker SET last_heartbeat = now() - interval '1 hour' WHERE id = :w"),
+                        {"w": gpu_worker})
+    assert fail_lost(gpu2, timeout=600.0) == [task_id]
+    shown = alice.task_json(task_id)
+    assert (shown["status"], shown["status_reason"]) == ("failed", "worker lost")

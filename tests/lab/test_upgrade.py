@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from alembic import command
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.core.errors import DatabaseRefused
+from tasktune_gui.core.errors import DatabaseRefused, InvalidTransition
 from tasktune_gui.core.migrate import HEAD, alembic_config
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.store import Store
@@ -28,3 +30,21 @@ def test_only_the_owner_upgrades_and_the_new_tables_follow_the_rules(lab_db: Lab
         assert [event["action"] for event in history] == ["created"]
     finally:
         bob.close()
+
+
+def test_a_run_going_through_the_upgrade_stays_its_workers(lab_db: Lab, cores: dict[str, Core]) -> None:
+    alice, gpu = cores["alice"], cores["gpu"]
+    task_id = alice.tasks.add(Task(id="", name="t", repository="/src", entry_point="t.py"), "vision", queue="default")
+    worker_id = gpu.workers.register("lab1", 11, ["default"])
+    assert gpu.queues.pop(["default"], worker_id, "lab1", 11) == task_id
+    owner = Core.open(lab_db.owner_url)
+    with owner.store.write_engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0010")  # from before the claim was recorded
+    owner.close()
+    Core.open(lab_db.owner_url).close()  # the upgrade names gpu from the run's history
+    gpu.workers.heartbeat(worker_id)  # its worker's row, from before logins were kept, is the first writer's
+    assert [w.login for w in gpu.workers.online(datetime.min.replace(tzinfo=UTC)) if w.id == worker_id] == ["gpu"]
+    with pytest.raises(InvalidTransition):
+        cores["gpu2"].lifecycle.complete(task_id)
+    gpu.lifecycle.complete(task_id)
+    assert alice.task_json(task_id)["status"] == "completed"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,25 @@ class Run:
         if check and result.returncode != 0:
             raise AssertionError(f"tasktune {' '.join(argv)} failed ({result.returncode}): {result.stderr}")
         return result
+
+
+def in_process(db_url: str, *argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """`tasktune --db URL ARGV...` run by the CLI's own `main` in this process: no interpreter start, which costs
+    seconds per command on a loaded machine. For commands whose answer is what the test checks; a test of the
+    process itself (its exit on a signal, its imports) runs the real one (`Run`)."""
+    from tasktune_gui.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_stdin, sys.stdin = sys.stdin, io.StringIO(stdin)  # not a terminal, as for a piped command
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = main(["--db", db_url, *argv])
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.stdin = saved_stdin
+    return subprocess.CompletedProcess(["tasktune", *argv], code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.store import Store
 
 PASSWORDS = {"alice": "alice-Secret-7f3", "bob": "bob-Secret-91c", "carol": "carol-Secret-2d8",
-             "gpu": "gpu-Secret-c44"}
-ROLES = {"alice": "researcher", "bob": "researcher", "carol": "admin", "gpu": "worker"}
+             "gpu": "gpu-Secret-c44", "gpu2": "gpu2-Secret-0b9"}
+# Two worker logins: each writes only the runs it claimed.
+ROLES = {"alice": "researcher", "bob": "researcher", "carol": "admin", "gpu": "worker", "gpu2": "worker"}
 
 
 @dataclass

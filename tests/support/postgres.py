@@ -48,8 +48,12 @@ class PostgresCluster:
         subprocess.run([*self._as_user, *argv], check=True, capture_output=True, timeout=120)
 
     def start(self) -> None:
-        self._run(str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        self.init_data()
         self.start_server()
+
+    def init_data(self) -> None:
+        """initdb: the data folder, with no server started yet (a test may configure it first)."""
+        self._run(str(self.bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
 
     def start_server(self) -> None:
         """Start the server on its data folder (again, after `stop`: a restart as a lab's server would have)."""
@@ -71,11 +75,13 @@ class PostgresCluster:
     def admin_url(self) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
-    def new_database(self) -> str:
-        """A fresh, empty database; its SQLAlchemy URL."""
+    def new_database(self, template: str | None = None) -> str:
+        """A fresh database, empty or a copy of the database `template` names (no one may be connected to
+        that one); its SQLAlchemy URL."""
         self._count += 1
         name = f"tt_{os.getpid()}_{self._count}"
+        copied = "" if template is None else ' TEMPLATE "' + template.replace('"', '""') + '"'
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
                              autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{copied}')
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"

@@ -5,7 +5,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0011'
-down_revision = '0010'
+down_revision = '0013'  # after the logins migration, which reached main first
 
 TEXT = sqlmodel.sql.sqltypes.AutoString()
 
