@@ -18,9 +18,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tasktune_gui.app import make_window  # noqa: E402
 from tasktune_gui.core.models import Task  # noqa: E402
 from tasktune_gui.core.settings import S3Endpoint, Settings  # noqa: E402
+from tasktune_gui.core.slurm import SlurmOptions  # noqa: E402
 from tasktune_gui.core.tasks import TaskQuery  # noqa: E402
 from tasktune_gui.ui.common.dialogs import CloneDialog, EnqueueDialog, WideInputDialog  # noqa: E402
 from tasktune_gui.ui.overview.projects_page import NewProjectDialog  # noqa: E402
+from tasktune_gui.ui.overview.slurm_dialog import SlurmDialog  # noqa: E402
 from tasktune_gui.ui.window.about import identify  # noqa: E402
 from tasktune_gui.ui.worker.s3_server_dialog import S3ServerDialog  # noqa: E402
 
@@ -93,6 +95,8 @@ def main() -> int:
         "dialog-enqueue": EnqueueDialog(core.queues.summaries(), 1, window, start_local_worker=lambda _q: []),
         "dialog-new-project": NewProjectDialog(core.projects.create, window),
         "dialog-s3-server": S3ServerDialog(servers, "minio.lab:9000", window),
+        "dialog-slurm": SlurmDialog("hpc", SlurmOptions("gpu", account="vision-lab", time="4:00:00", cpus="8",
+                                                        mem="32G", gpus="1", sbatch={"constraint": "a100"}), window),
     }
     move = WideInputDialog(window)
     move.setWindowTitle("Move to project")

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 MIGRATIONS = ("tasktune_gui.core", "migrations")  # package data: Alembic's env.py, the scripts in versions/
 # Every revision in order, oldest first. A test checks this against the migration scripts; it lets an
 # up-to-date database open without importing Alembic at all, a large part of the CLI's start-up.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0013")
+# 0011 (Slurm) follows 0013, which reached main first: ids are reserved per branch, not ordered by number.
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0013", "0011")
 HEAD = REVISIONS[-1]
 
 
