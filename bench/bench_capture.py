@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 from capture_corpus import CORPUS
-from common import emit
+from common import committed_repo, emit
 
 from tasktune_gui.core.capture import capture
 from tasktune_gui.core.errors import TaskTuneError
@@ -34,15 +34,6 @@ def ensure_venv(folder: Path) -> Path:
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", *LIBRARIES], check=True)
         (folder / ".ready").write_text("ok\n")
     return python
-
-
-def make_repo(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    for argv in (["init", "-q", "-b", "main"], ["add", "."],
-                 ["-c", "user.name=b", "-c", "user.email=b@b", "commit", "-q", "-m", "corpus"]):
-        subprocess.run(["git", *argv], cwd=root, check=True, capture_output=True)
 
 
 def recorded(root: Path, script: str) -> tuple[dict[str, str], set[str], str | None, str]:
@@ -119,7 +110,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tasktune-capture-corpus-") as scratch:
         for name, library, files, script in CORPUS:
             root = Path(scratch) / name
-            make_repo(root, files)
+            committed_repo(root, files)
             results.append(compare(name, library, root, script, python))
     total = sum(r["options"] for r in results)
     right = sum(r["right"] for r in results)

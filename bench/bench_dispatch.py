@@ -13,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
+from common import committed_repo
+
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task, utcnow
 from tasktune_gui.core.tasks import TaskQuery
@@ -24,12 +26,7 @@ TASKS = 200
 
 
 def make_repo(folder: Path) -> Path:
-    repo = folder / "repo"
-    repo.mkdir()
-    (repo / "noop.py").write_text("pass\n")
-    for args in (["init", "-q"], ["add", "."], ["-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "x"]):
-        subprocess.run(["git", *args], cwd=repo, check=True)
-    return repo
+    return committed_repo(folder / "repo", {"noop.py": "pass\n"})[0]
 
 
 def noop_task(repo: Path, name: str) -> Task:

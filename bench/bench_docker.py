@@ -7,7 +7,6 @@ Usage: python bench/bench_docker.py [RUNS]"""
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -15,15 +14,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import emit  # noqa: E402
+from common import committed_repo, emit  # noqa: E402
 
 from tasktune_gui.core.api import Core  # noqa: E402
 from tasktune_gui.core.models import Task  # noqa: E402
 from tasktune_gui.execution.docker.config import DockerConfig  # noqa: E402
 from tasktune_gui.execution.worker.wakeup import Wakeup  # noqa: E402
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig  # noqa: E402
-from tests.execution.test_environments import build_wheel  # noqa: E402
 from tests.support.docker_image import engine, ensure_test_image  # noqa: E402
+from tests.support.wheels import build_wheel  # noqa: E402
 
 RUNS = 7
 GOAL_OVERHEAD_MS = 1000.0
@@ -31,14 +30,10 @@ SCRIPT = "import tinypkg\nprint('first line', flush=True)\n"
 
 
 def make_repo(folder: Path) -> Path:
-    repo = folder / "repo"
-    repo.mkdir()
-    (repo / "first.py").write_text(SCRIPT)
-    build_wheel(repo, "1.0")
-    (repo / "requirements.txt").write_text("./tinypkg-1.0-py3-none-any.whl\n")
-    for args in (["init", "-q"], ["add", "."], ["-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "x"]):
-        subprocess.run(["git", *args], cwd=repo, check=True)
-    return repo
+    (folder / "wheels").mkdir()
+    wheel = build_wheel(folder / "wheels", "1.0")
+    files = {"first.py": SCRIPT, "requirements.txt": f"./{wheel.name}\n", wheel.name: wheel.read_bytes()}
+    return committed_repo(folder / "repo", files)[0]
 
 
 def first_line_ms(core: Core, wakeup: Wakeup, repo: Path, queue: str) -> float:

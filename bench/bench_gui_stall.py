@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from common import committed_repo  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -37,24 +38,12 @@ CHATTY = ("import sys\nw = sys.stdout.write\nfor i in range({lines}):\n"
           "    w(f'step {{i}} loss {{1 / (i + 1):.6f}}\\n')\n")
 
 
-def make_repo(folder: Path, lines: int) -> tuple[Path, str]:
-    repo = folder / "repo"
-    repo.mkdir()
-    (repo / "chatty.py").write_text(CHATTY.format(lines=lines))
-    (repo / "noop.py").write_text("pass\n")
-    git = ["git", "-c", "user.name=b", "-c", "user.email=b@b"]
-    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "x"]):
-        subprocess.run([*git, *args], cwd=repo, check=True)
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True, text=True)
-    return repo, commit.stdout.strip()
-
-
 def main() -> None:
     lines = int(sys.argv[1]) if len(sys.argv) > 1 else 300_000
     others = int(sys.argv[2]) if len(sys.argv) > 2 else 100
     folder = Path(tempfile.mkdtemp(prefix="tasktune-bench-stall-"))
     os.environ["XDG_DATA_HOME"] = str(folder / "data")
-    repo, commit = make_repo(folder, lines)
+    repo, commit = committed_repo(folder / "repo", {"chatty.py": CHATTY.format(lines=lines), "noop.py": "pass\n"})
     url = f"sqlite:///{folder / 'bench.db'}"
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = make_window(url)

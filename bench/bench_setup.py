@@ -16,6 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common import committed_repo  # noqa: E402
+
 from tasktune_gui.core.api import Core  # noqa: E402
 from tasktune_gui.core.models import Task, utcnow  # noqa: E402
 from tasktune_gui.execution.worker.wakeup import Wakeup  # noqa: E402
@@ -27,13 +29,7 @@ DIFF_LINE = "# tuned locally\n"
 
 
 def make_repo(folder: Path) -> tuple[Path, str]:
-    repo = folder / "repo"
-    repo.mkdir()
-    (repo / "train.py").write_text(SCRIPT)
-    (repo / "requirements.txt").write_text("six==1.16.0\n")
-    git = ["git", "-c", "user.name=b", "-c", "user.email=b@b"]
-    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "x"]):
-        subprocess.run([*git, *args], cwd=repo, check=True)
+    repo, _commit = committed_repo(folder / "repo", {"train.py": SCRIPT, "requirements.txt": "six==1.16.0\n"})
     # An uncommitted change, so every run applies a diff as real tasks do.
     (repo / "train.py").write_text(SCRIPT + DIFF_LINE)
     diff = subprocess.run(["git", "diff"], cwd=repo, check=True, capture_output=True, text=True).stdout

@@ -7,7 +7,6 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import emit  # noqa: E402
+from bench.common import committed_repo, emit  # noqa: E402
 from tasktune_gui.core.api import Core  # noqa: E402
 from tasktune_gui.core.models import Task  # noqa: E402
 from tasktune_gui.execution.bindings import SshOptions  # noqa: E402
@@ -33,16 +32,6 @@ for i in range(20):
     time.sleep(0.05)
     print("line", time.time(), flush=True)
 """
-
-
-def make_repo(folder: Path) -> tuple[Path, str]:
-    repo = folder / "repo"
-    repo.mkdir()
-    (repo / "job.py").write_text(SCRIPT)
-    for args in (["init", "-q"], ["add", "."], ["-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "x"]):
-        subprocess.run(["git", *args], cwd=repo, check=True)
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True, text=True)
-    return repo, commit.stdout.strip()
 
 
 def run_one(core: Core, wakeup: Wakeup, repo: Path, commit: str, n: int) -> tuple[float, list[float]]:
@@ -105,7 +94,7 @@ def main() -> None:
                                        ssh=SshOptions(config_files=[server.ssh_config])))
     worker.start()
     wakeup = Wakeup(core)
-    repo, commit = make_repo(folder)
+    repo, commit = committed_repo(folder / "repo", {"job.py": SCRIPT})
     try:
         shell_ms = login_shell_ms(server)
         run_one(core, wakeup, repo, commit, 0)  # the cold run: agent, SDK and the commit's tree uploaded

@@ -1,14 +1,16 @@
-"""Shared by the benchmarks: timing, percentiles, a temporary Core, query plans, and JSON output."""
+"""Shared by the benchmarks: timing, percentiles, a temporary Core, a committed repository, query plans, and JSON
+output."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tasktune_gui.core.api import Core  # noqa: E402
 from tasktune_gui.core.query_plan import last_select_plan  # noqa: E402
+from tests.support.git import git, make_repo  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -24,6 +27,16 @@ OUT = Path(__file__).resolve().parent / "out"
 def temp_core() -> Core:
     folder = Path(tempfile.mkdtemp(prefix="tasktune-bench-"))
     return Core.open(f"sqlite:///{folder / 'tasktune.db'}")
+
+
+def committed_repo(root: Path, files: Mapping[str, str | bytes]) -> tuple[Path, str]:
+    """The tests' repository factory (a repository at `root` whose one commit holds `files`), under a bench identity
+    where git has none; the repository and its commit."""
+    for variable, value in (("GIT_AUTHOR_NAME", "bench"), ("GIT_AUTHOR_EMAIL", "bench@example.org"),
+                            ("GIT_COMMITTER_NAME", "bench"), ("GIT_COMMITTER_EMAIL", "bench@example.org")):
+        os.environ.setdefault(variable, value)
+    make_repo(root, files)
+    return root, git(root, "rev-parse", "HEAD")
 
 
 def time_ms(action: Callable[[], object], repeat: int) -> list[float]:

@@ -22,10 +22,12 @@ from tasktune_gui.core.api import Core  # noqa: E402
 from tasktune_gui.core.models import Task  # noqa: E402
 from tasktune_gui.core.results import ScalarPoint  # noqa: E402
 from tasktune_gui.core.settings import S3Endpoint, Settings  # noqa: E402
+from tasktune_gui.core.slurm import SlurmOptions  # noqa: E402
 from tasktune_gui.core.sweeps.definition import SweepDefinition, parse_objective, parse_param  # noqa: E402
 from tasktune_gui.core.tasks import TaskQuery  # noqa: E402
 from tasktune_gui.ui.common.dialogs import CloneDialog, EnqueueDialog, WideInputDialog  # noqa: E402
 from tasktune_gui.ui.overview.projects_page import NewProjectDialog  # noqa: E402
+from tasktune_gui.ui.overview.slurm_dialog import SlurmDialog  # noqa: E402
 from tasktune_gui.ui.tasks.sweep_dialog import SweepDialog  # noqa: E402
 from tasktune_gui.ui.window.about import identify  # noqa: E402
 from tasktune_gui.ui.worker.s3_server_dialog import S3ServerDialog  # noqa: E402
@@ -133,6 +135,8 @@ def main() -> int:
         "dialog-new-project": NewProjectDialog(core.projects.create, window),
         "dialog-s3-server": S3ServerDialog(servers, "minio.lab:9000", window),
         "dialog-sweep": SweepDialog(core.task_json(completed.id), [q.name for q in core.queues.summaries()], window),
+        "dialog-slurm": SlurmDialog("hpc", SlurmOptions("gpu", account="vision-lab", time="4:00:00", cpus="8",
+                                                        mem="32G", gpus="1", sbatch={"constraint": "a100"}), window),
     }
     move = WideInputDialog(window)
     move.setWindowTitle("Move to project")

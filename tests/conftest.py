@@ -10,11 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.settings import S3Endpoint, Settings
 from tests.support.components import IN_CI, require_component
-from tests.support.cores import opened
+from tests.support.cores import copy_of_migrated, migrated_sqlite, opened
 from tests.support.object_stores import StoreServer, azurite_available, start_azure, start_gcs, start_s3
 from tests.support.postgres import PostgresCluster, find_postgres_bin
 
@@ -81,21 +82,54 @@ def db_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(name))
 
 
+# A test's core opens a copy of a database migrated once per session: migrating a new one would cost each test
+# that opens a database a second or so. The migrations themselves are tested in tests/core.
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return migrated_sqlite(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_cluster: PostgresCluster | None) -> str | None:
+    if postgres_cluster is None:
+        return None
+    url = postgres_cluster.new_database()
+    with opened(url):
+        pass
+    postgres_cluster.terminate_backends(str(make_url(url).database))  # a copy needs its source unused
+    return url
+
+
 @pytest.fixture
-def core(db_url: str) -> Iterator[Core]:
-    with opened(db_url) as core:
+def migrated_sqlite_url(sqlite_url: str, sqlite_template: Path) -> str:
+    """`sqlite_url`, holding a database with the newest schema and nothing else (as a first open leaves it)."""
+    return copy_of_migrated(sqlite_template, sqlite_url)
+
+
+@pytest.fixture
+def migrated_postgres_url(postgres_url: str, postgres_cluster: PostgresCluster,
+                          postgres_template: str | None) -> str:
+    """`postgres_url`, holding the newest schema and nothing else (as a first open leaves it)."""
+    assert postgres_template is not None
+    return postgres_cluster.copy_database(postgres_template, postgres_url)
+
+
+@pytest.fixture
+def core(request: pytest.FixtureRequest, db_url: str) -> Iterator[Core]:
+    migrated = "migrated_sqlite_url" if db_url.startswith("sqlite") else "migrated_postgres_url"
+    with opened(request.getfixturevalue(migrated)) as core:
         yield core
 
 
 @pytest.fixture
-def sqlite_core(sqlite_url: str) -> Iterator[Core]:
-    with opened(sqlite_url) as core:
+def sqlite_core(migrated_sqlite_url: str) -> Iterator[Core]:
+    with opened(migrated_sqlite_url) as core:
         yield core
 
 
 @pytest.fixture
-def pg_core(postgres_url: str) -> Iterator[Core]:
-    with opened(postgres_url) as core:
+def pg_core(migrated_postgres_url: str) -> Iterator[Core]:
+    with opened(migrated_postgres_url) as core:
         yield core
 
 

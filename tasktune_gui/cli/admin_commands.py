@@ -7,6 +7,12 @@ import json
 from typing import Any
 
 from tasktune_gui.cli.common import UsageError, at_file, opened_core, print_created, print_json
+from tasktune_gui.cli.slurm_options import (
+    add_slurm_options,
+    has_slurm_options,
+    slurm_options_from,
+    slurm_summary,
+)
 from tasktune_gui.core.lookup import get_project, project_name
 from tasktune_gui.core.queues import MOVES
 from tasktune_gui.core.serialize import iso
@@ -21,16 +27,21 @@ def add_parsers(commands: Any) -> None:
     show = queue_actions.add_parser("show", help="a queue's tasks in the order they will run")
     show.add_argument("name")
     show.set_defaults(handler=_queue_show)
-    create = queue_actions.add_parser("create", help="create a queue (--ssh: its tasks run on that host)")
+    create = queue_actions.add_parser(
+        "create", help="create a queue (--ssh: its tasks run on that host; --slurm: as jobs on that partition)")
     create.add_argument("name")
-    _add_ssh_options(create)
-    create.set_defaults(handler=lambda a: _with(
-        a, lambda c: c.queues.create(a.name, a.ssh or "", a.remote_dir or "", a.gpus or "")))
-    bind = queue_actions.add_parser("set", help="bind a queue to an SSH host, or back to the worker's machine")
+    where = create.add_mutually_exclusive_group()
+    _add_ssh_options(create, where)
+    add_slurm_options(create, where)
+    create.set_defaults(handler=_queue_create)
+    bind = queue_actions.add_parser(
+        "set", help="bind a queue to an SSH host or a Slurm partition (or change its Slurm options), or back to "
+                    "the worker's machine")
     bind.add_argument("name")
-    where = bind.add_mutually_exclusive_group(required=True)
+    where = bind.add_mutually_exclusive_group()
     where.add_argument("--local", action="store_true", help="run its tasks on the worker's own machine again")
     _add_ssh_options(bind, where)
+    add_slurm_options(bind, where)
     bind.set_defaults(handler=_queue_set)
     delete = queue_actions.add_parser("delete", help="delete an empty queue")
     delete.add_argument("name")
@@ -75,14 +86,32 @@ def _add_ssh_options(parser: argparse.ArgumentParser, host_group: Any = None) ->
                                         help="an alias (or host) of your ~/.ssh/config; the worker runs tasks there")
     parser.add_argument("--remote-dir", metavar="DIR", default=None,
                         help="the folder on the host for workspaces and environments (default ~/.tasktune)")
-    parser.add_argument("--gpus", metavar="0,1", default=None, help="the host's GPUs")
+    parser.add_argument("--gpus", metavar="G", default=None,
+                        help="the SSH host's GPUs (0,1); with --slurm, the GPUs of each job (--gpus)")
+
+
+def _queue_create(args: argparse.Namespace) -> int:
+    slurm = slurm_options_from(args, None)
+    with opened_core(args) as core:
+        gpus = "" if slurm else args.gpus or ""
+        core.queues.create(args.name, args.ssh or "", args.remote_dir or "", gpus, slurm=slurm)
+    return 0
 
 
 def _queue_set(args: argparse.Namespace) -> int:
-    if args.local and (args.remote_dir or args.gpus):
-        raise UsageError("--local takes no --remote-dir or --gpus")
+    slurm_given = args.slurm is not None or has_slurm_options(args)
+    if not (args.local or args.ssh or slurm_given):
+        raise UsageError("say where the queue runs: --local, --ssh HOST or --slurm PARTITION (or its options)")
+    if args.local and (args.remote_dir or args.gpus or slurm_given):
+        raise UsageError("--local takes no --remote-dir, --gpus or Slurm options")
     with opened_core(args) as core:
-        core.queues.bind(args.name, "" if args.local else args.ssh, args.remote_dir or "", args.gpus or "")
+        if slurm_given:
+            slurm = slurm_options_from(args, core.queues.slurm_options(args.name))
+            if slurm is None:
+                raise UsageError(f"queue '{args.name}' is not on Slurm: give --slurm PARTITION")
+            core.queues.bind(args.name, "", slurm=slurm)
+        else:
+            core.queues.bind(args.name, "" if args.local else args.ssh, args.remote_dir or "", args.gpus or "")
     return 0
 
 
@@ -100,6 +129,8 @@ def _queue_list(args: argparse.Namespace) -> int:
     for s in summaries:
         host = f"ssh:{s.ssh_host}" + (f" ({s.remote_dir})" if s.remote_dir else "") if s.ssh_host else "local"
         gpus = f" gpus {s.gpus}" if s.gpus else ""
+        if s.slurm:
+            host, gpus = f"slurm:{s.slurm.partition}", slurm_summary(s.slurm)
         print(f"{s.name.ljust(width)}  {s.pending:>7}  {s.workers:>7}  {host}{gpus}")
     return 0
 

@@ -70,6 +70,7 @@ def _show(args: argparse.Namespace) -> int:
         f"{record['name']}  [{record['status']}]  {record['id']}",
         f"  project     {record['project']}   type {record['type']}   user {record['user']}",
         f"  reason      {record['status_reason']}" if record["status_reason"] else "",
+        f"  slurm job   {record['slurm_job_id']}" if record.get("slurm_job_id") else "",
         f"  last change {person_line(record['history'])}" if record.get("history") else "",
         f"  description {one_line(record['description'])}" if record["description"] else "",
         f"  parent      {record['parent']}" if record["parent"] else "",

@@ -38,6 +38,8 @@ def saved_arguments(args: argparse.Namespace) -> list[str]:
         saved += ["--slots", str(args.slots)]
     if args.worker_id:
         saved += ["--id", args.worker_id]
+    if args.slurm:
+        saved.append("--slurm")
     return saved
 
 
@@ -62,6 +64,12 @@ def handle(args: argparse.Namespace) -> int:
         print(f"tasktune tray: {exc}", file=sys.stderr)
         return 1
     try:
+        if args.slurm:  # the submit process has no slots to show: it runs as `worker --slurm` does
+            from tasktune_gui.cli.slurm_worker import serve_slurm
+
+            print("tasktune tray: --slurm runs the Slurm submit process without a tray icon", file=sys.stderr,
+                  flush=True)
+            return serve_slurm(core, config, args)
         app = _tray_app()
         if app is None:
             print("tasktune tray: no system tray here (no display or no tray host); running as a console worker",

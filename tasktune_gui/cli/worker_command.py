@@ -63,6 +63,12 @@ def add_arguments(parser: argparse.ArgumentParser, once: bool = True) -> None:
                         help=f"task container arguments to allow, comma-separated: {', '.join(sorted(ALLOWABLE))}")
     docker.add_argument("--docker-keep", action="store_true", help="keep stopped containers (debugging)")
     add_ssh_config_option(parser)
+    slurm = parser.add_argument_group("Slurm")
+    slurm.add_argument("--slurm", action="store_true",
+                       help="submit each task of the (Slurm-bound) queues as a Slurm job; the job runs it")
+    slurm.add_argument("--slurm-dir", type=Path, default=None, metavar="DIR",
+                       help="job scripts, Slurm's output and exit files, on a folder the nodes share "
+                            "(default: slurm/ in the cache folder)")
     parser.add_argument("--env-cache-gb", type=float, default=None, metavar="GB",
                         help="the Python environments kept here (and in Docker mode's volume): the size past which "
                              "the least recently used are removed (default 20)")
@@ -141,6 +147,10 @@ def handle(args: argparse.Namespace, core: Core | None = None) -> int:
         print(f"tasktune worker: {exc}", file=sys.stderr)
         return 1
     try:
+        if getattr(args, "slurm", False):
+            from tasktune_gui.cli.slurm_worker import serve_slurm
+
+            return serve_slurm(core, config, args)
         return serve(core, config, args)
     except TaskTuneError as exc:
         print(f"tasktune worker: {exc}", file=sys.stderr)

@@ -17,6 +17,7 @@ from tasktune_gui.core.records import TaskRecord, read_records
 from tasktune_gui.core.registry import ModelRegistry, ProjectService, WorkerRegistry
 from tasktune_gui.core.results import ResultStore
 from tasktune_gui.core.serialize import iso, task_to_dict
+from tasktune_gui.core.slurm_jobs import SlurmJobs
 from tasktune_gui.core.store import Store, default_db_url
 from tasktune_gui.core.sweeps.service import SweepService, sweep_json
 from tasktune_gui.core.tasks import TaskService
@@ -38,6 +39,7 @@ class Core:
         self.workers = WorkerRegistry(store, self.events)
         self.results = ResultStore(store, self.events)
         self.sweeps = SweepService(store, self.events)
+        self.slurm = SlurmJobs(store, self.events)
         self.overview = Overview(store)
         if not store.read_only:  # a database on a read-only disk is only read
             with store.write() as session:

@@ -46,7 +46,7 @@ WORKER_TASK_COLUMNS = (
     "status", "status_reason", "status_message", "status_before_enqueue", "abort_requested", "started",
     "completed", "last_update", "worker", "host", "pid", "exit_code", "container_id", "setup_step",
     "setup_started", "ran_with_version", "ran_with_schema", "last_iteration", "commit", "requirements",
-    "container_image",
+    "container_image", "slurm_job_id",
 )
 
 

@@ -43,6 +43,7 @@ RUNTIME_CLEARED: dict[str, Any] = {
     "setup_started": None,
     "ran_with_version": "",
     "ran_with_schema": "",
+    "slurm_job_id": "",
 }
 # What a person does to a task, and how its history says it.
 DONE = {"enqueue": "enqueued", "retry": "retried", "dequeue": "dequeued", "abort": "aborted", "reset": "reset",
@@ -100,6 +101,7 @@ def enqueue_in(session: Session, task: Task, queue_name: str | None, operation: 
         enqueued_by=acting_user(session),
         status_reason="",
         status_message="",
+        slurm_job_id="",
     )
     push(session, queue, task.id)
     return EnqueueResult(task.id, queue.name, watchers(session, queue.name))

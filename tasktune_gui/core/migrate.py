@@ -12,8 +12,9 @@ if TYPE_CHECKING:
 MIGRATIONS = ("tasktune_gui.core", "migrations")  # package data: Alembic's env.py, the scripts in versions/
 # Every revision in order, oldest first. A test checks this against the migration scripts; it lets an
 # up-to-date database open without importing Alembic at all, a large part of the CLI's start-up.
-# 0012 (sweeps) follows 0013 (lab logins): merged after it; 0011 (Slurm) is still to come.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0013", "0012")
+# In the order they were merged: 0013 (lab logins) reached main before 0011 (Slurm), then 0012 (sweeps).
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0013", "0011",
+             "0012")
 HEAD = REVISIONS[-1]
 
 

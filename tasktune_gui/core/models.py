@@ -109,6 +109,7 @@ class Task(Table, table=True):
     setup_started: datetime | None = None
     ran_with_version: str = ""  # the TaskTune that started the run (a bug report says what ran)
     ran_with_schema: str = ""
+    slurm_job_id: str = ""  # the Slurm job that holds or runs it (a queue bound to a partition)
 
 
 class TaskCount(Table, table=True):
@@ -168,6 +169,8 @@ class Queue(Table, table=True):
     ssh_host: str = ""
     remote_dir: str = ""  # the folder on that host holding mirrors, environments and runs
     gpus: str = ""  # "0,1": the host's GPUs, one task per GPU
+    # A queue bound to a Slurm partition: its options as JSON (core/slurm.py); empty: not on Slurm.
+    slurm: str = _text()
 
 
 class QueueEntry(Table, table=True):

@@ -16,6 +16,7 @@ from tasktune_gui.core.history import record_run
 from tasktune_gui.core.lookup import get_queue, get_task
 from tasktune_gui.core.models import Queue, QueueEntry, Task, Worker, WorkerQueue, utcnow
 from tasktune_gui.core.permissions import check_admin
+from tasktune_gui.core.slurm import SlurmOptions
 from tasktune_gui.core.status import Status
 from tasktune_gui.core.store import Store
 
@@ -33,6 +34,7 @@ class QueueSummary:
     ssh_host: str = ""  # empty: its tasks run on the worker's own machine
     remote_dir: str = ""
     gpus: str = ""
+    slurm: SlurmOptions | None = None  # its tasks run as jobs on this Slurm partition
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,14 @@ def validate_ssh_binding(ssh_host: str, remote_dir: str, gpus: str) -> tuple[str
     return ssh_host, remote_dir, gpus
 
 
+def _checked_slurm(slurm: SlurmOptions | None, ssh_host: str) -> SlurmOptions | None:
+    if slurm is None:
+        return None
+    if ssh_host:
+        raise InvalidValue("a queue runs on an SSH host or on Slurm, not both")
+    return slurm.checked()
+
+
 def validate_queue_name(name: str) -> str:
     name = name.strip()
     if not name or any(ch.isspace() for ch in name) or "/" in name:
@@ -99,14 +109,17 @@ class QueueService:
         self.store = store
         self.events = events
 
-    def create(self, name: str, ssh_host: str = "", remote_dir: str = "", gpus: str = "") -> Queue:
+    def create(self, name: str, ssh_host: str = "", remote_dir: str = "", gpus: str = "",
+               slurm: SlurmOptions | None = None) -> Queue:
         name = validate_queue_name(name)
         ssh_host, remote_dir, gpus = validate_ssh_binding(ssh_host, remote_dir, gpus)
+        slurm = _checked_slurm(slurm, ssh_host)
         check_admin(self.store.identity, "create queues")
         with self.store.write() as session:
             if session.exec(select(Queue).where(Queue.name == name)).first() is not None:
                 raise TaskTuneError(f"a queue named '{name}' already exists")
-            queue = Queue(name=name, ssh_host=ssh_host, remote_dir=remote_dir, gpus=gpus)
+            queue = Queue(name=name, ssh_host=ssh_host, remote_dir=remote_dir, gpus=gpus,
+                          slurm=slurm.to_json() if slurm else "")
             session.add(queue)
             note(session, Change("queue", "created", (name,)))
         return queue
@@ -121,13 +134,17 @@ class QueueService:
             note(session, Change("queue", "created", (name,)))
         return True
 
-    def bind(self, name: str, ssh_host: str, remote_dir: str = "", gpus: str = "") -> None:
-        """Run the queue's tasks on an SSH host from now on (an empty host: on the worker's machine again)."""
+    def bind(self, name: str, ssh_host: str, remote_dir: str = "", gpus: str = "",
+             slurm: SlurmOptions | None = None) -> None:
+        """Run the queue's tasks on an SSH host or a Slurm partition from now on (neither: on the worker's
+        machine again)."""
         ssh_host, remote_dir, gpus = validate_ssh_binding(ssh_host, remote_dir, gpus)
+        slurm = _checked_slurm(slurm, ssh_host)
         check_admin(self.store.identity, "bind queues to hosts")
         with self.store.write() as session:
             queue = get_queue(session, name)
             queue.ssh_host, queue.remote_dir, queue.gpus = ssh_host, remote_dir, gpus
+            queue.slurm = slurm.to_json() if slurm else ""
             session.add(queue)
             note(session, Change("queue", "updated", (name,)))
 
@@ -154,7 +171,12 @@ class QueueService:
             )
             queues = session.exec(select(Queue).order_by(Queue.name)).all()
             return [QueueSummary(q.name, counts.get(q.id or 0, 0), watchers(session, q.name), q.ssh_host,
-                                 q.remote_dir, q.gpus) for q in queues]
+                                 q.remote_dir, q.gpus, SlurmOptions.from_json(q.slurm)) for q in queues]
+
+    def slurm_options(self, name: str) -> SlurmOptions | None:
+        """The Slurm options of a queue; None when it does not run on Slurm."""
+        with self.store.read() as session:
+            return SlurmOptions.from_json(get_queue(session, name).slurm)
 
     def entries(self, name: str, limit: int | None = None) -> list[QueuedTask]:
         with self.store.read() as session:
@@ -206,7 +228,8 @@ _PAUSED = table_select(_WORKERS.c.paused).where(_WORKERS.c.id == bindparam("work
 _FIRST_ENTRY = (
     table_select(_ENTRIES.c.id, _ENTRIES.c.task_id)
     .join(_QUEUES, _QUEUES.c.id == _ENTRIES.c.queue_id)
-    .where(_QUEUES.c.name == bindparam("queue"))
+    # A Slurm queue's tasks go to its submit process (core/slurm_jobs.py), never to a worker's slot.
+    .where(_QUEUES.c.name == bindparam("queue"), _QUEUES.c.slurm == "")
     .order_by(_ENTRIES.c.position)
     .limit(1)
     .with_for_update(skip_locked=True, of=_ENTRIES)

@@ -92,6 +92,7 @@ class TaskRecord:
     metrics: dict[str, float]  # "metric/series" → last value
     runtime: Runtime
     abort_requested: bool
+    slurm_job_id: str = ""  # the Slurm job holding or running it; '' off Slurm
     history: tuple[Event, ...] = ()  # who did what, newest first: read only where asked (INFO, `show`)
 
     @property
@@ -131,7 +132,7 @@ class TaskRecord:
                 "schema_version": runtime.schema_version, "setup_step": runtime.setup_step,
                 "setup_started": iso(runtime.setup_started),
             },
-            "abort_requested": self.abort_requested,
+            "abort_requested": self.abort_requested, "slurm_job_id": self.slurm_job_id,
         }
 
 
@@ -219,5 +220,5 @@ def _record(row: Any, tags: tuple[str, ...], hyperparams: dict[str, Fields], pro
                         container_id=row.container_id, tasktune_version=row.ran_with_version,
                         schema_version=row.ran_with_schema, setup_step=row.setup_step,
                         setup_started=row.setup_started),
-        abort_requested=row.abort_requested,
+        abort_requested=row.abort_requested, slurm_job_id=row.slurm_job_id,
     )

@@ -70,6 +70,7 @@ TRANSITIONS: frozenset[tuple[Status, Status]] = frozenset(
         (R, C),
         (R, F),
         (R, A),
+        (R, P),  # a Slurm job requeued (preempted): its task waits again, to run from the start
         (A, D),
         (A, P),
         (A, PUB),

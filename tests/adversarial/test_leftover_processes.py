@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.local.run_scope import RunScope, cgroup_root
 from tasktune_gui.execution.local.runner import Command, ProcessRun
-from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
+from tasktune_gui.execution.worker.worker import Worker
 from tests.support.components import require_component
 from tests.support.git import commit_files
-from tests.support.runs import add_task, running_worker, status
+from tests.support.processes import gone
+from tests.support.runs import add_task, status
 from tests.support.waiting import wait_for
 
 # The grandchild leaves the session, ignores SIGTERM (only the SIGKILL after the grace ends it) and says its pid;
@@ -36,23 +35,9 @@ time.sleep(0.3)  # the daemon has said its pid
 """
 
 
-def gone(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
-
-
 @pytest.fixture
 def daemon_repo(repo: Path) -> Path:
     return commit_files(repo, {"daemon.py": DAEMON_SCRIPT}, "a script that leaves a daemon")
-
-
-@pytest.fixture
-def quick_worker(sqlite_core: Core, worker_config: WorkerConfig) -> Iterator[Worker]:
-    worker_config.abort_grace = 1.0
-    with running_worker(sqlite_core, worker_config) as started:
-        yield started
 
 
 def test_a_completed_tasks_detached_grandchild_is_ended(sqlite_core: Core, quick_worker: Worker,

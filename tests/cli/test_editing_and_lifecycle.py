@@ -83,7 +83,8 @@ def test_lifecycle_commands(tt: Run, repo: Path, sqlite_url: str) -> None:
     tt("retry", task_id, check=True)
     assert show(tt, task_id)["status"] == "pending"
     tt("archive", task_id, check=True)
-    assert show(tt, task_id)["archived"] is True and show(tt, task_id)["status"] == "failed"
+    archived = show(tt, task_id)
+    assert archived["archived"] is True and archived["status"] == "failed"
     tt("restore", task_id, check=True)
     tt("move", task_id, "--project", "Elsewhere/deep", check=True)
     assert show(tt, task_id)["project"] == "Elsewhere/deep"

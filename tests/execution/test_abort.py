@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
-from tests.support.git import git
+from tests.support.git import commit_files
+from tests.support.processes import gone
 from tests.support.runs import add_task, status
 from tests.support.waiting import wait_for
 
@@ -34,30 +33,11 @@ signal.pause()
 
 @pytest.fixture
 def spawning_repo(repo: Path) -> Path:
-    (repo / "spawn.py").write_text(SPAWN_SCRIPT)
-    git(repo, "add", "spawn.py")
-    git(repo, "commit", "-qm", "spawn")
-    return repo
-
-
-@pytest.fixture
-def quick_worker(sqlite_core: Core, worker_config: WorkerConfig) -> Iterator[Worker]:
-    worker_config.abort_grace = 1.0
-    started = Worker(sqlite_core, worker_config)
-    started.start()
-    yield started
-    started.stop()
+    return commit_files(repo, {"spawn.py": SPAWN_SCRIPT}, "spawn")
 
 
 def pids_of(core: Core, task_id: str) -> list[int]:
     return [int(line.text.split()[1]) for line in core.results.console(task_id) if line.text.startswith("pid ")]
-
-
-def gone(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
 
 
 def test_abort_kills_children_and_grandchildren(sqlite_core: Core, quick_worker: Worker, spawning_repo: Path) -> None:

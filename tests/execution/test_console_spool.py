@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -69,34 +70,25 @@ def test_lines_wait_in_memory_then_a_file_and_go_in_order_when_the_database_is_b
     assert not (tmp_path / "console.spool").exists()
 
 
-def test_a_batch_whose_commit_answer_was_lost_is_not_written_twice(
-    sqlite_core: Core, task_id: str, tmp_path: Path
+@pytest.mark.parametrize("lost", ["before-the-server", "commit-answer"])
+def test_a_batch_whose_write_failed_is_written_once_on_retry(
+    sqlite_core: Core, task_id: str, tmp_path: Path, lost: str
 ) -> None:
     results = DroppingResults(sqlite_core)
     spool = ConsoleSpool(results, task_id, tmp_path / "console.spool")
-    results.drop_after_commit = 1
+    if lost == "commit-answer":
+        results.drop_after_commit = 1
+    else:
+        results.down = True
     spool([("stdout", "one"), ("stderr", "two")])
-    assert spool.pending == 1  # it cannot know the commit went through
+    assert spool.pending == 1  # kept: after a lost answer it cannot know the commit went through
+    results.down = False
     spool([("stdout", "three")])
     assert spool.drain()
     assert texts(sqlite_core, task_id) == ["one", "two", "three"]
 
 
-def test_a_batch_that_failed_before_the_server_is_written_on_retry(
-    sqlite_core: Core, task_id: str, tmp_path: Path
-) -> None:
-    results = DroppingResults(sqlite_core)
-    spool = ConsoleSpool(results, task_id, tmp_path / "console.spool")
-    results.down = True
-    spool([("stdout", "kept")])
-    results.down = False
-    assert spool.drain()
-    assert texts(sqlite_core, task_id) == ["kept"]
-
-
 def test_a_stopped_drain_keeps_the_lines(sqlite_core: Core, task_id: str, tmp_path: Path) -> None:
-    import threading
-
     results = DroppingResults(sqlite_core)
     spool = ConsoleSpool(results, task_id, tmp_path / "console.spool")
     results.down = True

@@ -1,14 +1,12 @@
 """Lab mode on PostgreSQL: workers in other processes wake on NOTIFY, survive lost connections and a server
-restart with every console line, run each task once, and a paused worker takes nothing."""
+restart with every console line, and a paused worker takes nothing (each task run once by several worker
+processes: tests/execution/test_worker_process.py, on PostgreSQL too)."""
 
 from __future__ import annotations
 
-import os
-import signal
 import statistics
 import subprocess
 import time
-from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,8 +19,7 @@ from tasktune_gui.core.models import Task
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.execution.outage import run_through_restart
 from tests.execution.test_dispatch import start_latencies
-from tests.execution.test_worker_process import RECORD_SCRIPT, completed_count
-from tests.support.git import git
+from tests.support.git import commit_files
 from tests.support.postgres import PostgresCluster
 from tests.support.runs import add_task, status, tasktune_worker
 from tests.support.waiting import wait_for
@@ -46,12 +43,7 @@ for n in range({LINES}):
 
 @pytest.fixture
 def lab_repo(repo: Path) -> Path:
-    (repo / "noop.py").write_text("pass\n")
-    (repo / "chatty.py").write_text(CHATTY_SCRIPT)
-    (repo / "record.py").write_text(RECORD_SCRIPT)
-    git(repo, "add", ".")
-    git(repo, "commit", "-qm", "lab scripts")
-    return repo
+    return commit_files(repo, {"noop.py": "pass\n", "chatty.py": CHATTY_SCRIPT}, "lab scripts")
 
 
 def env_section(**values: str) -> dict[str, dict[str, dict[str, str]]]:
@@ -138,30 +130,6 @@ def test_a_paused_worker_takes_nothing_until_resumed(
     finally:
         worker.stop()
         core.close()
-
-
-@pytest.mark.slow
-@pytest.mark.timeout(900)
-def test_three_worker_processes_run_each_of_900_tasks_exactly_once_on_postgres(
-    pg_core: Core, postgres_url: str, lab_repo: Path, tmp_path: Path
-) -> None:
-    count = 3 * int(os.environ.get("TASKTUNE_PG_STRESS_TASKS_PER_WORKER", "300"))
-    log = tmp_path / "runs.log"
-    ids = [add_task(pg_core, lab_repo, entry_point="record.py", hyperparameters=env_section(RUN_LOG=str(log)))
-           for _ in range(count)]
-    workers = [subprocess.Popen(tasktune_worker(postgres_url, tmp_path / f"cache{n}", "--id", f"lab-{n}"),
-                                stderr=subprocess.DEVNULL) for n in range(3)]
-    try:
-        wait_for(pg_core, lambda: completed_count(pg_core, ids) == count, timeout=840, what="every task completed")
-    finally:
-        for process in workers:
-            process.send_signal(signal.SIGTERM)
-        for process in workers:
-            process.wait(timeout=60)
-    runs = Counter(log.read_text().split())
-    assert set(runs) == set(ids)
-    assert set(runs.values()) == {1}
-    assert len({pg_core.tasks.get(t).worker for t in ids}) == 3
 
 
 def test_after_an_outage_a_watchdog_gives_other_workers_time_to_beat(

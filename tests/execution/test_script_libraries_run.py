@@ -7,11 +7,13 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.capture import capture
 from tasktune_gui.core.models import Task
 from tasktune_gui.execution.worker.worker import Worker
-from tests.support.git import git
+from tests.support.git import make_repo
 from tests.support.runs import status
 from tests.support.waiting import wait_for
 
@@ -92,17 +94,6 @@ SUBCOMMAND_APP = textwrap.dedent(
 )
 
 
-def make_repo(tmp_path: Path, files: dict[str, str]) -> Path:
-    root = tmp_path / "lab"
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    git(tmp_path, "init", "-q", "-b", "main", str(root))
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "app")
-    return root
-
-
 def run_captured(core: Core, root: Path, script: str, args: str = "", edit: dict[str, dict[str, str]] | None = None,
                  config: dict[str, str] | None = None) -> dict[str, object]:
     """Create the task as `create` would, tune it, run it with this interpreter (which has the libraries)."""
@@ -123,37 +114,32 @@ def run_captured(core: Core, root: Path, script: str, args: str = "", edit: dict
     return dict(json.loads(next(line for line in lines if line.startswith("{"))))
 
 
-def test_tuned_click_options_and_the_chosen_command_reach_it(sqlite_core: Core, worker: Worker,
-                                                            tmp_path: Path) -> None:
-    root = make_repo(tmp_path, {"cli.py": CLICK_APP})
-    seen = run_captured(sqlite_core, root, "cli.py", "train in.csv",
-                        edit={"Args": {"debug": "true", "lr": "0.5", "tag": '["a", "b"]', "color": "false"}})
-    assert seen == {"debug": True, "command": "train", "lr": 0.5, "tag": ["a", "b"], "color": False, "data": "in.csv"}
+@pytest.mark.parametrize(("script", "text", "args", "edit", "expected"), [
+    pytest.param("cli.py", CLICK_APP, "train in.csv",
+                 {"Args": {"debug": "true", "lr": "0.5", "tag": '["a", "b"]', "color": "false"}},
+                 {"debug": True, "command": "train", "lr": 0.5, "tag": ["a", "b"], "color": False, "data": "in.csv"},
+                 id="click-command-and-options"),
+    pytest.param("train.py", ABSL_APP, "--fast", {"TF_DEFINE": {"steps": "7", "layers": "16,4"}},
+                 {"steps": 7, "fast": True, "layers": ["16", "4"]}, id="absl-flags"),
+    pytest.param("cli.py", SUBCOMMAND_APP, "--verbose train in.csv",
+                 {"Args": {"lr": "0.5", "tag": '["a", "b"]', "amp": "false"}},
+                 {"verbose": True, "command": "train", "lr": 0.5, "tag": ["a", "b"], "amp": False, "data": "in.csv"},
+                 id="argparse-subcommand-and-options"),
+])
+def test_tuned_values_reach_the_script(sqlite_core: Core, worker: Worker, tmp_path: Path, script: str, text: str,
+                                       args: str, edit: dict[str, dict[str, str]], expected: dict[str, object]) -> None:
+    root = make_repo(tmp_path / "lab", {script: text}, message="app")
+    assert run_captured(sqlite_core, root, script, args, edit=edit) == expected
 
 
 def test_hydra_overrides_and_an_edited_config_reach_the_app(sqlite_core: Core, worker: Worker,
                                                            tmp_path: Path) -> None:
-    root = make_repo(tmp_path, {"apps/train.py": HYDRA_APP,
-                                "apps/conf/config.yaml": "defaults:\n  - db: mysql\n  - _self_\nlr: 0.1\n",
-                                "apps/conf/db/mysql.yaml": "port: 3306\n",
-                                "apps/conf/db/postgres.yaml": "port: 5432\n"})
+    root = make_repo(tmp_path / "lab", {"apps/train.py": HYDRA_APP,
+                                        "apps/conf/config.yaml": "defaults:\n  - db: mysql\n  - _self_\nlr: 0.1\n",
+                                        "apps/conf/db/mysql.yaml": "port: 3306\n",
+                                        "apps/conf/db/postgres.yaml": "port: 5432\n"}, message="app")
     seen = run_captured(sqlite_core, root, "apps/train.py", "db=postgres +seed=3")
     assert seen == {"db": {"port": 5432}, "lr": 0.1, "seed": 3}
     edited = run_captured(sqlite_core, root, "apps/train.py", "+seed=3",
                           config={"OmegaConf": "db:\n  port: 1\nlr: 0.7\nextra: yes\n"})
     assert edited == {"db": {"port": 1}, "lr": 0.7, "extra": True, "seed": 3}
-
-
-def test_tuned_absl_flags_reach_the_app(sqlite_core: Core, worker: Worker, tmp_path: Path) -> None:
-    root = make_repo(tmp_path, {"train.py": ABSL_APP})
-    seen = run_captured(sqlite_core, root, "train.py", "--fast",
-                        edit={"TF_DEFINE": {"steps": "7", "layers": "16,4"}})
-    assert seen == {"steps": 7, "fast": True, "layers": ["16", "4"]}
-
-
-def test_an_argparse_subcommand_and_its_tuned_options_reach_it(sqlite_core: Core, worker: Worker,
-                                                               tmp_path: Path) -> None:
-    root = make_repo(tmp_path, {"cli.py": SUBCOMMAND_APP})
-    seen = run_captured(sqlite_core, root, "cli.py", "--verbose train in.csv",
-                        edit={"Args": {"lr": "0.5", "tag": '["a", "b"]', "amp": "false"}})
-    assert seen == {"verbose": True, "command": "train", "lr": 0.5, "tag": ["a", "b"], "amp": False, "data": "in.csv"}

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskNotEditable
 from tasktune_gui.core.tasks import TaskQuery
+from tests.support.cores import opened
+from tests.support.git import make_repo
 
 SCRIPT = """\
 import argparse, sys
@@ -39,21 +40,15 @@ def run_by_hand(repo: Path, db_url: str, *argv: str) -> subprocess.CompletedProc
                           timeout=120)
 
 
-def make_repo(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    (repo / "train.py").write_text(SCRIPT)
-    for argv in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "first"]):
-        subprocess.run(["git", *argv], cwd=repo, check=True, capture_output=True)
-    return repo
+@pytest.fixture
+def train_repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "repo", {"train.py": SCRIPT})
 
 
-def test_a_plain_run_becomes_a_completed_task(tmp_path: Path, sqlite_url: str) -> None:
-    repo = make_repo(tmp_path)
-    result = run_by_hand(repo, sqlite_url, "--lr", "0.5")
+def test_a_plain_run_becomes_a_completed_task(train_repo: Path, sqlite_url: str) -> None:
+    result = run_by_hand(train_repo, sqlite_url, "--lr", "0.5")  # the database is made by this first run
     assert result.returncode == 0, result.stderr
-    core = Core.open(sqlite_url)
-    try:
+    with opened(sqlite_url) as core:
         [task] = core.tasks.query(TaskQuery(project="By hand"))
         record = core.task_json(task.id)
         assert f"task {task.id}" in result.stdout
@@ -70,33 +65,24 @@ def test_a_plain_run_becomes_a_completed_task(tmp_path: Path, sqlite_url: str) -
         console = [(line.stream, line.text) for line in core.results.console(task.id)]
         assert console == [("stdout", f"task {task.id}"), ("stderr", "batch 32"), ("stdout", "progress 100%")]
         assert "batch 32" in result.stderr  # still shown in the terminal
-    finally:
-        core.close()
 
 
-def test_a_clone_of_a_plain_run_gets_its_connected_values_under_a_worker(tmp_path: Path, sqlite_url: str) -> None:
-    repo = make_repo(tmp_path)
-    assert run_by_hand(repo, sqlite_url, "--lr", "0.5").returncode == 0
-    core = Core.open(sqlite_url)
-    try:
+def test_a_clone_of_a_plain_run_gets_its_connected_values_under_a_worker(train_repo: Path,
+                                                                         migrated_sqlite_url: str) -> None:
+    assert run_by_hand(train_repo, migrated_sqlite_url, "--lr", "0.5").returncode == 0
+    with opened(migrated_sqlite_url) as core:
         [task] = core.tasks.query(TaskQuery(project="By hand"))
         clone = core.tasks.clone(task.id)
         core.editor.set_hyperparameter(clone, "General", "batch", "64")
         assert core.task_json(clone)["hyperparams"]["General"]["batch"]["value"] == "64"
         with pytest.raises(TaskNotEditable):  # only the script's own run records its values, and only while it runs
             core.editor.record_script_section(task.id, "General", {"batch": ("1", "int")})
-    finally:
-        core.close()
 
 
-def test_a_plain_run_that_raises_is_failed(tmp_path: Path, sqlite_url: str) -> None:
-    repo = make_repo(tmp_path)
-    result = run_by_hand(repo, sqlite_url, "--lr", "5")
+def test_a_plain_run_that_raises_is_failed(train_repo: Path, migrated_sqlite_url: str) -> None:
+    result = run_by_hand(train_repo, migrated_sqlite_url, "--lr", "5")
     assert result.returncode == 1
-    core = Core.open(sqlite_url)
-    try:
+    with opened(migrated_sqlite_url) as core:
         [task] = core.tasks.query(TaskQuery(project="By hand"))
         assert (task.status, task.status_reason) == ("failed", "uncaught RuntimeError")
         assert task.status_message == "learning rate too high"
-    finally:
-        core.close()

@@ -18,7 +18,7 @@ from tasktune_gui.core.serialize import task_to_dict
 from tasktune_gui.core.settings import settings_path
 from tasktune_gui.execution.stores.buckets import location_for
 from tasktune_gui.execution.worker.worker import Worker
-from tests.support.git import git
+from tests.support.git import commit_files
 from tests.support.object_stores import AZURE_KEY, StoreServer, azurite_connection_string, destination, new_bucket
 from tests.support.runs import add_task, status
 from tests.support.waiting import wait_for
@@ -57,10 +57,7 @@ def _no_secret(core: Core, task_id: str, caplog: pytest.LogCaptureFixture) -> No
 
 @pytest.fixture
 def train_repo(repo: Path) -> Path:
-    (repo / "train.py").write_text(TRAIN_SCRIPT)
-    git(repo, "add", ".")
-    git(repo, "commit", "-qm", "train")
-    return repo
+    return commit_files(repo, {"train.py": TRAIN_SCRIPT}, "train")
 
 
 @pytest.mark.parametrize("store", ["s3", "s3-https", "gcs", "azure"])

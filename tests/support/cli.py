@@ -63,8 +63,10 @@ def in_process(db_url: str, *argv: str, stdin: str = "") -> subprocess.Completed
 
 
 @pytest.fixture
-def tt(sqlite_url: str, tmp_path: Path) -> Run:
-    return Run(sqlite_url, tmp_path)
+def tt(migrated_sqlite_url: str, tmp_path: Path) -> Run:
+    """The CLI over the test's database, whose schema is already made (so each test's first command does not
+    spend its start migrating)."""
+    return Run(migrated_sqlite_url, tmp_path)
 
 
 def created_id(result: subprocess.CompletedProcess[str]) -> str:

@@ -30,7 +30,7 @@ STATUSES = ("draft", "pending", "running", "aborted", "completed", "failed", "pu
 ALLOWED_TRANSITIONS = frozenset({
     ("draft", "pending"), ("draft", "running"),
     ("pending", "running"), ("pending", "aborted"), ("pending", "draft"), ("pending", "failed"),
-    ("running", "completed"), ("running", "failed"), ("running", "aborted"),
+    ("running", "completed"), ("running", "failed"), ("running", "aborted"), ("running", "pending"),
     ("aborted", "draft"), ("aborted", "pending"), ("aborted", "published"),
     ("failed", "draft"), ("failed", "pending"), ("failed", "published"),
     ("completed", "draft"), ("completed", "published"),

@@ -1,4 +1,4 @@
-"""Looking at real processes from a test: the live members of a process group."""
+"""Looking at real processes from a test: whether one has ended, the live members of a process group."""
 
 from __future__ import annotations
 
@@ -17,3 +17,11 @@ def group_alive(group: int) -> set[int]:
         except (ProcessLookupError, psutil.Error):
             continue
     return alive
+
+
+def gone(pid: int) -> bool:
+    """The process has ended (a zombie its parent has not reaped yet counts as ended)."""
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True

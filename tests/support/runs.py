@@ -104,3 +104,11 @@ def running_worker(core: Core, config: WorkerConfig) -> Iterator[Worker]:
 @pytest.fixture
 def worker_config(tmp_path: Path) -> WorkerConfig:
     return WorkerConfig(queues=["default"], cache_dir=tmp_path / "cache", abort_grace=5.0)
+
+
+@pytest.fixture
+def quick_worker(sqlite_core: Core, worker_config: WorkerConfig) -> Iterator[Worker]:
+    """A started worker whose aborts wait 1 s before the SIGKILL (for tests of what only a SIGKILL ends)."""
+    worker_config.abort_grace = 1.0
+    with running_worker(sqlite_core, worker_config) as started:
+        yield started

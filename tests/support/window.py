@@ -14,13 +14,14 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, migrated_sqlite_url: str, tmp_path: Path,
+           monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
     """Shown; closed at the end with its database (the leak check then finds none of its threads or timers)."""
     from tasktune_gui.app import make_window  # only Qt tests pay for importing the whole window
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where the demo repository is made
     # The layout file goes to the test's folder, never the real (or a shared) config folder.
-    built = make_window(sqlite_url, state_path=tmp_path / "window.ini")
+    built = make_window(migrated_sqlite_url, state_path=tmp_path / "window.ini")
     qtbot.addWidget(built)
     built.show()
     yield built

@@ -9,6 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.models import Task
+from tasktune_gui.core.slurm import SlurmOptions
 from tasktune_gui.ui.common.durations import clock
 from tasktune_gui.ui.common.setup_status import elapsed
 from tasktune_gui.ui.tasks.task_table_model import COLUMNS, run_time
@@ -66,3 +67,18 @@ def test_times_read_the_same_in_table_info_and_tray(seconds: int, run: str, setu
 
 def run_time_of(started: datetime, completed: datetime) -> str:
     return run_time(Task(id="t", name="t", repository="/r", entry_point="t.py", started=started, completed=completed))
+
+
+def test_why_slurm_holds_a_pending_task_shows_in_its_row(window: MainWindow, qtbot: QtBot) -> None:
+    core = window.core
+    core.queues.create("hpc")
+    task_id = core.tasks.add(Task(id="", name="held", repository="/r", entry_point="t.py"), "Demo", queue="hpc")
+    assert core.slurm.claim(["hpc"], "submitter") is None  # not a Slurm queue: nothing taken
+    core.queues.bind("hpc", "", slurm=SlurmOptions("gpu"))
+    assert core.slurm.claim(["hpc"], "submitter") is not None
+    core.slurm.record_job(task_id, "4211")
+    core.slurm.pending_reason(task_id, "Slurm: Priority (job 4211)")
+    open_task(qtbot, window, "held")
+    qtbot.waitUntil(lambda: window.model.index(row_of(window, "held"), STATUS).data()
+                    == "Pending · Slurm: Priority (job 4211)")
+    assert "Slurm: Priority (job 4211)" in window.task_page.info.text()

@@ -21,7 +21,7 @@ from tasktune_gui.ui.window.main_window import MainWindow
 from tasktune_gui.ui.window.task_actions import TRAY_ACTIONS
 from tasktune_gui.ui.window.tray_app import WindowOpener
 from tasktune_gui.ui.worker.tray import BUSY, ERROR, IDLE, PAUSED, STATE_COLOURS, TrayWorker, state_icon
-from tests.support.git import git
+from tests.support.git import make_repo
 from tests.support.postgres import PostgresCluster
 
 HOLD_SCRIPT = "import os, time\nprint('holding', flush=True)\nwhile not os.path.exists(os.environ['GO_ON']):\n" \
@@ -30,13 +30,7 @@ HOLD_SCRIPT = "import os, time\nprint('holding', flush=True)\nwhile not os.path.
 
 @pytest.fixture
 def hold_repo(tmp_path: Path) -> Path:
-    root = tmp_path / "source"
-    root.mkdir()
-    (root / "hold.py").write_text(HOLD_SCRIPT)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "hold")
-    return root
+    return make_repo(tmp_path / "source", {"hold.py": HOLD_SCRIPT}, message="hold")
 
 
 def hold_task(core: Core, repo: Path, go_on: Path, name: str = "held") -> str:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.models import Task
+from tasktune_gui.core.slurm import SlurmOptions
+from tasktune_gui.ui.overview.slurm_dialog import SlurmDialog
 from tasktune_gui.ui.window.main_window import PAGES, MainWindow
 
 
@@ -101,3 +103,37 @@ def test_the_page_is_read_again_only_when_something_changed(window: MainWindow, 
     qtbot.waitUntil(lambda: window._workers_page_stale)
     window.navigation.setCurrentRow(PAGES.index("Workers & Queues"))
     assert reads == [1]
+
+
+def test_bind_a_queue_to_a_slurm_partition(window: MainWindow, qtbot: QtBot) -> None:
+    page = window.workers_page
+    window.core.queues.create("hpc")
+    page.refresh()
+    queue_names = [page.queues.item(i).data(256) for i in range(page.queues.count())]
+    page.queues.setCurrentRow(queue_names.index("hpc"))
+
+    def fill(values: dict[str, str], then_cancel: bool = False) -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, SlurmDialog)
+        for key, value in values.items():
+            edit = dialog.edits.get(key, dialog.sbatch)
+            edit.clear()
+            qtbot.keyClicks(edit, value)
+        qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+                         Qt.MouseButton.LeftButton)
+        if then_cancel:  # refused: the dialog stays open with the reason
+            assert dialog.isVisible() and "is not allowed" in dialog.error.text()
+            dialog.reject()
+
+    QTimer.singleShot(0, lambda: fill({"partition": "gpu", "time": "4:00:00", "cpus": "8",
+                                       "sbatch": "constraint=a100"}))
+    qtbot.mouseClick(page.buttons["slurm"], Qt.MouseButton.LeftButton)
+    assert window.core.queues.slurm_options("hpc") == SlurmOptions("gpu", time="4:00:00", cpus="8",
+                                                                   sbatch={"constraint": "a100"})
+    assert page.queues.currentItem().text().endswith("on slurm:gpu")
+    QTimer.singleShot(0, lambda: fill({"sbatch": "output=/tmp/x"}, then_cancel=True))
+    qtbot.mouseClick(page.buttons["slurm"], Qt.MouseButton.LeftButton)
+    assert window.core.queues.slurm_options("hpc") is not None  # unchanged
+    QTimer.singleShot(0, lambda: fill({"partition": ""}))
+    qtbot.mouseClick(page.buttons["slurm"], Qt.MouseButton.LeftButton)
+    assert window.core.queues.slurm_options("hpc") is None

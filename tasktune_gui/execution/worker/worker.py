@@ -217,7 +217,7 @@ class Worker:
             found = session.exec(
                 select(QueueEntry.id)
                 .join(Queue, col(Queue.id) == col(QueueEntry.queue_id))
-                .where(col(Queue.name).in_(self.config.queues))
+                .where(col(Queue.name).in_(self.config.queues), col(Queue.slurm) == "")
                 .limit(1)
             ).first()
         return found is not None

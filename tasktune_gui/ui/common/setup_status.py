@@ -25,8 +25,11 @@ def setup_text(step: str, since: datetime | str | None) -> str:
     return f"{step} {elapsed(started)}"
 
 
-def status_text(status: str, step: str, since: datetime | str | None) -> str:
-    """The status as the table shows it: with the setup step while a running task is still being set up."""
+def status_text(status: str, step: str, since: datetime | str | None, reason: str = "") -> str:
+    """The status as the table shows it: with the setup step while a running task is still being set up, and
+    with why a pending one waits when something says (Slurm's pending reason)."""
     label = status.capitalize()
     setup = setup_text(step, since) if status == "running" else ""
+    if status == "pending" and reason:
+        return f"{label} · {reason}"
     return f"{label} · {setup}" if setup else label

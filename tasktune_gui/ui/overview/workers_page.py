@@ -23,6 +23,7 @@ from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.ui.common.dialogs import ask_text
 from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.overview.host_trust import HostKeyTrust
+from tasktune_gui.ui.overview.slurm_dialog import SlurmDialog
 
 ID_ROLE = 256
 
@@ -43,7 +44,7 @@ class WorkersPage(QWidget):
         buttons = QVBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for group in ((("new", "New queue…"), ("delete", "Delete queue"), ("host", "SSH host…"),
-                       ("trust", "Trust host key…")),
+                       ("slurm", "Slurm…"), ("trust", "Trust host key…")),
                       (("front", "Move to top"), ("up", "Up"), ("down", "Down"), ("back", "Move to bottom"),
                        ("dequeue", "Dequeue"))):
             row = QHBoxLayout()
@@ -77,6 +78,7 @@ class WorkersPage(QWidget):
         self.queues.clear()
         for summary in self.core.queues.summaries():
             where = f"  on ssh:{summary.ssh_host}" if summary.ssh_host else ""
+            where = f"  on slurm:{summary.slurm.partition}" if summary.slurm else where
             item = QListWidgetItem(f"{summary.name}  ({summary.pending} pending, {summary.workers} workers){where}")
             item.setData(ID_ROLE, summary.name)
             self.queues.addItem(item)
@@ -136,6 +138,11 @@ class WorkersPage(QWidget):
         queue = self.current_queue()
         if key == "host" and queue is not None:
             self._bind_host(queue)
+            return
+        if key == "slurm" and queue is not None:
+            dialog = SlurmDialog(queue, self.core.queues.slurm_options(queue), self)
+            if dialog.exec() == SlurmDialog.DialogCode.Accepted:
+                self.core.queues.bind(queue, "", slurm=dialog.options())
             return
         if key == "trust" and queue is not None:
             host = next(s.ssh_host for s in self.core.queues.summaries() if s.name == queue)

@@ -43,7 +43,7 @@ def display(row: Row, column: Column | ExtraColumn) -> str:
         return row.extras.get(column.key, "")
     raw = raw_value(row, column)
     if column.field == "status":
-        return status_text(str(raw), row.task.setup_step, row.task.setup_started)
+        return status_text(str(raw), row.task.setup_step, row.task.setup_started, row.task.status_reason)
     return cell_text(raw)
 
 

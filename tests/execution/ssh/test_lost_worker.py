@@ -8,14 +8,13 @@ import signal
 import subprocess
 from pathlib import Path
 
-import psutil
 import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.support.git import make_repo
-from tests.support.processes import group_alive
+from tests.support.processes import gone, group_alive
 from tests.support.runs import add_task, status, tasktune_worker
 from tests.support.sshd import SshServer
 from tests.support.waiting import wait_for
@@ -32,10 +31,6 @@ time.sleep(600)
 
 def _repo(tmp_path: Path) -> Path:
     return make_repo(tmp_path / "source", {"job.py": LONG_SCRIPT})
-
-
-def _gone(pid: int) -> bool:
-    return not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
 
 
 @pytest.mark.parametrize("survivor", ["restarted", "peer"])
@@ -71,7 +66,7 @@ def test_the_run_of_a_killed_worker_is_ended_on_the_host(sqlite_core: Core, sqli
             assert sqlite_core.tasks.get(task_id).status_reason == "worker lost"
             run = remote_dir / "runs" / task_id  # removed last, once every process of the run is gone
             wait_for(sqlite_core, lambda: not run.exists(), 30, "the run's end on the host")
-            assert not group_alive(group) and _gone(escaped)
+            assert not group_alive(group) and gone(escaped)
         finally:
             worker.stop()
     finally:

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0012'
-down_revision = '0013'  # merged after main's 0013; the lead places 0011 (Slurm) in the chain
+down_revision = '0011'  # after the Slurm migration, which reached main first
 
 
 def upgrade() -> None:

@@ -1,0 +1,1 @@
+"""The Slurm backend: a submit process that turns queued tasks into jobs, and the runner inside each job."""

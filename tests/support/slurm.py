@@ -1,0 +1,159 @@
+"""A one-node Slurm cluster of the tests' own: a generated slurm.conf in a temp folder, free ports, a private
+munged, slurmctld and slurmd in the foreground; stopped (every process) at the end."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tasktune_gui.core.api import Core
+from tasktune_gui.execution.slurm.submitter import SlurmSubmitter, SubmitConfig
+from tests.support.components import require_component
+from tests.support.waiting import wait_until
+
+NODE = "ttnode1"
+PARTITION = "debug"
+SLOTS = 2  # CPUs of the node: two one-CPU jobs at once
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def slurm_available() -> tuple[bool, str]:
+    missing = [name for name in ("slurmctld", "slurmd", "munged", "sbatch", "squeue") if not shutil.which(name)
+               and not Path("/usr/sbin", name).exists()]
+    if missing:
+        return False, f"missing {', '.join(missing)} (apt-get install slurm-wlm munge)"
+    if os.geteuid() != 0:
+        return False, "slurmd must run as root to start jobs"
+    return True, ""
+
+
+class SlurmCluster:
+    """munged, slurmctld and slurmd of one node; `env` is what a Slurm client needs (SLURM_CONF)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.conf = folder / "slurm.conf"
+        self.munge_socket = folder / "munge" / "munge.socket"
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"SLURM_CONF": str(self.conf)}
+
+    def client_env(self) -> dict[str, str]:
+        return {**os.environ, **self.env}
+
+    def _write_conf(self) -> None:
+        for name in ("state", "spool", "munge"):
+            (self.folder / name).mkdir(parents=True, exist_ok=True)
+        (self.folder / "munge").chmod(0o711)  # the socket is reached by every user
+        f = self.folder
+        self.conf.write_text(
+            "ClusterName=tasktune\n"
+            "SlurmctldHost=localhost(127.0.0.1)\n"
+            f"SlurmctldPort={_free_port()}\nSlurmdPort={_free_port()}\n"
+            "SlurmUser=root\nSlurmdUser=root\n"
+            f"AuthType=auth/munge\nCredType=cred/munge\nAuthInfo=socket={self.munge_socket}\n"
+            f"StateSaveLocation={f / 'state'}\nSlurmdSpoolDir={f / 'spool'}\n"
+            f"SlurmctldPidFile={f / 'slurmctld.pid'}\nSlurmdPidFile={f / 'slurmd.pid'}\n"
+            f"SlurmctldLogFile={f / 'slurmctld.log'}\nSlurmdLogFile={f / 'slurmd.log'}\n"
+            "ProctrackType=proctrack/linuxproc\nTaskPlugin=task/none\n"
+            "JobAcctGatherType=jobacct_gather/linux\nJobAcctGatherFrequency=1\n"
+            "AccountingStorageType=accounting_storage/none\nJobCompType=jobcomp/none\n"
+            "SelectType=select/cons_tres\nSelectTypeParameters=CR_CPU\n"
+            "SchedulerType=sched/backfill\nSchedulerParameters=sched_min_interval=100000\n"
+            "ReturnToService=2\nInactiveLimit=0\nKillWait=2\nMinJobAge=300\nMessageTimeout=30\n"
+            "SlurmctldTimeout=60\nSlurmdTimeout=300\nMpiDefault=none\n"
+            f"NodeName={NODE} NodeHostname=localhost NodeAddr=127.0.0.1 CPUs={SLOTS} RealMemory=4000 "
+            "State=UNKNOWN\n"
+            f"PartitionName={PARTITION} Nodes={NODE} Default=YES MaxTime=INFINITE State=UP\n"
+        )
+
+    def _spawn(self, argv: list[str], log: str) -> None:
+        with open(self.folder / log, "ab") as out:
+            self.processes.append(subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+                                                   env=self.client_env(), start_new_session=True))
+
+    def start(self) -> None:
+        self._write_conf()
+        key = self.folder / "munge" / "munge.key"
+        subprocess.run(["mungekey", "--create", f"--keyfile={key}"], check=True, capture_output=True)
+        key.chmod(0o400)
+        munge = self.folder / "munge"
+        self._spawn(["munged", "-F", "-f", f"--socket={self.munge_socket}", f"--key-file={key}",
+                     f"--pid-file={munge / 'munged.pid'}", f"--log-file={munge / 'munged.log'}",
+                     f"--seed-file={munge / 'munged.seed'}"], "munged.out")
+        wait_until(self.munge_socket.exists, 30, "munged's socket")
+        self._spawn(["slurmctld", "-D", "-i", "-f", str(self.conf)], "slurmctld.out")
+        self._spawn(["slurmd", "-D", "-N", NODE, "-f", str(self.conf)], "slurmd.out")
+        wait_until(lambda: self.node_state() == "idle", 60, "the Slurm node idle (see slurmctld.log, slurmd.log)")
+
+    def node_state(self) -> str:
+        for process in self.processes:
+            if process.poll() is not None:
+                raise RuntimeError(f"{process.args[0]} ended: see {self.folder}")
+        done = subprocess.run(["sinfo", "-h", "-N", "-n", NODE, "-o", "%T"], env=self.client_env(),
+                              capture_output=True, text=True, check=False)
+        return done.stdout.strip()
+
+    def run(self, *argv: str) -> str:
+        """A Slurm command (scontrol, squeue...) against this cluster; its output."""
+        return subprocess.run(list(argv), env=self.client_env(), capture_output=True, text=True,
+                              check=True).stdout
+
+    def cancel_all(self) -> None:
+        """Between tests: no job of one test holds the node for the next."""
+        ids = self.run("squeue", "-h", "-o", "%i").split()
+        if ids:
+            subprocess.run(["scancel", *ids], env=self.client_env(), capture_output=True, check=False)
+        wait_until(lambda: not self.run("squeue", "-h", "-o", "%i").split(), 60, "the cluster's queue empty")
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in reversed(self.processes):
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(30)
+        self.processes.clear()
+
+
+@contextmanager
+def slurm_cluster(folder: Path) -> Iterator[SlurmCluster]:
+    available, why = slurm_available()
+    require_component("Slurm", available, why)
+    cluster = SlurmCluster(folder)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@contextmanager
+def running_submitter(core: Core, config: SubmitConfig) -> Iterator[SlurmSubmitter]:
+    """`tasktune worker --slurm` in a thread of the test, stopped (and its thread joined) at the end."""
+    submitter = SlurmSubmitter(core, config)
+    thread = threading.Thread(target=submitter.serve, name="slurm-submitter", daemon=True)
+    thread.start()
+    try:
+        yield submitter
+    finally:
+        submitter.stop()
+        thread.join(60)
+        assert not thread.is_alive(), "the submit process did not stop"
