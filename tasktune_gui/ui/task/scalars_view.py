@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QSlider, QVBoxLayout, QWidget
 
 from tasktune_gui.core.results import ScalarPoint
@@ -79,19 +79,10 @@ class MetricChart(QWidget):
 
     def follow_palette(self) -> None:
         """Colours from the palette (pyqtgraph's own are white on black): background, axes, title, legend."""
-        palette = self.palette()
-        background = palette.color(QPalette.ColorRole.Base)
-        text = palette.color(QPalette.ColorRole.Text)
-        self.plot.setBackground(background)
+        text = paint_plot(self.plot, self.palette())
         item = self.plot.getPlotItem()
-        for side in ("left", "bottom"):
-            axis = item.getAxis(side)
-            axis.setPen(pg.mkPen(text))
-            axis.setTextPen(pg.mkPen(text))
         item.setTitle(self.metric_name, color=text.name())
         if item.legend is not None:
-            item.legend.setLabelTextColor(text)  # for the series added from now on
-            item.legend.setBrush(pg.mkBrush(background))
             for _sample, label in item.legend.items:  # those shown: drawn again, their colour is in their text
                 label.setText(label.text, color=text)
 
@@ -214,3 +205,20 @@ class ScalarsView(QScrollArea):
         self.smoothing_label.setText(f"Smoothing {self.weight:.2f}")
         for metric, chart in self.charts.items():
             chart.set_series(self._series[metric], self.x_axis.currentIndex(), self.weight, self._start)
+
+
+def paint_plot(plot: pg.PlotWidget, palette: QPalette) -> QColor:
+    """A chart in the palette's colours (pyqtgraph's own are white on black): background, axes, legend; the text
+    colour, for what the caller adds."""
+    background = palette.color(QPalette.ColorRole.Base)
+    text = palette.color(QPalette.ColorRole.Text)
+    plot.setBackground(background)
+    item = plot.getPlotItem()
+    for side in ("left", "bottom"):
+        axis = item.getAxis(side)
+        axis.setPen(pg.mkPen(text))
+        axis.setTextPen(pg.mkPen(text))
+    if item.legend is not None:
+        item.legend.setLabelTextColor(text)  # for the series added from now on
+        item.legend.setBrush(pg.mkBrush(background))
+    return text

@@ -7,7 +7,6 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,6 +24,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.common.palette import status_colour
+from tasktune_gui.ui.task.scalars_view import paint_plot
 
 TRIAL_COLOUR = "#268bd2"
 BEST_COLOUR = "#dc322f"
@@ -156,17 +156,7 @@ class SweepTab(QWidget):
             self.table.resizeColumnsToContents()
 
     def follow_palette(self) -> None:
-        palette = self.palette()
-        background = palette.color(QPalette.ColorRole.Base)
-        text = palette.color(QPalette.ColorRole.Text)
-        self.plot.setBackground(background)
-        item = self.plot.getPlotItem()
-        for side in ("left", "bottom"):
-            item.getAxis(side).setPen(pg.mkPen(text))
-            item.getAxis(side).setTextPen(pg.mkPen(text))
-        if item.legend is not None:
-            item.legend.setLabelTextColor(text)
-            item.legend.setBrush(pg.mkBrush(background))
+        paint_plot(self.plot, self.palette())
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
