@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,24 +23,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # Fixtures every folder may take: the CLI runner, a worker's settings, the main window, the Qt leak check.
 pytest_plugins = ["tests.support.cli", "tests.support.runs", "tests.support.window", "tests.support.qt_leaks"]
-EXIT_STATUS = pytest.StashKey[int]()
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    session.config.stash[EXIT_STATUS] = int(exitstatus)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config: pytest.Config) -> None:
-    """The test process ends once everything is reported, without the interpreter's teardown of what is left.
-
-    On Python 3.13 with PySide6 a green run once died with SIGSEGV after its summary, in that teardown (Qt objects
-    outliving Python's modules): the results were all in, the status was lost. Not investigated yet (see the note).
-    """
-    if "PySide6.QtCore" in sys.modules and EXIT_STATUS in config.stash:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(config.stash[EXIT_STATUS])
 
 
 @pytest.fixture(autouse=True)

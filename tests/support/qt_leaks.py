@@ -1,17 +1,69 @@
 """Every Qt test (one that uses `qtbot` or `qapp`) ends with no thread it started still running and no timer of
-its widgets still active: what a closed window leaves behind slows every later test and hides shutdown bugs."""
+its widgets still active: what a closed window leaves behind slows every later test and hides shutdown bugs. A
+message in which Qt says our objects are misused fails the test it came in, or the run when it came between tests."""
 
 from __future__ import annotations
 
+import gc
+import re
 import sys
 import threading
 from collections.abc import Iterable, Iterator
 
 import pytest
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QMessageLogContext, QObject, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 from pytestqt.exceptions import TimeoutError as WaitTimedOut
 from pytestqt.qtbot import QtBot
+
+# What Qt says of an object deleted twice or from the wrong thread, a timer or socket used off its thread, a thread
+# destroyed while running: each a bug of ours, and a crash to come. Never what a headless machine prints anyway
+# (the offscreen platform's "This plugin does not support ...", fonts, XDG_RUNTIME_DIR).
+MISUSE = re.compile(r"^(QObject|QThread|QBasicTimer|QTimer|QSocketNotifier|QCoreApplication::(post|send)Event)\b")
+
+
+def says_misuse(message: str) -> bool:
+    return MISUSE.match(message) is not None
+
+
+class MisuseWatch:
+    """Qt's messages of misuse that come while no test captures Qt's messages (pytest-qt does during a test):
+    between tests, and at the session's end, while what is left is collected."""
+
+    def __init__(self) -> None:
+        self.heard: list[str] = []
+
+    def __call__(self, _kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        if says_misuse(message):
+            self.heard.append(message)
+        sys.stderr.write(message + "\n")  # as Qt's own handler would
+
+
+WATCH = MisuseWatch()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    qInstallMessageHandler(WATCH)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """What is left of the tests' windows is collected now, while a message it causes can still fail the run."""
+    gc.collect()
+    if QApplication.instance() is not None:
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    if WATCH.heard:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        sys.stderr.write("Qt said an object was misused between tests:\n" + "\n".join(WATCH.heard) + "\n")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    qInstallMessageHandler(None)  # Qt's own again: Python code must not be called while the interpreter ends
+
+
+def misuse_in(item: pytest.Item) -> list[str]:
+    """The test's own messages of misuse, as pytest-qt captured them (its set-up, call and teardown so far)."""
+    capture = getattr(item, "qt_log_capture", None)
+    return [record.message for record in getattr(capture, "records", ()) if says_misuse(record.message)]
 
 
 def process_threads() -> set[threading.Thread]:
@@ -50,7 +102,9 @@ class LeakCheck:
         return [thread for thread in set(threading.enumerate()) - self.threads_before - process_threads()
                 if thread.is_alive()]
 
-    def verify(self, qtbot: QtBot) -> None:
+    def verify(self, qtbot: QtBot, messages: list[str] | None = None) -> None:
+        if messages:
+            pytest.fail(f"Qt said an object was misused: {messages}")
         try:  # a closing thread gets time to end; a passing test waits for nothing
             qtbot.waitUntil(lambda: not self.started_threads(), timeout=self.thread_timeout_ms)
         except WaitTimedOut:
@@ -71,4 +125,4 @@ def _qt_leak_check(request: pytest.FixtureRequest) -> Iterator[None]:
     qtbot: QtBot = request.getfixturevalue("qtbot")
     check = LeakCheck()
     yield
-    check.verify(qtbot)
+    check.verify(qtbot, misuse_in(request.node))

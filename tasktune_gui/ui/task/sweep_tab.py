@@ -53,8 +53,8 @@ def best_so_far(objectives: list[float | None], goal: str) -> list[float | None]
 class SweepTab(QWidget):
     open_trial = Signal(str)  # a trial's task id, double-clicked in the table
 
-    def __init__(self, core: Core) -> None:
-        super().__init__()
+    def __init__(self, core: Core, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.setObjectName("sweepView")
         self.core = core
         self.sweep_id: str | None = None

@@ -77,7 +77,11 @@ class TaskPage(QWidget):
                               ("SCALARS", self.scalars))
         for title, widget in tabs:
             self.tabs.addTab(widget, title)
-        self.sweep = SweepTab(core)  # a tab of optimizer tasks only
+        # A tab of optimizer tasks only, owned by the page while it is not a tab: left without a parent it outlived
+        # the closed window, and PySide deleted it at the interpreter's exit in no set order, its buttons' lambda
+        # slots with it ("shared QObject was deleted directly", then SIGSEGV on Python 3.13).
+        self.sweep = SweepTab(core, parent=self)
+        self.sweep.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.tabs)
