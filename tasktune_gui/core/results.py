@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, update
+from sqlalchemy import select as table_select
 from sqlmodel import col, select
 
 from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.lookup import get_task
 from tasktune_gui.core.models import Artifact, ConsoleLine, LastMetric, Scalar, Task, utcnow
+from tasktune_gui.core.records import id_chunks
 from tasktune_gui.core.store import Store
 
 SETUP_STREAM = "setup"  # a worker's lines about a run's setup, beside the task's own stdout and stderr
@@ -163,6 +165,22 @@ class ResultStore:
                                                                          col(Scalar.iteration))
             ).all()
             return [ScalarPoint(r.metric, r.series, r.iteration, r.value, r.time) for r in rows]
+
+    def scalars_of(self, task_ids: Sequence[str]) -> dict[str, list[ScalarPoint]]:
+        """The scalars of many tasks (Compare) in one query per CHUNK tasks; every id is a key, [] when it has none."""
+        found: dict[str, list[ScalarPoint]] = {task_id: [] for task_id in task_ids}
+        with self.store.read() as session:
+            for chunk in id_chunks(list(found)):
+                # Plain rows, not ORM objects: ten tasks of a few metrics hold tens of thousands of points.
+                rows = session.execute(
+                    table_select(col(Scalar.task_id), col(Scalar.metric), col(Scalar.series), col(Scalar.iteration),
+                                 col(Scalar.value), col(Scalar.time))
+                    .where(col(Scalar.task_id).in_(chunk))
+                    .order_by(col(Scalar.task_id), col(Scalar.metric), col(Scalar.series), col(Scalar.iteration))
+                ).all()
+                for task_id, metric, series, iteration, value, time in rows:
+                    found[task_id].append(ScalarPoint(metric, series, iteration, value, time))
+        return found
 
     def add_artifact(self, task_id: str, artifact: Artifact) -> None:
         artifact.task_id = task_id

@@ -12,6 +12,7 @@ from sqlalchemy import event
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.history import last_said
 from tasktune_gui.core.records import CHUNK
+from tasktune_gui.core.results import ScalarPoint
 from tests.core.test_clone_and_edit import full_task
 from tests.support.lifecycle import new_task
 
@@ -77,3 +78,17 @@ def test_one_record_by_prefix_with_who_did_what_newest_first(sqlite_core: Core) 
     assert "enqueued by" in last_said(record.history)
     assert sqlite_core.task_record(task_id).history == ()  # read only where asked
     assert record.to_json() == sqlite_core.task_json(task_id)  # the history is not part of `show --json`'s record
+
+
+def test_scalars_of_many_tasks_come_in_one_query(core: Core) -> None:
+    ids = [new_task(core, f"t{i}") for i in range(3)]
+    for offset, task_id in enumerate(ids[:2]):
+        core.results.report_scalars(task_id, [ScalarPoint("loss", "train", i, i + offset) for i in range(3)]
+                                    + [ScalarPoint("acc", "val", 0, 0.5)])
+    with counted_queries(core) as statements:
+        found = core.results.scalars_of(ids)
+    assert len(statements) == 1
+    assert list(found) == ids and found[ids[2]] == []  # a task without scalars is there, empty
+    assert found[ids[1]] == core.results.scalars(ids[1])  # what SCALARS reads for one task, in the same order
+    assert [p.value for p in found[ids[1]] if p.metric == "loss"] == [1.0, 2.0, 3.0]
+    assert all(p.time is not None for p in found[ids[0]])

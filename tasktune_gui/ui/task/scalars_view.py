@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QSlider, QVBoxLayout, QWidget
 
@@ -23,11 +23,41 @@ class Series:
     iterations: np.ndarray
     times: np.ndarray  # seconds since the epoch
     values: np.ndarray
+    start: float = 0.0  # its task's first report: where relative time counts from
 
-    def xs(self, axis: int, start: float) -> np.ndarray:
+    def xs(self, axis: int) -> np.ndarray:
         if axis == 0:
             return self.iterations
-        return self.times - start if axis == 1 else self.times
+        return self.times - self.start if axis == 1 else self.times
+
+
+@dataclass(frozen=True)
+class LineLook:
+    """How a series is drawn: its colour, and a dash where one colour stands for several series (Compare's tasks)."""
+
+    colour: str
+    style: Qt.PenStyle = Qt.PenStyle.SolidLine
+
+
+def group_points(points: list[ScalarPoint]) -> dict[str, dict[str, Series]]:
+    """One task's points as metric → series name → Series, relative time counted from the task's first report."""
+    grouped: dict[str, dict[str, tuple[list[int], list[float], list[float]]]] = {}
+    for point in points:
+        its, times, values = grouped.setdefault(point.metric, {}).setdefault(point.series, ([], [], []))
+        its.append(point.iteration)
+        times.append(point.time.timestamp() if point.time else 0.0)
+        values.append(point.value)
+    series = {
+        metric: {name: Series(np.asarray(i, dtype=float), np.asarray(t), np.asarray(v)) for name, (i, t, v)
+                 in lines.items()}
+        for metric, lines in grouped.items()
+    }
+    starts = [s.times.min() for lines in series.values() for s in lines.values() if len(s.times)]
+    start = float(min(starts)) if starts else 0.0
+    for lines in series.values():
+        for line in lines.values():
+            line.start = start
+    return series
 
 
 def smooth(xs: np.ndarray, ys: np.ndarray, weight: float) -> tuple[np.ndarray, np.ndarray]:
@@ -91,7 +121,9 @@ class MetricChart(QWidget):
             self.follow_palette()
         super().changeEvent(event)
 
-    def set_series(self, series: dict[str, Series], axis: int, weight: float, start: float) -> None:
+    def set_series(self, series: dict[str, Series], axis: int, weight: float,
+                   looks: dict[str, LineLook] | None = None) -> None:
+        """Draw the series (by name; `looks` gives each its colour, else one per series from COLOURS)."""
         self.series = series
         if axis != self.axis:
             self.axis = axis
@@ -99,8 +131,8 @@ class MetricChart(QWidget):
             self.plot.setLabel("bottom", X_AXES[axis])
             self.follow_palette()  # the new axis starts in pyqtgraph's colours
         for index, (name, data) in enumerate(sorted(series.items())):
-            colour = COLOURS[index % len(COLOURS)]
-            xs = data.xs(axis, start)
+            look = looks[name] if looks else LineLook(COLOURS[index % len(COLOURS)])
+            xs = data.xs(axis)
             self.drawn[name] = xs
             raw = self.raw.get(name)
             if raw is None:
@@ -109,12 +141,13 @@ class MetricChart(QWidget):
                 raw.setDownsampling(auto=True, method="peak")
                 raw.setClipToView(True)
             raw.setData(xs, data.values)
-            raw.setPen(pg.mkPen(colour, width=1 if weight > 0 else 2))
+            raw.setPen(pg.mkPen(look.colour, width=1 if weight > 0 else 2, style=look.style))
             raw.setOpacity(0.3 if weight > 0 else 1.0)
             line = self.smoothed.get(name)
             if weight > 0:
                 if line is None:
-                    line = self.smoothed[name] = self.plot.plot(pen=pg.mkPen(colour, width=2))
+                    line = self.smoothed[name] = self.plot.plot()
+                line.setPen(pg.mkPen(look.colour, width=2, style=look.style))
                 line.setData(*smooth(xs, data.values, weight))
                 line.show()
             elif line is not None:
@@ -144,6 +177,40 @@ class MetricChart(QWidget):
         self.readout.setText(self.values_at(x))
 
 
+class ScalarControls(QWidget):
+    """The x-axis choice and the smoothing slider: SCALARS and Compare's charts share them."""
+
+    changed = Signal()
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.x_axis = named(QComboBox(), f"{prefix}XAxis")
+        self.x_axis.addItems(X_AXES)
+        self.smoothing = named(QSlider(Qt.Orientation.Horizontal), f"{prefix}Smoothing")
+        self.smoothing.setRange(0, 99)
+        self.smoothing.setMaximumWidth(200)
+        self.smoothing_label = QLabel("Smoothing 0.00")
+        self.x_axis.currentIndexChanged.connect(self._changed)
+        self.smoothing.valueChanged.connect(self._changed)
+        bar = QHBoxLayout(self)
+        bar.setContentsMargins(0, 0, 0, 0)
+        for widget in (QLabel("X axis"), self.x_axis, self.smoothing_label, self.smoothing):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+
+    @property
+    def weight(self) -> float:
+        return self.smoothing.value() / 100
+
+    @property
+    def axis(self) -> int:
+        return self.x_axis.currentIndex()
+
+    def _changed(self) -> None:
+        self.smoothing_label.setText(f"Smoothing {self.weight:.2f}")
+        self.changed.emit()
+
+
 class ScalarsView(QScrollArea):
     def __init__(self) -> None:
         super().__init__()
@@ -151,22 +218,13 @@ class ScalarsView(QScrollArea):
         self.setWidgetResizable(True)
         self.charts: dict[str, MetricChart] = {}
         self._series: dict[str, dict[str, Series]] = {}
-        self._start = 0.0
-        self.x_axis = named(QComboBox(), "scalarsXAxis")
-        self.x_axis.addItems(X_AXES)
-        self.x_axis.currentIndexChanged.connect(self._redraw)
-        self.smoothing = named(QSlider(Qt.Orientation.Horizontal), "scalarsSmoothing")
-        self.smoothing.setRange(0, 99)
-        self.smoothing.setMaximumWidth(200)
-        self.smoothing_label = QLabel("Smoothing 0.00")
-        self.smoothing.valueChanged.connect(self._redraw)
-        bar = QHBoxLayout()
-        for widget in (QLabel("X axis"), self.x_axis, self.smoothing_label, self.smoothing):
-            bar.addWidget(widget)
-        bar.addStretch(1)
+        self.controls = ScalarControls("scalars")
+        self.x_axis, self.smoothing = self.controls.x_axis, self.controls.smoothing
+        self.smoothing_label = self.controls.smoothing_label
+        self.controls.changed.connect(self._redraw)
         self._body = QWidget()
         self._layout = QVBoxLayout(self._body)
-        self._layout.addLayout(bar)
+        self._layout.addWidget(self.controls)
         self.empty = QLabel("No scalars yet: a script reports them with sdk.report_scalar(title, series, value, i).")
         self._layout.addWidget(self.empty)
         self._layout.addStretch(1)
@@ -174,22 +232,10 @@ class ScalarsView(QScrollArea):
 
     @property
     def weight(self) -> float:
-        return self.smoothing.value() / 100
+        return self.controls.weight
 
     def show_points(self, points: list[ScalarPoint]) -> None:
-        grouped: dict[str, dict[str, tuple[list[int], list[float], list[float]]]] = {}
-        for point in points:
-            its, times, values = grouped.setdefault(point.metric, {}).setdefault(point.series, ([], [], []))
-            its.append(point.iteration)
-            times.append(point.time.timestamp() if point.time else 0.0)
-            values.append(point.value)
-        self._series = {
-            metric: {name: Series(np.asarray(i, dtype=float), np.asarray(t), np.asarray(v)) for name, (i, t, v)
-                     in lines.items()}
-            for metric, lines in grouped.items()
-        }
-        starts = [s.times.min() for lines in self._series.values() for s in lines.values() if len(s.times)]
-        self._start = float(min(starts)) if starts else 0.0
+        self._series = group_points(points)
         for metric in [m for m in self.charts if m not in self._series]:
             chart = self.charts.pop(metric)
             chart.setParent(None)
@@ -202,9 +248,8 @@ class ScalarsView(QScrollArea):
         self._redraw()
 
     def _redraw(self) -> None:
-        self.smoothing_label.setText(f"Smoothing {self.weight:.2f}")
         for metric, chart in self.charts.items():
-            chart.set_series(self._series[metric], self.x_axis.currentIndex(), self.weight, self._start)
+            chart.set_series(self._series[metric], self.controls.axis, self.weight)
 
 
 def paint_plot(plot: pg.PlotWidget, palette: QPalette) -> QColor:
