@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.results import ScalarPoint
-from tasktune_gui.ui.task.scalars_view import COLOURS
+from tasktune_gui.ui.common.scalar_charts import COLOURS
 from tasktune_gui.ui.tasks.compare_scalars import CompareScalars, overlay, task_curves
 from tasktune_gui.ui.tasks.compare_view import CompareDialog, hyperparameter_rows
 from tasktune_gui.ui.window.main_window import MainWindow

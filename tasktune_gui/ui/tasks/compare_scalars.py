@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from tasktune_gui.core.results import ScalarPoint
 from tasktune_gui.ui.common.naming import named
-from tasktune_gui.ui.task.scalars_view import COLOURS, LineLook, MetricChart, ScalarControls, Series, group_points
+from tasktune_gui.ui.common.scalar_charts import COLOURS, LineLook, MetricChart, ScalarControls, Series, group_points
 
 # A task keeps its colour on every chart; where a metric has several series, the series differ by dash.
 STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
