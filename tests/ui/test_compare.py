@@ -105,7 +105,7 @@ def test_compare_overlays_the_selected_tasks_curves(window: MainWindow, qtbot: Q
     dialog.close()
 
 
-def test_a_metric_with_several_series_names_each_line_by_series_and_task() -> None:
+def test_a_metric_with_several_series_names_each_line_by_series_and_task(qtbot: QtBot) -> None:
     points = {"a": [ScalarPoint("loss", "train", 0, 1.0, START), ScalarPoint("loss", "val", 0, 2.0, START)],
               "b": [ScalarPoint("loss", "train", 0, 3.0, START)]}
     charts = overlay(task_curves(["a", "b"], [points["a"], points["b"]]))
@@ -113,6 +113,10 @@ def test_a_metric_with_several_series_names_each_line_by_series_and_task() -> No
     assert sorted(lines) == ["loss/train — a", "loss/train — b", "loss/val — a"]
     assert looks["loss/train — a"].colour == looks["loss/val — a"].colour != looks["loss/train — b"].colour
     assert looks["loss/train — a"].style != looks["loss/val — a"].style  # one colour, told apart by dash
+    view = CompareScalars()
+    qtbot.addWidget(view)
+    view.show_tasks(task_curves(["a", "b"], [points["a"], points["b"]]))
+    assert view.charts["loss"].title == "loss  (solid train · dashed val)"
 
 
 def test_tasks_without_scalars_say_so(qtbot: QtBot) -> None:

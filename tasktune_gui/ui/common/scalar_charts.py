@@ -86,11 +86,14 @@ def smooth(xs: np.ndarray, ys: np.ndarray, weight: float) -> tuple[np.ndarray, n
 class MetricChart(QWidget):
     """One metric: its plot, a raw and a smoothed line per series, and a read-out of the values under the cursor."""
 
-    def __init__(self, metric: str) -> None:
+    def __init__(self, metric: str, title: str | None = None, legend: bool = True) -> None:
+        """`legend`: a key of the series inside the plot (Compare names its tasks' colours above its charts)."""
         super().__init__()
         self.metric_name = metric
-        self.plot = named(pg.PlotWidget(title=metric), f"chart_{metric}")
-        self.plot.addLegend()
+        self.title = title or metric
+        self.plot = named(pg.PlotWidget(title=self.title), f"chart_{metric}")
+        if legend:
+            self.plot.addLegend()
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setMinimumHeight(220)
         self.readout = named(QLabel(" "), f"readout_{metric}")
@@ -114,7 +117,7 @@ class MetricChart(QWidget):
         """Colours from the palette (pyqtgraph's own are white on black): background, axes, title, legend."""
         text = paint_plot(self.plot, self.palette())
         item = self.plot.getPlotItem()
-        item.setTitle(self.metric_name, color=text.name())
+        item.setTitle(self.title, color=text.name())
         if item.legend is not None:
             for _sample, label in item.legend.items:  # those shown: drawn again, their colour is in their text
                 label.setText(label.text, color=text)

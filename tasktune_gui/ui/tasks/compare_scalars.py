@@ -14,6 +14,7 @@ from tasktune_gui.ui.common.scalar_charts import COLOURS, LineLook, MetricChart,
 
 # A task keeps its colour on every chart; where a metric has several series, the series differ by dash.
 STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
+STYLE_NAMES = ("solid", "dashed", "dotted", "dash-dot")
 Overlay = dict[str, tuple[dict[str, Series], dict[str, LineLook]]]  # metric → (line name → data, line name → look)
 
 
@@ -48,6 +49,15 @@ def overlay(tasks: list[TaskCurves]) -> Overlay:
     return charts
 
 
+def chart_title(metric: str, tasks: list[TaskCurves]) -> str:
+    """The metric, and which dash is which series where it has several: the tasks' colours are named above."""
+    names = sorted({name for task in tasks for name in task.series.get(metric, {})})
+    if len(names) < 2:
+        return metric
+    key = " · ".join(f"{STYLE_NAMES[index % len(STYLES)]} {name}" for index, name in enumerate(names))
+    return f"{metric}  ({key})"
+
+
 class CompareScalars(QWidget):
     """The shared x-axis and smoothing controls, a legend of the tasks' colours, and the charts in a scroll area."""
 
@@ -79,7 +89,8 @@ class CompareScalars(QWidget):
             f'<span style="color:{task.colour}">■</span>&nbsp;{html.escape(task.label)}' for task in tasks))
         self._overlay = overlay(tasks)
         for metric in sorted(self._overlay):
-            chart = self.charts[metric] = MetricChart(metric)
+            # No key inside the plot: it hides the lines under it, and the legend above names the tasks' colours.
+            chart = self.charts[metric] = MetricChart(metric, chart_title(metric, tasks), legend=False)
             self._charts_layout.insertWidget(self._charts_layout.count() - 1, chart)
         self.status.setText("None of these tasks reported scalars." if not self._overlay else "")
         self.status.setVisible(not self._overlay)
