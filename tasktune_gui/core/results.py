@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, update
-from sqlalchemy import select as table_select
 from sqlmodel import col, select
 
 from tasktune_gui.core.events import Change, ChangeBus, note
@@ -39,6 +38,9 @@ class LogLine:
     time: datetime
     stream: str
     text: str
+
+
+ScalarRow = tuple[str, str, int, float, float]  # metric, series, iteration, value, seconds since the epoch
 
 
 @dataclass(frozen=True)
@@ -166,20 +168,25 @@ class ResultStore:
             ).all()
             return [ScalarPoint(r.metric, r.series, r.iteration, r.value, r.time) for r in rows]
 
-    def scalars_of(self, task_ids: Sequence[str]) -> dict[str, list[ScalarPoint]]:
-        """The scalars of many tasks (Compare) in one query per CHUNK tasks; every id is a key, [] when it has none."""
-        found: dict[str, list[ScalarPoint]] = {task_id: [] for task_id in task_ids}
+    def scalars_of(self, task_ids: Sequence[str]) -> dict[str, list[ScalarRow]]:
+        """The scalars of many tasks (Compare) in one query per CHUNK tasks, ordered as `scalars` orders them; every
+        id is a key, [] when it has none. Plain tuples with the time in seconds since the epoch, read at the driver:
+        ten tasks of five metrics hold 50,000 points, and SQLAlchemy's per-row processing tripled the time."""
+        found: dict[str, list[ScalarRow]] = {task_id: [] for task_id in task_ids}
         with self.store.read() as session:
+            connection = session.connection()
+            marker = _marker(connection)
+            # The database turns its stored time into seconds: SQLite keeps it as UTC text (julianday's days are
+            # exact to about 50 µs: rounded to the millisecond, whole seconds stay whole), PostgreSQL as a timestamp.
+            seconds = ("extract(epoch from time)" if connection.dialect.name == "postgresql"
+                       else "round((julianday(time) - 2440587.5) * 86400.0, 3)")
             for chunk in id_chunks(list(found)):
-                # Plain rows, not ORM objects: ten tasks of a few metrics hold tens of thousands of points.
-                rows = session.execute(
-                    table_select(col(Scalar.task_id), col(Scalar.metric), col(Scalar.series), col(Scalar.iteration),
-                                 col(Scalar.value), col(Scalar.time))
-                    .where(col(Scalar.task_id).in_(chunk))
-                    .order_by(col(Scalar.task_id), col(Scalar.metric), col(Scalar.series), col(Scalar.iteration))
-                ).all()
-                for task_id, metric, series, iteration, value, time in rows:
-                    found[task_id].append(ScalarPoint(metric, series, iteration, value, time))
+                rows = connection.exec_driver_sql(
+                    f"SELECT task_id, metric, series, iteration, value, {seconds} FROM scalar "
+                    f"WHERE task_id IN ({', '.join([marker] * len(chunk))}) "
+                    "ORDER BY task_id, metric, series, iteration", tuple(chunk)).all()
+                for task_id, metric, series, iteration, value, at in rows:
+                    found[task_id].append((metric, series, iteration, value, float(at or 0.0)))
         return found
 
     def add_artifact(self, task_id: str, artifact: Artifact) -> None:

@@ -89,6 +89,7 @@ def test_scalars_of_many_tasks_come_in_one_query(core: Core) -> None:
         found = core.results.scalars_of(ids)
     assert len(statements) == 1
     assert list(found) == ids and found[ids[2]] == []  # a task without scalars is there, empty
-    assert found[ids[1]] == core.results.scalars(ids[1])  # what SCALARS reads for one task, in the same order
-    assert [p.value for p in found[ids[1]] if p.metric == "loss"] == [1.0, 2.0, 3.0]
-    assert all(p.time is not None for p in found[ids[0]])
+    one = core.results.scalars(ids[1])  # what SCALARS reads for one task: the same points in the same order
+    assert [row[:4] for row in found[ids[1]]] == [(p.metric, p.series, p.iteration, p.value) for p in one]
+    assert [row[4] for row in found[ids[1]]] == pytest.approx([p.time.timestamp() for p in one if p.time], abs=1e-3)
+    assert [value for metric, _, _, value, _ in found[ids[1]] if metric == "loss"] == [1.0, 2.0, 3.0]

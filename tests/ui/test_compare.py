@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
-from tasktune_gui.core.results import ScalarPoint
+from tasktune_gui.core.results import ScalarPoint, ScalarRow
 from tasktune_gui.ui.common.scalar_charts import COLOURS
 from tasktune_gui.ui.tasks.compare_scalars import CompareScalars, overlay, task_curves
 from tasktune_gui.ui.tasks.compare_view import CompareDialog, hyperparameter_rows
@@ -32,6 +32,10 @@ def add_runs(core: Core) -> dict[str, str]:
         core.results.report_scalars(task_id, points)
         ids[name] = task_id
     return ids
+
+
+def rows(points: list[ScalarPoint]) -> list[ScalarRow]:
+    return [(p.metric, p.series, p.iteration, p.value, p.time.timestamp() if p.time else 0.0) for p in points]
 
 
 def has_row(window: MainWindow, name: str) -> bool:
@@ -108,14 +112,14 @@ def test_compare_overlays_the_selected_tasks_curves(window: MainWindow, qtbot: Q
 def test_a_metric_with_several_series_names_each_line_by_series_and_task(qtbot: QtBot) -> None:
     points = {"a": [ScalarPoint("loss", "train", 0, 1.0, START), ScalarPoint("loss", "val", 0, 2.0, START)],
               "b": [ScalarPoint("loss", "train", 0, 3.0, START)]}
-    charts = overlay(task_curves(["a", "b"], [points["a"], points["b"]]))
+    charts = overlay(task_curves(["a", "b"], [rows(points["a"]), rows(points["b"])]))
     lines, looks = charts["loss"]
     assert sorted(lines) == ["loss/train — a", "loss/train — b", "loss/val — a"]
     assert looks["loss/train — a"].colour == looks["loss/val — a"].colour != looks["loss/train — b"].colour
     assert looks["loss/train — a"].style != looks["loss/val — a"].style  # one colour, told apart by dash
     view = CompareScalars()
     qtbot.addWidget(view)
-    view.show_tasks(task_curves(["a", "b"], [points["a"], points["b"]]))
+    view.show_tasks(task_curves(["a", "b"], [rows(points["a"]), rows(points["b"])]))
     assert view.charts["loss"].title == "loss  (solid train · dashed val)"
 
 

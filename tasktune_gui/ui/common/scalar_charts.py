@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
-from tasktune_gui.core.results import ScalarPoint
+from tasktune_gui.core.results import ScalarPoint, ScalarRow
 from tasktune_gui.ui.common.naming import named
 
 # Ten, so ten compared tasks each have their own; readable on light and dark backgrounds.
@@ -44,12 +44,18 @@ class LineLook:
 
 def group_points(points: list[ScalarPoint]) -> dict[str, dict[str, Series]]:
     """One task's points as metric → series name → Series, relative time counted from the task's first report."""
+    return group_rows([(p.metric, p.series, p.iteration, p.value, p.time.timestamp() if p.time else 0.0)
+                       for p in points])
+
+
+def group_rows(rows: list[ScalarRow]) -> dict[str, dict[str, Series]]:
+    """group_points of the plain rows ResultStore.scalars_of reads for Compare."""
     grouped: dict[str, dict[str, tuple[list[int], list[float], list[float]]]] = {}
-    for point in points:
-        its, times, values = grouped.setdefault(point.metric, {}).setdefault(point.series, ([], [], []))
-        its.append(point.iteration)
-        times.append(point.time.timestamp() if point.time else 0.0)
-        values.append(point.value)
+    for metric, name, iteration, value, at in rows:
+        its, times, values = grouped.setdefault(metric, {}).setdefault(name, ([], [], []))
+        its.append(iteration)
+        times.append(at)
+        values.append(value)
     series = {
         metric: {name: Series(np.asarray(i, dtype=float), np.asarray(t), np.asarray(v)) for name, (i, t, v)
                  in lines.items()}

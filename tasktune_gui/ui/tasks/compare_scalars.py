@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from tasktune_gui.core.results import ScalarPoint
+from tasktune_gui.core.results import ScalarRow
 from tasktune_gui.ui.common.naming import named
-from tasktune_gui.ui.common.scalar_charts import COLOURS, LineLook, MetricChart, ScalarControls, Series, group_points
+from tasktune_gui.ui.common.scalar_charts import COLOURS, LineLook, MetricChart, ScalarControls, Series, group_rows
 
 # A task keeps its colour on every chart; where a metric has several series, the series differ by dash.
 STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
@@ -25,9 +25,9 @@ class TaskCurves:
     series: dict[str, dict[str, Series]]  # metric → series name → points
 
 
-def task_curves(labels: list[str], points: list[list[ScalarPoint]]) -> list[TaskCurves]:
+def task_curves(labels: list[str], points: list[list[ScalarRow]]) -> list[TaskCurves]:
     """Each task's points grouped, with its colour from the charts' palette in the order the tasks are listed."""
-    return [TaskCurves(label, COLOURS[index % len(COLOURS)], group_points(found))
+    return [TaskCurves(label, COLOURS[index % len(COLOURS)], group_rows(found))
             for index, (label, found) in enumerate(zip(labels, points, strict=True))]
 
 

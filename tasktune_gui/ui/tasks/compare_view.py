@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from tasktune_gui.core.records import Fields, TaskRecord
-from tasktune_gui.core.results import ScalarPoint
+from tasktune_gui.core.results import ScalarRow
 from tasktune_gui.ui.common.background import Background
 from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.tasks.compare_scalars import CompareScalars, task_curves
@@ -27,7 +27,7 @@ DIFFERENT = QColor(255, 196, 0, 70)  # readable on light and dark palettes
 EXECUTION_KEYS = ("repository", "branch", "tag", "commit", "entry_point", "working_dir", "binary", "output_uri",
                   "queue")
 Rows = list[tuple[str, list[str]]]
-ReadScalars = Callable[[Sequence[str]], dict[str, list[ScalarPoint]]]  # task ids → each one's points, in bulk
+ReadScalars = Callable[[Sequence[str]], dict[str, list[ScalarRow]]]  # task ids → each one's points, in bulk
 
 
 def hyperparameter_rows(tasks: list[dict[str, Fields]]) -> Rows:
