@@ -18,6 +18,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.execution.slurm.submitter import SlurmSubmitter, SubmitConfig
 from tests.support.components import require_component
 from tests.support.runs import add_task, sections
+from tests.support.slurm_accounting import Accounting, accounting_available
 from tests.support.waiting import wait_until
 
 NODE = "ttnode1"
@@ -44,10 +45,12 @@ def slurm_available() -> tuple[bool, str]:
 class SlurmCluster:
     """munged, slurmctld and slurmd of one node; `env` is what a Slurm client needs (SLURM_CONF)."""
 
-    def __init__(self, folder: Path, node: str = NODE, enforce_memory: bool = False) -> None:
+    def __init__(self, folder: Path, node: str = NODE, enforce_memory: bool = False,
+                 accounting: Accounting | None = None) -> None:
         self.folder = folder
         self.node = node
         self.enforce_memory = enforce_memory
+        self.accounting = accounting
         self.conf = folder / "slurm.conf"
         self.munge_socket = folder / "munge" / "munge.socket"
         self.processes: list[subprocess.Popen[bytes]] = []
@@ -69,8 +72,11 @@ class SlurmCluster:
             task_plugin, select, memory = "task/cgroup", "CR_CPU_Memory", "DefMemPerCPU=1000\n"
             (f / "cgroup.conf").write_text("CgroupPlugin=cgroup/v1\nCgroupMountpoint=/sys/fs/cgroup\n"
                                            "ConstrainRAMSpace=yes\nConstrainSwapSpace=yes\nAllowedSwapSpace=0\n")
+        cluster, storage, min_job_age = "tasktune", "AccountingStorageType=accounting_storage/none\n", 300
+        if self.accounting is not None:  # finished jobs leave squeue after 2 s: sacct is what tells of them
+            cluster, storage, min_job_age = "ttacct", self.accounting.conf_lines(self.munge_socket), 2
         self.conf.write_text(
-            "ClusterName=tasktune\n"
+            f"ClusterName={cluster}\n"
             "SlurmctldHost=localhost(127.0.0.1)\n"
             f"SlurmctldPort={_free_port()}\nSlurmdPort={_free_port()}\n"
             "SlurmUser=root\nSlurmdUser=root\n"
@@ -80,10 +86,10 @@ class SlurmCluster:
             f"SlurmctldLogFile={f / 'slurmctld.log'}\nSlurmdLogFile={f / 'slurmd.log'}\n"
             f"ProctrackType=proctrack/linuxproc\nTaskPlugin={task_plugin}\n{memory}"
             "JobAcctGatherType=jobacct_gather/linux\nJobAcctGatherFrequency=1\n"
-            "AccountingStorageType=accounting_storage/none\nJobCompType=jobcomp/none\n"
+            f"{storage}JobCompType=jobcomp/none\n"
             f"SelectType=select/cons_tres\nSelectTypeParameters={select}\n"
             "SchedulerType=sched/backfill\nSchedulerParameters=sched_min_interval=100000\n"
-            "ReturnToService=2\nInactiveLimit=0\nKillWait=2\nMinJobAge=300\nMessageTimeout=30\n"
+            f"ReturnToService=2\nInactiveLimit=0\nKillWait=2\nMinJobAge={min_job_age}\nMessageTimeout=30\n"
             "SlurmctldTimeout=60\nSlurmdTimeout=300\nMpiDefault=none\n"
             f"NodeName={self.node} NodeHostname=localhost NodeAddr=127.0.0.1 CPUs={SLOTS} RealMemory=4000 "
             "State=UNKNOWN\n"
@@ -105,9 +111,29 @@ class SlurmCluster:
                      f"--pid-file={munge / 'munged.pid'}", f"--log-file={munge / 'munged.log'}",
                      f"--seed-file={munge / 'munged.seed'}"], "munged.out")
         wait_until(self.munge_socket.exists, 30, "munged's socket")
+        if self.accounting is not None:
+            self._start_accounting(self.accounting)
         self._spawn(["slurmctld", "-D", "-i", "-f", str(self.conf)], "slurmctld.out")
         self._spawn(["slurmd", "-D", "-N", self.node, "-f", str(self.conf)], "slurmd.out")
         wait_until(lambda: self.node_state() == "idle", 60, "the Slurm node idle (see slurmctld.log, slurmd.log)")
+
+    def _start_accounting(self, accounting: Accounting) -> None:
+        """MariaDB, then slurmdbd (with this munged), then the cluster registered, before slurmctld starts."""
+        accounting.install_database()
+        self._spawn(accounting.database_argv(), "mariadb.out")
+        accounting.wait_database()
+        accounting.write_dbd_conf(self.munge_socket)
+        self._spawn(["slurmdbd", "-D"], "slurmdbd.out")
+        accounting.wait_dbd()
+        said: list[str] = []
+
+        def registered() -> bool:
+            done = subprocess.run(["sacctmgr", "-i", "add", "cluster", "ttacct"], env=self.client_env(),
+                                  capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
+            said[:] = [done.stdout + done.stderr]
+            return done.returncode == 0
+
+        wait_until(registered, 60, f"the cluster registered with slurmdbd (sacctmgr: {said})")
 
     def node_state(self) -> str:
         for process in self.processes:
@@ -180,14 +206,20 @@ def memory_cgroups_available() -> tuple[bool, str]:
 
 
 @contextmanager
-def slurm_cluster(folder: Path, enforce_memory: bool = False) -> Iterator[SlurmCluster]:
+def slurm_cluster(folder: Path, enforce_memory: bool = False, accounting: bool = False) -> Iterator[SlurmCluster]:
+    """The session's cluster; with `enforce_memory` one whose node puts jobs in memory cgroups, with `accounting`
+    one with slurmdbd and MariaDB (each a cluster of its own, beside the session's)."""
     available, why = slurm_available()
     require_component("Slurm", available, why)
+    node = NODE
     if enforce_memory:
         available, why = memory_cgroups_available()
         require_component("memory cgroups for Slurm", available, why)
-    # A node of its own name where jobs get cgroups: slurmd's folders (slurm_<node>) are not another session's.
-    cluster = SlurmCluster(folder, f"ttmem{os.getpid()}", True) if enforce_memory else SlurmCluster(folder)
+        node = f"ttmem{os.getpid()}"  # slurmd's cgroup folders (slurm_<node>) are not another session's
+    if accounting:
+        available, why = accounting_available()
+        require_component("Slurm accounting", available, why)
+    cluster = SlurmCluster(folder, node, enforce_memory, Accounting(folder) if accounting else None)
     try:
         cluster.start()
         yield cluster

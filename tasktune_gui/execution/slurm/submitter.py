@@ -77,6 +77,7 @@ class SlurmSubmitter:
         self._stop = threading.Event()
         self._memory = _Memory()
         self.submitted: list[str] = []  # job ids, in order (the tests and the bench read it)
+        self._accounting: bool | None = None  # whether sacct answers for jobs squeue has forgotten
         self.polls = 0
 
     # Life of the process.
@@ -124,6 +125,10 @@ class SlurmSubmitter:
         jobs = commands.our_jobs()
         self.polls += 1
         held = self.core.slurm.held(self.config.queues, list(jobs))
+        gone = {task.job_id: task.task_id for task in held if task.job_id and task.job_id not in jobs
+                and task.status in (Status.PENDING, Status.RUNNING)}
+        if gone and self._has_accounting():
+            jobs.update(commands.accounted(gone))  # what Slurm ended and squeue no longer lists (MinJobAge)
         for task in held:
             self._follow(task, jobs)
         listed_tasks = {job.task_id for job in jobs.values() if not job.finished}
@@ -136,6 +141,11 @@ class SlurmSubmitter:
                     self._submit_held(task.task_id, task.queue)
         self._cancel_strays(jobs, held)
         self._memory.was_running = {task.job_id for task in held if task.status == Status.RUNNING and task.job_id}
+
+    def _has_accounting(self) -> bool:
+        if self._accounting is None:  # asked once; an unreachable slurmctld is asked again next round
+            self._accounting = commands.accounting_enabled()
+        return self._accounting
 
     def submit_new(self) -> None:
         """One job for each task waiting in the queues."""
