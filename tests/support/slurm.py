@@ -46,8 +46,9 @@ class SlurmCluster:
     """munged, slurmctld and slurmd of one node; `env` is what a Slurm client needs (SLURM_CONF)."""
 
     def __init__(self, folder: Path, node: str = NODE, enforce_memory: bool = False,
-                 accounting: Accounting | None = None) -> None:
+                 accounting: Accounting | None = None, min_job_age: int = 300) -> None:
         self.folder = folder
+        self.min_job_age = min_job_age  # how long squeue lists a finished job
         self.node = node
         self.enforce_memory = enforce_memory
         self.accounting = accounting
@@ -72,9 +73,9 @@ class SlurmCluster:
             task_plugin, select, memory = "task/cgroup", "CR_CPU_Memory", "DefMemPerCPU=1000\n"
             (f / "cgroup.conf").write_text("CgroupPlugin=cgroup/v1\nCgroupMountpoint=/sys/fs/cgroup\n"
                                            "ConstrainRAMSpace=yes\nConstrainSwapSpace=yes\nAllowedSwapSpace=0\n")
-        cluster, storage, min_job_age = "tasktune", "AccountingStorageType=accounting_storage/none\n", 300
-        if self.accounting is not None:  # finished jobs leave squeue after 2 s: sacct is what tells of them
-            cluster, storage, min_job_age = "ttacct", self.accounting.conf_lines(self.munge_socket), 2
+        cluster, storage = "tasktune", "AccountingStorageType=accounting_storage/none\n"
+        if self.accounting is not None:
+            cluster, storage = "ttacct", self.accounting.conf_lines(self.munge_socket)
         self.conf.write_text(
             f"ClusterName={cluster}\n"
             "SlurmctldHost=localhost(127.0.0.1)\n"
@@ -89,7 +90,7 @@ class SlurmCluster:
             f"{storage}JobCompType=jobcomp/none\n"
             f"SelectType=select/cons_tres\nSelectTypeParameters={select}\n"
             "SchedulerType=sched/backfill\nSchedulerParameters=sched_min_interval=100000\n"
-            f"ReturnToService=2\nInactiveLimit=0\nKillWait=2\nMinJobAge={min_job_age}\nMessageTimeout=30\n"
+            f"ReturnToService=2\nInactiveLimit=0\nKillWait=2\nMinJobAge={self.min_job_age}\nMessageTimeout=30\n"
             "SlurmctldTimeout=60\nSlurmdTimeout=300\nMpiDefault=none\n"
             f"NodeName={self.node} NodeHostname=localhost NodeAddr=127.0.0.1 CPUs={SLOTS} RealMemory=4000 "
             "State=UNKNOWN\n"
@@ -147,6 +148,10 @@ class SlurmCluster:
         """A Slurm command (scontrol, squeue...) against this cluster; its output."""
         return subprocess.run(list(argv), env=self.client_env(), capture_output=True, text=True,
                               check=True).stdout
+
+    def lists(self, job_id: str) -> bool:
+        """Whether squeue still lists the job (finished ones for MinJobAge)."""
+        return job_id in self.run("squeue", "-h", "--states=all", "-o", "%i").split()
 
     def node_back(self) -> None:
         """After a test set the node down: it serves jobs again (slurmd answers, ReturnToService brings it back;
@@ -208,7 +213,8 @@ def memory_cgroups_available() -> tuple[bool, str]:
 @contextmanager
 def slurm_cluster(folder: Path, enforce_memory: bool = False, accounting: bool = False) -> Iterator[SlurmCluster]:
     """The session's cluster; with `enforce_memory` one whose node puts jobs in memory cgroups, with `accounting`
-    one with slurmdbd and MariaDB (each a cluster of its own, beside the session's)."""
+    one with slurmdbd and MariaDB (each a cluster of its own, beside the session's, that forgets finished jobs after
+    2 s as a busy cluster does: the session's keeps them 300 s)."""
     available, why = slurm_available()
     require_component("Slurm", available, why)
     node = NODE
@@ -219,7 +225,8 @@ def slurm_cluster(folder: Path, enforce_memory: bool = False, accounting: bool =
     if accounting:
         available, why = accounting_available()
         require_component("Slurm accounting", available, why)
-    cluster = SlurmCluster(folder, node, enforce_memory, Accounting(folder) if accounting else None)
+    cluster = SlurmCluster(folder, node, enforce_memory, Accounting(folder) if accounting else None,
+                           2 if enforce_memory or accounting else 300)
     try:
         cluster.start()
         yield cluster

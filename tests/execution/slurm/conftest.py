@@ -21,9 +21,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlurmCluster]:
 
 
 @pytest.fixture(scope="session")
-def memory_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlurmCluster]:
-    """A second one-node cluster whose node puts each job in a memory cgroup of its --mem (started only for the
-    tests that need it: about a second)."""
+def forgetful_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlurmCluster]:
+    """A second one-node cluster whose node puts each job in a memory cgroup of its --mem, with no accounting, that
+    forgets finished jobs after 2 s (started only for the tests that need it: about a second)."""
     with slurm_cluster(tmp_path_factory.mktemp("slurm-memory"), enforce_memory=True) as started:
         yield started
 

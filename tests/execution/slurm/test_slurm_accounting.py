@@ -15,10 +15,6 @@ from tests.support.slurm import PARTITION, SlurmCluster, hold_task, running_subm
 from tests.support.waiting import wait_for, wait_until
 
 
-def _listed(cluster: SlurmCluster, job: str) -> bool:
-    return job in cluster.run("squeue", "-h", "--states=all", "-o", "%i").split()
-
-
 def _accounted_state(cluster: SlurmCluster, job: str) -> str:
     return cluster.run("sacct", "-n", "-P", "-X", f"--jobs={job}", "--format=State").strip()
 
@@ -39,7 +35,7 @@ def test_a_job_cancelled_while_the_submit_process_was_down_is_read_from_sacct(
         job = sqlite_core.task_json(task_id)["slurm_job_id"]
         # While no submit process runs, someone cancels the job and Slurm forgets it (MinJobAge 2 s here).
         accounting_cluster.run("scancel", job)
-        wait_until(lambda: not _listed(accounting_cluster, job), 60, "the job gone from squeue")
+        wait_until(lambda: not accounting_cluster.lists(job), 60, "the job gone from squeue")
         wait_until(lambda: _accounted_state(accounting_cluster, job).startswith("CANCELLED"), 60,
                    "the job's end in the accounting database")
         assert status(sqlite_core, task_id) == "running"

@@ -1,5 +1,5 @@
-"""Jobs that end without their runner's word: killed outright (lost, with the job id), their node failed
-(NODE_FAIL), over their memory (OUT_OF_MEMORY, where the node enforces it)."""
+"""Jobs that end without their runner's word: killed outright or gone from squeue with no exit file (lost, with the
+job id), their node failed (NODE_FAIL), over their memory (OUT_OF_MEMORY, where the node enforces it)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,14 @@ from tasktune_gui.execution.slurm.submitter import SlurmSubmitter, SubmitConfig
 from tests.support.git import make_repo
 from tests.support.runs import add_task, console, status
 from tests.support.slurm import NODE, PARTITION, SlurmCluster, hold_task, running_submitter
-from tests.support.waiting import wait_for
+from tests.support.waiting import wait_for, wait_until
+
+
+def _queue_on(core: Core, tmp_path: Path, name: str, options: SlurmOptions) -> SubmitConfig:
+    """A queue on the second cluster (the tests set its SLURM_CONF) and a submit process's settings for it."""
+    core.queues.create(name, slurm=options)
+    return SubmitConfig(queues=[name], db_url=core.store.url, state_dir=tmp_path / "slurm-state",
+                        cache_dir=tmp_path / "cache", poll=0.2, abort_grace=3.0)
 
 
 def test_a_job_killed_before_its_runner_could_say_fails_its_task_as_lost(
@@ -34,6 +41,32 @@ def test_a_job_killed_before_its_runner_could_say_fails_its_task_as_lost(
     assert record["status_reason"] == f"lost (Slurm job {job})"
     assert "without an exit file" in record["status_message"]
     assert not JobFiles(submitter.config.state_dir, task_id).exit_file(job).exists()
+
+
+def test_a_job_gone_from_squeue_with_no_exit_file_fails_its_task_as_lost(
+        sqlite_core: Core, hold_repo: Path, forgetful_cluster: SlurmCluster, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    for name, value in forgetful_cluster.env.items():
+        monkeypatch.setenv(name, value)
+    config = _queue_on(sqlite_core, tmp_path, "hpc", SlurmOptions(PARTITION, cpus="1", time="5"))
+    release = tmp_path / "release"
+    task_id = hold_task(sqlite_core, hold_repo, "hpc", release)
+    try:
+        with running_submitter(sqlite_core, config):
+            wait_for(sqlite_core, lambda: "started" in console(sqlite_core, task_id), 60, "the task's first line")
+        job = sqlite_core.task_json(task_id)["slurm_job_id"]
+        # No submit process sees it end: killed with no exit file, then forgotten (MinJobAge 2 s, no accounting).
+        forgetful_cluster.run("scancel", "--signal=KILL", "--batch", job)
+        wait_until(lambda: not forgetful_cluster.lists(job), 60, "the job gone from squeue")
+        assert status(sqlite_core, task_id) == "running"
+        with running_submitter(sqlite_core, config):
+            wait_for(sqlite_core, lambda: status(sqlite_core, task_id) == "failed", 60, "the task failed")
+    finally:
+        release.touch()
+        forgetful_cluster.cancel_all()
+    record = sqlite_core.task_json(task_id)
+    assert record["status_reason"] == f"lost (Slurm job {job})"
+    assert record["status_message"] == f"Slurm job {job} vanished without an exit file"
 
 
 def test_a_failed_node_fails_the_task_node_fail(sqlite_core: Core, hold_repo: Path, slurm: SlurmCluster,
@@ -62,20 +95,18 @@ print("never over the limit", flush=True)
 '''
 
 
-def test_a_job_over_its_memory_fails_the_task_out_of_memory(sqlite_core: Core, memory_cluster: SlurmCluster,
+def test_a_job_over_its_memory_fails_the_task_out_of_memory(sqlite_core: Core, forgetful_cluster: SlurmCluster,
                                                             monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name, value in memory_cluster.env.items():
+    for name, value in forgetful_cluster.env.items():
         monkeypatch.setenv(name, value)
-    sqlite_core.queues.create("small", slurm=SlurmOptions(PARTITION, cpus="1", mem="400M", time="5"))
+    config = _queue_on(sqlite_core, tmp_path, "small", SlurmOptions(PARTITION, cpus="1", mem="400M", time="5"))
     repo = make_repo(tmp_path / "hog-source", {"hog.py": HOG_SCRIPT})
     task_id = add_task(sqlite_core, repo, queue="small", entry_point="hog.py")
-    config = SubmitConfig(queues=["small"], db_url=sqlite_core.store.url, state_dir=tmp_path / "slurm-state",
-                          cache_dir=tmp_path / "cache", poll=0.2, abort_grace=3.0)
     try:
         with running_submitter(sqlite_core, config):
             wait_for(sqlite_core, lambda: status(sqlite_core, task_id) == "failed", 120, "the task failed")
     finally:
-        memory_cluster.cancel_all()
+        forgetful_cluster.cancel_all()
     record = sqlite_core.task_json(task_id)
     assert record["status_reason"] == "OUT_OF_MEMORY"
     assert "memory limit" in record["status_message"]
