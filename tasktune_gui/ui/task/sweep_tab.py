@@ -1,4 +1,5 @@
-"""The SWEEP tab of an optimizer task: objective per trial with the best so far, the trials' table, and the
+"""The SWEEP tab of an optimizer task: charts of how the search converges (objective per trial with the best so far,
+parallel coordinates that filter the table, learning curves, parameter importance) above the trials' table, and the
 sweep's own actions (pause, resume, stop, clone the best trial to a Draft)."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -16,15 +18,20 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.execution.sweep.importance import Importance, param_importances
+from tasktune_gui.ui.common.background import Background
 from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.common.palette import status_colour
+from tasktune_gui.ui.task.parallel_coordinates import ParallelCoordinates
 from tasktune_gui.ui.task.scalars_view import paint_plot
+from tasktune_gui.ui.task.sweep_charts import ImportanceChart, LearningCurves
 
 TRIAL_COLOUR = "#268bd2"
 BEST_COLOUR = "#dc322f"
@@ -92,10 +99,34 @@ class SweepTab(QWidget):
         buttons.addWidget(self.summary, 1)
         for button in (self.pause, self.stop, self.clone_best):
             buttons.addWidget(button)
+        self.coordinates = named(ParallelCoordinates(), "sweepParallelCoordinates")
+        self.coordinates.selection_changed.connect(self._on_coordinates_selection_changed)
+        self.curves = named(LearningCurves(), "sweepLearningCurves")
+        self.importance = named(ImportanceChart(), "sweepImportance")
+        # Importance is Optuna's work (tens of ms at a thousand trials): done off the GUI thread, once per change
+        # in the completed trials.
+        self.background = Background(self)
+        self._importance_of: tuple[Any, ...] | None = None
+        self._importance_busy = False
+        self._importance_next: dict[str, Any] | None = None
+        # Charts as sub-tabs over the table (as Optuna Dashboard and W&B keep one chart wide at a time): each gets
+        # the full width at 1440 pixels, and the table stays in view below.
+        self.charts = named(QTabWidget(), "sweepCharts")
+        self.charts.setDocumentMode(True)
+        for title, chart in (("Objective", self.plot), ("Parallel coordinates", self.coordinates),
+                             ("Learning curves", self.curves), ("Importance", self.importance)):
+            self.charts.addTab(chart, title)
+        self.filter_note = named(QLabel(), "sweepFilterNote")
+        self.filter_note.hide()
+        below = QWidget()
+        table_layout = QVBoxLayout(below)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.filter_note)
+        table_layout.addWidget(self.table, 1)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.plot)
-        split.addWidget(self.table)
-        split.setSizes([1, 1])  # the chart and the table halves alike
+        split.addWidget(self.charts)
+        split.addWidget(below)
+        split.setSizes([3, 2])  # a chart tall enough to read its axes; the table below
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
@@ -119,7 +150,58 @@ class SweepTab(QWidget):
         self.stop.setEnabled(sweep["state"] != "stopped")
         self.clone_best.setEnabled(sweep["best"] is not None)
         self._draw(trials, objective["goal"])
+        self.coordinates.show_trials(definition, trials, objective["goal"])
+        self.curves.show_curves(sweep)
         self._fill_table(trials, [p["name"] for p in definition["params"]])
+        self._filter_table()
+        self._update_importance(sweep)
+
+    def _update_importance(self, sweep: dict[str, Any]) -> None:
+        done = tuple((t["id"], t["objective"]) for t in sweep["trials"] if t["state"] == "complete")
+        key = (self.sweep_id, done)
+        if key == self._importance_of:
+            return
+        self._importance_of = key
+        if self._importance_busy:
+            self._importance_next = sweep  # folded: only the newest waits
+            return
+        self._importance_busy = True
+        self.importance.show_waiting()
+        self.background.run(lambda: param_importances(sweep), self._on_importance_done,
+                            self._on_importance_failed)
+
+    def _on_importance_done(self, found: Importance) -> None:
+        self.importance.show_importance(found)
+        self._importance_ended()
+
+    def _on_importance_failed(self, error: Exception) -> None:
+        self.importance.show_failed(error)
+        self._importance_ended()
+
+    def _importance_ended(self) -> None:
+        self._importance_busy = False
+        waiting, self._importance_next = self._importance_next, None
+        if waiting is not None:
+            self._importance_of = None
+            self._update_importance(waiting)
+
+    def _on_coordinates_selection_changed(self, _selected: set[str] | None) -> None:
+        self._filter_table()
+
+    def _filter_table(self) -> None:
+        """Only the trials inside every range of the parallel coordinates; all when none is set."""
+        selected = self.coordinates.selected
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
+            trial = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+            self.table.setRowHidden(row, selected is not None and trial not in selected)
+        if selected is None:
+            self.filter_note.hide()
+            return
+        axes = ", ".join(self.coordinates.ranges)
+        self.filter_note.setText(f"Showing {len(selected)} of {self.table.rowCount()} trials: those inside the "
+                                 f"ranges on {axes}. A click on an axis clears its range, Esc clears all.")
+        self.filter_note.show()
 
     def _draw(self, trials: list[dict[str, Any]], goal: str) -> None:
         complete = [t for t in trials if t["state"] == "complete" and t["objective"] is not None]
@@ -157,6 +239,16 @@ class SweepTab(QWidget):
 
     def follow_palette(self) -> None:
         paint_plot(self.plot, self.palette())
+        for chart in (self.coordinates, self.curves, self.importance):
+            chart.follow_palette()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        # Esc anywhere in the tab (the table, a chart) that its child did not take: every range cleared.
+        if event.key() == Qt.Key.Key_Escape and self.coordinates.ranges:
+            self.coordinates.clear_ranges()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
