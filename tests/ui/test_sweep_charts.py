@@ -164,6 +164,7 @@ def test_pruned_curves_are_grey_and_the_best_is_highlighted(sqlite_core: Core, q
         assert [v for v in curves.best.getData()[1] if not math.isnan(v)] == [2.0, 1.0, 0.5]
         # Pruned and failed lines are grey in the parallel coordinates too.
         chart = shown.coordinates
+        shown.charts.setCurrentWidget(chart)  # drawn when it comes to the front
         assert chart.greyed.opts["pen"].color().name() == GREYED
         assert sum(1 for x in chart.greyed.getData()[0] if math.isnan(x)) == 2  # two lines: pruned and failed
     finally:
@@ -195,6 +196,7 @@ def test_importance_says_it_needs_more_trials(sqlite_core: Core, qtbot: QtBot) -
     sweep = sweep_of(core, [(1e-3, "sgd", [1.0], "complete"), (1e-2, "adam", [2.0], "complete")])
     shown = open_tab(qtbot, core, sweep)
     try:
+        shown.charts.setCurrentWidget(shown.importance)
         qtbot.waitUntil(lambda: "at least" in shown.importance.note.text(), timeout=30_000)
         assert shown.importance.note.text() == "Importance needs at least 5 completed trials (2 so far)."
         assert shown.importance.names == []

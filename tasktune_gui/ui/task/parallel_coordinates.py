@@ -144,17 +144,20 @@ class ParallelCoordinates(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has
         self.shares = np.empty(0)  # a trial's place from best (0) to worst (1); NaN for failed and pruned
         self.greyed_rows = np.empty(0, dtype=bool)
         self.selected: set[str] | None = None
-        self.lines = [self.plot(pen=pg.mkPen(ramp_colour(b / (BINS - 1)), width=1.5), connect="finite")
+        # Pens one pixel wide: Qt's fast path, which a thousand lines need.
+        self.lines = [self.plot(pen=pg.mkPen(ramp_colour(b / (BINS - 1)), width=1), connect="finite")
                       for b in range(BINS)]
         self.greyed = self.plot(pen=pg.mkPen(GREYED, width=1), connect="finite")
         self.dimmed = self.plot(pen=pg.mkPen(QColor(158, 158, 158, 60), width=1), connect="finite")
         self.dimmed.setZValue(-2)
         self.greyed.setZValue(-1)
-        self.decor: list[Any] = []  # axis lines, labels and range boxes: redrawn with the axes
+        self.decor: list[Any] = []  # axis lines, labels and range boxes: redrawn when the axes or ranges change
+        self._decor_of: tuple[Any, ...] | None = None
         self.follow_palette()
 
     def follow_palette(self) -> None:
         paint_plot(self, self.palette())
+        self._decor_of = None
         self._draw_axes()
 
     def show_trials(self, definition: dict[str, Any], trials: list[dict[str, Any]], goal: str) -> None:
@@ -243,6 +246,10 @@ class ParallelCoordinates(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has
         item.setData(xs, ys, connect="finite")
 
     def _draw_axes(self, dragging: tuple[int, float, float] | None = None) -> None:
+        drawn = (tuple(self.axes), tuple(sorted(self.ranges.items())), dragging)
+        if drawn == self._decor_of:
+            return  # a refresh with the same axes (most of them while trials run) keeps its labels
+        self._decor_of = drawn
         plot = self.getPlotItem()
         for item in self.decor:
             plot.removeItem(item)
@@ -271,6 +278,5 @@ class ParallelCoordinates(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has
                 self.decor.append(box)
         for item in self.decor:
             plot.addItem(item, ignoreBounds=True)
-        for item in self.decor[::]:
             if isinstance(item, QGraphicsRectItem):
-                item.setZValue(5)
+                item.setZValue(5)  # a range's box over the lines

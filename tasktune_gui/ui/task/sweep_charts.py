@@ -3,6 +3,7 @@ drive the objective (Optuna's importance) as horizontal bars."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -23,11 +24,14 @@ BAR_COLOUR = "#268bd2"
 
 def joined(curves: list[list[tuple[int, float]]]) -> tuple[np.ndarray, np.ndarray]:
     """Many curves as one line item's data: a NaN between two curves breaks the line there."""
-    if not curves:
+    points: list[tuple[float, float]] = []
+    for curve in curves:
+        points += curve
+        points.append((math.nan, math.nan))
+    if not points:
         return np.empty(0), np.empty(0)
-    xs = np.concatenate([np.append(np.array([p[0] for p in c], dtype=float), np.nan) for c in curves])
-    ys = np.concatenate([np.append(np.array([p[1] for p in c], dtype=float), np.nan) for c in curves])
-    return xs, ys
+    both = np.array(points, dtype=float)
+    return both[:, 0], both[:, 1]
 
 
 class LearningCurves(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no type hints

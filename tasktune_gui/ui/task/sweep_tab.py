@@ -113,9 +113,11 @@ class SweepTab(QWidget):
         # the full width at 1440 pixels, and the table stays in view below.
         self.charts = named(QTabWidget(), "sweepCharts")
         self.charts.setDocumentMode(True)
+        self._stale: set[QWidget] = set()  # charts to draw again when they come to the front
         for title, chart in (("Objective", self.plot), ("Parallel coordinates", self.coordinates),
                              ("Learning curves", self.curves), ("Importance", self.importance)):
             self.charts.addTab(chart, title)
+        self.charts.currentChanged.connect(self._on_charts_current_changed)
         self.filter_note = named(QLabel(), "sweepFilterNote")
         self.filter_note.hide()
         below = QWidget()
@@ -150,11 +152,30 @@ class SweepTab(QWidget):
         self.stop.setEnabled(sweep["state"] != "stopped")
         self.clone_best.setEnabled(sweep["best"] is not None)
         self._draw(trials, objective["goal"])
-        self.coordinates.show_trials(definition, trials, objective["goal"])
-        self.curves.show_curves(sweep)
+        self._stale = {self.coordinates, self.curves, self.importance}
+        self._draw_shown_chart()
         self._fill_table(trials, [p["name"] for p in definition["params"]])
         self._filter_table()
-        self._update_importance(sweep)
+
+    def _draw_shown_chart(self) -> None:
+        """Only the chart in front is drawn (a hidden one is when it comes to the front): a refresh while trials
+        run costs the table and one chart. The parallel coordinates are kept while a range filters the table."""
+        if not self.sweep:
+            return
+        shown = self.charts.currentWidget()
+        goal = self.sweep["definition"]["objective"]["goal"]
+        if self.coordinates in self._stale and (shown is self.coordinates or self.coordinates.ranges):
+            self._stale.discard(self.coordinates)
+            self.coordinates.show_trials(self.sweep["definition"], self.sweep["trials"], goal)
+        if self.curves in self._stale and shown is self.curves:
+            self._stale.discard(self.curves)
+            self.curves.show_curves(self.sweep)
+        if self.importance in self._stale and shown is self.importance:
+            self._stale.discard(self.importance)
+            self._update_importance(self.sweep)
+
+    def _on_charts_current_changed(self, _index: int) -> None:
+        self._draw_shown_chart()
 
     def _update_importance(self, sweep: dict[str, Any]) -> None:
         done = tuple((t["id"], t["objective"]) for t in sweep["trials"] if t["state"] == "complete")
@@ -216,14 +237,17 @@ class SweepTab(QWidget):
         self.table.setColumnCount(len(FIXED_COLUMNS) + len(params))
         self.table.setHorizontalHeaderLabels([*FIXED_COLUMNS, *params])
         self.table.setRowCount(len(trials))
+        colours: dict[str, Any] = {}  # one colour per status, not one look-up per row
         for row, trial in enumerate(trials):
             number = _number_item(trial["number"])
             number.setData(Qt.ItemDataRole.UserRole, trial["id"])
             self.table.setItem(row, 0, number)
             shown = trial["state"] if trial["state"] in ("pruned", "failed") else (trial["status"] or "deleted")
             status = QTableWidgetItem(shown)
-            status.setForeground(pg.mkColor(status_colour(trial["status"] or "draft")
-                                            if shown not in ("pruned", "failed") else GREYED))
+            key = shown if shown in ("pruned", "failed") else (trial["status"] or "draft")
+            if key not in colours:
+                colours[key] = pg.mkColor(GREYED if shown in ("pruned", "failed") else status_colour(key))
+            status.setForeground(colours[key])
             self.table.setItem(row, 1, status)
             self.table.setItem(row, 2, _number_item(trial["objective"]))
             for column, name in enumerate(params, start=len(FIXED_COLUMNS)):
