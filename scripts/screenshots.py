@@ -122,7 +122,7 @@ def main() -> int:
     # A sweep of the completed demo task partway through: its SWEEP tab.
     window.open_task(demo_sweep(core, completed.id))
     window.task_page.tabs.setCurrentWidget(window.task_page.sweep)
-    shoot("task-sweep", lambda: window.task_page.sweep.table.rowCount() > 0)
+    shoot("task-sweep", lambda: window.task_page.sweep.trials.rowCount() > 0)
     servers = Settings()
     servers.set_s3_endpoint("minio.lab:9000", S3Endpoint(secure=True, ca_file="/etc/ssl/lab/minio-ca.pem",
                                                          region="eu-west-1"))

@@ -19,6 +19,7 @@ from tasktune_gui.core.sweeps.definition import SweepDefinition, parse_objective
 from tasktune_gui.ui.task.parallel_coordinates import ParallelCoordinates
 from tasktune_gui.ui.task.sweep_charts import GREYED
 from tasktune_gui.ui.task.sweep_tab import SweepTab
+from tasktune_gui.ui.task.sweep_trials import TRIAL_ID
 
 
 def sweep_of(core: Core, trials: list[tuple[float, str, list[float], str]]) -> str:
@@ -101,9 +102,9 @@ def click(qtbot: QtBot, chart: ParallelCoordinates, axis: int, unit: float) -> N
 
 
 def shown_trials(shown: SweepTab) -> list[str]:
-    table = shown.table
-    return sorted(table.item(row, 0).data(Qt.ItemDataRole.UserRole)
-                  for row in range(table.rowCount()) if not table.isRowHidden(row))
+    """The trials the table shows, as a person sees its rows."""
+    model = shown.table.model()
+    return sorted(model.index(row, 0).data(TRIAL_ID) for row in range(model.rowCount()))
 
 
 def test_a_range_dragged_on_an_axis_filters_the_table(sqlite_core: Core, qtbot: QtBot) -> None:

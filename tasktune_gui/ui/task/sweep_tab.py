@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,8 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -28,23 +27,13 @@ from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.execution.sweep.importance import Importance, param_importances
 from tasktune_gui.ui.common.background import Background
 from tasktune_gui.ui.common.naming import named
-from tasktune_gui.ui.common.palette import status_colour
 from tasktune_gui.ui.task.parallel_coordinates import ParallelCoordinates
 from tasktune_gui.ui.task.scalars_view import paint_plot
-from tasktune_gui.ui.task.sweep_charts import ImportanceChart, LearningCurves
+from tasktune_gui.ui.task.sweep_charts import GREYED, ImportanceChart, LearningCurves
+from tasktune_gui.ui.task.sweep_trials import TRIAL_ID, SelectedTrials, SweepTrialsModel
 
 TRIAL_COLOUR = "#268bd2"
 BEST_COLOUR = "#dc322f"
-GREYED = "#9e9e9e"  # pruned and failed trials
-FIXED_COLUMNS = ("Trial", "Status", "Objective")
-
-
-def _number_item(value: float | int | None) -> QTableWidgetItem:
-    """Sorted by the number itself, not its text."""
-    item = QTableWidgetItem()
-    if value is not None:
-        item.setData(Qt.ItemDataRole.DisplayRole, value)
-    return item
 
 
 def best_so_far(objectives: list[float | None], goal: str) -> list[float | None]:
@@ -86,15 +75,19 @@ class SweepTab(QWidget):
         self.plot.addItem(self.points)
         self.plot.addItem(self.greyed)
         self.best_line = self.plot.plot(pen=pg.mkPen(BEST_COLOUR, width=2), stepMode=None, name="best so far")
-        self.table = named(QTableWidget(0, len(FIXED_COLUMNS)), "sweepTrials")
+        self.trials = SweepTrialsModel()
+        self.shown_trials = SelectedTrials(self.trials)
+        self.table = named(QTableView(), "sweepTrials")
+        self.table.setModel(self.shown_trials)
+        self.table.setSortingEnabled(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        # Widths set once per fill (ResizeToContents would measure every row again at each cell set).
+        # Widths set once, at the first fill (ResizeToContents would measure every row again at each refresh).
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.cellDoubleClicked.connect(self._on_table_double_clicked)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # trials in their order
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # trials in their order
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
         for button in (self.pause, self.stop, self.clone_best):
@@ -211,16 +204,14 @@ class SweepTab(QWidget):
 
     def _filter_table(self) -> None:
         """Only the trials inside every range of the parallel coordinates; all when none is set."""
-        selected = self.coordinates.selected
-        for row in range(self.table.rowCount()):
-            item = self.table.item(row, 0)
-            trial = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-            self.table.setRowHidden(row, selected is not None and trial not in selected)
+        selected = self.coordinates.selected if self.coordinates.ranges else None
+        if selected != self.shown_trials.selected:
+            self.shown_trials.select(selected)
         if selected is None:
             self.filter_note.hide()
             return
         axes = ", ".join(self.coordinates.ranges)
-        self.filter_note.setText(f"Showing {len(selected)} of {self.table.rowCount()} trials: those inside the "
+        self.filter_note.setText(f"Showing {len(selected)} of {self.trials.rowCount()} trials: those inside the "
                                  f"ranges on {axes}. A click on an axis clears its range, Esc clears all.")
         self.filter_note.show()
 
@@ -233,30 +224,7 @@ class SweepTab(QWidget):
         self.best_line.setData([t["number"] for t in complete], [v for v in line if v is not None])
 
     def _fill_table(self, trials: list[dict[str, Any]], params: list[str]) -> None:
-        self.table.setSortingEnabled(False)  # filled as it is, then sorted as the person left it
-        self.table.setColumnCount(len(FIXED_COLUMNS) + len(params))
-        self.table.setHorizontalHeaderLabels([*FIXED_COLUMNS, *params])
-        self.table.setRowCount(len(trials))
-        colours: dict[str, Any] = {}  # one colour per status, not one look-up per row
-        for row, trial in enumerate(trials):
-            number = _number_item(trial["number"])
-            number.setData(Qt.ItemDataRole.UserRole, trial["id"])
-            self.table.setItem(row, 0, number)
-            shown = trial["state"] if trial["state"] in ("pruned", "failed") else (trial["status"] or "deleted")
-            status = QTableWidgetItem(shown)
-            key = shown if shown in ("pruned", "failed") else (trial["status"] or "draft")
-            if key not in colours:
-                colours[key] = pg.mkColor(GREYED if shown in ("pruned", "failed") else status_colour(key))
-            status.setForeground(colours[key])
-            self.table.setItem(row, 1, status)
-            self.table.setItem(row, 2, _number_item(trial["objective"]))
-            for column, name in enumerate(params, start=len(FIXED_COLUMNS)):
-                value = trial["values"].get(name, "")
-                try:
-                    self.table.setItem(row, column, _number_item(float(value)))
-                except ValueError:
-                    self.table.setItem(row, column, QTableWidgetItem(value))
-        self.table.setSortingEnabled(True)
+        self.trials.show_trials(trials, params)
         if not self._sized and trials:
             self._sized = True  # after that the person's widths stay
             self.table.resizeColumnsToContents()
@@ -299,7 +267,7 @@ class SweepTab(QWidget):
         if best is not None:
             self._act(lambda _sweep: self.open_trial.emit(self.core.tasks.clone(best)))
 
-    def _on_table_double_clicked(self, row: int, _column: int) -> None:
-        item = self.table.item(row, 0)
-        if item is not None:
-            self.open_trial.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        trial = index.data(TRIAL_ID)
+        if trial is not None:
+            self.open_trial.emit(str(trial))
