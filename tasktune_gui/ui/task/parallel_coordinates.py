@@ -22,6 +22,7 @@ BINS = 8
 GREYED = "#9e9e9e"  # failed and pruned trials
 NEAR_AXIS = 0.25  # how far from an axis (in axis spacings) a drag or click still means that axis
 LABEL_TICKS = 5  # values written along a numeric axis
+SNAP = 0.01  # a drag this close to an axis's end reaches it (a pixel short would leave out a choice there)
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,11 @@ def ramp_colour(share: float) -> QColor:
                            start.blueF() + (end.blueF() - start.blueF()) * part)
 
 
+def _on_axis(unit: float) -> float:
+    """A height dragged to, on the axis: past an end, or a pixel or two short of it, is that end."""
+    return 0.0 if unit < SNAP else 1.0 if unit > 1 - SNAP else unit
+
+
 class _AxesBox(pg.ViewBox):  # type: ignore[misc]  # pyqtgraph has no type hints
     """The plot's view box: a drag near an axis selects a range of it, a click near one clears it (no panning)."""
 
@@ -111,7 +117,7 @@ class _AxesBox(pg.ViewBox):  # type: ignore[misc]  # pyqtgraph has no type hints
             return
         ev.accept()
         here = self.mapSceneToView(ev.scenePos())
-        low, high = sorted((min(max(start.y(), 0.0), 1.0), min(max(here.y(), 0.0), 1.0)))
+        low, high = sorted((_on_axis(start.y()), _on_axis(here.y())))
         if ev.isFinish():
             self.chart.select_range(index, low, high)
         else:
@@ -157,6 +163,10 @@ class ParallelCoordinates(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has
 
     def follow_palette(self) -> None:
         paint_plot(self, self.palette())
+        text = self.palette().color(QPalette.ColorRole.WindowText).name()
+        self.getPlotItem().setTitle("A line per trial, blue the best objective to orange the worst, grey pruned or "
+                                    "failed. Drag along an axis to keep a range; click the axis to clear it.",
+                                    color=text, size="9pt")
         self._decor_of = None
         self._draw_axes()
 

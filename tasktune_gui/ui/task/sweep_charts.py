@@ -76,7 +76,8 @@ class ImportanceChart(QWidget):
         self.note.setWordWrap(True)
         self.plot = pg.PlotWidget()
         self.plot.showGrid(x=True, y=False, alpha=0.2)
-        self.plot.setLabel("bottom", "Importance (share of the objective's variation)")
+        self.plot.setLabel("bottom", "Importance (% of the objective's variation)")
+        self.plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.getPlotItem().setMenuEnabled(False)
         self.bars = pg.BarGraphItem(x0=[], y=[], height=0.6, width=[], brush=BAR_COLOUR, pen=None)
@@ -84,7 +85,7 @@ class ImportanceChart(QWidget):
         self.names: list[str] = []  # the parameters as listed, most important first
         self.values: list[float] = []
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(0, 6, 0, 0)  # the note clear of the tab bar above
         layout.addWidget(self.note)
         layout.addWidget(self.plot, 1)
         self.follow_palette()
@@ -110,11 +111,12 @@ class ImportanceChart(QWidget):
                               f"objective's variation among the best trials each parameter explains.")
         count = len(ranked)
         # The most important at the top: bar i sits at y = count - 1 - i.
-        self.bars.setOpts(x0=[0] * count, y=list(range(count - 1, -1, -1)), width=self.values, height=0.6)
+        percents = [100 * share for share in self.values]
+        self.bars.setOpts(x0=[0] * count, y=list(range(count - 1, -1, -1)), width=percents, height=0.6)
         axis = self.plot.getAxis("left")
         axis.setTicks([[(count - 1 - index, name) for index, name in enumerate(self.names)]])
         self.plot.setYRange(-0.6, max(count - 0.4, 0.4), padding=0)
-        self.plot.setXRange(0, max([*self.values, 0.01]) * 1.05, padding=0)
+        self.plot.setXRange(0, max([*percents, 1.0]) * 1.05, padding=0)
         text = self.palette().color(QPalette.ColorRole.WindowText)
         axis.setTextPen(text)
         self.note.setAlignment(Qt.AlignmentFlag.AlignLeft)

@@ -49,7 +49,7 @@ def best_so_far(objectives: list[float | None], goal: str) -> list[float | None]
 class SweepTab(QWidget):
     open_trial = Signal(str)  # a trial's task id, double-clicked in the table
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, background: Background | None = None) -> None:
         super().__init__()
         self.setObjectName("sweepView")
         self.core = core
@@ -97,8 +97,8 @@ class SweepTab(QWidget):
         self.curves = named(LearningCurves(), "sweepLearningCurves")
         self.importance = named(ImportanceChart(), "sweepImportance")
         # Importance is Optuna's work (tens of ms at a thousand trials): done off the GUI thread, once per change
-        # in the completed trials.
-        self.background = Background(self)
+        # in the completed trials; on the task page's thread, which the window closes with the page.
+        self.background = background or Background(self)
         self._importance_of: tuple[Any, ...] | None = None
         self._importance_busy = False
         self._importance_next: dict[str, Any] | None = None

@@ -77,7 +77,7 @@ class TaskPage(QWidget):
                               ("SCALARS", self.scalars))
         for title, widget in tabs:
             self.tabs.addTab(widget, title)
-        self.sweep = SweepTab(core)  # a tab of optimizer tasks only
+        self.sweep = SweepTab(core, self.background)  # a tab of optimizer tasks only
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.tabs)
