@@ -32,7 +32,7 @@ from tasktune_gui.core.queues import remove
 from tasktune_gui.core.status import Operation, Status
 from tasktune_gui.core.store import Store
 from tasktune_gui.core.sweeps.definition import SweepDefinition, check_definition
-from tasktune_gui.core.sweeps.objective import objective_points, objective_value
+from tasktune_gui.core.sweeps.objective import objective_curves, objective_points, objective_value
 from tasktune_gui.core.tasks import CLONED_FIELDS, CLONED_TABLES, copy_rows
 from tasktune_gui.core.users import acting_user
 from tasktune_gui.core.value_checks import check_label
@@ -101,6 +101,15 @@ class SweepService:
         """`show --json`'s `sweep` object of a task (full id); None for a task that is not a sweep."""
         with self.store.read() as session:
             return sweep_json(session, task_id)
+
+    def watch(self, task_id: str) -> dict[str, Any] | None:
+        """What the SWEEP tab shows: `summary` plus `curves`, every trial's points of the objective (read at once)."""
+        with self.store.read() as session:
+            shown = sweep_json(session, task_id)
+            if shown is None:
+                return None
+            objective = SweepDefinition.from_json(json.dumps(shown["definition"])).objective
+            return {**shown, "curves": objective_curves(session, task_id, objective)}
 
     def get(self, sweep_id: str) -> tuple[SweepDefinition, str]:
         """The definition and state (active, paused, stopped) of a sweep (an optimizer task's id or prefix)."""
