@@ -36,6 +36,7 @@ RLS_TABLES = ("task", "queue_entry", "model", *TASK_PARTS, *TASK_RESULTS, "worke
 OWNS = "tasktune_owns_task"
 RUNS = "tasktune_runs_task"
 LOST = "tasktune_worker_lost"
+WAITING = "tasktune_task_waiting"
 # What replaced earlier releases' functions, dropped once no policy uses them.
 RETIRED_FUNCTIONS = ("tasktune_task_running(text)",)
 # How long a worker with no watchdog timeout of its own may be silent before another login may fail its tasks:
@@ -88,6 +89,8 @@ def security_statements(database: str) -> list[str]:
             $$ SELECT EXISTS (SELECT 1 FROM public.task t WHERE t.id = task AND t.status = 'running'
                               AND t.claimed_by = session_user::text) $$""",
         # A worker no longer heartbeating (or gone) within its own watchdog timeout; never a run without one.
+        f"""CREATE OR REPLACE FUNCTION {WAITING}(task text) RETURNS boolean LANGUAGE sql STABLE AS
+            $$ SELECT EXISTS (SELECT 1 FROM public.task t WHERE t.id = task AND t.status = 'pending') $$""",
         f"""CREATE OR REPLACE FUNCTION {LOST}(worker_id text) RETURNS boolean LANGUAGE sql STABLE AS
             $$ SELECT worker_id <> '' AND NOT EXISTS (SELECT 1 FROM public.worker w WHERE w.id = worker_id
                    AND w.last_heartbeat >= now() - make_interval(
@@ -110,7 +113,10 @@ def security_statements(database: str) -> list[str]:
                         OR (status = 'failed' AND {LOST}(worker)))""",
         f"""CREATE POLICY tt_researcher_entry ON queue_entry FOR ALL TO {researcher} USING ({OWNS}(task_id))
             WITH CHECK ({OWNS}(task_id))""",
-        f"CREATE POLICY tt_worker_take ON queue_entry FOR DELETE TO {worker} USING (true)",
+        # It removes the entry of the task it has just claimed (a pop marks it Running first), or one left behind
+        # by a task no longer waiting; never the entry of another's pending task, which would dequeue it.
+        f"""CREATE POLICY tt_worker_take ON queue_entry FOR DELETE TO {worker}
+            USING (NOT {WAITING}(task_id))""",
         # Locking the entry it takes (FOR UPDATE) checks an update policy's USING; nothing may be written.
         f"CREATE POLICY tt_worker_lock ON queue_entry FOR UPDATE TO {worker} USING (true) WITH CHECK (false)",
         f"""CREATE POLICY tt_researcher_model ON model FOR ALL TO {researcher}
