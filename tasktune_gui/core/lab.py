@@ -7,6 +7,8 @@ Three group roles hold the rights; `lab add-user` makes a login a member of one:
 - tasktune_worker: takes pending tasks from queues and writes only the runs it claimed: status and runtime
   columns of the tasks it took to Running (`task.claimed_by`, set by the database, migration 0013), their console,
   scalars, artifacts and output models; besides, it may fail a running task whose worker is lost (its watchdog).
+  It removes only the queue entry of a task it has just claimed. As a Slurm submit process it takes the pending
+  tasks of the Slurm queues it serves and writes their job id, pending reason and end while Slurm holds the job.
   It writes only its own workers' rows (`worker.login`), and cannot create, edit or delete tasks.
 The rules hold for any client with the same login (psql too). The table owner and superusers act as admins."""
 
@@ -37,6 +39,7 @@ OWNS = "tasktune_owns_task"
 RUNS = "tasktune_runs_task"
 LOST = "tasktune_worker_lost"
 WAITING = "tasktune_task_waiting"
+SERVES = "tasktune_serves_slurm"
 # What replaced earlier releases' functions, dropped once no policy uses them.
 RETIRED_FUNCTIONS = ("tasktune_task_running(text)",)
 # How long a worker with no watchdog timeout of its own may be silent before another login may fail its tasks:
@@ -91,6 +94,12 @@ def security_statements(database: str) -> list[str]:
         # A worker no longer heartbeating (or gone) within its own watchdog timeout; never a run without one.
         f"""CREATE OR REPLACE FUNCTION {WAITING}(task text) RETURNS boolean LANGUAGE sql STABLE AS
             $$ SELECT EXISTS (SELECT 1 FROM public.task t WHERE t.id = task AND t.status = 'pending') $$""",
+        # A Slurm queue one of this login's workers (its submit process) serves.
+        f"""CREATE OR REPLACE FUNCTION {SERVES}(slurm_queue text) RETURNS boolean LANGUAGE sql STABLE AS
+            $$ SELECT EXISTS (SELECT 1 FROM public.worker w JOIN public.worker_queue wq ON wq.worker_id = w.id
+                              JOIN public.queue q ON q.name = wq.queue_name
+                              WHERE w.login = session_user::text AND wq.queue_name = slurm_queue
+                              AND q.slurm <> '') $$""",
         f"""CREATE OR REPLACE FUNCTION {LOST}(worker_id text) RETURNS boolean LANGUAGE sql STABLE AS
             $$ SELECT worker_id <> '' AND NOT EXISTS (SELECT 1 FROM public.worker w WHERE w.id = worker_id
                    AND w.last_heartbeat >= now() - make_interval(
@@ -115,8 +124,17 @@ def security_statements(database: str) -> list[str]:
             WITH CHECK ({OWNS}(task_id))""",
         # It removes the entry of the task it has just claimed (a pop marks it Running first), or one left behind
         # by a task no longer waiting; never the entry of another's pending task, which would dequeue it.
+        # A Slurm submit process takes a pending task out of a Slurm queue it serves for a job (core/slurm_jobs.py).
         f"""CREATE POLICY tt_worker_take ON queue_entry FOR DELETE TO {worker}
-            USING (NOT {WAITING}(task_id))""",
+            USING (NOT {WAITING}(task_id) OR {SERVES}((SELECT q.name FROM public.queue q WHERE q.id = queue_id)))""",
+        # The submit process writes a task of a Slurm queue it serves while Slurm holds its job: the job's id, why
+        # it waits, who submitted it (`worker`, one of its own) and its end before it ran; back to Pending when
+        # Slurm requeues a run of its login. Its columns are the worker's (WORKER_TASK_COLUMNS).
+        f"""CREATE POLICY tt_worker_slurm ON task FOR UPDATE TO {worker}
+            USING (status IN ('pending', 'running') AND {SERVES}(queue))
+            WITH CHECK (status IN ('pending', 'failed', 'aborted') AND {SERVES}(queue)
+                        AND (claimed_by = session_user::text
+                             OR worker IN (SELECT w.id FROM public.worker w WHERE w.login = session_user::text)))""",
         # Locking the entry it takes (FOR UPDATE) checks an update policy's USING; nothing may be written.
         f"CREATE POLICY tt_worker_lock ON queue_entry FOR UPDATE TO {worker} USING (true) WITH CHECK (false)",
         f"""CREATE POLICY tt_researcher_model ON model FOR ALL TO {researcher}
@@ -149,7 +167,8 @@ def security_statements(database: str) -> list[str]:
 def _drop_policies(table: str) -> list[str]:
     names = ("tt_read", "tt_admin", "tt_researcher_insert", "tt_researcher_update", "tt_researcher_delete",
              "tt_worker_run", "tt_researcher_entry", "tt_worker_take", "tt_worker_lock", "tt_researcher_model",
-             "tt_worker_model_insert", "tt_worker_model_update", "tt_researcher_own", "tt_worker_own")
+             "tt_worker_model_insert", "tt_worker_model_update", "tt_researcher_own", "tt_worker_own",
+             "tt_worker_slurm")
     return [f"DROP POLICY IF EXISTS {name} ON {table}" for name in names]
 
 
