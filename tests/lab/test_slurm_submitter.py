@@ -1,19 +1,26 @@
 """The Slurm submit process in a lab, as a worker login: the writes it makes while Slurm holds a job, done here
-directly through the core (core/slurm_jobs.py) as `worker --slurm` makes them, without a cluster (the one-node
-cluster's tests live in tests/slurm)."""
+directly through the core (core/slurm_jobs.py) as `worker --slurm` makes them, and a task run to the end on the
+tests' one-node cluster by a submit process and a job runner logged in as the worker."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import psycopg
 import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import NotPermitted
+from tasktune_gui.core.history import events
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.slurm import SlurmOptions
 from tasktune_gui.core.status import Status
+from tasktune_gui.execution.slurm.submitter import SubmitConfig
+from tests.execution.slurm.conftest import cluster, slurm  # noqa: F401  (the session's one-node cluster)
 from tests.lab.test_permissions import raw
 from tests.support.lab import Lab
+from tests.support.runs import add_task, finished, sections
+from tests.support.slurm import PARTITION, SlurmCluster, running_submitter
 
 
 def queued(core: Core, queue: str, name: str) -> str:
@@ -66,3 +73,19 @@ def test_the_submit_process_writes_its_jobs_states_and_nothing_else(lab_db: Lab,
             conn.execute("UPDATE task SET name = 'x' WHERE id = %s", (timed_out,))
     assert alice.task_json(local)["status"] == "pending"
     assert [entry.task_id for entry in alice.queues.entries("default")] == [local]
+
+
+def test_alices_task_runs_on_the_cluster_under_a_worker_login(lab_db: Lab, cores: dict[str, Core], repo: Path,
+                                                             slurm: SlurmCluster, tmp_path: Path) -> None:  # noqa: F811
+    alice, carol, gpu = cores["alice"], cores["carol"], cores["gpu"]
+    carol.queues.create("hpc", slurm=SlurmOptions(PARTITION, cpus="1", time="5"))
+    task_id = add_task(alice, repo, queue="hpc", hyperparameters=sections(
+        {"Args": {"source": "a", "target": "b"}, "Environment": {"EXIT_CODE": "0"}}))
+    config = SubmitConfig(queues=["hpc"], db_url=lab_db.url("gpu"), state_dir=tmp_path / "slurm-state",
+                          cache_dir=tmp_path / "cache", poll=0.2, abort_grace=3.0)
+    with running_submitter(gpu, config) as submitter:
+        assert finished(alice, task_id) == "completed", alice.task_json(task_id)["status_message"]
+    shown = alice.task_json(task_id)
+    assert (shown["user"], shown["slurm_job_id"]) == ("alice", submitter.submitted[0])
+    with alice.store.read() as session:
+        assert {e.actor for e in events(session, task_id) if e.action in ("started", "completed")} == {"gpu"}
