@@ -10,7 +10,7 @@ from tasktune_gui.cli import worker_command
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.passwords import WHERE_TO_KEEP, has_password
-from tasktune_gui.core.store import default_db_url
+from tasktune_gui.core.settings import default_db_url
 from tasktune_gui.execution.worker import autostart
 
 

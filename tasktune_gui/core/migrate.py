@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection
-
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection
 
 MIGRATIONS = ("tasktune_gui.core", "migrations")  # package data: Alembic's env.py, the scripts in versions/
 # Every revision in order, oldest first. A test checks this against the migration scripts; it lets an

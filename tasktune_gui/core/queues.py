@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy import select as table_select
@@ -19,22 +19,10 @@ from tasktune_gui.core.permissions import check_admin
 from tasktune_gui.core.slurm import SlurmOptions
 from tasktune_gui.core.status import Status
 from tasktune_gui.core.store import Store
+from tasktune_gui.core.summaries import WORKER_ONLINE_WINDOW, QueueSummary
 
 DEFAULT_QUEUE = "default"
-# A worker that has not sent a heartbeat for this long no longer counts as watching.
-WORKER_ONLINE_WINDOW = timedelta(seconds=30)
 MOVES = ("front", "back", "up", "down")
-
-
-@dataclass(frozen=True)
-class QueueSummary:
-    name: str
-    pending: int
-    workers: int
-    ssh_host: str = ""  # empty: its tasks run on the worker's own machine
-    remote_dir: str = ""
-    gpus: str = ""
-    slurm: SlurmOptions | None = None  # its tasks run as jobs on this Slurm partition
 
 
 @dataclass(frozen=True)
