@@ -68,9 +68,14 @@ def demo_sweep(core: Core, base: str) -> str:
             core.lifecycle.fail(trial, "exit code 1")
             core.sweeps.record_outcome(sweep, trial, "failed", None)
             continue
-        core.results.report_scalars(trial, [ScalarPoint("loss", "train", 0, loss)])
+        # A learning curve falling to the trial's loss (a pruned trial's stops early, above the others).
+        epochs = 4 if number in (9, 14) else 12
+        core.results.report_scalars(trial, [ScalarPoint("loss", "train", epoch, loss + 1.5 * 0.7 ** epoch
+                                                        * (1 + 0.1 * random.random()))
+                                            for epoch in range(epochs)])
         core.lifecycle.complete(trial)
-        core.sweeps.record_outcome(sweep, trial, "pruned" if number in (9, 14) else "complete", loss)
+        core.sweeps.record_outcome(sweep, trial, "pruned" if number in (9, 14) else "complete",
+                                   loss + 1.5 * 0.7 ** (epochs - 1))
     return sweep
 
 
@@ -146,7 +151,16 @@ def main() -> int:
     # A sweep of the completed demo task partway through: its SWEEP tab.
     window.open_task(demo_sweep(core, completed.id))
     window.task_page.tabs.setCurrentWidget(window.task_page.sweep)
-    shoot("task-sweep", lambda: window.task_page.sweep.table.rowCount() > 0)
+    sweep_tab = window.task_page.sweep
+    shoot("task-sweep", lambda: sweep_tab.trials.rowCount() > 0)
+    for index in range(1, sweep_tab.charts.count()):  # each chart of how the search converges
+        sweep_tab.charts.setCurrentIndex(index)
+        name = sweep_tab.charts.tabText(index).lower().replace(" ", "-")
+        chart = sweep_tab.charts.widget(index)
+        shoot(f"task-sweep-{name}", lambda c=chart: c is not sweep_tab.importance or bool(sweep_tab.importance.names))
+    sweep_tab.charts.setCurrentWidget(sweep_tab.coordinates)
+    sweep_tab.coordinates.select_range(0, 0.45, 0.75)  # a range of lr: the table keeps the trials inside it
+    shoot("task-sweep-parallel-coordinates-range")
     servers = Settings()
     servers.set_s3_endpoint("minio.lab:9000", S3Endpoint(secure=True, ca_file="/etc/ssl/lab/minio-ca.pem",
                                                          region="eu-west-1"))

@@ -7,8 +7,10 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition, InvalidValue
 from tasktune_gui.core.models import Task
+from tasktune_gui.core.results import ScalarPoint
 from tasktune_gui.core.sweeps.definition import SweepDefinition, check_definition, parse_objective, parse_param
 from tasktune_gui.core.sweeps.resume import MOST_REQUEUES, fail_and_requeue, run_began
+from tests.core.test_records import counted_queries
 
 KEYS = {"Args/lr", "Args/epochs", "Args/optimizer"}
 
@@ -151,6 +153,28 @@ def test_keep_best_archives_every_ended_trial_but_the_top_k(core: Core) -> None:
     assert sorted(archived) == sorted([ids[0], ids[2]])  # not the best two, and not the one still pending
     assert [core.tasks.get(t).archived for t in ids] == [True, False, True, False]
     assert not core.tasks.get(running).archived
+
+
+def test_watch_reads_every_trials_curve_of_the_objective_in_one_query(core: Core) -> None:
+    base = base_task(core)
+    sweep = core.sweeps.create(definition(base, "Args/lr=log:1e-3:1", parallel=9, trials=9))
+    trials = []
+    for number in range(5):
+        trial = core.sweeps.launch_trial(sweep, number, {"Args/lr": str(0.01 * (number + 1))}, limit=9)
+        assert trial is not None
+        core.lifecycle.start(trial, "w", "h")
+        points = [ScalarPoint("loss", "train", i, 1.0 / (i + number + 1)) for i in range(3)]
+        core.results.report_scalars(trial, [*points, ScalarPoint("loss", "test", 0, 9.0),
+                                            ScalarPoint("acc", "train", 0, 9.0)])
+        trials.append(trial)
+    with counted_queries(core) as statements:
+        watched = core.sweeps.watch(sweep)
+    assert watched is not None
+    assert sum(1 for s in statements if "scalar" in s.lower()) == 1  # not one per trial
+    assert set(watched["curves"]) == set(trials)
+    assert watched["curves"][trials[1]] == [(0, 1 / 2), (1, 1 / 3), (2, 1 / 4)]  # the objective's series only
+    assert watched["trials"] == core.sweeps.summary(sweep)["trials"]  # type: ignore[index]
+    assert core.sweeps.watch(base) is None  # not a sweep
 
 
 def pop_sweep(core: Core) -> str:
