@@ -110,6 +110,8 @@ class SweepRun:
             waiting = [t for t in trials if t.task_status in WAITING]
             over = definition.wall_time is not None and time.monotonic() - self._started > definition.wall_time
             if self.stopping or state == STOPPED or over:
+                if self.stopping and self._taken_over():  # the worker's stop may say it was taken over just now
+                    return
                 if not waiting:
                     self._end(over and not self.stopping and state != STOPPED)
                     return
