@@ -130,6 +130,8 @@ class SweepTab(QWidget):
         self.follow_palette()
 
     def show_sweep(self, sweep_id: str, sweep: dict[str, Any], status: str) -> None:
+        if sweep_id != self.sweep_id:
+            self.coordinates.clear_ranges()  # another sweep's ranges (on axes of the same names) do not carry over
         self.sweep_id, self.sweep = sweep_id, sweep
         definition, trials = sweep["definition"], sweep["trials"]
         objective = definition["objective"]
