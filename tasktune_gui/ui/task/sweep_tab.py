@@ -27,8 +27,8 @@ from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.execution.sweep.importance import Importance, param_importances
 from tasktune_gui.ui.common.background import Background
 from tasktune_gui.ui.common.naming import named
+from tasktune_gui.ui.common.scalar_charts import paint_plot
 from tasktune_gui.ui.task.parallel_coordinates import ParallelCoordinates
-from tasktune_gui.ui.task.scalars_view import paint_plot
 from tasktune_gui.ui.task.sweep_charts import GREYED, ImportanceChart, LearningCurves
 from tasktune_gui.ui.task.sweep_trials import TRIAL_ID, SelectedTrials, SweepTrialsModel
 
