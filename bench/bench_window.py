@@ -1,8 +1,9 @@
 """The window on a 1,000,000-task database (JSON): process start → shown and responsive, switch project / sort /
 filter until repainted, resident memory.
 
-Goals: start < 1000 ms, the dashboard with its data < 300 ms, each switch/sort/filter < 150 ms, resident memory < 300 MB. The database is
-bench_list.py's (built once into bench/out/, reused by both); `--tasks 20000` for a quick run.
+Goals: start < 1000 ms, the dashboard with its data < 300 ms, each switch/sort/filter < 150 ms, resident memory
+< 300 MB. The database is bench_list.py's (built once into bench/out/, reused by both); `--tasks 20000` for a quick
+run.
 
 The start is the real `tasktune --db URL` process in a real X server (Xvfb, started here when there is no
 $DISPLAY), timed from before it is spawned to the milestones it writes to $TASKTUNE_STARTUP_TRACE: its frame

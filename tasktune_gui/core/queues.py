@@ -242,11 +242,12 @@ def _pop_in(session: Session, queue_names: list[str], worker: str, host: str, pi
         if entry is None:
             continue
         entry_id, task_id = entry
-        connection.execute(_DELETE_ENTRY, {"entry": entry_id})
         now = utcnow()
         result = connection.execute(
             _MARK_RUNNING, {"task": task_id, "worker_id": worker, "host": host, "pid": pid, "now": now, **ran_with()}
         )
+        # After the claim: a lab's worker login may remove only the entry of a task no longer waiting (core/lab.py).
+        connection.execute(_DELETE_ENTRY, {"entry": entry_id})
         if result.rowcount == 1:
             record_run(session, str(task_id), "started", Status.RUNNING.value)
             return str(task_id)

@@ -138,14 +138,15 @@ class TaskRecord:
 
 _TASKS = Task.__table__  # type: ignore[attr-defined]
 _PROJECTS = Project.__table__  # type: ignore[attr-defined]
-def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
+def id_chunks(ids: Sequence[str]) -> Iterator[list[str]]:
+    """The ids in lists of CHUNK, for IN (...) queries."""
     for start in range(0, len(ids), CHUNK):
         yield list(ids[start:start + CHUNK])
 
 
 def _rows(session: Session, statement: Select[Any], column: Any, ids: Sequence[str]) -> Iterator[Any]:
     connection = session.connection()
-    for chunk in _chunks(ids):
+    for chunk in id_chunks(ids):
         yield from connection.execute(statement.where(column.in_(chunk))).all()
 
 
@@ -154,7 +155,7 @@ def _child_rows(session: Session, columns: str, table: str, order: str, ids: Seq
     conversion, and skipping SQLAlchemy's per-row processing halves the time of a few thousand rows."""
     connection = session.connection()
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    for chunk in _chunks(ids):
+    for chunk in id_chunks(ids):
         result = connection.exec_driver_sql(
             f"SELECT task_id, {columns} FROM {table} WHERE task_id IN ({', '.join([marker] * len(chunk))}) "
             f"ORDER BY {order}", tuple(chunk))

@@ -19,6 +19,7 @@ from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
 from tasktune_gui.core.retry import retry_while_disconnected
 from tasktune_gui.core.status import Status
 from tasktune_gui.core.sweeps.definition import SweepDefinition
+from tasktune_gui.core.sweeps.resume import run_began
 from tasktune_gui.core.sweeps.service import ACTIVE, STOPPED, WAITING, TrialRow
 from tasktune_gui.execution.sweep.journal import SweepJournal
 from tasktune_gui.execution.sweep.search import as_text, distributions, open_study
@@ -92,8 +93,11 @@ class SweepRun:
         study, journal = open_study(self.core, self.task_id, definition)
         space = distributions(definition)
         trials = self.core.sweeps.trials(self.task_id)
+        elapsed = self._time_used_before()
+        self._started -= elapsed
+        used = f", {elapsed:.0f} s of its wall time used" if elapsed and definition.wall_time is not None else ""
         self._say(f"[sweep] {definition.method} search of {definition.objective.label} ({definition.objective.goal}),"
-                  f" {definition.budget} trials, {definition.parallel} at once; {len(trials)} launched before")
+                  f" {definition.budget} trials, {definition.parallel} at once; {len(trials)} launched before{used}")
         while True:
             round_started = time.monotonic()
             definition, state = self.core.sweeps.get(self.task_id)  # extend, pause and stop change it
@@ -123,6 +127,16 @@ class SweepRun:
             self._write_lines()
             self._pause.wait(max(0.0, MIN_ROUND_S - (time.monotonic() - round_started)))
             self.waiter.wait(IDLE_WAIT_S)
+
+    def _time_used_before(self) -> float:
+        """Seconds since this run of the sweep first started: a sweep requeued after its worker was lost goes on
+        with the wall time it has left (times in the database's clock)."""
+        began = run_began(self.core.store, self.task_id)
+        if began is None:
+            return 0.0
+        now = self.core.workers.database_now()
+        now = now if now.tzinfo else now.replace(tzinfo=UTC)
+        return max(0.0, (now - began).total_seconds())
 
     def _launch(self, study: optuna.Study, journal: SweepJournal, space: dict[str, BaseDistribution],
                 definition: SweepDefinition, launched: int) -> bool:

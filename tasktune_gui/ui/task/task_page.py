@@ -77,7 +77,7 @@ class TaskPage(QWidget):
                               ("SCALARS", self.scalars))
         for title, widget in tabs:
             self.tabs.addTab(widget, title)
-        self.sweep = SweepTab(core)  # a tab of optimizer tasks only
+        self.sweep = SweepTab(core, self.background)  # a tab of optimizer tasks only
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.tabs)
@@ -102,7 +102,7 @@ class TaskPage(QWidget):
         if self.task_id is None:
             return
         self._show(self.core.task_record(self.task_id, with_history=True), self.core.results.scalars(self.task_id),
-                   self.core.sweeps.summary(self.task_id))
+                   self.core.sweeps.watch(self.task_id))
 
     def refresh_later(self) -> None:
         """Read the task on a thread and show it when read: a change made elsewhere never makes the window wait.
@@ -116,7 +116,7 @@ class TaskPage(QWidget):
         self._reading = True
         task_id = self.task_id
         self.background.run(lambda: (self.core.task_record(task_id, with_history=True),
-                                     self.core.results.scalars(task_id), self.core.sweeps.summary(task_id)),
+                                     self.core.results.scalars(task_id), self.core.sweeps.watch(task_id)),
                             lambda read: self._on_read(task_id, read), lambda _error: self._on_read(task_id, None))
 
     def _on_read(self, task_id: str, read: tuple[TaskRecord, list[Any], dict[str, Any] | None] | None) -> None:
