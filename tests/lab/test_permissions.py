@@ -225,3 +225,11 @@ def test_another_worker_login_fails_a_lost_workers_run_only_once_it_is_lost(lab_
     assert fail_lost(gpu2, timeout=600.0) == [task_id]
     shown = alice.task_json(task_id)
     assert (shown["status"], shown["status_reason"]) == ("failed", "worker lost")
+    alice.lifecycle.retry(task_id)  # waiting again: the lost run is no claim on it now, for gpu or a watchdog
+    for login in ("gpu", "gpu2"):
+        with raw(lab_db, login) as conn:
+            assert conn.execute("SELECT claimed_by, worker FROM task WHERE id = %s", (task_id,)).fetchone() == (
+                None, None)
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("UPDATE task SET status = 'failed' WHERE id = %s", (task_id,))
+    assert alice.task_json(task_id)["status"] == "pending"
