@@ -1,13 +1,15 @@
 """The window on a 1,000,000-task database (JSON): process start → shown and responsive, switch project / sort /
 filter until repainted, resident memory.
 
-Goals: start < 1000 ms, each switch/sort/filter < 150 ms, resident memory < 300 MB. The database is
-bench_list.py's (built once into bench/out/, reused by both); `--tasks 20000` for a quick run.
+Goals: start < 1000 ms, the dashboard with its data < 300 ms, each switch/sort/filter < 150 ms, resident memory
+< 300 MB. The database is bench_list.py's (built once into bench/out/, reused by both); `--tasks 20000` for a quick
+run.
 
 The start is the real `tasktune --db URL` process in a real X server (Xvfb, started here when there is no
 $DISPLAY), timed from before it is spawned to the milestones it writes to $TASKTUNE_STARTUP_TRACE: its frame
-shown, the frame answering input (exposed, event loop turning), the database open and the pages built (ready),
-and the dashboard drawn from its first read. The operations run in a child process (offscreen unless
+shown (with the dashboard's data when a first glance at the SQLite file found it: `core/glance.py`), the frame
+answering input (exposed, event loop turning), the database open and the pages built (ready), and the dashboard
+drawn from the core's first read. The operations run in a child process (offscreen unless
 `--platform xcb`) that builds the window over the open database directly.
 """
 
@@ -32,6 +34,7 @@ from tests.support.xvfb import start_xvfb
 
 START_GOAL_MS = 1000
 REPAINT_GOAL_MS = 150
+GLANCE_GOAL_MS = 300  # issue 15: the dashboard drawn with its data
 RSS_GOAL_MB = 300
 STALL_GOAL_MS = 50  # bench_gui_stall.py's goal, here while the core loads behind the shown frame
 OTHER_PROJECT = "project-13"
@@ -168,9 +171,12 @@ def main() -> None:
         "start_to_frame_shown_ms": round(statistics.median(s["shown"] for s in starts), 1),
         "start_to_database_open_and_pages_built_ms": round(statistics.median(s["ready"] for s in starts), 1),
         "longest_gui_stall_while_opening": summary([s["stall"] for s in starts], STALL_GOAL_MS),
-        # No goal of its own: the window answers long before (the counts are a scan of the task index).
-        "start_to_dashboard_drawn_ms": {"median": round(statistics.median(s["dashboard"] for s in starts), 1),
-                                        "min": round(min(s["dashboard"] for s in starts), 1)},
+        # The dashboard with its data: from the file's first glance, drawn with the frame (issue 15, < 300 ms).
+        "start_to_dashboard_with_data": summary([max(s["glance"], s["responsive"]) for s in starts], GLANCE_GOAL_MS),
+        # Then the same page over the open core: its cards and lists answer from here on.
+        "start_to_dashboard_drawn_by_the_core_ms": {
+            "median": round(statistics.median(s["dashboard"] for s in starts), 1),
+            "min": round(min(s["dashboard"] for s in starts), 1)},
         "first_all_projects_table_ms": round(last["first_table_ms"], 1),
         "switch_project": summary([x for r in runs for x in r["switch"]], REPAINT_GOAL_MS),
         "sort_in_project": summary([x for r in runs for x in r["sort"]], REPAINT_GOAL_MS),

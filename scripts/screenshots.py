@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from random import Random
 
@@ -28,6 +29,7 @@ from tasktune_gui.core.tasks import TaskQuery  # noqa: E402
 from tasktune_gui.ui.common.dialogs import CloneDialog, EnqueueDialog, WideInputDialog  # noqa: E402
 from tasktune_gui.ui.overview.projects_page import NewProjectDialog  # noqa: E402
 from tasktune_gui.ui.overview.slurm_dialog import SlurmDialog  # noqa: E402
+from tasktune_gui.ui.tasks.compare_view import CompareDialog  # noqa: E402
 from tasktune_gui.ui.tasks.sweep_dialog import SweepDialog  # noqa: E402
 from tasktune_gui.ui.window.about import identify  # noqa: E402
 from tasktune_gui.ui.worker.s3_server_dialog import S3ServerDialog  # noqa: E402
@@ -66,10 +68,37 @@ def demo_sweep(core: Core, base: str) -> str:
             core.lifecycle.fail(trial, "exit code 1")
             core.sweeps.record_outcome(sweep, trial, "failed", None)
             continue
-        core.results.report_scalars(trial, [ScalarPoint("loss", "train", 0, loss)])
+        # A learning curve falling to the trial's loss (a pruned trial's stops early, above the others).
+        epochs = 4 if number in (9, 14) else 12
+        core.results.report_scalars(trial, [ScalarPoint("loss", "train", epoch, loss + 1.5 * 0.7 ** epoch
+                                                        * (1 + 0.1 * random.random()))
+                                            for epoch in range(epochs)])
         core.lifecycle.complete(trial)
-        core.sweeps.record_outcome(sweep, trial, "pruned" if number in (9, 14) else "complete", loss)
+        core.sweeps.record_outcome(sweep, trial, "pruned" if number in (9, 14) else "complete",
+                                   loss + 1.5 * 0.7 ** (epochs - 1))
     return sweep
+
+
+def compared_runs(core: Core) -> list[str]:
+    """Four runs of the demo with different learning rates, 300 noisy iterations of loss (train and val) and
+    accuracy each; the fourth stopped early: what a researcher selects to Compare."""
+    random = Random(3)
+    ids = []
+    for number, (name, lr, length) in enumerate((("lr 0.1", 0.1, 300), ("lr 0.03", 0.03, 300),
+                                                 ("lr 0.01", 0.01, 300), ("lr 0.3 (diverged)", 0.3, 120))):
+        task_id = core.tasks.add(Task(id="", name=name, repository="/r", entry_point="train.py"), "Demo")
+        began = datetime(2026, 12, 1, 9, tzinfo=UTC) + timedelta(minutes=40 * number)
+        points = []
+        for i in range(length):
+            at = began + timedelta(seconds=6 * i)
+            train = 2.3 * math.exp(-i * lr / 8) + 0.1 + random.gauss(0, 0.06) + (i / 60 if lr > 0.2 else 0)
+            points.append(ScalarPoint("loss", "train", i, train, at))
+            if i % 10 == 0:
+                points.append(ScalarPoint("loss", "val", i, train + 0.15 + random.gauss(0, 0.03), at))
+                points.append(ScalarPoint("accuracy", "val", i, 0.95 - 0.8 * math.exp(-i * lr / 10), at))
+        core.results.report_scalars(task_id, points)
+        ids.append(task_id)
+    return ids
 
 
 def main() -> int:
@@ -122,7 +151,16 @@ def main() -> int:
     # A sweep of the completed demo task partway through: its SWEEP tab.
     window.open_task(demo_sweep(core, completed.id))
     window.task_page.tabs.setCurrentWidget(window.task_page.sweep)
-    shoot("task-sweep", lambda: window.task_page.sweep.table.rowCount() > 0)
+    sweep_tab = window.task_page.sweep
+    shoot("task-sweep", lambda: sweep_tab.trials.rowCount() > 0)
+    for index in range(1, sweep_tab.charts.count()):  # each chart of how the search converges
+        sweep_tab.charts.setCurrentIndex(index)
+        name = sweep_tab.charts.tabText(index).lower().replace(" ", "-")
+        chart = sweep_tab.charts.widget(index)
+        shoot(f"task-sweep-{name}", lambda c=chart: c is not sweep_tab.importance or bool(sweep_tab.importance.names))
+    sweep_tab.charts.setCurrentWidget(sweep_tab.coordinates)
+    sweep_tab.coordinates.select_range(0, 0.45, 0.75)  # a range of lr: the table keeps the trials inside it
+    shoot("task-sweep-parallel-coordinates-range")
     servers = Settings()
     servers.set_s3_endpoint("minio.lab:9000", S3Endpoint(secure=True, ca_file="/etc/ssl/lab/minio-ca.pem",
                                                          region="eu-west-1"))
@@ -157,6 +195,14 @@ def main() -> int:
         dialog.grab().save(str(path))
         shots.append(path)
         dialog.close()
+    compare = CompareDialog(core.task_records(compared_runs(core)), window, core.results.scalars_of)
+    compare.show()
+    compare.tabs.setCurrentWidget(compare.scalars)
+    compare.scalars.controls.smoothing.setValue(60)
+    settle(app, lambda: len(compare.scalars.charts) == 2)
+    compare.grab().save(str(out / "dialog-compare-scalars.png"))
+    shots.append(out / "dialog-compare-scalars.png")
+    compare.close()
     about = window.show_about()
     settle(app)
     about.grab().save(str(out / "about.png"))

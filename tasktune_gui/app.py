@@ -12,12 +12,13 @@ from tasktune_gui.core.settings import Settings
 
 if TYPE_CHECKING:  # loaded on the window's thread, after its frame is shown (see `run`)
     from tasktune_gui.core.api import Core
+    from tasktune_gui.core.summaries import Overview
 
 
 def open_core(db_url: str | None = None, seed: bool = True) -> Core:
     """The Core over the given (or default) database, with the demo project on first start."""
     from tasktune_gui.core.api import Core
-    from tasktune_gui.core.store import default_db_url
+    from tasktune_gui.core.settings import default_db_url
 
     core = Core.open(db_url or default_db_url())
     if seed:
@@ -65,6 +66,9 @@ def run(db_url: str | None = None, check: Callable[[], None] | None = None) -> i
     identify()
     window = MainWindow(None, Settings.load())
     trace = StartupTrace.from_environment(window)
+    first = first_glance(db_url)
+    if first is not None:
+        window.show_glance(first)
     window.show()
     if trace is not None:
         trace.shown()
@@ -81,6 +85,18 @@ def run(db_url: str | None = None, check: Callable[[], None] | None = None) -> i
     if window.open_error is not None:
         raise window.open_error
     return int(code)
+
+
+def first_glance(db_url: str | None) -> Overview | None:
+    """The dashboard's data read from a SQLite file without SQLAlchemy (see `core/glance.py`), or None."""
+    from tasktune_gui.core.errors import InvalidValue
+    from tasktune_gui.core.glance import glance
+    from tasktune_gui.core.settings import default_db_url
+
+    try:
+        return glance(db_url or default_db_url())
+    except InvalidValue:  # an empty $TASKTUNE_DB: the core's open says so in the window
+        return None
 
 
 def summary(db_url: str | None = None) -> int:

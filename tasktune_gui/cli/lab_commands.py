@@ -16,7 +16,7 @@ from tasktune_gui.cli.common import UsageError, opened_core, print_json
 from tasktune_gui.core import lab
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.passwords import WHERE_TO_KEEP, keep_in_keyring
-from tasktune_gui.core.store import default_db_url
+from tasktune_gui.core.settings import default_db_url
 from tasktune_gui.core.users import LAB_ROLES
 
 

@@ -158,7 +158,7 @@ def check_db_url(given: str | None) -> None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    from tasktune_gui.core.store import default_db_url
+    from tasktune_gui.core.settings import default_db_url
 
     url = given or default_db_url()
     where = "--db" if given else "$TASKTUNE_DB"

@@ -8,9 +8,9 @@ from typing import Any
 
 from tasktune_gui.cli import worker_command
 from tasktune_gui.core.api import Core
-from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.errors import QueueNotFound, TaskTuneError
 from tasktune_gui.core.passwords import WHERE_TO_KEEP, has_password
-from tasktune_gui.core.store import default_db_url
+from tasktune_gui.core.settings import default_db_url
 from tasktune_gui.execution.worker import autostart
 
 
@@ -18,7 +18,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "tray", help="run tasks from queues, with an icon in the system tray",
         description="A worker with a system-tray icon (idle, busy, paused, error) and a menu of its running tasks. "
-                    "Without a tray host it runs as `tasktune worker` does.")
+                    "Without a tray host it runs as `tasktune worker` does; on Slurm queues it runs the submit "
+                    "process as `tasktune worker --slurm` does.")
     worker_command.add_arguments(parser, once=False)
     parser.add_argument("--autostart", choices=("on", "off"), default=None,
                         help="on: start this tray worker (with these options) at login; off: stop doing so; "
@@ -64,11 +65,11 @@ def handle(args: argparse.Namespace) -> int:
         print(f"tasktune tray: {exc}", file=sys.stderr)
         return 1
     try:
-        if args.slurm:  # the submit process has no slots to show: it runs as `worker --slurm` does
+        if args.slurm or _on_slurm(core, config.queues):
+            # The submit process has no slots to show: it runs as `worker --slurm` does, the same engine.
             from tasktune_gui.cli.slurm_worker import serve_slurm
 
-            print("tasktune tray: --slurm runs the Slurm submit process without a tray icon", file=sys.stderr,
-                  flush=True)
+            print("tasktune tray: the Slurm submit process runs without a tray icon", file=sys.stderr, flush=True)
             return serve_slurm(core, config, args)
         app = _tray_app()
         if app is None:
@@ -88,6 +89,23 @@ def handle(args: argparse.Namespace) -> int:
         return 1
     finally:
         core.close()
+
+
+def _slurm_queue(core: Core, name: str) -> bool:
+    try:
+        return core.queues.slurm_options(name) is not None
+    except QueueNotFound:  # the tray creates the queues it is told to watch (plain ones)
+        return False
+
+
+def _on_slurm(core: Core, queues: list[str]) -> bool:
+    """Whether the tray's queues are Slurm queues (then it submits their tasks as jobs); a mix is refused."""
+    bound = [name for name in queues if _slurm_queue(core, name)]
+    if bound and len(bound) != len(queues):
+        local = [name for name in queues if name not in bound]
+        raise TaskTuneError(f"queue(s) {', '.join(bound)} run on Slurm and {', '.join(local)} here: start one tray "
+                            "for each")
+    return bool(bound)
 
 
 def _tray_app() -> Any:

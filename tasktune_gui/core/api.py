@@ -17,8 +17,9 @@ from tasktune_gui.core.records import TaskRecord, read_records
 from tasktune_gui.core.registry import ModelRegistry, ProjectService, WorkerRegistry
 from tasktune_gui.core.results import ResultStore
 from tasktune_gui.core.serialize import iso, task_to_dict
+from tasktune_gui.core.settings import default_db_url
 from tasktune_gui.core.slurm_jobs import SlurmJobs
-from tasktune_gui.core.store import Store, default_db_url
+from tasktune_gui.core.store import Store
 from tasktune_gui.core.sweeps.service import SweepService, sweep_json
 from tasktune_gui.core.tasks import TaskService
 

@@ -93,3 +93,11 @@ class DiskFull(TaskTuneError):
 
 class NotPermitted(TaskTuneError):
     """A change the acting user's lab role does not allow (said by the client, or by the database itself)."""
+
+
+class RefusedWrite(NotPermitted, InvalidTransition):
+    """A status change the lab's row-level security left out (the task is another's, or another login's run).
+    It is an InvalidTransition too, so the code that lets a run that ended elsewhere go keeps doing so."""
+
+    def __init__(self, message: str) -> None:
+        TaskTuneError.__init__(self, message)

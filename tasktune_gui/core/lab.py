@@ -7,6 +7,8 @@ Three group roles hold the rights; `lab add-user` makes a login a member of one:
 - tasktune_worker: takes pending tasks from queues and writes only the runs it claimed: status and runtime
   columns of the tasks it took to Running (`task.claimed_by`, set by the database, migration 0013), their console,
   scalars, artifacts and output models; besides, it may fail a running task whose worker is lost (its watchdog).
+  It removes only the queue entry of a task it has just claimed. As a Slurm submit process it takes the pending
+  tasks of the Slurm queues it serves and writes their job id, pending reason and end while Slurm holds the job.
   It writes only its own workers' rows (`worker.login`), and cannot create, edit or delete tasks.
 The rules hold for any client with the same login (psql too). The table owner and superusers act as admins."""
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -32,10 +35,16 @@ SCRAM_ITERATIONS = 4096  # PostgreSQL's own default
 # Tables each task owns rows of, by what they hold.
 TASK_PARTS = ("task_tag", "hyperparameter", "user_property", "config_object")
 TASK_RESULTS = ("console_line", "scalar", "last_metric", "artifact")
-RLS_TABLES = ("task", "queue_entry", "model", *TASK_PARTS, *TASK_RESULTS, "worker", "worker_queue")
+RLS_TABLES = ("task", "queue_entry", "model", *TASK_PARTS, *TASK_RESULTS, "worker", "worker_queue", "sweep",
+              "sweep_trial", "sweep_journal")
 OWNS = "tasktune_owns_task"
 RUNS = "tasktune_runs_task"
 LOST = "tasktune_worker_lost"
+WAITING = "tasktune_task_waiting"
+SERVES = "tasktune_serves_slurm"
+RUNS_PARENT = "tasktune_runs_parent"
+LAUNCH_TRIAL = "tasktune_launch_trial"
+SWEEP_TABLES = {"sweep": "task_id", "sweep_trial": "sweep_id", "sweep_journal": "sweep_id"}  # and their task
 # What replaced earlier releases' functions, dropped once no policy uses them.
 RETIRED_FUNCTIONS = ("tasktune_task_running(text)",)
 # How long a worker with no watchdog timeout of its own may be silent before another login may fail its tasks:
@@ -81,6 +90,8 @@ def security_statements(database: str) -> list[str]:
         f"GRANT UPDATE (position), DELETE ON queue_entry TO {worker}",  # FOR UPDATE needs a column grant
         f"GRANT INSERT, UPDATE, DELETE ON {', '.join(TASK_RESULTS)} TO {worker}",
         f"GRANT INSERT, UPDATE ON model TO {worker}",
+        f"GRANT INSERT, UPDATE, DELETE ON {', '.join(SWEEP_TABLES)} TO {researcher}, {admin}",
+        f"GRANT INSERT, UPDATE ON sweep_trial, sweep_journal TO {worker}",  # of the sweep it runs (policies below)
         # Schema-qualified and without a SET clause, so the planner can inline them into the policies.
         f"""CREATE OR REPLACE FUNCTION {OWNS}(task text) RETURNS boolean LANGUAGE sql STABLE AS
             $$ SELECT EXISTS (SELECT 1 FROM public.task t WHERE t.id = task AND t."user" = session_user::text) $$""",
@@ -88,6 +99,20 @@ def security_statements(database: str) -> list[str]:
             $$ SELECT EXISTS (SELECT 1 FROM public.task t WHERE t.id = task AND t.status = 'running'
                               AND t.claimed_by = session_user::text) $$""",
         # A worker no longer heartbeating (or gone) within its own watchdog timeout; never a run without one.
+        f"""CREATE OR REPLACE FUNCTION {WAITING}(task text) RETURNS boolean LANGUAGE sql STABLE AS
+            $$ SELECT EXISTS (SELECT 1 FROM public.task t WHERE t.id = task AND t.status = 'pending') $$""",
+        # A Slurm queue one of this login's workers (its submit process) serves.
+        f"""CREATE OR REPLACE FUNCTION {SERVES}(slurm_queue text) RETURNS boolean LANGUAGE sql STABLE AS
+            $$ SELECT EXISTS (SELECT 1 FROM public.worker w JOIN public.worker_queue wq ON wq.worker_id = w.id
+                              JOIN public.queue q ON q.name = wq.queue_name
+                              WHERE w.login = session_user::text AND wq.queue_name = slurm_queue
+                              AND q.slurm <> '') $$""",
+        f"""CREATE OR REPLACE FUNCTION {RUNS_PARENT}(task text) RETURNS boolean LANGUAGE sql STABLE AS
+            $$ SELECT EXISTS (SELECT 1 FROM public.task c JOIN public.task p ON p.id = c.parent_id
+                              WHERE c.id = task AND p.status = 'running' AND p.claimed_by = session_user::text) $$""",
+        launch_trial_function(),
+        f"REVOKE ALL ON FUNCTION {LAUNCH_TRIAL}(text, text, text, text, jsonb, text, text) FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION {LAUNCH_TRIAL}(text, text, text, text, jsonb, text, text) TO {ALL_GROUPS}",
         f"""CREATE OR REPLACE FUNCTION {LOST}(worker_id text) RETURNS boolean LANGUAGE sql STABLE AS
             $$ SELECT worker_id <> '' AND NOT EXISTS (SELECT 1 FROM public.worker w WHERE w.id = worker_id
                    AND w.last_heartbeat >= now() - make_interval(
@@ -110,7 +135,23 @@ def security_statements(database: str) -> list[str]:
                         OR (status = 'failed' AND {LOST}(worker)))""",
         f"""CREATE POLICY tt_researcher_entry ON queue_entry FOR ALL TO {researcher} USING ({OWNS}(task_id))
             WITH CHECK ({OWNS}(task_id))""",
-        f"CREATE POLICY tt_worker_take ON queue_entry FOR DELETE TO {worker} USING (true)",
+        # It removes the entry of the task it has just claimed (a pop marks it Running first), or one left behind
+        # by a task no longer waiting; never the entry of another's pending task, which would dequeue it.
+        # A Slurm submit process takes a pending task out of a Slurm queue it serves for a job (core/slurm_jobs.py).
+        f"""CREATE POLICY tt_worker_take ON queue_entry FOR DELETE TO {worker}
+            USING (NOT {WAITING}(task_id) OR {SERVES}((SELECT q.name FROM public.queue q WHERE q.id = queue_id))
+                   OR {RUNS_PARENT}(task_id))""",
+        # A sweep's run dequeues its pending trials and asks its running ones to abort (stop, pruning, time up).
+        f"""CREATE POLICY tt_worker_sweep ON task FOR UPDATE TO {worker} USING ({RUNS_PARENT}(id))
+            WITH CHECK ({RUNS_PARENT}(id) AND (status = 'draft' OR (status = 'running' AND abort_requested)))""",
+        # The submit process writes a task of a Slurm queue it serves while Slurm holds its job: the job's id, why
+        # it waits, who submitted it (`worker`, one of its own) and its end before it ran; back to Pending when
+        # Slurm requeues a run of its login. Its columns are the worker's (WORKER_TASK_COLUMNS).
+        f"""CREATE POLICY tt_worker_slurm ON task FOR UPDATE TO {worker}
+            USING (status IN ('pending', 'running') AND {SERVES}(queue))
+            WITH CHECK (status IN ('pending', 'failed', 'aborted') AND {SERVES}(queue)
+                        AND (claimed_by = session_user::text
+                             OR worker IN (SELECT w.id FROM public.worker w WHERE w.login = session_user::text)))""",
         # Locking the entry it takes (FOR UPDATE) checks an update policy's USING; nothing may be written.
         f"CREATE POLICY tt_worker_lock ON queue_entry FOR UPDATE TO {worker} USING (true) WITH CHECK (false)",
         f"""CREATE POLICY tt_researcher_model ON model FOR ALL TO {researcher}
@@ -132,6 +173,12 @@ def security_statements(database: str) -> list[str]:
     for table in (*TASK_PARTS, *TASK_RESULTS):
         statements.append(f"""CREATE POLICY tt_researcher_own ON {table} FOR ALL TO {researcher}
                               USING ({OWNS}(task_id)) WITH CHECK ({OWNS}(task_id))""")
+    for table, key in SWEEP_TABLES.items():  # a sweep's records: its owner's; the trials and study its run's
+        statements.append(f"""CREATE POLICY tt_researcher_own ON {table} FOR ALL TO {researcher}
+                              USING ({OWNS}({key})) WITH CHECK ({OWNS}({key}))""")
+        if table != "sweep":
+            statements.append(f"""CREATE POLICY tt_worker_run ON {table} FOR ALL TO {worker}
+                                  USING ({RUNS}({key})) WITH CHECK ({RUNS}({key}))""")
     for table in TASK_RESULTS:
         statements.append(f"""CREATE POLICY tt_worker_run ON {table} FOR ALL TO {worker}
                               USING ({RUNS}(task_id)) WITH CHECK ({RUNS}(task_id))""")
@@ -140,10 +187,78 @@ def security_statements(database: str) -> list[str]:
     return statements
 
 
+def launch_trial_function() -> str:
+    """A sweep's trial made by the login running the sweep, whatever its role: a clone of the sweep's base task
+    (its parent) with the given hyperparameter values, owned by the sweep's owner, tagged, in the sweep's project
+    and enqueued, as core/sweeps/service.py makes one. It runs as the tables' owner (a worker may create no task
+    itself) and refuses any sweep the caller has not claimed."""
+    from tasktune_gui.core.models import Task
+    from tasktune_gui.core.tasks import CLONED_FIELDS, CLONED_TABLES
+
+    fresh = Task(id="", name="").model_dump(mode="json")  # a new task's values, which a clone starts from
+    copies = []
+    for table in CLONED_TABLES:
+        name = table.__tablename__
+        columns = ", ".join(f'"{c.name}"' for c in table.__table__.columns if c.name != "task_id")
+        copies.append(f"INSERT INTO public.{name} (task_id, {columns}) "
+                      f"SELECT p_trial, {columns} FROM public.{name} WHERE task_id = v_sweep.parent_id;")
+    cloned = ", ".join(f"'{name}'" for name in CLONED_FIELDS)
+    return f"""CREATE OR REPLACE FUNCTION {LAUNCH_TRIAL}(p_sweep text, p_trial text, p_name text, p_project text,
+                   p_values jsonb, p_queue text, p_tag text) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+        DECLARE
+          v_sweep public.task;
+          v_queue public.queue;
+          v_project integer;
+        BEGIN
+          SELECT * INTO v_sweep FROM public.task t WHERE t.id = p_sweep AND t.type = 'optimizer'
+            AND t.status = 'running' AND t.claimed_by = session_user::text;
+          IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = 'not permitted: ' || session_user
+              || ' launches trials only of a sweep it runs (not ' || p_sweep || ')';
+          END IF;
+          SELECT * INTO v_queue FROM public.queue q WHERE q.name = p_queue;
+          IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'no_data_found', MESSAGE = 'no queue named ' || p_queue;
+          END IF;
+          INSERT INTO public.project (name, description, created, last_update) VALUES (p_project, '', now(), now())
+            ON CONFLICT (name) DO NOTHING;
+          SELECT p.id INTO v_project FROM public.project p WHERE p.name = p_project;
+          PERFORM set_config('tasktune.action', 'cloned', true);
+          INSERT INTO public.task SELECT r.* FROM public.task b, jsonb_populate_record(NULL::public.task,
+              '{json.dumps(fresh)}'::jsonb
+              || (SELECT coalesce(jsonb_object_agg(e.key, e.value), '{{}}'::jsonb) FROM jsonb_each(to_jsonb(b)) e
+                  WHERE e.key IN ({cloned}))
+              || jsonb_build_object('id', p_trial, 'name', p_name, 'project_id', v_project, 'parent_id', p_sweep,
+                                    'user', v_sweep."user", 'status', 'draft', 'created', now(), 'last_update', now())
+            ) r WHERE b.id = v_sweep.parent_id;
+          IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'no_data_found',
+              MESSAGE = 'the base task ' || coalesce(v_sweep.parent_id, '') || ' of sweep ' || p_sweep || ' is gone';
+          END IF;
+          {chr(10).join(copies)}
+          UPDATE public.hyperparameter h SET value = v.value FROM jsonb_each_text(p_values) v
+            WHERE h.task_id = p_trial AND h.section = split_part(v.key, '/', 1)
+              AND h.name = substr(v.key, length(split_part(v.key, '/', 1)) + 2);
+          INSERT INTO public.task_tag (task_id, tag) VALUES (p_trial, p_tag) ON CONFLICT DO NOTHING;
+          PERFORM set_config('tasktune.action', 'enqueued', true);
+          UPDATE public.task SET status = 'pending', queue = v_queue.name, status_before_enqueue = 'draft',
+                 enqueued_by = session_user::text, status_reason = '', status_message = '', slurm_job_id = '',
+                 last_update = now()
+            WHERE id = p_trial;
+          INSERT INTO public.queue_entry (queue_id, task_id, position, enqueued)
+            SELECT v_queue.id, p_trial, coalesce(max(e.position), 0) + 1, now() FROM public.queue_entry e
+            WHERE e.queue_id = v_queue.id;
+          PERFORM set_config('tasktune.action', '', true);
+          UPDATE public.project SET last_update = now() WHERE id = v_project;
+        END $fn$"""
+
+
 def _drop_policies(table: str) -> list[str]:
     names = ("tt_read", "tt_admin", "tt_researcher_insert", "tt_researcher_update", "tt_researcher_delete",
              "tt_worker_run", "tt_researcher_entry", "tt_worker_take", "tt_worker_lock", "tt_researcher_model",
-             "tt_worker_model_insert", "tt_worker_model_update", "tt_researcher_own", "tt_worker_own")
+             "tt_worker_model_insert", "tt_worker_model_update", "tt_researcher_own", "tt_worker_own",
+             "tt_worker_slurm", "tt_worker_sweep")
     return [f"DROP POLICY IF EXISTS {name} ON {table}" for name in names]
 
 

@@ -12,12 +12,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
 
 from tasktune_gui.core.about import ran_with
-from tasktune_gui.core.errors import InvalidTransition, InvalidValue, TaskTuneError
+from tasktune_gui.core.errors import InvalidTransition, InvalidValue, RefusedWrite, TaskTuneError
 from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.history import record_run, recorded
 from tasktune_gui.core.lookup import get_queue, get_task
 from tasktune_gui.core.models import TASK_RESULT_TABLES, Model, Task, TaskTag, utcnow
-from tasktune_gui.core.permissions import check
+from tasktune_gui.core.permissions import check, refused_status
 from tasktune_gui.core.queues import DEFAULT_QUEUE, push, remove, watchers
 from tasktune_gui.core.status import ENABLED_FOR, Operation, Status, can_transition, describe_statuses
 from tasktune_gui.core.store import Store
@@ -81,6 +81,8 @@ def set_status(session: Session, task: Task, expected: Status, new: Status, **fi
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         session.refresh(task)
+        if task.status == expected.value:  # still as the caller saw it: the lab's rules left the row out
+            raise RefusedWrite(refused_status(task, str(session.info.get("user", "")), new.label))
         raise InvalidTransition(task.id, f"move to {new.label}", Status(task.status).label)
     for name, value in values.items():
         set_committed_value(task, name, value)

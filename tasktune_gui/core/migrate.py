@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection
-
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection
 
 MIGRATIONS = ("tasktune_gui.core", "migrations")  # package data: Alembic's env.py, the scripts in versions/
 # Every revision in order, oldest first. A test checks this against the migration scripts; it lets an
 # up-to-date database open without importing Alembic at all, a large part of the CLI's start-up.
 # In the order they were merged: 0013 (lab logins) reached main before 0011 (Slurm), then 0012 (sweeps).
 REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0013", "0011",
-             "0012")
+             "0012", "0014")
 HEAD = REVISIONS[-1]
 
 

@@ -11,17 +11,8 @@ from sqlmodel import col, select
 
 from tasktune_gui.core.errors import InvalidValue
 from tasktune_gui.core.models import Hyperparameter, LastMetric, Project, Task, TaskTag, Worker, utcnow
-from tasktune_gui.core.queues import WORKER_ONLINE_WINDOW
 from tasktune_gui.core.store import Store
-
-
-@dataclass(frozen=True)
-class TaskBrief:
-    id: str
-    name: str
-    project: str
-    status: str
-    last_update: datetime
+from tasktune_gui.core.summaries import WORKER_ONLINE_WINDOW, TaskBrief
 
 
 @dataclass(frozen=True)

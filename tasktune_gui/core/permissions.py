@@ -5,8 +5,13 @@ say why in one line, before a statement reaches rows that row-level security wou
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tasktune_gui.core.errors import NotPermitted
 from tasktune_gui.core.users import Identity
+
+if TYPE_CHECKING:
+    from tasktune_gui.core.models import Task
 
 # What a worker login may do: take tasks and report on the runs (the lifecycle's worker side needs no check).
 READ_ONLY_ROLES = ("worker", "guest")
@@ -40,3 +45,10 @@ def check_admin(identity: Identity, what: str) -> None:
     """Queue management and lab accounts: admins only."""
     if not identity.may_do_anything:
         raise NotPermitted(f"only a lab admin may {what} ({identity.user} is a lab {identity.role})")
+
+
+def refused_status(task: Task, user: str, target: str) -> str:
+    """The one line said when the database left a status change out: whose task it is, and whose run."""
+    run = f", run by {task.claimed_by}" if task.status == "running" and task.claimed_by else ""
+    return (f"not permitted: {user or 'this login'} may not move task {task.id} to {target}: "
+            f"it is {task.user or 'nobody'}'s{run}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy import select as table_select
@@ -19,22 +19,10 @@ from tasktune_gui.core.permissions import check_admin
 from tasktune_gui.core.slurm import SlurmOptions
 from tasktune_gui.core.status import Status
 from tasktune_gui.core.store import Store
+from tasktune_gui.core.summaries import WORKER_ONLINE_WINDOW, QueueSummary
 
 DEFAULT_QUEUE = "default"
-# A worker that has not sent a heartbeat for this long no longer counts as watching.
-WORKER_ONLINE_WINDOW = timedelta(seconds=30)
 MOVES = ("front", "back", "up", "down")
-
-
-@dataclass(frozen=True)
-class QueueSummary:
-    name: str
-    pending: int
-    workers: int
-    ssh_host: str = ""  # empty: its tasks run on the worker's own machine
-    remote_dir: str = ""
-    gpus: str = ""
-    slurm: SlurmOptions | None = None  # its tasks run as jobs on this Slurm partition
 
 
 @dataclass(frozen=True)
@@ -254,11 +242,12 @@ def _pop_in(session: Session, queue_names: list[str], worker: str, host: str, pi
         if entry is None:
             continue
         entry_id, task_id = entry
-        connection.execute(_DELETE_ENTRY, {"entry": entry_id})
         now = utcnow()
         result = connection.execute(
             _MARK_RUNNING, {"task": task_id, "worker_id": worker, "host": host, "pid": pid, "now": now, **ran_with()}
         )
+        # After the claim: a lab's worker login may remove only the entry of a task no longer waiting (core/lab.py).
+        connection.execute(_DELETE_ENTRY, {"entry": entry_id})
         if result.rowcount == 1:
             record_run(session, str(task_id), "started", Status.RUNNING.value)
             return str(task_id)

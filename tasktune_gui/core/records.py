@@ -138,14 +138,15 @@ class TaskRecord:
 
 _TASKS = Task.__table__  # type: ignore[attr-defined]
 _PROJECTS = Project.__table__  # type: ignore[attr-defined]
-def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
+def id_chunks(ids: Sequence[str]) -> Iterator[list[str]]:
+    """The ids in lists of CHUNK, for IN (...) queries."""
     for start in range(0, len(ids), CHUNK):
         yield list(ids[start:start + CHUNK])
 
 
 def _rows(session: Session, statement: Select[Any], column: Any, ids: Sequence[str]) -> Iterator[Any]:
     connection = session.connection()
-    for chunk in _chunks(ids):
+    for chunk in id_chunks(ids):
         yield from connection.execute(statement.where(column.in_(chunk))).all()
 
 
@@ -154,7 +155,7 @@ def _child_rows(session: Session, columns: str, table: str, order: str, ids: Seq
     conversion, and skipping SQLAlchemy's per-row processing halves the time of a few thousand rows."""
     connection = session.connection()
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    for chunk in _chunks(ids):
+    for chunk in id_chunks(ids):
         result = connection.exec_driver_sql(
             f"SELECT task_id, {columns} FROM {table} WHERE task_id IN ({', '.join([marker] * len(chunk))}) "
             f"ORDER BY {order}", tuple(chunk))
@@ -167,7 +168,8 @@ def _child_rows(session: Session, columns: str, table: str, order: str, ids: Seq
 def read_records(session: Session, ids: Sequence[str]) -> list[TaskRecord]:
     """The records of these (full) ids that exist, in the order given: seven queries whatever their number."""
     wanted = list(dict.fromkeys(ids))
-    tasks = {row.id: row for row in _rows(
+    # As dicts: reading 55 attributes of a Row costs four times the dict's lookups (a quarter of the call).
+    tasks = {row.id: row._asdict() for row in _rows(
         session, table_select(_TASKS, _PROJECTS.c.name.label("project_name"))
         .join(_PROJECTS, _PROJECTS.c.id == _TASKS.c.project_id), _TASKS.c.id, wanted)}
     found = [task_id for task_id in wanted if task_id in tasks]
@@ -199,26 +201,27 @@ def read_records(session: Session, ids: Sequence[str]) -> list[TaskRecord]:
                     tuple(outputs.get(task_id, ()))) for task_id in found]
 
 
-def _record(row: Any, tags: tuple[str, ...], hyperparams: dict[str, Fields], properties: Fields,
+def _record(row: dict[str, Any], tags: tuple[str, ...], hyperparams: dict[str, Fields], properties: Fields,
             configuration: Fields, metrics: dict[str, float], outputs: tuple[str, ...]) -> TaskRecord:
     return TaskRecord(
-        id=row.id, name=row.name, type=row.type, project=row.project_name, parent=row.parent_id,
-        description=row.description, tags=tags, user=row.user, enqueued_by=row.enqueued_by, archived=row.archived,
-        status=row.status, status_reason=row.status_reason, status_message=row.status_message,
-        created=row.created, started=row.started, completed=row.completed, last_update=row.last_update,
+        id=row["id"], name=row["name"], type=row["type"], project=row["project_name"], parent=row["parent_id"],
+        description=row["description"], tags=tags, user=row["user"], enqueued_by=row["enqueued_by"],
+        archived=row["archived"],
+        status=row["status"], status_reason=row["status_reason"], status_message=row["status_message"],
+        created=row["created"], started=row["started"], completed=row["completed"], last_update=row["last_update"],
         execution=Execution(
-            repository=row.repository, branch=row.branch, tag=row.tag, commit=row.commit,
-            entry_point=row.entry_point, working_dir=row.working_dir, binary=row.binary,
-            requirements=row.requirements, original_requirements=row.original_requirements, diff=row.diff,
-            container=Container(row.container_image, row.container_arguments, row.container_setup_script,
-                                row.container_use_image_env),
-            output_uri=row.output_uri, queue=row.queue),
+            repository=row["repository"], branch=row["branch"], tag=row["tag"], commit=row["commit"],
+            entry_point=row["entry_point"], working_dir=row["working_dir"], binary=row["binary"],
+            requirements=row["requirements"], original_requirements=row["original_requirements"], diff=row["diff"],
+            container=Container(row["container_image"], row["container_arguments"], row["container_setup_script"],
+                                row["container_use_image_env"]),
+            output_uri=row["output_uri"], queue=row["queue"]),
         hyperparams=hyperparams, user_properties=properties, configuration=configuration,
-        input_model=row.input_model_id, output_models=outputs, labels=dict(row.labels or {}),
-        last_iteration=row.last_iteration, metrics=metrics,
-        runtime=Runtime(worker=row.worker, host=row.host, pid=row.pid, exit_code=row.exit_code,
-                        container_id=row.container_id, tasktune_version=row.ran_with_version,
-                        schema_version=row.ran_with_schema, setup_step=row.setup_step,
-                        setup_started=row.setup_started),
-        abort_requested=row.abort_requested, slurm_job_id=row.slurm_job_id,
+        input_model=row["input_model_id"], output_models=outputs, labels=dict(row["labels"] or {}),
+        last_iteration=row["last_iteration"], metrics=metrics,
+        runtime=Runtime(worker=row["worker"], host=row["host"], pid=row["pid"], exit_code=row["exit_code"],
+                        container_id=row["container_id"], tasktune_version=row["ran_with_version"],
+                        schema_version=row["ran_with_schema"], setup_step=row["setup_step"],
+                        setup_started=row["setup_started"]),
+        abort_requested=row["abort_requested"], slurm_job_id=row["slurm_job_id"],
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import builtins
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,15 +18,9 @@ from tasktune_gui.core.ids import new_id
 from tasktune_gui.core.lookup import ensure_project, like_pattern, normalize_project_name, project_name
 from tasktune_gui.core.models import Model, Project, Worker, WorkerQueue, utcnow
 from tasktune_gui.core.store import Store
+from tasktune_gui.core.summaries import ProjectSummary
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ProjectSummary:
-    name: str
-    counts: dict[str, int]  # status → number of (unarchived) tasks directly in it
-    last_update: datetime
 
 
 class ProjectService:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.lookup import get_task
 from tasktune_gui.core.models import Artifact, ConsoleLine, LastMetric, Scalar, Task, utcnow
+from tasktune_gui.core.records import id_chunks
 from tasktune_gui.core.store import Store
 
 SETUP_STREAM = "setup"  # a worker's lines about a run's setup, beside the task's own stdout and stderr
@@ -37,6 +38,9 @@ class LogLine:
     time: datetime
     stream: str
     text: str
+
+
+ScalarRow = tuple[str, str, int, float, float]  # metric, series, iteration, value, seconds since the epoch
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,27 @@ class ResultStore:
                                                                          col(Scalar.iteration))
             ).all()
             return [ScalarPoint(r.metric, r.series, r.iteration, r.value, r.time) for r in rows]
+
+    def scalars_of(self, task_ids: Sequence[str]) -> dict[str, list[ScalarRow]]:
+        """The scalars of many tasks (Compare) in one query per CHUNK tasks, ordered as `scalars` orders them; every
+        id is a key, [] when it has none. Plain tuples with the time in seconds since the epoch, read at the driver:
+        ten tasks of five metrics hold 50,000 points, and SQLAlchemy's per-row processing tripled the time."""
+        found: dict[str, list[ScalarRow]] = {task_id: [] for task_id in task_ids}
+        with self.store.read() as session:
+            connection = session.connection()
+            marker = _marker(connection)
+            # The database turns its stored time into seconds: SQLite keeps it as UTC text (julianday's days are
+            # exact to about 50 µs: rounded to the millisecond, whole seconds stay whole), PostgreSQL as a timestamp.
+            seconds = ("extract(epoch from time)" if connection.dialect.name == "postgresql"
+                       else "round((julianday(time) - 2440587.5) * 86400.0, 3)")
+            for chunk in id_chunks(list(found)):
+                rows = connection.exec_driver_sql(
+                    f"SELECT task_id, metric, series, iteration, value, {seconds} FROM scalar "
+                    f"WHERE task_id IN ({', '.join([marker] * len(chunk))}) "
+                    "ORDER BY task_id, metric, series, iteration", tuple(chunk)).all()
+                for task_id, metric, series, iteration, value, at in rows:
+                    found[task_id].append((metric, series, iteration, value, float(at or 0.0)))
+        return found
 
     def add_artifact(self, task_id: str, artifact: Artifact) -> None:
         artifact.task_id = task_id

@@ -1,13 +1,27 @@
-"""The app's settings: one typed schema with defaults, kept as JSON in the user config folder."""
+"""The app's settings: one typed schema with defaults, kept as JSON in the user config folder; where the database is."""
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from tasktune_gui.core.errors import InvalidValue
+
+
+def default_db_url() -> str:
+    """$TASKTUNE_DB, else a SQLite file in the user data folder."""
+    env = os.environ.get("TASKTUNE_DB")
+    if env is not None and not env.strip():  # an empty value is a mistake, not a wish for the default database
+        raise InvalidValue("$TASKTUNE_DB is set but empty: unset it to use the default database, or give a URL")
+    if env:
+        return env
+    folder = Path(platformdirs.user_data_dir("tasktune", appauthor=False))
+    return f"sqlite:///{folder / 'tasktune.db'}"
 
 
 def settings_path() -> Path:

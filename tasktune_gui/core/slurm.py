@@ -17,6 +17,7 @@ SBATCH_ALLOWED = frozenset({
     "constraint", "exclude", "nodelist", "reservation", "exclusive", "gres", "gpus-per-node", "gpus-per-task",
     "cpus-per-gpu", "mem-per-cpu", "mem-per-gpu", "tmp", "licenses", "comment", "mail-type", "mail-user", "nice",
     "hint", "cluster-constraint", "clusters", "wckey", "begin", "deadline", "signal", "switches", "network",
+    "no-requeue",  # a job its node failed (or a preemption) ends its task as NODE_FAIL rather than running again
 })
 _TIME = re.compile(r"^(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?$")
 _MEM = re.compile(r"^(\d+)([KMGT]?)B?$", re.IGNORECASE)

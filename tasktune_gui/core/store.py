@@ -10,13 +10,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
 from sqlmodel import Session
 
-from tasktune_gui.core.errors import DatabaseRefused, DiskFull, InvalidValue, NotPermitted
+from tasktune_gui.core.errors import DatabaseRefused, DiskFull, NotPermitted
 from tasktune_gui.core.events import Change, noted, take_noted, write_noted
 from tasktune_gui.core.migrate import HEAD, known_revision, upgrade_to_head
 from tasktune_gui.core.users import Identity, current_user, read_identity
@@ -25,17 +24,6 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 NO_ROOM_BYTES = 64 << 10  # less free space than this, and a failed write is a full disk
 INSUFFICIENT_PRIVILEGE = "42501"  # a grant or a row-level security policy refused the statement
-
-
-def default_db_url() -> str:
-    """$TASKTUNE_DB, else a SQLite file in the user data folder."""
-    env = os.environ.get("TASKTUNE_DB")
-    if env is not None and not env.strip():  # an empty value is a mistake, not a wish for the default database
-        raise InvalidValue("$TASKTUNE_DB is set but empty: unset it to use the default database, or give a URL")
-    if env:
-        return env
-    folder = Path(platformdirs.user_data_dir("tasktune", appauthor=False))
-    return f"sqlite:///{folder / 'tasktune.db'}"
 
 
 def _sqlite_path(url: str) -> Path | None:

@@ -12,6 +12,7 @@ from sqlalchemy import event
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.history import last_said
 from tasktune_gui.core.records import CHUNK
+from tasktune_gui.core.results import ScalarPoint
 from tests.core.test_clone_and_edit import full_task
 from tests.support.lifecycle import new_task
 
@@ -77,3 +78,18 @@ def test_one_record_by_prefix_with_who_did_what_newest_first(sqlite_core: Core) 
     assert "enqueued by" in last_said(record.history)
     assert sqlite_core.task_record(task_id).history == ()  # read only where asked
     assert record.to_json() == sqlite_core.task_json(task_id)  # the history is not part of `show --json`'s record
+
+
+def test_scalars_of_many_tasks_come_in_one_query(core: Core) -> None:
+    ids = [new_task(core, f"t{i}") for i in range(3)]
+    for offset, task_id in enumerate(ids[:2]):
+        core.results.report_scalars(task_id, [ScalarPoint("loss", "train", i, i + offset) for i in range(3)]
+                                    + [ScalarPoint("acc", "val", 0, 0.5)])
+    with counted_queries(core) as statements:
+        found = core.results.scalars_of(ids)
+    assert len(statements) == 1
+    assert list(found) == ids and found[ids[2]] == []  # a task without scalars is there, empty
+    one = core.results.scalars(ids[1])  # what SCALARS reads for one task: the same points in the same order
+    assert [row[:4] for row in found[ids[1]]] == [(p.metric, p.series, p.iteration, p.value) for p in one]
+    assert [row[4] for row in found[ids[1]]] == pytest.approx([p.time.timestamp() for p in one if p.time], abs=1e-3)
+    assert [value for metric, _, _, value, _ in found[ids[1]] if metric == "loss"] == [1.0, 2.0, 3.0]

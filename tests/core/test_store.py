@@ -15,7 +15,8 @@ from sqlmodel import SQLModel
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import DatabaseRefused
 from tasktune_gui.core.migrate import HEAD, upgrade_to_head
-from tasktune_gui.core.store import Store, default_db_url
+from tasktune_gui.core.settings import default_db_url
+from tasktune_gui.core.store import Store
 
 
 def digest(path: Path) -> str:

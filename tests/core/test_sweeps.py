@@ -7,7 +7,10 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition, InvalidValue
 from tasktune_gui.core.models import Task
+from tasktune_gui.core.results import ScalarPoint
 from tasktune_gui.core.sweeps.definition import SweepDefinition, check_definition, parse_objective, parse_param
+from tasktune_gui.core.sweeps.resume import MOST_REQUEUES, fail_and_requeue, run_began
+from tests.core.test_records import counted_queries
 
 KEYS = {"Args/lr", "Args/epochs", "Args/optimizer"}
 
@@ -150,3 +153,69 @@ def test_keep_best_archives_every_ended_trial_but_the_top_k(core: Core) -> None:
     assert sorted(archived) == sorted([ids[0], ids[2]])  # not the best two, and not the one still pending
     assert [core.tasks.get(t).archived for t in ids] == [True, False, True, False]
     assert not core.tasks.get(running).archived
+
+
+def test_watch_reads_every_trials_curve_of_the_objective_in_one_query(core: Core) -> None:
+    base = base_task(core)
+    sweep = core.sweeps.create(definition(base, "Args/lr=log:1e-3:1", parallel=9, trials=9))
+    trials = []
+    for number in range(5):
+        trial = core.sweeps.launch_trial(sweep, number, {"Args/lr": str(0.01 * (number + 1))}, limit=9)
+        assert trial is not None
+        core.lifecycle.start(trial, "w", "h")
+        points = [ScalarPoint("loss", "train", i, 1.0 / (i + number + 1)) for i in range(3)]
+        core.results.report_scalars(trial, [*points, ScalarPoint("loss", "test", 0, 9.0),
+                                            ScalarPoint("acc", "train", 0, 9.0)])
+        trials.append(trial)
+    with counted_queries(core) as statements:
+        watched = core.sweeps.watch(sweep)
+    assert watched is not None
+    assert sum(1 for s in statements if "scalar" in s.lower()) == 1  # not one per trial
+    assert set(watched["curves"]) == set(trials)
+    assert watched["curves"][trials[1]] == [(0, 1 / 2), (1, 1 / 3), (2, 1 / 4)]  # the objective's series only
+    assert watched["trials"] == core.sweeps.summary(sweep)["trials"]  # type: ignore[index]
+    assert core.sweeps.watch(base) is None  # not a sweep
+
+
+def pop_sweep(core: Core) -> str:
+    popped = core.queues.pop(["default"], "sweeper", "box")
+    assert popped is not None
+    return popped
+
+
+def test_a_lost_sweep_is_requeued_in_the_same_step_a_few_times_and_keeps_its_run_start(core: Core) -> None:
+    sweep = core.sweeps.create(definition(base_task(core), "Args/lr=log:1e-3:1", trials=3), queue="default")
+    pop_sweep(core)
+    began = run_began(core.store, sweep)
+    assert began is not None
+    for _ in range(MOST_REQUEUES):
+        assert fail_and_requeue(core.store, sweep, "worker lost", "worker sweeper restarted while running it")
+        assert core.tasks.get(sweep).status == "pending"  # never seen Failed: one transaction
+        pop_sweep(core)
+        assert run_began(core.store, sweep) == began  # its wall time is not given again
+    # A sweep whose worker keeps dying is left to a person after that many.
+    assert not fail_and_requeue(core.store, sweep, "worker lost", "")
+    assert core.tasks.get(sweep).status == "running"  # nothing written: the caller fails it as any task
+    core.lifecycle.fail(sweep, "worker lost")
+    core.lifecycle.retry(sweep)  # a person's retry goes on with the same run, and with fresh requeues
+    pop_sweep(core)
+    assert run_began(core.store, sweep) == began
+    assert fail_and_requeue(core.store, sweep, "worker lost", "")
+    history = [e["action"] for e in core.task_json(sweep, with_history=True)["history"]]
+    assert history.count("requeued") == MOST_REQUEUES + 1 and history.count("failed") == MOST_REQUEUES + 2
+
+
+def test_a_stopped_sweep_or_a_plain_task_is_not_requeued_and_an_enqueue_starts_a_new_run(core: Core) -> None:
+    plain = core.tasks.add(Task(id="", name="plain", repository="/r", entry_point="t.py"), "vision", queue="default")
+    pop_sweep(core)
+    assert not fail_and_requeue(core.store, plain, "worker lost", "")
+    sweep = core.sweeps.create(definition(base_task(core), "Args/lr=log:1e-3:1", trials=3), queue="default")
+    pop_sweep(core)
+    first = run_began(core.store, sweep)
+    core.lifecycle.complete(sweep)
+    core.sweeps.extend(sweep, 2)  # a new run of the sweep: its wall time counts again
+    pop_sweep(core)
+    second = run_began(core.store, sweep)
+    assert first is not None and second is not None and second > first
+    core.sweeps.stop(sweep)
+    assert not fail_and_requeue(core.store, sweep, "worker lost", "")

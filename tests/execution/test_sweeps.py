@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import threading
 from collections.abc import Iterator
 from datetime import UTC
 from pathlib import Path
@@ -17,6 +18,9 @@ from sqlmodel import col, select
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.sweeps.definition import SweepDefinition, parse_objective, parse_param
+from tasktune_gui.core.sweeps.resume import fail_and_requeue, run_began
+from tasktune_gui.execution.sweep.run import SweepRun
+from tasktune_gui.execution.worker.wakeup import Wakeup
 from tasktune_gui.execution.worker.worker import WorkerConfig
 from tests.support.git import make_repo
 from tests.support.runs import add_task, running_worker, status, tasktune_worker
@@ -160,7 +164,7 @@ def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
                 process.wait()
 
 
-def test_the_sweeps_worker_killed_and_restarted_launches_no_duplicate(
+def test_the_sweeps_worker_killed_and_restarted_goes_on_with_no_duplicate_and_its_wall_time(
         sqlite_core: Core, sqlite_url: str, base: str, tmp_path: Path,
         processes: list[subprocess.Popen[bytes]]) -> None:
     sqlite_core.queues.create("sweeps")
@@ -169,24 +173,32 @@ def test_the_sweeps_worker_killed_and_restarted_launches_no_duplicate(
     config = WorkerConfig(queues=["default"], slots=2, cache_dir=tmp_path / "cache", abort_grace=5.0)
     with running_worker(sqlite_core, config):
         sweep_id = sweep(sqlite_core, base, "Args/x=uniform:0:1", queue="sweeps", method="tpe", trials=6,
-                         parallel=2)
+                         parallel=2, wall_time=3600.0)
         wait_for(sqlite_core, lambda: len(sqlite_core.sweeps.trials(sweep_id)) >= 3, timeout=120,
                  what="a third trial launched")
+        first_start = sqlite_core.tasks.get(sweep_id).started
         processes[0].send_signal(signal.SIGKILL)
         processes[0].wait(60)
         assert len(sqlite_core.sweeps.trials(sweep_id)) < 6  # killed mid-sweep
         assert status(sqlite_core, sweep_id) == "running"  # nobody has noticed yet
-        processes.append(subprocess.Popen(argv, stderr=subprocess.DEVNULL))  # the same id: its leftovers fail
-        wait_for(sqlite_core, lambda: status(sqlite_core, sweep_id) == "failed", timeout=60,
-                 what="the restarted worker to fail its lost sweep")
-        sqlite_core.lifecycle.retry(sweep_id)
-        assert ended(sqlite_core, sweep_id) == "completed"
+        # The same id: its leftovers are failed "worker lost", and the sweep among them goes back on its queue
+        # by itself; the restarted worker takes it and the sweep goes on where it was. Nobody retries it.
+        processes.append(subprocess.Popen(argv, stderr=subprocess.DEVNULL))
+        assert ended(sqlite_core, sweep_id) == "completed", sqlite_core.tasks.get(sweep_id).status_message
     trials = sqlite_core.sweeps.trials(sweep_id)
     assert len(trials) == 6
     assert len({t.number for t in trials}) == 6 and len({t.task_id for t in trials}) == 6
     assert len(trial_tasks(sqlite_core, sweep_id)) == 6
     assert {t.state for t in trials} == {"complete"}
     assert most_at_once(trial_tasks(sqlite_core, sweep_id)) <= 2
+    events = [(e["action"], e["status"]) for e in sqlite_core.task_json(sweep_id, with_history=True)["history"]]
+    assert ("requeued", "pending") in events and events.count(("started", "running")) == 2
+    # The wall time counts from the first start, not from the start after the loss.
+    began, restarted = run_began(sqlite_core.store, sweep_id), sqlite_core.tasks.get(sweep_id).started
+    assert began is not None and first_start is not None and restarted is not None
+    first, again = (t if t.tzinfo else t.replace(tzinfo=UTC) for t in (first_start, restarted))
+    assert first <= began < again
+    assert "of its wall time used" in "\n".join(line.text for line in sqlite_core.results.console(sweep_id))
 
 
 def test_stop_aborts_running_trials_and_dequeues_pending_ones(sqlite_core: Core, base: str, tmp_path: Path) -> None:
@@ -242,3 +254,28 @@ def test_time_limits_abort_trials_that_run_too_long(sqlite_core: Core, base: str
     assert len(trials) <= launched if "wall_time" in limit else len(trials) == launched
     assert all((t.state, t.task_status) == ("failed", "aborted") for t in trials)
     assert all(sqlite_core.tasks.get(t.task_id).status_reason == reason for t in trials)
+
+
+def test_a_run_declared_lost_and_taken_over_leaves_the_sweep_and_its_trials_to_the_new_run(
+        sqlite_core: Core, base: str) -> None:
+    # A worker that stopped heartbeating but lives on: its sweep was failed, requeued and taken by another worker.
+    sqlite_core.queues.create("sweeps")
+    sweep_id = sweep(sqlite_core, base, "Args/x=uniform:0:1", queue="sweeps", method="random", trials=4,
+                     parallel=2)
+    assert sqlite_core.queues.pop(["sweeps"], "silent", "box") == sweep_id
+    old = SweepRun(sqlite_core, sweep_id, Wakeup(sqlite_core))
+    thread = threading.Thread(target=old.run, name="old-sweep-run")
+    thread.start()
+    try:
+        wait_for(sqlite_core, lambda: len(sqlite_core.sweeps.trials(sweep_id)) == 2, timeout=60,
+                 what="two trials launched")  # nobody runs them: they wait in the default queue
+        assert fail_and_requeue(sqlite_core.store, sweep_id, "worker lost", "worker silent stopped sending heartbeats")
+        assert sqlite_core.queues.pop(["sweeps"], "other", "box") == sweep_id
+        thread.join(60)
+        assert not thread.is_alive(), "the old run went on beside the new one"
+    finally:
+        old.request_stop("test over")
+        thread.join(60)
+    task = sqlite_core.tasks.get(sweep_id)
+    assert (task.status, task.worker) == ("running", "other")  # the old run neither ended nor failed it
+    assert sorted(t.task_status or "" for t in sqlite_core.sweeps.trials(sweep_id)) == ["pending", "pending"]

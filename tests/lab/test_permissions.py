@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.core.errors import InvalidTransition, NotPermitted
+from tasktune_gui.core.errors import NotPermitted, RefusedWrite
 from tasktune_gui.core.history import events, last_person_event
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.results import ScalarPoint
@@ -111,6 +111,10 @@ def test_worker_runs_alices_task_and_cannot_delete_it_an_admin_can_abort(
     task_id = add_task(alice, repo, name="alice's run", entry_point="hello.py")
     with pytest.raises(NotPermitted, match="worker login: it cannot create"):
         add_task(gpu, repo)
+    with raw(lab_db, "gpu") as conn:  # a pending task's entry is not the worker's to remove: that would dequeue it
+        assert conn.execute("DELETE FROM queue_entry WHERE task_id = %s", (task_id,)).rowcount == 0
+        assert conn.execute("DELETE FROM queue_entry").rowcount == 0
+    assert [entry.task_id for entry in alice.queues.entries("default")] == [task_id]
     done = in_process(lab_db.url("gpu"), "worker", "--cache-dir", str(tmp_path / "cache"), "--once")
     assert done.returncode == 0, done.stderr
     shown = alice.task_json(task_id)
@@ -199,8 +203,12 @@ def test_another_worker_login_fails_a_lost_workers_run_only_once_it_is_lost(lab_
     # Timeouts far longer than any stall of a loaded machine between these lines.
     gpu_worker = gpu.workers.register("lab1", 11, ["default"], worker_id="lab1-w", watchdog_timeout=600.0)
     assert gpu.queues.pop(["default"], gpu_worker, "lab1", 11) == task_id
-    with pytest.raises(InvalidTransition):  # its worker beats: not gpu2's to end
+    # Its worker beats: not gpu2's to end, and said as a refusal, not as a status that does not allow it.
+    with pytest.raises(RefusedWrite, match=f"^not permitted: gpu2 may not move task {task_id} to Failed: "
+                                           "it is alice's, run by gpu$"):
         gpu2.lifecycle.fail(task_id, "worker lost")
+    with pytest.raises(RefusedWrite, match="^not permitted: gpu2 may not move task .* to Completed: it is alice's"):
+        gpu2.lifecycle.complete(task_id)
     assert fail_lost(gpu2, timeout=600.0) == []
     with raw(lab_db, "gpu2") as conn:  # nor can gpu2 silence gpu's worker to have it judged lost
         assert conn.execute("SELECT login FROM worker WHERE id = %s", (gpu_worker,)).fetchone() == ("gpu",)
@@ -217,3 +225,11 @@ def test_another_worker_login_fails_a_lost_workers_run_only_once_it_is_lost(lab_
     assert fail_lost(gpu2, timeout=600.0) == [task_id]
     shown = alice.task_json(task_id)
     assert (shown["status"], shown["status_reason"]) == ("failed", "worker lost")
+    alice.lifecycle.retry(task_id)  # waiting again: the lost run is no claim on it now, for gpu or a watchdog
+    for login in ("gpu", "gpu2"):
+        with raw(lab_db, login) as conn:
+            assert conn.execute("SELECT claimed_by, worker FROM task WHERE id = %s", (task_id,)).fetchone() == (
+                None, None)
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("UPDATE task SET status = 'failed' WHERE id = %s", (task_id,))
+    assert alice.task_json(task_id)["status"] == "pending"

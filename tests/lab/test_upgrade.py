@@ -12,6 +12,7 @@ from tasktune_gui.core.errors import DatabaseRefused, InvalidTransition
 from tasktune_gui.core.migrate import HEAD, alembic_config
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.store import Store
+from tests.lab.test_permissions import raw
 from tests.support.lab import Lab
 
 
@@ -48,3 +49,20 @@ def test_a_run_going_through_the_upgrade_stays_its_workers(lab_db: Lab, cores: d
         cores["gpu2"].lifecycle.complete(task_id)
     gpu.lifecycle.complete(task_id)
     assert alice.task_json(task_id)["status"] == "completed"
+
+
+def test_the_upgrade_to_0014_takes_the_queue_entries_of_others_from_a_worker(lab_db: Lab,
+                                                                              cores: dict[str, Core]) -> None:
+    alice = cores["alice"]
+    first, second = (alice.tasks.add(Task(id="", name=name, repository="/src", entry_point="t.py"), "vision",
+                                     queue="default") for name in ("first", "second"))
+    owner = Core.open(lab_db.owner_url)
+    with owner.store.write_engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0012")  # the release before: any worker dequeued anybody's
+    owner.close()
+    with raw(lab_db, "gpu") as conn:
+        assert conn.execute("DELETE FROM queue_entry WHERE task_id = %s", (first,)).rowcount == 1
+    Core.open(lab_db.owner_url).close()
+    with raw(lab_db, "gpu") as conn:
+        assert conn.execute("DELETE FROM queue_entry WHERE task_id = %s", (second,)).rowcount == 0
+    assert [entry.task_id for entry in alice.queues.entries("default")] == [second]

@@ -10,7 +10,8 @@ from PySide6.QtCore import QPointF
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.results import ScalarPoint
-from tasktune_gui.ui.task.scalars_view import SMOOTHING_POINTS, ScalarsView, smooth
+from tasktune_gui.ui.common.scalar_charts import SMOOTHING_POINTS, smooth
+from tasktune_gui.ui.task.scalars_view import ScalarsView
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

@@ -3,7 +3,7 @@ its chart and table live as trials end, its actions."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
@@ -58,24 +58,37 @@ def test_the_sweep_tab_shows_trials_live_and_its_actions_work(window: MainWindow
     assert tabs.tabText(6) == "SWEEP"
     tabs.setCurrentWidget(page.sweep)
     tab = page.sweep
-    assert tab.table.rowCount() == 3
-    headers = [tab.table.horizontalHeaderItem(i).text() for i in range(tab.table.columnCount())]
+    rows = tab.table.model()
+    assert rows.rowCount() == 3
+    headers = [rows.headerData(i, Qt.Orientation.Horizontal) for i in range(rows.columnCount())]
     assert headers == ["Trial", "Status", "Objective", "Args/lr", "Args/opt"]
-    assert [tab.table.item(r, 1).text() for r in range(3)] == ["completed", "failed", "completed"]
+    assert [rows.index(r, 1).data() for r in range(3)] == ["completed", "failed", "completed"]
     assert "2 of 10 trials done" not in tab.summary.text() and "3 of 10 trials done" in tab.summary.text()
     assert "best 0.2" in tab.summary.text()
     xs, ys = tab.best_line.getData()
     assert list(xs) == [0, 2] and list(ys) == [0.5, 0.2]
     # Sorting by the objective puts the best first (numbers, not text).
-    tab.table.sortItems(2)
-    objectives = [tab.table.item(r, 2).data(Qt.ItemDataRole.DisplayRole) for r in range(3)]
-    assert [v for v in objectives if v is not None] == [0.2, 0.5]
+    qtbot.mouseClick(tab.table.horizontalHeader().viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(tab.table.horizontalHeader().sectionViewportPosition(2) + 5, 5))
+    assert [rows.index(r, 2).data() for r in range(3)] == [0.2, 0.5, None]  # no result (failed) last
 
     # A trial that ends elsewhere shows without a click.
     late = core.sweeps.launch_trial(sweep, 3, {"Args/lr": "0.9", "Args/opt": "sgd"}, limit=9)
     assert late is not None
     core.results.append_console(sweep, [("stdout", "[sweep] trial 3 launched")])
-    qtbot.waitUntil(lambda: tab.table.rowCount() == 4, timeout=30_000)
+    qtbot.waitUntil(lambda: rows.rowCount() == 4, timeout=30_000)
+
+    # Two trials picked in the table are compared: their fields and curves side by side.
+    assert not tab.compare.isEnabled()
+    for row, modifier in ((0, Qt.KeyboardModifier.NoModifier), (1, Qt.KeyboardModifier.ControlModifier)):
+        qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, modifier,
+                         tab.table.visualRect(rows.index(row, 0)).center())
+    picked = tab.selected_trials()
+    assert len(picked) == 2 and set(picked) <= {*trials, late} and tab.compare.isEnabled()
+    qtbot.mouseClick(tab.compare, Qt.MouseButton.LeftButton)
+    dialog = window.task_actions.last_opened
+    assert dialog is not None and [r.id for r in dialog.records] == picked  # type: ignore[attr-defined]
+    dialog.close()  # type: ignore[attr-defined]
 
     qtbot.mouseClick(tab.pause, Qt.MouseButton.LeftButton)
     assert core.sweeps.get(sweep)[1] == "paused"

@@ -15,6 +15,8 @@ from pytestqt.qtbot import QtBot
 from tasktune_gui.app import open_core
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.glance import glance
+from tasktune_gui.ui.overview.dashboard_page import DashboardPage
 from tasktune_gui.ui.window.main_window import PAGES, MainWindow
 from tests.support.components import require_component
 from tests.support.startup import trace_events, traced_environment
@@ -60,6 +62,35 @@ def test_the_frame_answers_while_the_database_opens(frame: MainWindow, qtbot: Qt
     assert frame.worker_toggle.isEnabled()
     assert not any(action.isEnabled() for action in frame.qactions.values())  # until tasks are selected
     assert [card.title for card in frame.projects.cards][:2] == ["All projects", "Demo"]
+    frame.close()
+    frame.core.close()
+
+
+def test_the_dashboard_shows_a_glance_at_the_file_while_the_core_opens(
+        frame: MainWindow, qtbot: QtBot, sqlite_url: str) -> None:
+    open_core(sqlite_url).close()  # a database with the demo in it, as a second start finds it
+    frame.show_glance(glance(sqlite_url))
+    glanced = frame.stack.currentWidget()
+    assert isinstance(glanced, DashboardPage) and [card.title for card in glanced.cards] == ["Demo"]
+    assert glanced.recent_tasks.count() > 0
+    gate = threading.Event()
+
+    def opener() -> Core:
+        gate.wait(10)
+        return open_core(sqlite_url)
+
+    frame.open_database(opener)
+    for page, shown in (("Projects", frame.start_page), ("Dashboard", glanced)):  # chosen while opening
+        item = frame.navigation.item(PAGES.index(page))
+        qtbot.mouseClick(frame.navigation.viewport(), Qt.MouseButton.LeftButton,
+                         pos=frame.navigation.visualItemRect(item).center())
+        assert frame.stack.currentWidget() is shown
+    with qtbot.waitSignals([frame.ready, frame.overview_drawn], timeout=20_000):
+        gate.set()
+    assert frame.dashboard is glanced and frame.stack.currentWidget() is glanced  # the same page, now live
+    assert frame.stack.indexOf(frame.projects) == PAGES.index("Projects")
+    qtbot.mouseClick(glanced.cards[0], Qt.MouseButton.LeftButton)
+    assert frame.current_project == "Demo" and frame.stack.currentWidget() is frame.tasks_page
     frame.close()
     frame.core.close()
 
@@ -142,6 +173,15 @@ def test_tasktune_shows_its_frame_before_loading_the_core(tmp_path: Path, displa
     assert events["shown"]["core_libraries_loaded"] is False  # the frame came before SQLAlchemy
     assert events["dashboard"]["core_libraries_loaded"] is True
     assert events["shown"]["time"] <= events["dashboard"]["time"]
+    assert "glance" not in events  # a new file: the core creates it and seeds the demo
+    (tmp_path / "trace.jsonl").unlink()
+    again = subprocess.run([sys.executable, "-m", "tasktune_gui", "--db", url],
+                           env=traced_environment(tmp_path, display), capture_output=True, text=True, timeout=120,
+                           check=False)
+    assert again.returncode == 0, again.stderr
+    events = trace_events(tmp_path)
+    assert events["glance"]["core_libraries_loaded"] is False  # the dashboard's data came before SQLAlchemy
+    assert events["glance"]["time"] <= events["shown"]["time"] <= events["dashboard"]["time"]
 
 
 def test_tasktune_says_a_database_it_cannot_open_in_the_window_and_on_one_line(tmp_path: Path, display: str) -> None:

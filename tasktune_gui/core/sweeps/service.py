@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func, text, update
 from sqlmodel import Session, col, select
 
 from tasktune_gui.core.errors import InvalidTransition, InvalidValue
@@ -27,12 +27,12 @@ from tasktune_gui.core.models import (
     TaskTag,
     utcnow,
 )
-from tasktune_gui.core.permissions import check, check_create
+from tasktune_gui.core.permissions import READ_ONLY_ROLES, check, check_create
 from tasktune_gui.core.queues import remove
 from tasktune_gui.core.status import Operation, Status
 from tasktune_gui.core.store import Store
 from tasktune_gui.core.sweeps.definition import SweepDefinition, check_definition
-from tasktune_gui.core.sweeps.objective import objective_points, objective_value
+from tasktune_gui.core.sweeps.objective import objective_curves, objective_points, objective_value
 from tasktune_gui.core.tasks import CLONED_FIELDS, CLONED_TABLES, copy_rows
 from tasktune_gui.core.users import acting_user
 from tasktune_gui.core.value_checks import check_label
@@ -101,6 +101,15 @@ class SweepService:
         """`show --json`'s `sweep` object of a task (full id); None for a task that is not a sweep."""
         with self.store.read() as session:
             return sweep_json(session, task_id)
+
+    def watch(self, task_id: str) -> dict[str, Any] | None:
+        """What the SWEEP tab shows: `summary` plus `curves`, every trial's points of the objective (read at once)."""
+        with self.store.read() as session:
+            shown = sweep_json(session, task_id)
+            if shown is None:
+                return None
+            objective = SweepDefinition.from_json(json.dumps(shown["definition"])).objective
+            return {**shown, "curves": objective_curves(session, task_id, objective)}
 
     def get(self, sweep_id: str) -> tuple[SweepDefinition, str]:
         """The definition and state (active, paused, stopped) of a sweep (an optimizer task's id or prefix)."""
@@ -210,6 +219,13 @@ class SweepService:
             base = get_task(session, definition.base)
             project = session.get(Project, sweep_task.project_id)
             assert project is not None
+            if self.store.identity.role in READ_ONLY_ROLES:  # a lab's worker login creates no task itself
+                trial_id = new_id()
+                session.execute(_LAUNCH_IN_LAB, {
+                    "sweep": sweep_task.id, "trial": trial_id, "name": f"{base.name} · trial {number}",
+                    "project": trial_project(project.name, sweep_task.id), "values": json.dumps(values),
+                    "queue": definition.trials_queue, "tag": trial_tag(sweep_task.id)})
+                return _recorded_trial(session, sweep_task.id, number, trial_id, values, journal)
             target = ensure_project(session, trial_project(project.name, sweep_task.id))
             assert target.id is not None
             trial = Task(id=new_id(), name=f"{base.name} · trial {number}", project_id=target.id,
@@ -229,12 +245,8 @@ class SweepService:
                 session.flush()
             with recorded(session, trial, "enqueued"):
                 enqueue_in(session, trial, definition.trials_queue, Operation.ENQUEUE)
-            session.add(SweepTrial(sweep_id=sweep_task.id, number=number, task_id=trial.id,
-                                   params=json.dumps(values)))
-            _append(session, sweep_task.id, journal)
             touch_project(session, target.id)
-            note(session, Change("task", "created", (trial.id,)))
-            return trial.id
+            return _recorded_trial(session, sweep_task.id, number, trial.id, values, journal)
 
     def trials(self, sweep_id: str) -> list[TrialRow]:
         with self.store.read() as session:
@@ -285,6 +297,19 @@ class SweepService:
     def append_journal(self, sweep_id: str, logs: Iterable[dict[str, Any]]) -> None:
         with self.store.write() as session:
             _append(session, sweep_id, logs)
+
+
+# In a lab, the trial made by the database for the login running the sweep (core/lab.py).
+_LAUNCH_IN_LAB = text("SELECT tasktune_launch_trial(:sweep, :trial, :name, :project, CAST(:values AS jsonb), :queue, "
+                      ":tag)")
+
+
+def _recorded_trial(session: Session, sweep_id: str, number: int, trial_id: str, values: dict[str, str],
+                    journal: Iterable[dict[str, Any]]) -> str:
+    session.add(SweepTrial(sweep_id=sweep_id, number=number, task_id=trial_id, params=json.dumps(values)))
+    _append(session, sweep_id, journal)
+    note(session, Change("task", "created", (trial_id,)))
+    return trial_id
 
 
 def _append(session: Session, sweep_id: str, logs: Iterable[dict[str, Any]]) -> None:

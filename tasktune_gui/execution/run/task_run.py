@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
+from tasktune_gui.core.errors import InvalidTransition, RefusedWrite, TaskTuneError
 from tasktune_gui.core.results import SETUP_STREAM
 from tasktune_gui.core.retry import retry_while_disconnected
 from tasktune_gui.execution.errors import StepFailed
@@ -184,6 +184,8 @@ class TaskRun:
         self.ending = True  # before the write: the monitor need not ask whether an ending run was aborted
         try:
             retry_while_disconnected(report, f"task {self.task_id}: its final status")
+        except RefusedWrite as exc:  # a lab's rules: not this login's run (another claimed it meanwhile)
+            log.error("task %s: %s", self.task_id, exc)
         except InvalidTransition as exc:
             # The watchdog or a person moved it on meanwhile; their word stands.
             log.warning("task %s already finished elsewhere: %s", self.task_id, exc)

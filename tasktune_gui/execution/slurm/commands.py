@@ -65,6 +65,31 @@ def our_jobs() -> dict[str, JobState]:
     return jobs
 
 
+def accounting_enabled() -> bool:
+    """Whether the cluster keeps an accounting database (slurmdbd) that `sacct` reads."""
+    for line in _run(["scontrol", "show", "config"]).splitlines():
+        name, _, value = line.partition("=")
+        if name.strip() == "AccountingStorageType":
+            return value.strip() not in ("", "accounting_storage/none")
+    return False
+
+
+def accounted(jobs: dict[str, str]) -> dict[str, JobState]:
+    """The finished ones of these jobs (job id -> task id) as the accounting database recorded them: one sacct for
+    all. A job it does not know (yet) is left out."""
+    out = _run(["sacct", "--noheader", "--parsable2", "--allocations", f"--jobs={','.join(jobs)}",
+                "--format=JobID,State"])
+    found: dict[str, JobState] = {}
+    for line in out.splitlines():
+        job_id, _, state = line.partition("|")
+        job_id, state = job_id.strip(), (state.split() or [""])[0]  # "CANCELLED by 0"
+        if job_id in jobs and state:
+            job = JobState(job_id, jobs[job_id], state, "None")
+            if job.finished:
+                found[job_id] = job
+    return found
+
+
 def cancel(job_id: str, signal: str | None = None) -> None:
     """`scancel` the job, or with `signal` send only the batch step's runner that signal; a job that is gone
     already is no error."""

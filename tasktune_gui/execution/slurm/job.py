@@ -23,7 +23,8 @@ from tasktune_gui.execution.backends import default_backends
 from tasktune_gui.execution.cache.environments import EnvironmentCache
 from tasktune_gui.execution.cache.workspace import MirrorCache
 from tasktune_gui.execution.run.backend import Outcome, RunSettings
-from tasktune_gui.execution.run.task_run import TaskRun
+from tasktune_gui.execution.run.task_run import MESSAGE_LINES, TaskRun
+from tasktune_gui.execution.slurm.memory import OUT_OF_MEMORY, oom_kills
 from tasktune_gui.execution.slurm.script import JobFiles
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,13 @@ class JobRun(TaskRun):
 
     def _report(self, outcome: Outcome, pid: int | None = None) -> None:
         self.exit_code = outcome.exit_code
+        if not outcome.stopped and outcome.exit_code != 0 and oom_kills() > 0:
+            # The job's memory limit (--mem) killed the script: Slurm's word, not a bare "exit code -9".
+            message = "\n".join(["the job went over its memory limit (--mem) and the kernel killed the script",
+                                 *outcome.last_stderr[-MESSAGE_LINES:]])
+            self._finish(lambda: self.core.lifecycle.fail(self.task_id, OUT_OF_MEMORY, message, outcome.exit_code,
+                                                          pid=pid))
+            return
         super()._report(outcome, pid)
 
     def _finish(self, report: Callable[[], None]) -> None:

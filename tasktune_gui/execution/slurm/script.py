@@ -42,7 +42,9 @@ class JobFiles:
 def sbatch_argv(options: SlurmOptions, resources: dict[str, str], task_id: str, files: JobFiles) -> list[str]:
     """sbatch's arguments: the queue's options, the task's resources within them, our name and output."""
     argv = ["sbatch", "--parsable", f"--job-name={job_name(task_id)}", f"--partition={options.partition}",
-            f"--output={files.output}", "--requeue", "--open-mode=append", "--ntasks=1"]
+            f"--output={files.output}", "--open-mode=append", "--ntasks=1"]
+    if "no-requeue" not in options.sbatch:
+        argv.append("--requeue")  # a preempted job, or one whose node failed, runs its task again from the start
     if options.account:
         argv.append(f"--account={options.account}")
     if options.qos:

@@ -23,13 +23,19 @@ from tasktune_gui.core.status import Status
 from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.slurm import commands
 from tasktune_gui.execution.slurm.commands import JobState, SlurmUnreachable
+from tasktune_gui.execution.slurm.memory import OUT_OF_MEMORY
 from tasktune_gui.execution.slurm.script import JobFiles, job_script, sbatch_argv, write_job_script
 from tasktune_gui.execution.worker.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
 # Slurm's words for a job it ended, as the task's reason (the issue's list); a state not here reads as itself.
-FAILED_STATES = frozenset({"TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL", "BOOT_FAIL", "DEADLINE", "PREEMPTED"})
+FAILED_STATES = frozenset({"TIMEOUT", OUT_OF_MEMORY, "NODE_FAIL", "BOOT_FAIL", "DEADLINE", "PREEMPTED"})
 VANISHED_AFTER_S = 10.0  # a job neither listed nor with an exit file this long after we last saw it is lost
+
+
+def lost(job_id: str) -> str:
+    """The reason of a task whose job ended with no word from its runner (killed, or its node gone)."""
+    return f"lost (Slurm job {job_id})"
 
 
 @dataclass
@@ -71,6 +77,7 @@ class SlurmSubmitter:
         self._stop = threading.Event()
         self._memory = _Memory()
         self.submitted: list[str] = []  # job ids, in order (the tests and the bench read it)
+        self._accounting: bool | None = None  # whether sacct answers for jobs squeue has forgotten
         self.polls = 0
 
     # Life of the process.
@@ -118,6 +125,13 @@ class SlurmSubmitter:
         jobs = commands.our_jobs()
         self.polls += 1
         held = self.core.slurm.held(self.config.queues, list(jobs))
+        gone = {task.job_id: task.task_id for task in held if task.job_id and task.job_id not in jobs
+                and task.status in (Status.PENDING, Status.RUNNING)}
+        if gone and self._has_accounting():
+            try:
+                jobs.update(commands.accounted(gone))  # what Slurm ended and squeue no longer lists (MinJobAge)
+            except SlurmUnreachable as exc:  # slurmdbd down: the exit files answer, the rest of the poll goes on
+                log.warning("Slurm accounting: %s", exc)
         for task in held:
             self._follow(task, jobs)
         listed_tasks = {job.task_id for job in jobs.values() if not job.finished}
@@ -130,6 +144,11 @@ class SlurmSubmitter:
                     self._submit_held(task.task_id, task.queue)
         self._cancel_strays(jobs, held)
         self._memory.was_running = {task.job_id for task in held if task.status == Status.RUNNING and task.job_id}
+
+    def _has_accounting(self) -> bool:
+        if self._accounting is None:  # asked once; an unreachable slurmctld is asked again next round
+            self._accounting = commands.accounting_enabled()
+        return self._accounting
 
     def submit_new(self) -> None:
         """One job for each task waiting in the queues."""
@@ -205,7 +224,7 @@ class SlurmSubmitter:
         """Gone from squeue (past MinJobAge, or never seen by this process): the exit file is the truth."""
         seen = self._memory.last_seen.setdefault(task.job_id, now)
         if not self._from_exit_file(task, "") and now - seen > VANISHED_AFTER_S:
-            self.core.slurm.end(task.task_id, task.job_id, Status.FAILED, "lost",
+            self.core.slurm.end(task.task_id, task.job_id, Status.FAILED, lost(task.job_id),
                                 f"Slurm job {task.job_id} vanished without an exit file")
 
     def _from_exit_file(self, task: HeldTask, state: str) -> bool:
@@ -214,7 +233,7 @@ class SlurmSubmitter:
             outcome = json.loads(path.read_text())
         except (OSError, ValueError):
             if state in ("COMPLETED", "FAILED"):  # the runner itself was killed before it could say
-                self.core.slurm.end(task.task_id, task.job_id, Status.FAILED, "lost",
+                self.core.slurm.end(task.task_id, task.job_id, Status.FAILED, lost(task.job_id),
                                     f"Slurm job {task.job_id} ended ({state}) without an exit file")
                 return True
             return False
@@ -224,7 +243,7 @@ class SlurmSubmitter:
         elif code == 0:
             self.core.slurm.end(task.task_id, task.job_id, Status.COMPLETED, "", exit_code=0)
         else:
-            reason = f"exit code {code}" if code is not None else "lost"
+            reason = f"exit code {code}" if code is not None else lost(task.job_id)
             self.core.slurm.end(task.task_id, task.job_id, Status.FAILED, reason, exit_code=code)
         return True
 

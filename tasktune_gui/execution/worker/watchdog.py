@@ -1,4 +1,5 @@
-"""The watchdog: Running tasks whose worker stopped heartbeating are marked Failed "worker lost"."""
+"""The watchdog: Running tasks whose worker stopped heartbeating are marked Failed "worker lost"; a lost sweep
+goes back on its queue to go on where it was."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition, InvalidValue
 from tasktune_gui.core.models import Task, Worker
 from tasktune_gui.core.status import Status
+from tasktune_gui.core.sweeps.resume import fail_and_requeue
 
 log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT_S = 30.0
@@ -53,12 +55,20 @@ def fail_lost(core: Core, timeout: float = DEFAULT_TIMEOUT_S) -> list[str]:
     failed: list[str] = []
     for task_id, worker in lost_tasks(core, timeout):
         try:
-            core.lifecycle.fail(task_id, LOST, f"worker {worker} stopped sending heartbeats")
+            fail_lost_task(core, task_id, f"worker {worker} stopped sending heartbeats")
         except InvalidTransition:
             continue  # another watchdog, or the worker itself, got there first
         log.warning("task %s: worker %s lost", task_id, worker)
         failed.append(task_id)
     return failed
+
+
+def fail_lost_task(core: Core, task_id: str, message: str) -> None:
+    """Failed "worker lost"; a sweep, in the same transaction, back on its queue: it goes on where it was."""
+    if fail_and_requeue(core.store, task_id, LOST, message):
+        log.warning("sweep %s: requeued after its worker was lost", task_id)
+    else:
+        core.lifecycle.fail(task_id, LOST, message)
 
 
 def fail_leftovers(core: Core, worker_id: str, keep: set[str] | None = None) -> list[str]:
@@ -73,7 +83,7 @@ def fail_leftovers(core: Core, worker_id: str, keep: set[str] | None = None) -> 
         if task_id in keep:
             continue
         try:
-            core.lifecycle.fail(task_id, LOST, f"worker {worker_id} restarted while running it")
+            fail_lost_task(core, task_id, f"worker {worker_id} restarted while running it")
         except InvalidTransition:
             continue
         failed.append(task_id)

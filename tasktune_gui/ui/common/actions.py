@@ -17,7 +17,7 @@ from tasktune_gui.ui.common.icons import icon
 
 if TYPE_CHECKING:
     from tasktune_gui.core.api import Core
-    from tasktune_gui.core.queues import QueueSummary
+    from tasktune_gui.core.summaries import QueueSummary
     from tasktune_gui.core.users import Identity
 
 Selected = tuple[str, str, bool]  # a selected task: id, status, archived

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from tasktune_gui.ui.common.naming import named
 
 if TYPE_CHECKING:  # the frame's dialogs load before the core
-    from tasktune_gui.core.queues import QueueSummary
+    from tasktune_gui.core.summaries import QueueSummary
 
 
 # Wide enough for a project path and a sentence of description; a longer text elides or scrolls in its box.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -16,28 +16,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tasktune_gui.core.api import Core
-from tasktune_gui.core.overview import TaskBrief
-from tasktune_gui.core.queues import QueueSummary
-from tasktune_gui.core.registry import ProjectSummary
 from tasktune_gui.core.status import Status
+from tasktune_gui.core.summaries import Overview
 from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.overview.cards import ProjectCard, fill_grid, when
+
+if TYPE_CHECKING:
+    from tasktune_gui.core.api import Core
 
 RECENT_PROJECTS = 4
 RECENT_TASKS = 10
 ID_ROLE = Qt.ItemDataRole.UserRole
-
-
-@dataclass(frozen=True)
-class Overview:
-    """All the overview pages draw, read in one go off the GUI thread (see `read_overview`)."""
-
-    summaries: list[ProjectSummary]
-    recent_tasks: list[TaskBrief]
-    queues: list[QueueSummary]
-    workers_online: int
-    tags: list[str]
 
 
 def read_overview(core: Core) -> Overview:
@@ -59,7 +48,7 @@ class DashboardPage(QWidget):
     task_requested = Signal(str)
     all_projects_requested = Signal()
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core | None) -> None:  # None: drawn from a first glance until the core is open
         super().__init__()
         self.setObjectName("dashboardPage")
         self.core = core
@@ -95,7 +84,10 @@ class DashboardPage(QWidget):
 
     def refresh(self, overview: Overview | None = None) -> None:
         """Redraw; `overview` when the caller has just read it (off the GUI thread: it costs a scan of the tasks)."""
-        overview = overview or read_overview(self.core)
+        if overview is None:
+            if self.core is None:  # drawn from a glance: it has nothing to read from until the core is open
+                return
+            overview = read_overview(self.core)
         summaries = sorted(overview.summaries, key=lambda s: s.last_update, reverse=True)
         self.cards = [ProjectCard(s.name, s.name, s.counts, s.last_update) for s in summaries[:RECENT_PROJECTS]]
         for card in self.cards:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
-from tasktune_gui.core.registry import ProjectSummary
+from tasktune_gui.core.summaries import ProjectSummary
 from tasktune_gui.ui.common.dialogs import accept_cancel, fit_dialog
 from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.overview.cards import ProjectCard, fill_grid

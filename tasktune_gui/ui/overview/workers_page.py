@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.core.models import utcnow
-from tasktune_gui.core.queues import WORKER_ONLINE_WINDOW
+from tasktune_gui.core.summaries import WORKER_ONLINE_WINDOW
 from tasktune_gui.execution.bindings import SshOptions
 from tasktune_gui.ui.common.dialogs import ask_text
 from tasktune_gui.ui.common.naming import named

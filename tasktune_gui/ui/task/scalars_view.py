@@ -2,146 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from tasktune_gui.core.results import ScalarPoint
-from tasktune_gui.ui.common.naming import named
-
-COLOURS = ("#268bd2", "#dc322f", "#2e9e44", "#b58900", "#6c71c4", "#cb4b16")
-X_AXES = ("Iteration", "Relative time (s)", "Wall time")
-SMOOTHING_POINTS = 10_000  # a smoothed line needs no more points than a screen can show
-
-
-@dataclass
-class Series:
-    iterations: np.ndarray
-    times: np.ndarray  # seconds since the epoch
-    values: np.ndarray
-
-    def xs(self, axis: int, start: float) -> np.ndarray:
-        if axis == 0:
-            return self.iterations
-        return self.times - start if axis == 1 else self.times
-
-
-def smooth(xs: np.ndarray, ys: np.ndarray, weight: float) -> tuple[np.ndarray, np.ndarray]:
-    """An exponential moving average with its start-up bias removed (as TensorBoard draws it).
-
-    Long series are first averaged into SMOOTHING_POINTS buckets, so a million points smooth in milliseconds."""
-    if weight <= 0 or len(ys) == 0:
-        return xs, ys
-    if len(ys) > SMOOTHING_POINTS:
-        size = -(-len(ys) // SMOOTHING_POINTS)
-        cut = len(ys) // size * size
-        xs = xs[:cut].reshape(-1, size).mean(axis=1)
-        ys = ys[:cut].reshape(-1, size).mean(axis=1)
-    out = np.empty(len(ys))
-    average, debias = 0.0, 0.0
-    for index, value in enumerate(ys.tolist()):
-        average = average * weight + (1 - weight) * value
-        debias = debias * weight + (1 - weight)
-        out[index] = average / debias
-    return xs, out
-
-
-class MetricChart(QWidget):
-    """One metric: its plot, a raw and a smoothed line per series, and a read-out of the values under the cursor."""
-
-    def __init__(self, metric: str) -> None:
-        super().__init__()
-        self.metric_name = metric
-        self.plot = named(pg.PlotWidget(title=metric), f"chart_{metric}")
-        self.plot.addLegend()
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.plot.setMinimumHeight(220)
-        self.readout = named(QLabel(" "), f"readout_{metric}")
-        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.cursor_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine))
-        self.plot.addItem(self.cursor_line, ignoreBounds=True)
-        self.cursor_line.hide()
-        self.raw: dict[str, pg.PlotDataItem] = {}
-        self.smoothed: dict[str, pg.PlotDataItem] = {}
-        self.drawn: dict[str, np.ndarray] = {}  # the x values of each series as drawn, for the read-out
-        self.series: dict[str, Series] = {}
-        self.axis = -1
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
-        layout.addWidget(self.readout)
-        self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
-        self.follow_palette()
-
-    def follow_palette(self) -> None:
-        """Colours from the palette (pyqtgraph's own are white on black): background, axes, title, legend."""
-        text = paint_plot(self.plot, self.palette())
-        item = self.plot.getPlotItem()
-        item.setTitle(self.metric_name, color=text.name())
-        if item.legend is not None:
-            for _sample, label in item.legend.items:  # those shown: drawn again, their colour is in their text
-                label.setText(label.text, color=text)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
-            self.follow_palette()
-        super().changeEvent(event)
-
-    def set_series(self, series: dict[str, Series], axis: int, weight: float, start: float) -> None:
-        self.series = series
-        if axis != self.axis:
-            self.axis = axis
-            self.plot.setAxisItems({"bottom": pg.DateAxisItem() if axis == 2 else pg.AxisItem("bottom")})
-            self.plot.setLabel("bottom", X_AXES[axis])
-            self.follow_palette()  # the new axis starts in pyqtgraph's colours
-        for index, (name, data) in enumerate(sorted(series.items())):
-            colour = COLOURS[index % len(COLOURS)]
-            xs = data.xs(axis, start)
-            self.drawn[name] = xs
-            raw = self.raw.get(name)
-            if raw is None:
-                raw = self.raw[name] = self.plot.plot(name=name)
-                # Draws at most a few points per pixel, so a million-point series stays fluid.
-                raw.setDownsampling(auto=True, method="peak")
-                raw.setClipToView(True)
-            raw.setData(xs, data.values)
-            raw.setPen(pg.mkPen(colour, width=1 if weight > 0 else 2))
-            raw.setOpacity(0.3 if weight > 0 else 1.0)
-            line = self.smoothed.get(name)
-            if weight > 0:
-                if line is None:
-                    line = self.smoothed[name] = self.plot.plot(pen=pg.mkPen(colour, width=2))
-                line.setData(*smooth(xs, data.values, weight))
-                line.show()
-            elif line is not None:
-                line.hide()
-
-    def values_at(self, x: float) -> str:
-        """The value of each series at the point nearest to x, as the read-out shows it."""
-        parts = []
-        for name in sorted(self.series):
-            xs, values = self.drawn[name], self.series[name].values
-            if len(xs) == 0:
-                continue
-            index = int(np.clip(np.searchsorted(xs, x), 0, len(xs) - 1))
-            if index > 0 and abs(xs[index - 1] - x) <= abs(xs[index] - x):
-                index -= 1
-            parts.append(f"{name}: {values[index]:.6g} @ {int(self.series[name].iterations[index])}")
-        return "   ".join(parts)
-
-    def _mouse_moved(self, position: QPointF) -> None:
-        view = self.plot.getPlotItem().vb
-        if not view.sceneBoundingRect().contains(position):
-            self.cursor_line.hide()
-            return
-        x = float(view.mapSceneToView(position).x())
-        self.cursor_line.setPos(x)
-        self.cursor_line.show()
-        self.readout.setText(self.values_at(x))
+from tasktune_gui.ui.common.scalar_charts import MetricChart, ScalarControls, Series, group_points
 
 
 class ScalarsView(QScrollArea):
@@ -151,22 +15,13 @@ class ScalarsView(QScrollArea):
         self.setWidgetResizable(True)
         self.charts: dict[str, MetricChart] = {}
         self._series: dict[str, dict[str, Series]] = {}
-        self._start = 0.0
-        self.x_axis = named(QComboBox(), "scalarsXAxis")
-        self.x_axis.addItems(X_AXES)
-        self.x_axis.currentIndexChanged.connect(self._redraw)
-        self.smoothing = named(QSlider(Qt.Orientation.Horizontal), "scalarsSmoothing")
-        self.smoothing.setRange(0, 99)
-        self.smoothing.setMaximumWidth(200)
-        self.smoothing_label = QLabel("Smoothing 0.00")
-        self.smoothing.valueChanged.connect(self._redraw)
-        bar = QHBoxLayout()
-        for widget in (QLabel("X axis"), self.x_axis, self.smoothing_label, self.smoothing):
-            bar.addWidget(widget)
-        bar.addStretch(1)
+        self.controls = ScalarControls("scalars")
+        self.x_axis, self.smoothing = self.controls.x_axis, self.controls.smoothing
+        self.smoothing_label = self.controls.smoothing_label
+        self.controls.changed.connect(self._redraw)
         self._body = QWidget()
         self._layout = QVBoxLayout(self._body)
-        self._layout.addLayout(bar)
+        self._layout.addWidget(self.controls)
         self.empty = QLabel("No scalars yet: a script reports them with sdk.report_scalar(title, series, value, i).")
         self._layout.addWidget(self.empty)
         self._layout.addStretch(1)
@@ -174,22 +29,10 @@ class ScalarsView(QScrollArea):
 
     @property
     def weight(self) -> float:
-        return self.smoothing.value() / 100
+        return self.controls.weight
 
     def show_points(self, points: list[ScalarPoint]) -> None:
-        grouped: dict[str, dict[str, tuple[list[int], list[float], list[float]]]] = {}
-        for point in points:
-            its, times, values = grouped.setdefault(point.metric, {}).setdefault(point.series, ([], [], []))
-            its.append(point.iteration)
-            times.append(point.time.timestamp() if point.time else 0.0)
-            values.append(point.value)
-        self._series = {
-            metric: {name: Series(np.asarray(i, dtype=float), np.asarray(t), np.asarray(v)) for name, (i, t, v)
-                     in lines.items()}
-            for metric, lines in grouped.items()
-        }
-        starts = [s.times.min() for lines in self._series.values() for s in lines.values() if len(s.times)]
-        self._start = float(min(starts)) if starts else 0.0
+        self._series = group_points(points)
         for metric in [m for m in self.charts if m not in self._series]:
             chart = self.charts.pop(metric)
             chart.setParent(None)
@@ -202,23 +45,5 @@ class ScalarsView(QScrollArea):
         self._redraw()
 
     def _redraw(self) -> None:
-        self.smoothing_label.setText(f"Smoothing {self.weight:.2f}")
         for metric, chart in self.charts.items():
-            chart.set_series(self._series[metric], self.x_axis.currentIndex(), self.weight, self._start)
-
-
-def paint_plot(plot: pg.PlotWidget, palette: QPalette) -> QColor:
-    """A chart in the palette's colours (pyqtgraph's own are white on black): background, axes, legend; the text
-    colour, for what the caller adds."""
-    background = palette.color(QPalette.ColorRole.Base)
-    text = palette.color(QPalette.ColorRole.Text)
-    plot.setBackground(background)
-    item = plot.getPlotItem()
-    for side in ("left", "bottom"):
-        axis = item.getAxis(side)
-        axis.setPen(pg.mkPen(text))
-        axis.setTextPen(pg.mkPen(text))
-    if item.legend is not None:
-        item.legend.setLabelTextColor(text)  # for the series added from now on
-        item.legend.setBrush(pg.mkBrush(background))
-    return text
+            chart.set_series(self._series[metric], self.controls.axis, self.weight)

@@ -1,4 +1,5 @@
-"""The SWEEP tab of an optimizer task: objective per trial with the best so far, the trials' table, and the
+"""The SWEEP tab of an optimizer task: charts of how the search converges (objective per trial with the best so far,
+parallel coordinates that filter the table, learning curves, parameter importance) above the trials' table, and the
 sweep's own actions (pause, resume, stop, clone the best trial to a Draft)."""
 
 from __future__ import annotations
@@ -6,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -14,30 +16,24 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.execution.sweep.importance import Importance, param_importances
+from tasktune_gui.ui.common.background import Background
 from tasktune_gui.ui.common.naming import named
-from tasktune_gui.ui.common.palette import status_colour
-from tasktune_gui.ui.task.scalars_view import paint_plot
+from tasktune_gui.ui.common.scalar_charts import paint_plot
+from tasktune_gui.ui.task.parallel_coordinates import ParallelCoordinates
+from tasktune_gui.ui.task.sweep_charts import GREYED, ImportanceChart, LearningCurves
+from tasktune_gui.ui.task.sweep_trials import TRIAL_ID, SelectedTrials, SweepTrialsModel
 
 TRIAL_COLOUR = "#268bd2"
 BEST_COLOUR = "#dc322f"
-GREYED = "#9e9e9e"  # pruned and failed trials
-FIXED_COLUMNS = ("Trial", "Status", "Objective")
-
-
-def _number_item(value: float | int | None) -> QTableWidgetItem:
-    """Sorted by the number itself, not its text."""
-    item = QTableWidgetItem()
-    if value is not None:
-        item.setData(Qt.ItemDataRole.DisplayRole, value)
-    return item
 
 
 def best_so_far(objectives: list[float | None], goal: str) -> list[float | None]:
@@ -52,8 +48,9 @@ def best_so_far(objectives: list[float | None], goal: str) -> list[float | None]
 
 class SweepTab(QWidget):
     open_trial = Signal(str)  # a trial's task id, double-clicked in the table
+    compare_trials = Signal(list)  # the task ids of the trials selected in the table
 
-    def __init__(self, core: Core, parent: QWidget | None = None) -> None:
+    def __init__(self, core: Core, background: Background | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sweepView")
         self.core = core
@@ -66,6 +63,10 @@ class SweepTab(QWidget):
         self.pause = named(QPushButton("Pause"), "sweepPause")
         self.stop = named(QPushButton("Stop"), "sweepStop")
         self.clone_best = named(QPushButton("Clone best to Draft"), "sweepCloneBest")
+        self.compare = named(QPushButton("Compare"), "sweepCompare")
+        self.compare.setToolTip("Compare the trials selected in the table (two or more): their fields and curves")
+        self.compare.setEnabled(False)
+        self.compare.clicked.connect(lambda: self.compare_trials.emit(self.selected_trials()))
         self.pause.clicked.connect(self._on_pause_clicked)
         self.stop.clicked.connect(lambda: self._act(lambda sweep: self.core.sweeps.stop(sweep)))
         self.clone_best.clicked.connect(self._on_clone_best_clicked)
@@ -79,23 +80,55 @@ class SweepTab(QWidget):
         self.plot.addItem(self.points)
         self.plot.addItem(self.greyed)
         self.best_line = self.plot.plot(pen=pg.mkPen(BEST_COLOUR, width=2), stepMode=None, name="best so far")
-        self.table = named(QTableWidget(0, len(FIXED_COLUMNS)), "sweepTrials")
+        self.trials = SweepTrialsModel()
+        self.shown_trials = SelectedTrials(self.trials)
+        self.table = named(QTableView(), "sweepTrials")
+        self.table.setModel(self.shown_trials)
+        self.table.setSortingEnabled(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        # Widths set once per fill (ResizeToContents would measure every row again at each cell set).
+        # Widths set once, at the first fill (ResizeToContents would measure every row again at each refresh).
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.cellDoubleClicked.connect(self._on_table_double_clicked)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # trials in their order
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_: self.compare.setEnabled(len(self.selected_trials()) >= 2))
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # trials in their order
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
-        for button in (self.pause, self.stop, self.clone_best):
+        for button in (self.compare, self.pause, self.stop, self.clone_best):
             buttons.addWidget(button)
+        self.coordinates = named(ParallelCoordinates(), "sweepParallelCoordinates")
+        self.coordinates.selection_changed.connect(self._on_coordinates_selection_changed)
+        self.curves = named(LearningCurves(), "sweepLearningCurves")
+        self.importance = named(ImportanceChart(), "sweepImportance")
+        # Importance is Optuna's work (tens of ms at a thousand trials): done off the GUI thread, once per change
+        # in the completed trials; on the task page's thread, which the window closes with the page.
+        self.background = background or Background(self)
+        self._importance_of: tuple[Any, ...] | None = None
+        self._importance_busy = False
+        self._importance_next: dict[str, Any] | None = None
+        # Charts as sub-tabs over the table (as Optuna Dashboard and W&B keep one chart wide at a time): each gets
+        # the full width at 1440 pixels, and the table stays in view below.
+        self.charts = named(QTabWidget(), "sweepCharts")
+        self.charts.setDocumentMode(True)
+        self._stale: set[QWidget] = set()  # charts to draw again when they come to the front
+        for title, chart in (("Objective", self.plot), ("Parallel coordinates", self.coordinates),
+                             ("Learning curves", self.curves), ("Importance", self.importance)):
+            self.charts.addTab(chart, title)
+        self.charts.currentChanged.connect(self._on_charts_current_changed)
+        self.filter_note = named(QLabel(), "sweepFilterNote")
+        self.filter_note.hide()
+        below = QWidget()
+        table_layout = QVBoxLayout(below)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.filter_note)
+        table_layout.addWidget(self.table, 1)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.plot)
-        split.addWidget(self.table)
-        split.setSizes([1, 1])  # the chart and the table halves alike
+        split.addWidget(self.charts)
+        split.addWidget(below)
+        split.setSizes([3, 2])  # a chart tall enough to read its axes; the table below
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
@@ -104,6 +137,8 @@ class SweepTab(QWidget):
         self.follow_palette()
 
     def show_sweep(self, sweep_id: str, sweep: dict[str, Any], status: str) -> None:
+        if sweep_id != self.sweep_id:
+            self.coordinates.clear_ranges()  # another sweep's ranges (on axes of the same names) do not carry over
         self.sweep_id, self.sweep = sweep_id, sweep
         definition, trials = sweep["definition"], sweep["trials"]
         objective = definition["objective"]
@@ -119,7 +154,75 @@ class SweepTab(QWidget):
         self.stop.setEnabled(sweep["state"] != "stopped")
         self.clone_best.setEnabled(sweep["best"] is not None)
         self._draw(trials, objective["goal"])
+        self._stale = {self.coordinates, self.curves, self.importance}
+        self._draw_shown_chart()
         self._fill_table(trials, [p["name"] for p in definition["params"]])
+        self._filter_table()
+
+    def _draw_shown_chart(self) -> None:
+        """Only the chart in front is drawn (a hidden one is when it comes to the front): a refresh while trials
+        run costs the table and one chart. The parallel coordinates are kept while a range filters the table."""
+        if not self.sweep:
+            return
+        shown = self.charts.currentWidget()
+        goal = self.sweep["definition"]["objective"]["goal"]
+        if self.coordinates in self._stale and (shown is self.coordinates or self.coordinates.ranges):
+            self._stale.discard(self.coordinates)
+            self.coordinates.show_trials(self.sweep["definition"], self.sweep["trials"], goal)
+        if self.curves in self._stale and shown is self.curves:
+            self._stale.discard(self.curves)
+            self.curves.show_curves(self.sweep)
+        if self.importance in self._stale and shown is self.importance:
+            self._stale.discard(self.importance)
+            self._update_importance(self.sweep)
+
+    def _on_charts_current_changed(self, _index: int) -> None:
+        self._draw_shown_chart()
+
+    def _update_importance(self, sweep: dict[str, Any]) -> None:
+        done = tuple((t["id"], t["objective"]) for t in sweep["trials"] if t["state"] == "complete")
+        key = (self.sweep_id, done)
+        if key == self._importance_of:
+            return
+        self._importance_of = key
+        if self._importance_busy:
+            self._importance_next = sweep  # folded: only the newest waits
+            return
+        self._importance_busy = True
+        self.importance.show_waiting()
+        self.background.run(lambda: param_importances(sweep), self._on_importance_done,
+                            self._on_importance_failed)
+
+    def _on_importance_done(self, found: Importance) -> None:
+        self.importance.show_importance(found)
+        self._importance_ended()
+
+    def _on_importance_failed(self, error: Exception) -> None:
+        self.importance.show_failed(error)
+        self._importance_ended()
+
+    def _importance_ended(self) -> None:
+        self._importance_busy = False
+        waiting, self._importance_next = self._importance_next, None
+        if waiting is not None:
+            self._importance_of = None
+            self._update_importance(waiting)
+
+    def _on_coordinates_selection_changed(self, _selected: set[str] | None) -> None:
+        self._filter_table()
+
+    def _filter_table(self) -> None:
+        """Only the trials inside every range of the parallel coordinates; all when none is set."""
+        selected = self.coordinates.selected if self.coordinates.ranges else None
+        if selected != self.shown_trials.selected:
+            self.shown_trials.select(selected)
+        if selected is None:
+            self.filter_note.hide()
+            return
+        axes = ", ".join(self.coordinates.ranges)
+        self.filter_note.setText(f"Showing {len(selected)} of {self.trials.rowCount()} trials: those inside the "
+                                 f"ranges on {axes}. A click on an axis clears its range, Esc clears all.")
+        self.filter_note.show()
 
     def _draw(self, trials: list[dict[str, Any]], goal: str) -> None:
         complete = [t for t in trials if t["state"] == "complete" and t["objective"] is not None]
@@ -130,33 +233,23 @@ class SweepTab(QWidget):
         self.best_line.setData([t["number"] for t in complete], [v for v in line if v is not None])
 
     def _fill_table(self, trials: list[dict[str, Any]], params: list[str]) -> None:
-        self.table.setSortingEnabled(False)  # filled as it is, then sorted as the person left it
-        self.table.setColumnCount(len(FIXED_COLUMNS) + len(params))
-        self.table.setHorizontalHeaderLabels([*FIXED_COLUMNS, *params])
-        self.table.setRowCount(len(trials))
-        for row, trial in enumerate(trials):
-            number = _number_item(trial["number"])
-            number.setData(Qt.ItemDataRole.UserRole, trial["id"])
-            self.table.setItem(row, 0, number)
-            shown = trial["state"] if trial["state"] in ("pruned", "failed") else (trial["status"] or "deleted")
-            status = QTableWidgetItem(shown)
-            status.setForeground(pg.mkColor(status_colour(trial["status"] or "draft")
-                                            if shown not in ("pruned", "failed") else GREYED))
-            self.table.setItem(row, 1, status)
-            self.table.setItem(row, 2, _number_item(trial["objective"]))
-            for column, name in enumerate(params, start=len(FIXED_COLUMNS)):
-                value = trial["values"].get(name, "")
-                try:
-                    self.table.setItem(row, column, _number_item(float(value)))
-                except ValueError:
-                    self.table.setItem(row, column, QTableWidgetItem(value))
-        self.table.setSortingEnabled(True)
+        self.trials.show_trials(trials, params)
         if not self._sized and trials:
             self._sized = True  # after that the person's widths stay
             self.table.resizeColumnsToContents()
 
     def follow_palette(self) -> None:
         paint_plot(self.plot, self.palette())
+        for chart in (self.coordinates, self.curves, self.importance):
+            chart.follow_palette()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        # Esc anywhere in the tab (the table, a chart) that its child did not take: every range cleared.
+        if event.key() == Qt.Key.Key_Escape and self.coordinates.ranges:
+            self.coordinates.clear_ranges()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
@@ -183,7 +276,12 @@ class SweepTab(QWidget):
         if best is not None:
             self._act(lambda _sweep: self.open_trial.emit(self.core.tasks.clone(best)))
 
-    def _on_table_double_clicked(self, row: int, _column: int) -> None:
-        item = self.table.item(row, 0)
-        if item is not None:
-            self.open_trial.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+    def selected_trials(self) -> list[str]:
+        """The task ids of the trials selected in the table, in the table's order."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [str(self.shown_trials.index(row, 0).data(TRIAL_ID)) for row in rows]
+
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        trial = index.data(TRIAL_ID)
+        if trial is not None:
+            self.open_trial.emit(str(trial))

@@ -80,7 +80,7 @@ class TaskPage(QWidget):
         # A tab of optimizer tasks only, owned by the page while it is not a tab: left without a parent it outlived
         # the closed window, and PySide deleted it at the interpreter's exit in no set order, its buttons' lambda
         # slots with it ("shared QObject was deleted directly", then SIGSEGV on Python 3.13).
-        self.sweep = SweepTab(core, parent=self)
+        self.sweep = SweepTab(core, self.background, parent=self)
         self.sweep.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -106,7 +106,7 @@ class TaskPage(QWidget):
         if self.task_id is None:
             return
         self._show(self.core.task_record(self.task_id, with_history=True), self.core.results.scalars(self.task_id),
-                   self.core.sweeps.summary(self.task_id))
+                   self.core.sweeps.watch(self.task_id))
 
     def refresh_later(self) -> None:
         """Read the task on a thread and show it when read: a change made elsewhere never makes the window wait.
@@ -120,7 +120,7 @@ class TaskPage(QWidget):
         self._reading = True
         task_id = self.task_id
         self.background.run(lambda: (self.core.task_record(task_id, with_history=True),
-                                     self.core.results.scalars(task_id), self.core.sweeps.summary(task_id)),
+                                     self.core.results.scalars(task_id), self.core.sweeps.watch(task_id)),
                             lambda read: self._on_read(task_id, read), lambda _error: self._on_read(task_id, None))
 
     def _on_read(self, task_id: str, read: tuple[TaskRecord, list[Any], dict[str, Any] | None] | None) -> None:

@@ -41,9 +41,10 @@ if TYPE_CHECKING:
     from tasktune_gui.core.api import Core
     from tasktune_gui.core.events import Change
     from tasktune_gui.core.records import TaskRecord
+    from tasktune_gui.core.summaries import Overview
     from tasktune_gui.ui.common.qt_bridge import ChangeSignals
     from tasktune_gui.ui.models.models_page import ModelsPage
-    from tasktune_gui.ui.overview.dashboard_page import DashboardPage, Overview
+    from tasktune_gui.ui.overview.dashboard_page import DashboardPage
     from tasktune_gui.ui.overview.projects_page import ProjectsPage
     from tasktune_gui.ui.overview.workers_page import WorkersPage
     from tasktune_gui.ui.task.task_page import TaskPage
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
 
     ready = Signal()  # the pages are built over an open core
     overview_drawn = Signal()  # the dashboard and projects pages show a new read
+    glance_drawn = Signal()  # the dashboard shows a first glance at the file while the core opens
     open_failed = Signal(str)
 
     core: Core
@@ -107,6 +109,7 @@ class MainWindow(QMainWindow):
         self.start_page.retry_requested.connect(self._on_start_page_retry_requested)
         self._opener: Callable[[], Core] | None = None
         self.stack.addWidget(self.start_page)
+        self._glanced: DashboardPage | None = None  # drawn from the file before the core was open
         self.breadcrumbs = Breadcrumbs()
         self.breadcrumbs.set_trail([(PAGES[0], None)])
         self.current_project: str | None = None
@@ -176,6 +179,20 @@ class MainWindow(QMainWindow):
     def _on_frame_row_changed(self, row: int) -> None:
         if not self.attached:  # the page is shown once the database is open; the trail says which it will be
             self.breadcrumbs.set_trail([(PAGES[row] if 0 <= row < len(PAGES) else "", None)])
+            if self._glanced is not None and self.open_error is None:
+                self.stack.setCurrentWidget(self._glanced if row == 0 else self.start_page)
+
+    def show_glance(self, overview: Overview) -> None:
+        """Draw the dashboard from a first glance at the file (`core/glance.py`) while the core opens: its cards
+        and lists answer once the pages are built over the core, half a second later."""
+        from tasktune_gui.ui.overview.dashboard_page import DashboardPage
+
+        self._glanced = DashboardPage(None)
+        self._glanced.refresh(overview)
+        self.stack.addWidget(self._glanced)  # after the start page: the dashboard's index once that is removed
+        if self.navigation.currentRow() <= 0:
+            self.stack.setCurrentWidget(self._glanced)
+        self.glance_drawn.emit()
 
     def open_database(self, opener: Callable[[], Core]) -> None:
         """Open the core off the GUI thread, then build the pages over it; a failure is said on the start page
@@ -202,6 +219,7 @@ class MainWindow(QMainWindow):
         self.open_error = error
         message = f"TaskTune could not open the database: {error}"
         self.start_page.failed(message)
+        self.stack.setCurrentWidget(self.start_page)
         self.database_label.setText("Database: not open")
         self.open_failed.emit(message)
 
@@ -230,12 +248,14 @@ class MainWindow(QMainWindow):
         self.model = TaskTableModel(core, default_query(), load=False)
         self.model.setParent(self)  # its timers stop with the window's
         self.tasks_page = TasksPage(self.model, self.task_actions)
-        self.dashboard = DashboardPage(core)
+        self.dashboard = self._glanced or DashboardPage(core)
+        self.dashboard.core = core
         self.projects = ProjectsPage(core)
         self.models_page = ModelsPage(core)
         self.workers_page = WorkersPage(core, load=False)  # read when first shown: it is not the first page
         for page in (self.dashboard, self.projects, self.tasks_page, self.models_page, self.workers_page):
-            self.stack.addWidget(page)
+            if self.stack.indexOf(page) < 0:
+                self.stack.addWidget(page)
         self.stack.removeWidget(self.start_page)
         self.start_page.deleteLater()
         self.database_label.setText(f"Database: {core.store.display_name}")
@@ -306,11 +326,16 @@ class MainWindow(QMainWindow):
             self._task_page = TaskPage(self.core)
             self._task_page.artifacts.model_requested.connect(self.open_model)
             self._task_page.sweep.open_trial.connect(self.open_task)  # a trial, or the best one's Draft clone
+            self._task_page.sweep.compare_trials.connect(self._compare_trials)
             self._task_page.execution.output.server_settings_requested.connect(self.worker_menu.edit_s3_server)
             # A rename or a move shows in the trail once the page has read the task again.
             self._task_page.shown.connect(self._on_task_page_shown)
             self.stack.addWidget(self._task_page)  # reached from the table, not from the navigation
         return self._task_page
+
+    def _compare_trials(self, task_ids: list[str]) -> None:
+        compare = next(action for action in self.task_actions.actions if action.id == "compare")
+        self.task_actions.trigger(compare, task_ids)
 
     def set_split_view(self, on: bool) -> None:
         """The selected task's page beside the table (F3), following the current row."""

@@ -40,6 +40,7 @@ class StartupTrace(QObject):
         self._last_pulse = 0.0
         self.longest_stall_ms = 0.0
         window.ready.connect(lambda: self.write("ready"))
+        window.glance_drawn.connect(lambda: self.write("glance"))
         window.overview_drawn.connect(self._on_overview_drawn)
         window.open_failed.connect(self._on_open_failed)
 

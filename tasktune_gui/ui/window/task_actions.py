@@ -102,7 +102,8 @@ def copy_id(_context: ActionContext, task_ids: list[str]) -> None:
 def compare(context: ActionContext, task_ids: list[str]) -> CompareDialog:
     from tasktune_gui.ui.tasks.compare_view import CompareDialog
 
-    dialog = CompareDialog(context.core.task_records(task_ids), context.parent)
+    core = context.core
+    dialog = CompareDialog(core.task_records(task_ids), context.parent, core.results.scalars_of)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a child of the window: freed when closed
     dialog.show()
     return dialog

@@ -13,7 +13,7 @@ from tasktune_gui.ui.common.naming import named
 
 if TYPE_CHECKING:
     from tasktune_gui.core.api import Core
-    from tasktune_gui.core.queues import QueueSummary
+    from tasktune_gui.core.summaries import QueueSummary
     from tasktune_gui.ui.worker.docker_dialog import DockerWorkerDialog
     from tasktune_gui.ui.worker.embedded_worker import EmbeddedWorker
     from tasktune_gui.ui.worker.s3_server_dialog import S3ServerDialog

@@ -20,6 +20,22 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlurmCluster]:
         yield started
 
 
+@pytest.fixture(scope="session")
+def forgetful_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlurmCluster]:
+    """A second one-node cluster whose node puts each job in a memory cgroup of its --mem, with no accounting, that
+    forgets finished jobs after 2 s (started only for the tests that need it: about a second)."""
+    with slurm_cluster(tmp_path_factory.mktemp("slurm-memory"), enforce_memory=True) as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def accounting_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlurmCluster]:
+    """A one-node cluster with accounting (slurmdbd on a throwaway MariaDB) whose finished jobs leave squeue after
+    2 s; started only for the tests that need it."""
+    with slurm_cluster(tmp_path_factory.mktemp("slurm-accounting"), accounting=True) as started:
+        yield started
+
+
 @pytest.fixture
 def slurm(cluster: SlurmCluster, monkeypatch: pytest.MonkeyPatch) -> Iterator[SlurmCluster]:
     """The session's cluster, its SLURM_CONF in this test's environment; no job left for the next test."""

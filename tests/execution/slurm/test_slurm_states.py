@@ -9,14 +9,9 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.slurm import SlurmOptions
 from tasktune_gui.execution.slurm.submitter import SlurmSubmitter
-from tests.support.runs import add_task, sections, status
-from tests.support.slurm import PARTITION, SlurmCluster
+from tests.support.runs import status
+from tests.support.slurm import PARTITION, SlurmCluster, hold_task
 from tests.support.waiting import wait_for, wait_until
-
-
-def _hold_task(core: Core, repo: Path, queue: str, hold: Path, code: int = 0) -> str:
-    return add_task(core, repo, queue=queue, entry_point="hold.py", hyperparameters=sections(
-        {"Args": {"hold": str(hold), "code": str(code)}}))
 
 
 def _job_state(slurm: SlurmCluster, job_id: str) -> str:
@@ -31,7 +26,7 @@ def test_pending_reason_shown_then_dequeue_and_abort_cancel_the_jobs(
         sqlite_core: Core, hold_repo: Path, slurm: SlurmCluster, submitter: SlurmSubmitter, tmp_path: Path) -> None:
     sqlite_core.queues.create("later", slurm=SlurmOptions(PARTITION, cpus="1", sbatch={"begin": "now+3600"}))
     submitter.config.queues.append("later")
-    first, second = (_hold_task(sqlite_core, hold_repo, "later", tmp_path / "never") for _ in range(2))
+    first, second = (hold_task(sqlite_core, hold_repo, "later", tmp_path / "never") for _ in range(2))
     for task_id in (first, second):
         wait_for(sqlite_core, lambda t=task_id: "BeginTime" in sqlite_core.task_json(t)["status_reason"],
                  what="Slurm's pending reason on the task")
@@ -48,7 +43,7 @@ def test_pending_reason_shown_then_dequeue_and_abort_cancel_the_jobs(
 
 def test_abort_of_a_running_task_ends_its_job(sqlite_core: Core, hold_repo: Path, hpc: str, slurm: SlurmCluster,
                                               submitter: SlurmSubmitter, tmp_path: Path) -> None:
-    task_id = _hold_task(sqlite_core, hold_repo, hpc, tmp_path / "never")
+    task_id = hold_task(sqlite_core, hold_repo, hpc, tmp_path / "never")
     wait_for(sqlite_core, lambda: "started" in _console(sqlite_core, task_id), 60, "the task's first line")
     job = sqlite_core.task_json(task_id)["slurm_job_id"]
     assert _job_state(slurm, job) == "RUNNING"
@@ -61,7 +56,7 @@ def test_abort_of_a_running_task_ends_its_job(sqlite_core: Core, hold_repo: Path
 def test_console_lines_arrive_while_the_job_runs(sqlite_core: Core, hold_repo: Path, hpc: str,
                                                  submitter: SlurmSubmitter, tmp_path: Path) -> None:
     release = tmp_path / "release"
-    task_id = _hold_task(sqlite_core, hold_repo, hpc, release, code=4)
+    task_id = hold_task(sqlite_core, hold_repo, hpc, release, code=4)
     wait_for(sqlite_core, lambda: "started" in _console(sqlite_core, task_id), 60, "the first line, live")
     assert status(sqlite_core, task_id) == "running"
     release.touch()
@@ -74,7 +69,7 @@ def test_a_requeued_job_runs_the_task_again_as_one_run(sqlite_core: Core, hold_r
                                                        slurm: SlurmCluster, submitter: SlurmSubmitter,
                                                        tmp_path: Path) -> None:
     release = tmp_path / "release"
-    task_id = _hold_task(sqlite_core, hold_repo, hpc, release)
+    task_id = hold_task(sqlite_core, hold_repo, hpc, release)
     wait_for(sqlite_core, lambda: "started" in _console(sqlite_core, task_id), 60, "the first run's first line")
     job = sqlite_core.task_json(task_id)["slurm_job_id"]
     slurm.run("scontrol", "requeue", job)
@@ -94,7 +89,7 @@ def test_a_requeued_job_runs_the_task_again_as_one_run(sqlite_core: Core, hold_r
 def test_a_job_cancelled_outside_tasktune_aborts_the_task(sqlite_core: Core, hold_repo: Path, hpc: str,
                                                           slurm: SlurmCluster, submitter: SlurmSubmitter,
                                                           tmp_path: Path) -> None:
-    task_id = _hold_task(sqlite_core, hold_repo, hpc, tmp_path / "never")
+    task_id = hold_task(sqlite_core, hold_repo, hpc, tmp_path / "never")
     wait_for(sqlite_core, lambda: "started" in _console(sqlite_core, task_id), 60, "the task's first line")
     slurm.run("scancel", sqlite_core.task_json(task_id)["slurm_job_id"])
     wait_for(sqlite_core, lambda: status(sqlite_core, task_id) == "aborted", 60, "the task aborted")
@@ -106,6 +101,6 @@ def test_time_limit_fails_the_task_timeout(sqlite_core: Core, hold_repo: Path, s
                                            submitter: SlurmSubmitter, tmp_path: Path) -> None:
     sqlite_core.queues.create("short", slurm=SlurmOptions(PARTITION, cpus="1", time="1"))
     submitter.config.queues.append("short")
-    task_id = _hold_task(sqlite_core, hold_repo, "short", tmp_path / "never")
+    task_id = hold_task(sqlite_core, hold_repo, "short", tmp_path / "never")
     wait_for(sqlite_core, lambda: status(sqlite_core, task_id) == "failed", 180, "the task failed")
     assert sqlite_core.task_json(task_id)["status_reason"] == "TIMEOUT"
