@@ -170,13 +170,13 @@ class Worker:
     def stop(self, on_stop: str | None = None) -> None:
         """Stop taking work; abort (or wait for) running tasks; unregister."""
         self.stop_soon(on_stop)
-        for slot in self._slots:
-            thread = slot.thread
-            if thread is not None:
-                thread.join()
+        self._join_slots()
         self._monitor_wake.set()
         for thread in self._threads:
             thread.join()
+        # The dispatcher may have launched a task it popped while this stop began (aborted at once): its run ends
+        # before the worker is said stopped, or it would write with a core its owner has closed meanwhile.
+        self._join_slots()
         with self._lock:
             search = self._lost_runs_search  # started by the monitor at the latest, which has ended
         if search is not None:
@@ -186,6 +186,12 @@ class Worker:
             self._wakeup.close()
         if self.id:
             self.core.workers.unregister(self.id)
+
+    def _join_slots(self) -> None:
+        with self._lock:
+            threads = [slot.thread for slot in self._slots if slot.thread is not None]
+        for thread in threads:
+            thread.join()
 
     def _abort_for_stop(self, run: TaskRun | SweepRun) -> None:
         try:  # recorded as a person's abort would be, so its reason shows why it stopped
