@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import statistics
 import subprocess
+import threading
 from datetime import UTC
 from pathlib import Path
 
@@ -66,6 +67,28 @@ def test_first_listed_queue_has_priority(core: Core, worker_config: WorkerConfig
         worker.stop()
     task = core.tasks.get(high)
     assert (task.status, task.worker, task.host) == ("completed", worker.id, worker.host)
+
+
+def test_a_task_popped_as_the_worker_stops_has_ended_when_stop_returns(
+        sqlite_core: Core, worker_config: WorkerConfig, noop_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # stop() aborts a task its dispatcher popped just as the stop began, and returns only once that run has
+    # recorded its end: before, the run went on alone and wrote with a core its owner had closed meanwhile (the
+    # window's embedded worker left two sqlite3 connections of a disposed engine to the garbage collector).
+    task_id = add_task(sqlite_core, noop_repo, entry_point="hold.py")
+    worker = Worker(sqlite_core, worker_config)
+    make_run = worker._make_run
+    popped = threading.Event()
+
+    def made_once_the_stop_began(popped_id: str, settings: object) -> object:
+        popped.set()
+        assert worker._stopping.wait(60)  # the window of the race, held open
+        return make_run(popped_id, settings)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(worker, "_make_run", made_once_the_stop_began)
+    worker.start()
+    assert popped.wait(60)
+    worker.stop()
+    assert status(sqlite_core, task_id) == "aborted"
 
 
 def test_embedded_worker_starts_a_task_within_100ms(sqlite_core: Core, worker: Worker, noop_repo: Path) -> None:
