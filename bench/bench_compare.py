@@ -1,7 +1,7 @@
 """Compare's SCALARS tab (JSON on stdout): 10 tasks × 5 metrics × 1,000 points read in one query and drawn.
 
-Read: `ResultStore.scalars_of` of the tasks from a SQLite file (what runs off the GUI thread). Drawn: the points
-grouped, a chart per metric with a line per task, painted offscreen (what the GUI thread does). Then a smoothing
+Read: `ResultStore.scalars_of` of the tasks from a SQLite file, grouped into arrays (what runs off the GUI thread).
+Drawn: a chart per metric with a line per task, painted offscreen (what the GUI thread does). Then a smoothing
 change redrawn. Median and max of R repeats, milliseconds. Goal: read + drawn < 500 ms."""
 
 from __future__ import annotations
@@ -58,11 +58,12 @@ def main() -> None:
     for _ in range(args.repeat):
         started = time.perf_counter()
         found = core.results.scalars_of(ids)
+        curves = task_curves(labels, [found[task_id] for task_id in ids])
         read = time.perf_counter()
         view = CompareScalars()
         view.resize(1100, 700)
         view.show()
-        view.show_tasks(task_curves(labels, [found[task_id] for task_id in ids]))
+        view.show_tasks(curves)
         view.grab()  # drawn, as on screen
         app.processEvents()
         drawn = time.perf_counter()

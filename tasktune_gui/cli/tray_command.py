@@ -18,7 +18,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "tray", help="run tasks from queues, with an icon in the system tray",
         description="A worker with a system-tray icon (idle, busy, paused, error) and a menu of its running tasks. "
-                    "Without a tray host it runs as `tasktune worker` does.")
+                    "Without a tray host it runs as `tasktune worker` does; on Slurm queues it runs the submit "
+                    "process as `tasktune worker --slurm` does.")
     worker_command.add_arguments(parser, once=False)
     parser.add_argument("--autostart", choices=("on", "off"), default=None,
                         help="on: start this tray worker (with these options) at login; off: stop doing so; "

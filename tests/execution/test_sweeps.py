@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import threading
 from collections.abc import Iterator
 from datetime import UTC
 from pathlib import Path
@@ -17,7 +18,9 @@ from sqlmodel import col, select
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.sweeps.definition import SweepDefinition, parse_objective, parse_param
-from tasktune_gui.core.sweeps.resume import run_began
+from tasktune_gui.core.sweeps.resume import fail_and_requeue, run_began
+from tasktune_gui.execution.sweep.run import SweepRun
+from tasktune_gui.execution.worker.wakeup import Wakeup
 from tasktune_gui.execution.worker.worker import WorkerConfig
 from tests.support.git import make_repo
 from tests.support.runs import add_task, running_worker, status, tasktune_worker
@@ -251,3 +254,28 @@ def test_time_limits_abort_trials_that_run_too_long(sqlite_core: Core, base: str
     assert len(trials) <= launched if "wall_time" in limit else len(trials) == launched
     assert all((t.state, t.task_status) == ("failed", "aborted") for t in trials)
     assert all(sqlite_core.tasks.get(t.task_id).status_reason == reason for t in trials)
+
+
+def test_a_run_declared_lost_and_taken_over_leaves_the_sweep_and_its_trials_to_the_new_run(
+        sqlite_core: Core, base: str) -> None:
+    # A worker that stopped heartbeating but lives on: its sweep was failed, requeued and taken by another worker.
+    sqlite_core.queues.create("sweeps")
+    sweep_id = sweep(sqlite_core, base, "Args/x=uniform:0:1", queue="sweeps", method="random", trials=4,
+                     parallel=2)
+    assert sqlite_core.queues.pop(["sweeps"], "silent", "box") == sweep_id
+    old = SweepRun(sqlite_core, sweep_id, Wakeup(sqlite_core))
+    thread = threading.Thread(target=old.run, name="old-sweep-run")
+    thread.start()
+    try:
+        wait_for(sqlite_core, lambda: len(sqlite_core.sweeps.trials(sweep_id)) == 2, timeout=60,
+                 what="two trials launched")  # nobody runs them: they wait in the default queue
+        assert fail_and_requeue(sqlite_core.store, sweep_id, "worker lost", "worker silent stopped sending heartbeats")
+        assert sqlite_core.queues.pop(["sweeps"], "other", "box") == sweep_id
+        thread.join(60)
+        assert not thread.is_alive(), "the old run went on beside the new one"
+    finally:
+        old.request_stop("test over")
+        thread.join(60)
+    task = sqlite_core.tasks.get(sweep_id)
+    assert (task.status, task.worker) == ("running", "other")  # the old run neither ended nor failed it
+    assert sorted(t.task_status or "" for t in sqlite_core.sweeps.trials(sweep_id)) == ["pending", "pending"]

@@ -55,6 +55,7 @@ class SlurmCluster:
         self.conf = folder / "slurm.conf"
         self.munge_socket = folder / "munge" / "munge.socket"
         self.processes: list[subprocess.Popen[bytes]] = []
+        self._dbd: subprocess.Popen[bytes]  # slurmdbd, with accounting
 
     @property
     def env(self) -> dict[str, str]:
@@ -124,8 +125,7 @@ class SlurmCluster:
         self._spawn(accounting.database_argv(), "mariadb.out")
         accounting.wait_database()
         accounting.write_dbd_conf(self.munge_socket)
-        self._spawn(["slurmdbd", "-D"], "slurmdbd.out")
-        accounting.wait_dbd()
+        self.start_dbd()
         said: list[str] = []
 
         def registered() -> bool:
@@ -135,6 +135,18 @@ class SlurmCluster:
             return done.returncode == 0
 
         wait_until(registered, 60, f"the cluster registered with slurmdbd (sacctmgr: {said})")
+
+    def start_dbd(self) -> None:
+        assert self.accounting is not None
+        self._spawn(["slurmdbd", "-D"], "slurmdbd.out")
+        self._dbd = self.processes[-1]
+        self.accounting.wait_dbd()
+
+    def stop_dbd(self) -> None:
+        """slurmdbd stopped (an accounting outage): slurmctld keeps running and keeps the records for later."""
+        os.killpg(self._dbd.pid, signal.SIGTERM)
+        self._dbd.wait(60)
+        self.processes.remove(self._dbd)
 
     def node_state(self) -> str:
         for process in self.processes:

@@ -203,3 +203,21 @@ def test_importance_says_it_needs_more_trials(sqlite_core: Core, qtbot: QtBot) -
         assert shown.importance.names == []
     finally:
         close_tab(shown)
+
+
+def test_another_sweep_starts_with_no_range(sqlite_core: Core, qtbot: QtBot) -> None:
+    core = sqlite_core
+    trials = [(10.0 ** -(4 - n), "adam", [4.0 - n], "complete") for n in range(4)]
+    first, second = sweep_of(core, trials), sweep_of(core, trials)
+    shown = open_tab(qtbot, core, first)
+    try:
+        shown.charts.setCurrentWidget(shown.coordinates)
+        shown.coordinates.select_range(0, 0.4, 1.0)  # lr 1e-2 and 1e-1
+        assert len(shown_trials(shown)) == 2
+        watched = core.sweeps.watch(second)
+        assert watched is not None
+        shown.show_sweep(second, watched, "running")
+        assert shown.coordinates.ranges == {} and len(shown_trials(shown)) == 4
+        assert not shown.filter_note.isVisible()
+    finally:
+        close_tab(shown)

@@ -78,6 +78,18 @@ def test_the_sweep_tab_shows_trials_live_and_its_actions_work(window: MainWindow
     core.results.append_console(sweep, [("stdout", "[sweep] trial 3 launched")])
     qtbot.waitUntil(lambda: rows.rowCount() == 4, timeout=30_000)
 
+    # Two trials picked in the table are compared: their fields and curves side by side.
+    assert not tab.compare.isEnabled()
+    for row, modifier in ((0, Qt.KeyboardModifier.NoModifier), (1, Qt.KeyboardModifier.ControlModifier)):
+        qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, modifier,
+                         tab.table.visualRect(rows.index(row, 0)).center())
+    picked = tab.selected_trials()
+    assert len(picked) == 2 and set(picked) <= {*trials, late} and tab.compare.isEnabled()
+    qtbot.mouseClick(tab.compare, Qt.MouseButton.LeftButton)
+    dialog = window.task_actions.last_opened
+    assert dialog is not None and [r.id for r in dialog.records] == picked  # type: ignore[attr-defined]
+    dialog.close()  # type: ignore[attr-defined]
+
     qtbot.mouseClick(tab.pause, Qt.MouseButton.LeftButton)
     assert core.sweeps.get(sweep)[1] == "paused"
     core.results.append_console(sweep, [("stdout", "paused")])

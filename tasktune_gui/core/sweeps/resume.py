@@ -12,7 +12,7 @@ from tasktune_gui.core.events import Change, note
 from tasktune_gui.core.history import record_run, recorded
 from tasktune_gui.core.lifecycle import enqueue_in, set_status
 from tasktune_gui.core.lookup import get_task
-from tasktune_gui.core.models import Sweep, TaskEvent, utcnow
+from tasktune_gui.core.models import Sweep, Task, TaskEvent, utcnow
 from tasktune_gui.core.permissions import refusal
 from tasktune_gui.core.queues import DEFAULT_QUEUE
 from tasktune_gui.core.status import Operation, Status
@@ -72,3 +72,11 @@ def run_began(store: Store, sweep_id: str) -> datetime | None:
     if first is None:
         return None
     return first if first.tzinfo else first.replace(tzinfo=UTC)  # SQLite gives the stored UTC time without its zone
+
+
+def run_stamp(store: Store, sweep_id: str) -> tuple[str, datetime | None]:
+    """The sweep task's status and when its current run started: a run that finds another start stamp was
+    declared lost and requeued meanwhile, and another worker runs the sweep now."""
+    with store.read() as session:
+        row = session.exec(select(Task.status, Task.started).where(col(Task.id) == sweep_id)).first()
+    return (row[0], row[1]) if row is not None else ("", None)

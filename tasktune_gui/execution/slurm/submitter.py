@@ -128,7 +128,10 @@ class SlurmSubmitter:
         gone = {task.job_id: task.task_id for task in held if task.job_id and task.job_id not in jobs
                 and task.status in (Status.PENDING, Status.RUNNING)}
         if gone and self._has_accounting():
-            jobs.update(commands.accounted(gone))  # what Slurm ended and squeue no longer lists (MinJobAge)
+            try:
+                jobs.update(commands.accounted(gone))  # what Slurm ended and squeue no longer lists (MinJobAge)
+            except SlurmUnreachable as exc:  # slurmdbd down: the exit files answer, the rest of the poll goes on
+                log.warning("Slurm accounting: %s", exc)
         for task in held:
             self._follow(task, jobs)
         listed_tasks = {job.task_id for job in jobs.values() if not job.finished}

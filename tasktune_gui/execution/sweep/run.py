@@ -7,7 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Protocol
 
 import optuna
@@ -19,7 +19,7 @@ from tasktune_gui.core.errors import InvalidTransition, TaskTuneError
 from tasktune_gui.core.retry import retry_while_disconnected
 from tasktune_gui.core.status import Status
 from tasktune_gui.core.sweeps.definition import SweepDefinition
-from tasktune_gui.core.sweeps.resume import run_began
+from tasktune_gui.core.sweeps.resume import run_began, run_stamp
 from tasktune_gui.core.sweeps.service import ACTIVE, STOPPED, WAITING, TrialRow
 from tasktune_gui.execution.sweep.journal import SweepJournal
 from tasktune_gui.execution.sweep.search import as_text, distributions, open_study
@@ -55,6 +55,7 @@ class SweepRun:
         self._best: float | None = None
         self._lines: list[tuple[str, str]] = []
         self._live: dict[int, tuple[optuna.trial.Trial, int]] = {}  # by trial number: its Trial, the last step told
+        self._stamp: datetime | None = None  # when the task's run that this is started: another stamp, another run
 
     def request_stop(self, reason: str) -> None:
         with self._lock:
@@ -93,6 +94,7 @@ class SweepRun:
         study, journal = open_study(self.core, self.task_id, definition)
         space = distributions(definition)
         trials = self.core.sweeps.trials(self.task_id)
+        self._stamp = run_stamp(self.core.store, self.task_id)[1]
         elapsed = self._time_used_before()
         self._started -= elapsed
         used = f", {elapsed:.0f} s of its wall time used" if elapsed and definition.wall_time is not None else ""
@@ -100,12 +102,16 @@ class SweepRun:
                   f" {definition.budget} trials, {definition.parallel} at once; {len(trials)} launched before{used}")
         while True:
             round_started = time.monotonic()
+            if self._taken_over():
+                return
             definition, state = self.core.sweeps.get(self.task_id)  # extend, pause and stop change it
             trials = self.core.sweeps.trials(self.task_id)
             self._tell_ended(study, journal, definition, trials)
             waiting = [t for t in trials if t.task_status in WAITING]
             over = definition.wall_time is not None and time.monotonic() - self._started > definition.wall_time
             if self.stopping or state == STOPPED or over:
+                if self.stopping and self._taken_over():  # the worker's stop may say it was taken over just now
+                    return
                 if not waiting:
                     self._end(over and not self.stopping and state != STOPPED)
                     return
@@ -127,6 +133,16 @@ class SweepRun:
             self._write_lines()
             self._pause.wait(max(0.0, MIN_ROUND_S - (time.monotonic() - round_started)))
             self.waiter.wait(IDLE_WAIT_S)
+
+    def _taken_over(self) -> bool:
+        """Declared lost while it ran here (a worker that stopped heartbeating, then came back): the sweep was
+        requeued and another run goes on with it. This one leaves its trials and its status to that run."""
+        status, stamp = run_stamp(self.core.store, self.task_id)
+        if status == Status.RUNNING and stamp == self._stamp:
+            return False
+        log.warning("sweep %s: declared lost and taken over by another run (%s); this one ends", self.task_id, status)
+        self.ending = True
+        return True
 
     def _time_used_before(self) -> float:
         """Seconds since this run of the sweep first started: a sweep requeued after its worker was lost goes on

@@ -13,7 +13,7 @@ from PySide6.QtCore import QRectF, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QGraphicsRectItem
 
-from tasktune_gui.ui.task.scalars_view import paint_plot
+from tasktune_gui.ui.common.scalar_charts import paint_plot
 
 # From the best objective to the worst: the palette's blue, violet and orange, in BINS steps (one line item each,
 # so a thousand trials draw as a handful of items).

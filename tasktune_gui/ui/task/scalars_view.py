@@ -6,7 +6,6 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from tasktune_gui.core.results import ScalarPoint
 from tasktune_gui.ui.common.scalar_charts import MetricChart, ScalarControls, Series, group_points
-from tasktune_gui.ui.common.scalar_charts import paint_plot as paint_plot  # the SWEEP tab's import of it
 
 
 class ScalarsView(QScrollArea):

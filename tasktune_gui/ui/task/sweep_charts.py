@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from tasktune_gui.execution.sweep.importance import MIN_TRIALS, Importance
 from tasktune_gui.ui.common.naming import named
-from tasktune_gui.ui.task.scalars_view import paint_plot
+from tasktune_gui.ui.common.scalar_charts import paint_plot
 
 CURVE_COLOUR = "#268bd2"
 BEST_COLOUR = "#dc322f"

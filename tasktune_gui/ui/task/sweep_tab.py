@@ -27,8 +27,8 @@ from tasktune_gui.core.errors import TaskTuneError
 from tasktune_gui.execution.sweep.importance import Importance, param_importances
 from tasktune_gui.ui.common.background import Background
 from tasktune_gui.ui.common.naming import named
+from tasktune_gui.ui.common.scalar_charts import paint_plot
 from tasktune_gui.ui.task.parallel_coordinates import ParallelCoordinates
-from tasktune_gui.ui.task.scalars_view import paint_plot
 from tasktune_gui.ui.task.sweep_charts import GREYED, ImportanceChart, LearningCurves
 from tasktune_gui.ui.task.sweep_trials import TRIAL_ID, SelectedTrials, SweepTrialsModel
 
@@ -48,6 +48,7 @@ def best_so_far(objectives: list[float | None], goal: str) -> list[float | None]
 
 class SweepTab(QWidget):
     open_trial = Signal(str)  # a trial's task id, double-clicked in the table
+    compare_trials = Signal(list)  # the task ids of the trials selected in the table
 
     def __init__(self, core: Core, background: Background | None = None) -> None:
         super().__init__()
@@ -62,6 +63,10 @@ class SweepTab(QWidget):
         self.pause = named(QPushButton("Pause"), "sweepPause")
         self.stop = named(QPushButton("Stop"), "sweepStop")
         self.clone_best = named(QPushButton("Clone best to Draft"), "sweepCloneBest")
+        self.compare = named(QPushButton("Compare"), "sweepCompare")
+        self.compare.setToolTip("Compare the trials selected in the table (two or more): their fields and curves")
+        self.compare.setEnabled(False)
+        self.compare.clicked.connect(lambda: self.compare_trials.emit(self.selected_trials()))
         self.pause.clicked.connect(self._on_pause_clicked)
         self.stop.clicked.connect(lambda: self._act(lambda sweep: self.core.sweeps.stop(sweep)))
         self.clone_best.clicked.connect(self._on_clone_best_clicked)
@@ -87,10 +92,12 @@ class SweepTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_: self.compare.setEnabled(len(self.selected_trials()) >= 2))
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # trials in their order
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
-        for button in (self.pause, self.stop, self.clone_best):
+        for button in (self.compare, self.pause, self.stop, self.clone_best):
             buttons.addWidget(button)
         self.coordinates = named(ParallelCoordinates(), "sweepParallelCoordinates")
         self.coordinates.selection_changed.connect(self._on_coordinates_selection_changed)
@@ -130,6 +137,8 @@ class SweepTab(QWidget):
         self.follow_palette()
 
     def show_sweep(self, sweep_id: str, sweep: dict[str, Any], status: str) -> None:
+        if sweep_id != self.sweep_id:
+            self.coordinates.clear_ranges()  # another sweep's ranges (on axes of the same names) do not carry over
         self.sweep_id, self.sweep = sweep_id, sweep
         definition, trials = sweep["definition"], sweep["trials"]
         objective = definition["objective"]
@@ -266,6 +275,11 @@ class SweepTab(QWidget):
         best = self.sweep.get("best")
         if best is not None:
             self._act(lambda _sweep: self.open_trial.emit(self.core.tasks.clone(best)))
+
+    def selected_trials(self) -> list[str]:
+        """The task ids of the trials selected in the table, in the table's order."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [str(self.shown_trials.index(row, 0).data(TRIAL_ID)) for row in rows]
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         trial = index.data(TRIAL_ID)

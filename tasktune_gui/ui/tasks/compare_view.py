@@ -21,7 +21,7 @@ from tasktune_gui.core.records import Fields, TaskRecord
 from tasktune_gui.core.results import ScalarRow
 from tasktune_gui.ui.common.background import Background
 from tasktune_gui.ui.common.naming import named
-from tasktune_gui.ui.tasks.compare_scalars import CompareScalars, task_curves
+from tasktune_gui.ui.tasks.compare_scalars import CompareScalars, TaskCurves, task_curves
 
 DIFFERENT = QColor(255, 196, 0, 70)  # readable on light and dark palettes
 EXECUTION_KEYS = ("repository", "branch", "tag", "commit", "entry_point", "working_dir", "binary", "output_uri",
@@ -119,12 +119,17 @@ class CompareDialog(QDialog):
         self.only_differences.toggled.connect(self.refresh)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.refresh()
-        # Thousands of points per task: read off the GUI thread, in one query for all the tasks.
+        # Thousands of points per task: read in one query for all the tasks and grouped into arrays off the GUI
+        # thread, which only draws them.
         self.background = Background(self)
         if read_scalars is not None:
             ids, labels = [r.id for r in records], task_labels(records)
-            self.background.run(lambda: read_scalars(ids), lambda found: self.scalars.show_tasks(
-                task_curves(labels, [found[task_id] for task_id in ids])), self.scalars.show_error)
+
+            def curves() -> list[TaskCurves]:
+                found = read_scalars(ids)
+                return task_curves(labels, [found[task_id] for task_id in ids])
+
+            self.background.run(curves, self.scalars.show_tasks, self.scalars.show_error)
 
     def _on_tabs_current_changed(self, index: int) -> None:
         self.only_differences.setEnabled(self.tabs.widget(index) is not self.scalars)  # it filters the tables

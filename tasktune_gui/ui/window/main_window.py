@@ -326,11 +326,16 @@ class MainWindow(QMainWindow):
             self._task_page = TaskPage(self.core)
             self._task_page.artifacts.model_requested.connect(self.open_model)
             self._task_page.sweep.open_trial.connect(self.open_task)  # a trial, or the best one's Draft clone
+            self._task_page.sweep.compare_trials.connect(self._compare_trials)
             self._task_page.execution.output.server_settings_requested.connect(self.worker_menu.edit_s3_server)
             # A rename or a move shows in the trail once the page has read the task again.
             self._task_page.shown.connect(self._on_task_page_shown)
             self.stack.addWidget(self._task_page)  # reached from the table, not from the navigation
         return self._task_page
+
+    def _compare_trials(self, task_ids: list[str]) -> None:
+        compare = next(action for action in self.task_actions.actions if action.id == "compare")
+        self.task_actions.trigger(compare, task_ids)
 
     def set_split_view(self, on: bool) -> None:
         """The selected task's page beside the table (F3), following the current row."""
