@@ -1,10 +1,12 @@
-"""A lab's worker logins: a worker removes only the queue entry of the task it claimed, and a Slurm submit process
-writes the tasks of the Slurm queues it serves while Slurm holds their jobs (core/lab.py keeps the rules).
+"""A lab's worker logins: a worker removes only the queue entry of the task it claimed, a Slurm submit process
+writes the tasks of the Slurm queues it serves while Slurm holds their jobs, and a sweep's run has the database make
+its trials (core/lab.py keeps the rules).
 
 No table changes. On PostgreSQL a task put back on a queue (enqueue, retry) forgets the login and the worker that
-ran it before (`claimed_by`, migration 0013; `worker`), so neither that login nor another's watchdog (a lost worker's
-run) can end it while it waits; a run Slurm requeues keeps its claim. In a lab (PostgreSQL with the lab's rules set up) the rules are made again from core/lab.py, as the owner's
-open and `lab setup` make them. Going down puts back the earlier release's queue-entry rule.
+ran it before (`claimed_by`, migration 0013; `worker`), so neither that login nor another's watchdog (a lost
+worker's run) can end it while it waits; a run Slurm requeues keeps its claim. In a lab (PostgreSQL with the lab's
+rules set up) the rules are made again from core/lab.py, as the owner's open and `lab setup` make them. Going down
+puts back the earlier release's queue-entry rule and takes the new ones away.
 
 Revision ID: 0014
 Revises: 0012
@@ -53,6 +55,13 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION IF EXISTS tasktune_task_unclaim()")
     op.execute("DROP POLICY IF EXISTS tt_worker_slurm ON task")
     op.execute("DROP POLICY IF EXISTS tt_worker_take ON queue_entry")
+    op.execute("DROP POLICY IF EXISTS tt_worker_sweep ON task")
+    op.execute("DROP FUNCTION IF EXISTS tasktune_launch_trial(text, text, text, text, jsonb, text, text)")
+    op.execute("DROP FUNCTION IF EXISTS tasktune_runs_parent(text)")
+    for table in ("sweep", "sweep_trial", "sweep_journal"):  # under the lab's rules from this revision on
+        op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+        for policy in ("tt_read", "tt_admin", "tt_researcher_own", "tt_worker_run"):
+            op.execute(f"DROP POLICY IF EXISTS {policy} ON {table}")
     op.execute("DROP FUNCTION IF EXISTS tasktune_task_waiting(text)")
     op.execute("DROP FUNCTION IF EXISTS tasktune_serves_slurm(text)")
     has_rules = op.get_bind().exec_driver_sql(
