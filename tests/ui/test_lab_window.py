@@ -43,7 +43,7 @@ def test_the_window_refreshes_on_a_notification_not_the_timer(lab_window: MainWi
     before = lab_window.model.rowCount()
     created = subprocess.run([sys.executable, "-c", CREATE_ELSEWHERE, postgres_url], capture_output=True,
                              text=True, check=True).stdout.strip()
-    qtbot.waitUntil(lambda: lab_window.model.rowCount() == before + 1, timeout=2000)
+    qtbot.waitUntil(lambda: lab_window.model.rowCount() == before + 1, timeout=30_000)
     assert lab_window.core.tasks.count(TaskQuery(search=created)) == 1
 
 
@@ -53,7 +53,8 @@ def test_the_window_says_when_the_database_is_unreachable(lab_window: MainWindow
     postgres_cluster.stop()
     try:
         lab_window.follower.poll()  # no traceback from the timer: a message, and the next tick tries again
-        qtbot.waitUntil(lambda: lab_window.statusBar().currentMessage().startswith("Database unreachable"))
+        qtbot.waitUntil(lambda: lab_window.statusBar().currentMessage().startswith("Database unreachable"),
+                        timeout=30_000)
     finally:
         postgres_cluster.start_server()
     lab_window.follower.poll()
