@@ -16,11 +16,14 @@ from tasktune_gui.core.models import Task
 from tasktune_gui.core.slurm import SlurmOptions
 from tasktune_gui.core.status import Status
 from tasktune_gui.execution.slurm.submitter import SubmitConfig
-from tests.execution.slurm.conftest import cluster, slurm  # noqa: F401  (the session's one-node cluster)
 from tests.lab.test_permissions import raw
+from tests.support import slurm as slurm_support
 from tests.support.lab import Lab
 from tests.support.runs import add_task, finished, sections
 from tests.support.slurm import PARTITION, SlurmCluster, running_submitter
+
+cluster = slurm_support.cluster  # the session's one-node cluster, as in tests/execution/slurm
+slurm = slurm_support.slurm
 
 
 def queued(core: Core, queue: str, name: str) -> str:

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.slurm.submitter import SlurmSubmitter, SubmitConfig
 from tests.support.components import require_component
@@ -258,3 +260,19 @@ def running_submitter(core: Core, config: SubmitConfig) -> Iterator[SlurmSubmitt
         submitter.stop()
         thread.join(60)
         assert not thread.is_alive(), "the submit process did not stop"
+
+
+@pytest.fixture(scope="session")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlurmCluster]:
+    """A one-node cluster for the whole session (a fixture for the folders that run Slurm jobs)."""
+    with slurm_cluster(tmp_path_factory.mktemp("slurm")) as started:
+        yield started
+
+
+@pytest.fixture
+def slurm(cluster: SlurmCluster, monkeypatch: pytest.MonkeyPatch) -> Iterator[SlurmCluster]:
+    """The session's cluster, its SLURM_CONF in this test's environment; no job left for the next test."""
+    for name, value in cluster.env.items():
+        monkeypatch.setenv(name, value)
+    yield cluster
+    cluster.cancel_all()

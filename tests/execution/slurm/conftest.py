@@ -10,14 +10,12 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.slurm import SlurmOptions
 from tasktune_gui.execution.slurm.submitter import SlurmSubmitter, SubmitConfig
+from tests.support import slurm as slurm_support
 from tests.support.git import make_repo
 from tests.support.slurm import PARTITION, SlurmCluster, running_submitter, slurm_cluster
 
-
-@pytest.fixture(scope="session")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlurmCluster]:
-    with slurm_cluster(tmp_path_factory.mktemp("slurm")) as started:
-        yield started
+cluster = slurm_support.cluster  # the session's one-node cluster, and each test's view of it: fixtures here
+slurm = slurm_support.slurm
 
 
 @pytest.fixture(scope="session")
@@ -34,15 +32,6 @@ def accounting_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Slu
     2 s; started only for the tests that need it."""
     with slurm_cluster(tmp_path_factory.mktemp("slurm-accounting"), accounting=True) as started:
         yield started
-
-
-@pytest.fixture
-def slurm(cluster: SlurmCluster, monkeypatch: pytest.MonkeyPatch) -> Iterator[SlurmCluster]:
-    """The session's cluster, its SLURM_CONF in this test's environment; no job left for the next test."""
-    for name, value in cluster.env.items():
-        monkeypatch.setenv(name, value)
-    yield cluster
-    cluster.cancel_all()
 
 
 @pytest.fixture
