@@ -11,7 +11,7 @@ from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.results import ScalarPoint
 from tasktune_gui.core.sweeps.definition import SweepDefinition, parse_objective, parse_param
-from tasktune_gui.ui.task.sweep_tab import best_so_far
+from tasktune_gui.ui.task.sweep_tab import SweepTab, best_so_far
 from tasktune_gui.ui.tasks.sweep_dialog import SweepDialog
 from tasktune_gui.ui.window.main_window import MainWindow
 from tests.ui.test_main_window import context_menu, open_demo, select_rows
@@ -135,3 +135,15 @@ def test_right_click_sweep_makes_a_sweep_and_opens_it(window: MainWindow, qtbot:
     assert [p["name"] for p in definition["params"]] == ["Args/lr", "Args/epochs"]
     assert (definition["method"], definition["trials"], definition["parallel"]) == ("grid", 12, 2)
     assert page.tabs.tabText(page.tabs.count() - 1) == "SWEEP"
+
+
+def test_a_plain_task_page_builds_no_sweep_tab(window: MainWindow, qtbot: QtBot) -> None:
+    plain = window.core.tasks.add(Task(id="", name="plain", repository="/r", entry_point="t.py"), "vision")
+    window.open_task(plain)
+    page = window.task_page
+    qtbot.waitUntil(lambda: page.record is not None and page.record.id == plain)
+    assert page.findChildren(SweepTab) == []  # its four charts wait for an optimizer task
+    sweep, _trials = sweep_with_trials(window.core, [0.5])
+    window.open_task(sweep)
+    qtbot.waitUntil(lambda: page.tabs.count() == 7)
+    assert page.tabs.widget(6) is page.sweep and len(page.findChildren(SweepTab)) == 1

@@ -37,6 +37,8 @@ from tasktune_gui.ui.task.sweep_tab import SweepTab
 
 class TaskPage(QWidget):
     shown = Signal()  # the page shows a fresh read of its task
+    open_trial = Signal(str)  # from the SWEEP tab: a trial, or the best one's Draft clone
+    compare_trials = Signal(list)  # from the SWEEP tab: the trials selected in its table
 
     def __init__(self, core: Core) -> None:
         super().__init__()
@@ -77,11 +79,7 @@ class TaskPage(QWidget):
                               ("SCALARS", self.scalars))
         for title, widget in tabs:
             self.tabs.addTab(widget, title)
-        # A tab of optimizer tasks only, owned by the page while it is not a tab: left without a parent it outlived
-        # the closed window, and PySide deleted it at the interpreter's exit in no set order, its buttons' lambda
-        # slots with it ("shared QObject was deleted directly", then SIGSEGV on Python 3.13).
-        self.sweep = SweepTab(core, self.background, parent=self)
-        self.sweep.hide()
+        self._sweep: SweepTab | None = None  # built for the first optimizer task shown
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.tabs)
@@ -147,12 +145,25 @@ class TaskPage(QWidget):
         self._show_sweep(record, sweep)
         self.shown.emit()
 
+    @property
+    def sweep(self) -> SweepTab:
+        """The SWEEP tab, built the first time an optimizer task is shown: its four charts are for no other task,
+        and every pyqtgraph view a closed window leaves is one more for Python's collector to meet. Owned by the page
+        while it is not a tab: left without a parent it outlived the closed window, and PySide deleted it at the
+        interpreter's exit in no set order ("shared QObject was deleted directly", then SIGSEGV on Python 3.13)."""
+        if self._sweep is None:
+            self._sweep = SweepTab(self.core, self.background, parent=self)
+            self._sweep.hide()
+            self._sweep.open_trial.connect(self.open_trial)
+            self._sweep.compare_trials.connect(self.compare_trials)
+        return self._sweep
+
     def _show_sweep(self, record: TaskRecord, sweep: dict[str, Any] | None) -> None:
-        index = self.tabs.indexOf(self.sweep)
         if sweep is None:
-            if index >= 0:
-                self.tabs.removeTab(index)
+            if self._sweep is not None and self.tabs.indexOf(self._sweep) >= 0:
+                self.tabs.removeTab(self.tabs.indexOf(self._sweep))
             return
+        index = self.tabs.indexOf(self.sweep)
         if index < 0:
             self.tabs.addTab(self.sweep, "SWEEP")
         self.sweep.show_sweep(record.id, sweep, record.status)

@@ -325,8 +325,8 @@ class MainWindow(QMainWindow):
 
             self._task_page = TaskPage(self.core)
             self._task_page.artifacts.model_requested.connect(self.open_model)
-            self._task_page.sweep.open_trial.connect(self.open_task)  # a trial, or the best one's Draft clone
-            self._task_page.sweep.compare_trials.connect(self._compare_trials)
+            self._task_page.open_trial.connect(self.open_task)  # a trial, or the best one's Draft clone
+            self._task_page.compare_trials.connect(self._compare_trials)
             self._task_page.execution.output.server_settings_requested.connect(self.worker_menu.edit_s3_server)
             # A rename or a move shows in the trail once the page has read the task again.
             self._task_page.shown.connect(self._on_task_page_shown)
