@@ -56,7 +56,7 @@ def run(db_url: str | None = None, check: Callable[[], None] | None = None) -> i
         return summary(db_url)
     from PySide6.QtWidgets import QApplication
 
-    from tasktune_gui.ui.window.about import identify
+    from tasktune_gui.ui.window.about import identify, identify_version
     from tasktune_gui.ui.window.binding_check import check_binding
     from tasktune_gui.ui.window.main_window import MainWindow
     from tasktune_gui.ui.window.startup_trace import StartupTrace
@@ -76,8 +76,12 @@ def run(db_url: str | None = None, check: Callable[[], None] | None = None) -> i
     def open_checked() -> Core:
         if check is not None:
             check()
+        from tasktune_gui.core.about import tasktune_version
+
+        tasktune_version()  # read here, off the GUI thread, for `identify_version` once the core is open
         return open_core(db_url)
 
+    window.ready.connect(identify_version)
     window.open_database(open_checked)
     code = app.exec()
     if window.attached:

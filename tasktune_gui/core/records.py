@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select
-from sqlalchemy import select as table_select
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
 from tasktune_gui.core.history import Event
-from tasktune_gui.core.models import (
-    Project,
-    Task,
-)
+from tasktune_gui.core.models import Task
 from tasktune_gui.core.serialize import iso
 
 Fields = dict[str, dict[str, str]]  # name → {"value", "type", "description"} (or {"value", "description"})
@@ -137,24 +134,54 @@ class TaskRecord:
 
 
 _TASKS = Task.__table__  # type: ignore[attr-defined]
-_PROJECTS = Project.__table__  # type: ignore[attr-defined]
+
+
 def id_chunks(ids: Sequence[str]) -> Iterator[list[str]]:
     """The ids in lists of CHUNK, for IN (...) queries."""
     for start in range(0, len(ids), CHUNK):
         yield list(ids[start:start + CHUNK])
 
 
-def _rows(session: Session, statement: Select[Any], column: Any, ids: Sequence[str]) -> Iterator[Any]:
+@cache
+def _task_query(dialect: Dialect) -> tuple[str, tuple[str, ...], tuple[tuple[int, Callable[[Any], Any]], ...]]:
+    """The task rows' statement for this database, their column names, and the conversions SQLAlchemy would apply
+    (dates, flags, JSON): run at the driver, the rows skip SQLAlchemy's Row, a third of their time."""
+    quote = dialect.identifier_preparer.quote
+    columns = tuple(_TASKS.c)
+    names = tuple(column.name for column in columns) + ("project_name",)
+    converters = tuple((index, processor) for index, processor in enumerate(
+        column.type._cached_result_processor(dialect, None) for column in columns) if processor is not None)
+    selected = ", ".join(f"task.{quote(column.name)}" for column in columns)
+    return f"SELECT {selected}, project.name FROM task JOIN project ON project.id = task.project_id", names, converters
+
+
+def _task_rows(session: Session, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The task rows of these ids, with their project's name, as dicts by id."""
     connection = session.connection()
+    statement, names, converters = _task_query(connection.dialect)
+    marker = _marker(connection.dialect)
+    rows: dict[str, dict[str, Any]] = {}
     for chunk in id_chunks(ids):
-        yield from connection.execute(statement.where(column.in_(chunk))).all()
+        result = connection.exec_driver_sql(
+            f"{statement} WHERE task.id IN ({', '.join([marker] * len(chunk))})", tuple(chunk))
+        for values in result.cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            for index, convert in converters:
+                row[names[index]] = convert(values[index])
+            rows[row["id"]] = row
+        result.close()
+    return rows
+
+
+def _marker(dialect: Dialect) -> str:
+    return "?" if dialect.paramstyle == "qmark" else "%s"
 
 
 def _child_rows(session: Session, columns: str, table: str, order: str, ids: Sequence[str]) -> Iterator[Any]:
     """Plain rows of a table keyed by task id, at the driver: their values are text and numbers that need no
     conversion, and skipping SQLAlchemy's per-row processing halves the time of a few thousand rows."""
     connection = session.connection()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    marker = _marker(connection.dialect)
     for chunk in id_chunks(ids):
         result = connection.exec_driver_sql(
             f"SELECT task_id, {columns} FROM {table} WHERE task_id IN ({', '.join([marker] * len(chunk))}) "
@@ -168,10 +195,7 @@ def _child_rows(session: Session, columns: str, table: str, order: str, ids: Seq
 def read_records(session: Session, ids: Sequence[str]) -> list[TaskRecord]:
     """The records of these (full) ids that exist, in the order given: seven queries whatever their number."""
     wanted = list(dict.fromkeys(ids))
-    # As dicts: reading 55 attributes of a Row costs four times the dict's lookups (a quarter of the call).
-    tasks = {row.id: row._asdict() for row in _rows(
-        session, table_select(_TASKS, _PROJECTS.c.name.label("project_name"))
-        .join(_PROJECTS, _PROJECTS.c.id == _TASKS.c.project_id), _TASKS.c.id, wanted)}
+    tasks = _task_rows(session, wanted)
     found = [task_id for task_id in wanted if task_id in tasks]
     tags: dict[str, list[str]] = {}
     for task_id, tag in _child_rows(session, "tag", "task_tag", "task_id, tag", found):

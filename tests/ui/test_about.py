@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.about import schema_version, tasktune_version
-from tasktune_gui.ui.window.about import AboutDialog, identify
+from tasktune_gui.ui.window.about import AboutDialog, identify, identify_version
 from tasktune_gui.ui.window.main_window import MainWindow
 
 
@@ -30,6 +30,7 @@ def restored_identity(qapp: QApplication) -> Iterator[None]:
 @pytest.mark.usefixtures("restored_identity")
 def test_the_app_names_itself_and_its_desktop_file_and_shows_its_icon(window: MainWindow) -> None:
     identify()
+    identify_version()
     assert QGuiApplication.applicationName() == "TaskTune" and QGuiApplication.organizationName() == "TaskTune"
     assert QGuiApplication.desktopFileName() == "tasktune"  # tasktune.desktop, as `desktop install` writes it
     assert QGuiApplication.applicationVersion() == tasktune_version()

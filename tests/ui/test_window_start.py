@@ -171,6 +171,7 @@ def test_tasktune_shows_its_frame_before_loading_the_core(tmp_path: Path, displa
     events = trace_events(tmp_path)
     assert set(events) >= {"shown", "responsive", "ready", "dashboard"}
     assert events["shown"]["core_libraries_loaded"] is False  # the frame came before SQLAlchemy
+    assert events["shown"]["package_metadata_loaded"] is False  # and before the version's lookup
     assert events["dashboard"]["core_libraries_loaded"] is True
     assert events["shown"]["time"] <= events["dashboard"]["time"]
     assert "glance" not in events  # a new file: the core creates it and seeds the demo

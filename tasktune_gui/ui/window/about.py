@@ -17,12 +17,17 @@ from tasktune_gui.ui.common.naming import named
 
 def identify() -> None:
     """Once the application exists, before its first window: the desktop groups TaskTune's windows under its
-    launcher (tasktune.desktop), and the windows, the taskbar and the tray's messages show its icon."""
+    launcher (tasktune.desktop), and the windows, the taskbar and the tray's messages show its icon. The version
+    is `identify_version`'s: reading it loads the package metadata machinery, a tenth of the frame's start."""
     QGuiApplication.setApplicationName(APP_NAME)
     QGuiApplication.setOrganizationName(ORGANIZATION)
     QGuiApplication.setDesktopFileName(DESKTOP_FILE_NAME)
-    QGuiApplication.setApplicationVersion(tasktune_version())
     QGuiApplication.setWindowIcon(app_icon())
+
+
+def identify_version() -> None:
+    """The application's version, once the frame is up (nothing on the desktop shows it before)."""
+    QGuiApplication.setApplicationVersion(tasktune_version())
 
 
 def about_lines(database: str | None) -> list[str]:

@@ -30,6 +30,7 @@ from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.common.palette import ThemeFollower
 from tasktune_gui.ui.window.about import AboutDialog
 from tasktune_gui.ui.window.breadcrumbs import Breadcrumbs, Crumb
+from tasktune_gui.ui.window.first_paint import after_first_paint
 from tasktune_gui.ui.window.start_page import StartPage
 from tasktune_gui.ui.window.task_actions import TASK_ACTIONS
 from tasktune_gui.ui.window.window_state import WindowState
@@ -213,7 +214,9 @@ class MainWindow(QMainWindow):
                     import tasktune_gui.execution.worker.worker  # noqa: F401
                 return core, overview.result()
 
-        self.background.run(load, lambda loaded: self.attach(*loaded), self._on_open_failed)
+        # After the frame's first paint: the core's imports on the thread would hold Python's lock against it.
+        after_first_paint(self, lambda: self.background.run(load, lambda loaded: self.attach(*loaded),
+                                                            self._on_open_failed))
 
     def _on_open_failed(self, error: Exception) -> None:
         self.open_error = error

@@ -50,8 +50,10 @@ class StartupTrace(QObject):
         return cls(Path(path), window, os.environ.get(EXIT_VARIABLE, "") == "1") if path else None
 
     def write(self, event: str, **figures: float) -> None:
-        # Whether the core's libraries were loaded yet: the frame is meant to be shown before they are.
-        line = {"event": event, "time": time.time(), "core_libraries_loaded": "sqlalchemy" in sys.modules, **figures}
+        # Whether the core's libraries and the package metadata machinery were loaded yet: the frame is meant to
+        # be shown before they are.
+        line = {"event": event, "time": time.time(), "core_libraries_loaded": "sqlalchemy" in sys.modules,
+                "package_metadata_loaded": "importlib.metadata" in sys.modules, **figures}
         with self.path.open("a", encoding="utf-8") as out:
             out.write(json.dumps(line) + "\n")
 
