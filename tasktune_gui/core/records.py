@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from sqlalchemy.engine import Dialect
@@ -142,17 +141,25 @@ def id_chunks(ids: Sequence[str]) -> Iterator[list[str]]:
         yield list(ids[start:start + CHUNK])
 
 
-@cache
-def _task_query(dialect: Dialect) -> tuple[str, tuple[str, ...], tuple[tuple[int, Callable[[Any], Any]], ...]]:
+TaskQuery = tuple[str, tuple[str, ...], tuple[tuple[int, Callable[[Any], Any]], ...]]
+_task_queries: dict[type[Dialect], TaskQuery] = {}  # by the database's kind: a long session opens one or two
+
+
+def _task_query(dialect: Dialect) -> TaskQuery:
     """The task rows' statement for this database, their column names, and the conversions SQLAlchemy would apply
     (dates, flags, JSON): run at the driver, the rows skip SQLAlchemy's Row, a third of their time."""
+    known = _task_queries.get(type(dialect))
+    if known is not None:
+        return known
     quote = dialect.identifier_preparer.quote
     columns = tuple(_TASKS.c)
     names = tuple(column.name for column in columns) + ("project_name",)
     converters = tuple((index, processor) for index, processor in enumerate(
         column.type._cached_result_processor(dialect, None) for column in columns) if processor is not None)
     selected = ", ".join(f"task.{quote(column.name)}" for column in columns)
-    return f"SELECT {selected}, project.name FROM task JOIN project ON project.id = task.project_id", names, converters
+    query = f"SELECT {selected}, project.name FROM task JOIN project ON project.id = task.project_id", names, converters
+    _task_queries[type(dialect)] = query
+    return query
 
 
 def _task_rows(session: Session, ids: Sequence[str]) -> dict[str, dict[str, Any]]:

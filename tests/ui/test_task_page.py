@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy.exc import OperationalError
 
 from tasktune_gui.core.records import TaskRecord
 from tasktune_gui.ui.common.section import READ_ONLY_REASON
@@ -87,3 +88,35 @@ def test_a_change_made_elsewhere_is_read_off_the_gui_thread(window: MainWindow, 
     # The breadcrumbs take the page's read: they read nothing on the GUI thread either.
     qtbot.waitUntil(lambda: "renamed elsewhere" in window.breadcrumbs.texts())
     assert readers and threading.main_thread().name not in readers
+
+
+def test_a_read_that_fails_is_tried_again_so_the_page_catches_up(window: MainWindow, qtbot: QtBot,
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
+    task_id = open_task(qtbot, window, "baseline")
+    real_task_record = window.core.task_record
+    failures = [OperationalError("SELECT", {}, Exception("database is locked"))]
+
+    def busy_once(wanted: str, **options: Any) -> TaskRecord:
+        if failures:
+            raise failures.pop()
+        return real_task_record(wanted, **options)
+
+    monkeypatch.setattr(window.core, "task_record", busy_once)
+    window.core.tasks.rename(task_id, "renamed while busy")
+    qtbot.waitUntil(lambda: window.task_page.name.text() == "renamed while busy")
+    assert not failures and "database is locked" in caplog.text
+
+
+def test_the_header_renames_what_was_typed_and_never_undoes_a_rename_made_elsewhere(window: MainWindow,
+                                                                                     qtbot: QtBot) -> None:
+    task_id = open_task(qtbot, window, "baseline")
+    name = window.task_page.name
+    window.core.tasks.rename(task_id, "renamed elsewhere")
+    name.editingFinished.emit()  # the field left unchanged (focus moved on) before the page read the change
+    assert window.core.task_record(task_id).name == "renamed elsewhere"
+    qtbot.waitUntil(lambda: name.text() == "renamed elsewhere")
+    name.selectAll()
+    qtbot.keyClicks(name, "typed here")
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    assert window.core.task_record(task_id).name == "typed here"

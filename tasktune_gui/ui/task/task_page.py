@@ -3,6 +3,7 @@ for an optimizer task)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.core.errors import TaskTuneError
+from tasktune_gui.core.errors import NotFound, TaskTuneError
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.history import last_said
 from tasktune_gui.core.records import TaskRecord
@@ -33,6 +34,10 @@ from tasktune_gui.ui.task.configuration_tab import ConfigurationTab
 from tasktune_gui.ui.task.execution_tab import ExecutionTab
 from tasktune_gui.ui.task.scalars_view import ScalarsView
 from tasktune_gui.ui.task.sweep_tab import SweepTab
+
+log = logging.getLogger(__name__)
+READ_TRIES = 3
+READ_RETRY_MS = 1000
 
 
 class TaskPage(QWidget):
@@ -49,6 +54,7 @@ class TaskPage(QWidget):
         self.background = Background(self)  # its own thread: never queued behind the dashboard's counting
         self._reading = False
         self._stale = False
+        self._failed_reads = 0  # in a row, for one change: a longer outage is said in the log, not retried for ever
         self.name = named(QLineEdit(), "taskName")
         self.status = named(QLabel(), "taskStatus")
         self.id_label = named(QLabel(), "taskId")
@@ -119,10 +125,32 @@ class TaskPage(QWidget):
         task_id = self.task_id
         self.background.run(lambda: (self.core.task_record(task_id, with_history=True),
                                      self.core.results.scalars(task_id), self.core.sweeps.watch(task_id)),
-                            lambda read: self._on_read(task_id, read), lambda _error: self._on_read(task_id, None))
+                            lambda read: self._on_read(task_id, read),
+                            lambda error: self._on_read_failed(task_id, error))
+
+    def _on_read_failed(self, task_id: str, error: Exception) -> None:
+        """A task deleted meanwhile is said by its deletion; any other failure (the database busy or away) is
+        tried again shortly, so the page never stays behind a change it was told of."""
+        if isinstance(error, NotFound) or task_id != self.task_id:
+            self._on_read(task_id, None)
+            return
+        self._failed_reads += 1
+        log.warning("reading task %s failed (%s of %s): %s", task_id, self._failed_reads, READ_TRIES, error)
+        if self._failed_reads < READ_TRIES:
+            self._stale = False
+            QTimer.singleShot(READ_RETRY_MS, self, self._retry_read)
+        else:
+            self._failed_reads = 0  # the next change the page is told of gets its tries again
+            self._on_read(task_id, None)
+
+    def _retry_read(self) -> None:
+        self._reading = False
+        self.refresh_later()
 
     def _on_read(self, task_id: str, read: tuple[TaskRecord, list[Any], dict[str, Any] | None] | None) -> None:
         self._reading = False
+        if read is not None:
+            self._failed_reads = 0
         if read is not None and task_id == self.task_id:  # None: deleted meanwhile; the deletion says so
             self._show(*read)
         if self._stale:
@@ -193,7 +221,12 @@ class TaskPage(QWidget):
         self.refresh_later()
 
     def _on_name_edited(self) -> None:
-        if self.task_id is None:
+        """Rename when the person typed a new name. Leaving the field (focus moving on, a window becoming inactive)
+        also ends its editing: writing the shown name then would undo a rename made elsewhere meanwhile."""
+        if self.task_id is None or not self.name.isModified():
+            return
+        self.name.setModified(False)
+        if self.record is not None and self.name.text() == self.record.name:
             return
         try:
             self.core.tasks.rename(self.task_id, self.name.text())
