@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, text
+from sqlalchemy import bindparam, insert, text
 from sqlmodel import Session, col, select
 
 from tasktune_gui.core.models import Task, TaskEvent, utcnow
@@ -17,6 +17,10 @@ EVENTS = TaskEvent.__table__  # type: ignore[attr-defined]
 # Actions a worker takes as it runs a task: INFO's "last changed by" names the person before them.
 RUN_ACTIONS = frozenset({"started", "completed", "failed", "stopped"})
 _SET_ACTION = text("SELECT set_config('tasktune.action', :action, true)")
+# Built once and run on the session's connection: a worker's start of a task is on every task's path, and
+# building a statement costs more than running it (see core/queues.py).
+_EVENT = insert(EVENTS).values(task_id=bindparam("task_id"), time=bindparam("time"), actor=bindparam("actor"),
+                                   action=bindparam("action"), status=bindparam("status"))
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,9 @@ def recorded(session: Session, task: Task, action: str) -> Iterator[None]:
         return
     task_id = task.id
     yield
-    session.execute(insert(EVENTS).values(task_id=task_id, time=utcnow(), actor=acting_user(session),
-                                          action=action, status=task.status))
+    # Through the session, which first writes the block's changes to the task the event names.
+    session.execute(_EVENT, {"task_id": task_id, "time": utcnow(), "actor": acting_user(session), "action": action,
+                             "status": task.status})
 
 
 def said(action: str, actor: str, time: datetime) -> str:
@@ -66,9 +71,10 @@ def last_said(history: Sequence[Event]) -> str:
 
 def record_run(session: Session, task_id: str, action: str, status: str) -> None:
     """A worker's start or end of a task (on PostgreSQL the trigger records it: nothing to do here)."""
-    if session.get_bind().dialect.name != "postgresql":
-        session.execute(insert(EVENTS).values(task_id=task_id, time=utcnow(), actor=acting_user(session),
-                                              action=action, status=status))
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(_EVENT, {"task_id": task_id, "time": utcnow(), "actor": acting_user(session),
+                                        "action": action, "status": status})
 
 
 def events(session: Session, task_id: str, limit: int = 50) -> list[Event]:
