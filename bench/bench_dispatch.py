@@ -21,6 +21,7 @@ from tasktune_gui.core.tasks import TaskQuery
 from tasktune_gui.execution.cache.environments import EnvironmentCache
 from tasktune_gui.execution.worker.wakeup import Wakeup
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
+from tests.support.git import git
 
 TASKS = 200
 
@@ -31,8 +32,7 @@ def make_repo(folder: Path) -> Path:
 
 def noop_task(repo: Path, name: str) -> Task:
     """Pinned to the commit, as a captured task is."""
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True, text=True)
-    return Task(id="", name=name, repository=str(repo), entry_point="noop.py", commit=commit.stdout.strip())
+    return Task(id="", name=name, repository=str(repo), entry_point="noop.py", commit=git(repo, "rev-parse", "HEAD"))
 
 
 def wait_until_ended(core: Core, wakeup: Wakeup, task_id: str) -> Task:

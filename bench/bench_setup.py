@@ -22,6 +22,7 @@ from tasktune_gui.core.api import Core  # noqa: E402
 from tasktune_gui.core.models import Task, utcnow  # noqa: E402
 from tasktune_gui.execution.worker.wakeup import Wakeup  # noqa: E402
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig  # noqa: E402
+from tests.support.git import git_environment  # noqa: E402
 
 RUNS = 20
 SCRIPT = "import time\nprint('t0', time.time(), flush=True)\nimport six\nprint('six', six.__version__)\n"
@@ -32,7 +33,8 @@ def make_repo(folder: Path) -> tuple[Path, str]:
     repo, _commit = committed_repo(folder / "repo", {"train.py": SCRIPT, "requirements.txt": "six==1.16.0\n"})
     # An uncommitted change, so every run applies a diff as real tasks do.
     (repo / "train.py").write_text(SCRIPT + DIFF_LINE)
-    diff = subprocess.run(["git", "diff"], cwd=repo, check=True, capture_output=True, text=True).stdout
+    diff = subprocess.run(["git", "diff"], cwd=repo, check=True, capture_output=True, text=True,
+                          env=git_environment()).stdout
     return repo, diff
 
 

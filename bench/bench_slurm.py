@@ -18,24 +18,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psutil  # noqa: E402
 
-from bench.common import emit  # noqa: E402
+from bench.common import committed_repo, emit  # noqa: E402
 from tasktune_gui.core.api import Core  # noqa: E402
 from tasktune_gui.core.models import Task  # noqa: E402
 from tasktune_gui.core.slurm import SlurmOptions  # noqa: E402
 from tasktune_gui.execution.worker.wakeup import Wakeup  # noqa: E402
+from tests.support.git import git  # noqa: E402
 from tests.support.slurm import PARTITION, SlurmCluster  # noqa: E402
 
 HOLD = "import pathlib, sys, time\nwhile not pathlib.Path(sys.argv[1]).exists():\n    time.sleep(0.05)\n"
 
 
 def make_repo(folder: Path) -> Path:
-    repo = folder / "repo"
-    repo.mkdir()
-    (repo / "noop.py").write_text("pass\n")
-    (repo / "hold.py").write_text(HOLD)
-    for args in (["init", "-q"], ["add", "."], ["-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "x"]):
-        subprocess.run(["git", *args], cwd=repo, check=True)
-    return repo
+    return committed_repo(folder / "repo", {"noop.py": "pass\n", "hold.py": HOLD})[0]
 
 
 def until(condition: object, timeout: float = 120.0, step: float = 0.02) -> float:
@@ -65,8 +60,7 @@ def slurm_own_latency(cluster: SlurmCluster, folder: Path, runs: int) -> list[fl
 
 
 def task_of(core: Core, repo: Path, script: str, args: str = "") -> str:
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True, text=True)
-    task = Task(id="", name="bench", repository=str(repo), entry_point=script, commit=commit.stdout.strip())
+    task = Task(id="", name="bench", repository=str(repo), entry_point=script, commit=git(repo, "rev-parse", "HEAD"))
     hyper = {"Args": {"path": {"value": args}}} if args else None
     return core.tasks.add(task, "bench", hyperparameters=hyper)
 

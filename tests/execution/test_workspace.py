@@ -44,6 +44,25 @@ def test_checkout_is_a_clean_git_working_copy_of_the_commit(tmp_path: Path) -> N
     assert not (work / ".git" / "objects" / "pack").exists() or not any((work / ".git" / "objects" / "pack").iterdir())
 
 
+def test_a_worker_started_with_git_dir_set_leaves_that_repository_alone(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    source, first, _ = make_source(tmp_path)
+    other = tmp_path / "dotfiles"
+    git(tmp_path, "init", "-q", "-b", "main", str(other))
+    (other / "rc").write_text("x\n")
+    git(other, "add", ".")
+    git(other, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "mine")
+    before = (git(other, "rev-parse", "HEAD"), git(other, "ls-files"), git(other, "config", "core.bare"))
+    # As a git hook or a dotfiles setup leaves them for a worker started there.
+    monkeypatch.setenv("GIT_DIR", str(other / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(other))
+    monkeypatch.setenv("GIT_INDEX_FILE", str(other / ".git" / "index"))
+    work = tmp_path / "run" / "repo"
+    assert prepare_workspace(MirrorCache(tmp_path / "cache"), Source(str(source), commit=first), "", work) == first
+    assert (work / "train.py").read_text() == "print('v1')\n"
+    assert (git(other, "rev-parse", "HEAD"), git(other, "ls-files"), git(other, "config", "core.bare")) == before
+
+
 def test_the_diff_applies_and_shows_as_a_change(tmp_path: Path) -> None:
     source, _, head = make_source(tmp_path)
     diff = subprocess.run(["git", "diff"], cwd=source, capture_output=True, text=True, check=True).stdout

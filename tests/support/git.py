@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from tasktune_gui.execution.cache.workspace import REPOSITORY_VARIABLES
+
+
+def git_environment() -> dict[str, str]:
+    """This process's environment without what points git elsewhere: tests run from a git hook (GIT_DIR set)
+    would otherwise commit their repositories into the one being committed to."""
+    return {name: value for name, value in os.environ.items() if name not in REPOSITORY_VARIABLES}
+
 
 def git(repo: Path, *argv: str) -> str:
     """Runs git in `repo` (the test session's identity applies) and returns its output, stripped."""
-    return subprocess.run(["git", *argv], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(["git", *argv], cwd=repo, check=True, capture_output=True, text=True,
+                          env=git_environment()).stdout.strip()
 
 
 def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:

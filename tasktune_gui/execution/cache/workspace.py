@@ -26,9 +26,20 @@ class GitError(Exception):
         super().__init__(stderr.strip() or f"git {' '.join(args)} failed")
 
 
+# What points git at another repository than the one in its folder (`git rev-parse --local-env-vars`). Set where
+# a worker was started (a git hook, a dotfiles setup), they would send its mirrors and checkouts into that one.
+REPOSITORY_VARIABLES = frozenset({
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+    "GIT_OBJECT_DIRECTORY", "GIT_DIR", "GIT_WORK_TREE", "GIT_IMPLICIT_WORK_TREE", "GIT_GRAFT_FILE", "GIT_INDEX_FILE",
+    "GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE", "GIT_PREFIX", "GIT_INTERNAL_SUPER_PREFIX", "GIT_SHALLOW_FILE",
+    "GIT_COMMON_DIR"})
+
+
 def git(args: list[str], cwd: Path | None = None, stdin: str | None = None) -> str:
-    """Run git with an argv list; never prompts for a password (a worker has nobody to answer)."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "LC_ALL": "C"}
+    """Run git with an argv list, on the repository in `cwd` alone; never prompts for a password (a worker has
+    nobody to answer)."""
+    env = {name: value for name, value in os.environ.items() if name not in REPOSITORY_VARIABLES}
+    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "LC_ALL": "C"})
     env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
     result = subprocess.run(
         ["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True, env=env, timeout=GIT_TIMEOUT_S,
