@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
+from sqlalchemy import bindparam
+from sqlalchemy import select as table_select
 from sqlmodel import col, or_, select
 
 from tasktune_gui.core.api import Core
@@ -42,6 +44,9 @@ if TYPE_CHECKING:
     from tasktune_gui.execution.sweep.run import SweepRun
 
 log = logging.getLogger(__name__)
+# Read on the dispatch thread before each start: built once, run on a plain row (see core/queues.py's pop).
+_TASK_TYPE = table_select(Task.__table__.c.type).where(  # type: ignore[attr-defined]
+    Task.__table__.c.id == bindparam("task"))  # type: ignore[attr-defined]
 STOP_ABORT = "abort"
 STOP_FINISH = "finish"
 # How often the SSH hosts of a worker's queues are searched for runs a lost worker left going.
@@ -281,7 +286,7 @@ class Worker:
     def _make_run(self, task_id: str, settings: RunSettings) -> TaskRun | SweepRun:
         """An optimizer task runs its sweep's search here; every other task runs on a backend."""
         with self.core.store.read() as session:
-            task_type = session.exec(select(Task.type).where(col(Task.id) == task_id)).first()
+            task_type = session.connection().execute(_TASK_TYPE, {"task": task_id}).scalar()
         if task_type == TaskType.OPTIMIZER:
             from tasktune_gui.execution.sweep.run import SweepRun  # Optuna loads only when a sweep runs
 
