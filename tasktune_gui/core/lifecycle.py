@@ -19,6 +19,7 @@ from tasktune_gui.core.lookup import get_queue, get_task
 from tasktune_gui.core.models import TASK_RESULT_TABLES, Model, Task, TaskTag, utcnow
 from tasktune_gui.core.permissions import check, refused_status
 from tasktune_gui.core.queues import DEFAULT_QUEUE, push, remove, watchers
+from tasktune_gui.core.results import ClosingLines, insert_console
 from tasktune_gui.core.status import ENABLED_FOR, Operation, Status, can_transition, describe_statuses
 from tasktune_gui.core.store import Store
 from tasktune_gui.core.users import acting_user
@@ -282,18 +283,22 @@ class Lifecycle:
 
     # `pid`: a process that ended before its pid was recorded gets it with its end, in the same write.
 
-    def complete(self, task_id: str, exit_code: int = 0, pid: int | None = None) -> None:
-        self._finish(task_id, Operation.COMPLETE, Status.COMPLETED, exit_code, "", "", pid)
+    # `closing`: the run's last console lines, in the same transaction (a refused end writes neither).
+
+    def complete(self, task_id: str, exit_code: int = 0, pid: int | None = None,
+                 closing: ClosingLines | None = None) -> None:
+        self._finish(task_id, Operation.COMPLETE, Status.COMPLETED, exit_code, "", "", pid, closing)
 
     def fail(self, task_id: str, reason: str, message: str = "", exit_code: int | None = None,
-             pid: int | None = None) -> None:
-        self._finish(task_id, Operation.FAIL, Status.FAILED, exit_code, reason, message, pid)
+             pid: int | None = None, closing: ClosingLines | None = None) -> None:
+        self._finish(task_id, Operation.FAIL, Status.FAILED, exit_code, reason, message, pid, closing)
 
-    def mark_aborted(self, task_id: str, exit_code: int | None = None, pid: int | None = None) -> None:
-        self._finish(task_id, Operation.MARK_ABORTED, Status.ABORTED, exit_code, None, "", pid)
+    def mark_aborted(self, task_id: str, exit_code: int | None = None, pid: int | None = None,
+                     closing: ClosingLines | None = None) -> None:
+        self._finish(task_id, Operation.MARK_ABORTED, Status.ABORTED, exit_code, None, "", pid, closing)
 
     def _finish(self, task_id: str, operation: Operation, new: Status, exit_code: int | None, reason: str | None,
-                message: str, pid: int | None = None) -> None:
+                message: str, pid: int | None = None, closing: ClosingLines | None = None) -> None:
         def body(session: Session, task: Task) -> None:
             status = require(task, operation)
             if pid is not None:
@@ -321,14 +326,14 @@ class Lifecycle:
                 "pid": pid,
             })
             done = "stopped" if new is Status.ABORTED else new.value  # a person's abort is recorded already
-            if ended.rowcount == 1:
-                record_run(session, task_id, done, new.value)
-                note(session, Change("task", "status", (task_id,)))
-                return
-            task = get_task(session, task_id)
-            body(session, task)
-            record_run(session, task.id, done, new.value)
-            note(session, Change("task", "status", (task.id,)))
+            if ended.rowcount != 1:
+                task = get_task(session, task_id)
+                body(session, task)
+                task_id = task.id
+            record_run(session, task_id, done, new.value)
+            if closing is not None:
+                insert_console(session, task_id, closing.lines, closing.at)
+            note(session, Change("task", "status", (task_id,)))
 
 
 @functools.cache

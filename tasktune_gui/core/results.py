@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, update
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from tasktune_gui.core.events import Change, ChangeBus, note
 from tasktune_gui.core.lookup import get_task
@@ -30,6 +30,31 @@ def _db_stamp(connection: Connection, at: datetime) -> Any:
 
 def _marker(connection: Connection) -> str:
     return "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+
+def insert_console(session: Session, task_id: str, lines: Iterable[tuple[str, str]], at: datetime) -> int:
+    """Console lines stamped `at`, in the caller's transaction; how many."""
+    connection = session.connection()
+    stamp = _db_stamp(connection, at)
+    rows = [(task_id, stream, text, stamp) for stream, text in lines]
+    if not rows:
+        return 0
+    # Plain executemany at the driver: SQLAlchemy's per-row parameter handling keeps the store below the rate a
+    # task printing as fast as it can needs.
+    marker = _marker(connection)
+    connection.exec_driver_sql(
+        f"INSERT INTO console_line (task_id, stream, text, time) VALUES ({', '.join([marker] * 4)})", rows)
+    note(session, Change("task", "results", (task_id,)))
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class ClosingLines:
+    """A run's last console lines, written with its final status (one transaction): stamped once, so a retry
+    after a lost answer can ask whether they went in."""
+
+    at: datetime
+    lines: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -66,19 +91,7 @@ class ResultStore:
         first, so a batch whose commit did reach the server is not written twice.
         """
         with self.store.write() as session:
-            connection = session.connection()
-            stamp = _db_stamp(connection, at or utcnow())
-            rows = [(task_id, stream, text, stamp) for stream, text in lines]
-            if not rows:
-                return 0
-            # Plain executemany at the driver: SQLAlchemy's per-row parameter handling keeps the store below
-            # the rate a task printing as fast as it can needs.
-            marker = _marker(connection)
-            connection.exec_driver_sql(
-                f"INSERT INTO console_line (task_id, stream, text, time) VALUES ({', '.join([marker] * 4)})", rows
-            )
-            note(session, Change("task", "results", (task_id,)))
-        return len(rows)
+            return insert_console(session, task_id, lines, at or utcnow())
 
     def console_batch_stored(self, task_id: str, at: datetime, count: int) -> bool:
         """Whether a batch of `count` lines stamped `at` is in the database (one transaction wrote it whole)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 from dataclasses import dataclass
@@ -28,8 +29,12 @@ class Identity:
 def current_user() -> str:
     """The person on a SQLite file (one person's machine): TASKTUNE_USER, else the OS account."""
     named = os.environ.get("TASKTUNE_USER", "").strip()
-    if named:
-        return named
+    return named or _os_account()
+
+
+@functools.cache
+def _os_account() -> str:
+    """Read once: every write names its author, and the account lookup may read the passwd database."""
     try:
         return getpass.getuser()
     except Exception:  # no passwd entry in some containers

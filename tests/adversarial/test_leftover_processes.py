@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.execution.local.run_scope import RunScope, cgroup_root
+from tasktune_gui.execution.local import run_scope
+from tasktune_gui.execution.local.run_scope import RUN_MARKER, RunScope, cgroup_root
 from tasktune_gui.execution.local.runner import Command, ProcessRun
 from tasktune_gui.execution.worker.worker import Worker
 from tests.support.components import require_component
@@ -93,3 +94,28 @@ def test_a_command_that_cannot_start_leaves_no_cgroup(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         ProcessRun(Command([str(tmp_path / "missing")], tmp_path, {}), lambda batch: None, scope=scope)
     assert scope.cgroup is None or not scope.cgroup.exists()
+
+
+@pytest.mark.parametrize("short_run_s", [60.0, 0.0], ids=["short-run", "long-run"])
+def test_a_short_runs_marker_scan_reads_only_processes_newer_than_the_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short_run_s: float) -> None:
+    # A process older than the run cannot be one of its own: a short run reads only the newer ones' environments
+    # (a lab machine has a thousand processes); a long one reads all, since a pid may have been reused meanwhile.
+    monkeypatch.setattr(run_scope, "SHORT_RUN_S", short_run_s)
+    older = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                             env={RUN_MARKER: "0123456789abcdef"})
+    try:
+        scope = RunScope(use_cgroup=False)
+        scope.marker = "0123456789abcdef"  # as if it carried the run's marker
+        newer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                                 env=scope.environment({}))
+        try:
+            found = {process.pid for process in scope.members()}
+        finally:
+            newer.kill()
+            newer.wait()
+    finally:
+        older.kill()
+        older.wait()
+    assert newer.pid in found
+    assert (older.pid in found) == (short_run_s == 0.0)

@@ -182,6 +182,25 @@ def test_start_and_finish_record_the_runtime(core: Core) -> None:
             ) == (tasktune_version(), HEAD)
 
 
+@pytest.mark.parametrize("end", ["complete", "fail", "mark_aborted"])
+def test_a_runs_last_lines_go_in_with_its_end_or_not_at_all(core: Core, end: str) -> None:
+    from tasktune_gui.core.models import utcnow
+    from tasktune_gui.core.results import SETUP_STREAM, ClosingLines
+
+    closing = ClosingLines(utcnow(), ((SETUP_STREAM, "[setup] start 0.0 s"),))
+    finish = {"complete": lambda task_id: core.lifecycle.complete(task_id, closing=closing),
+              "fail": lambda task_id: core.lifecycle.fail(task_id, "exit code 1", closing=closing),
+              "mark_aborted": lambda task_id: core.lifecycle.mark_aborted(task_id, closing=closing)}[end]
+    running = make_in(core, "running")
+    before = [line.text for line in core.results.console(running, setup=True)]
+    finish(running)
+    assert [line.text for line in core.results.console(running, setup=True)] == [*before, "[setup] start 0.0 s"]
+    assert core.results.console_batch_stored(running, closing.at, 1)  # what a retry after a lost answer asks
+    with pytest.raises(InvalidTransition):
+        finish(running)  # ended already: the second end is refused, and its lines with it
+    assert len(core.results.console(running, setup=True)) == len(before) + 1
+
+
 def test_the_setup_step_is_on_a_running_task_until_it_ends(core: Core) -> None:
     from tasktune_gui.core.errors import TaskTuneError
 

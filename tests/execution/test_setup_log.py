@@ -3,17 +3,21 @@ it works, and the step a slow setup is in on the task (what the window shows in 
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.results import SETUP_STREAM
+from tasktune_gui.execution.run.setup_log import SetupLog
 from tasktune_gui.execution.worker.worker import Worker
 from tests.support.git import git
 from tests.support.runs import add_task, status
-from tests.support.waiting import wait_for
+from tests.support.waiting import wait_for, wait_until
 from tests.support.wheels import build_wheel
 
 # A build backend in the package's own folder (no download) that builds only once the test opens its gate: the
@@ -158,3 +162,65 @@ def test_without_uv_pips_own_lines_come_as_it_installs(tmp_path: Path) -> None:
             "python3", "./tinypkg-1.0-py3-none-any.whl\n", repo, hold=hold, output=lines.append)
     assert found is not None and (found / "python").exists()
     assert any("Successfully installed tinypkg-1.0" in line for line in lines), lines
+
+
+def test_a_task_that_prints_nothing_ends_in_one_write_with_its_setup_lines(
+        sqlite_core: Core, worker: Worker, repo: Path) -> None:
+    (repo / "quiet.py").write_text("pass\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "quiet")
+    warm = add_task(sqlite_core, repo, entry_point="quiet.py")  # the mirror made once: every step is quick after
+    wait_for(sqlite_core, lambda: status(sqlite_core, warm) in ("completed", "failed"), timeout=60, what="warm-up")
+    commits: list[str] = []
+
+    def committed(_connection: object) -> None:
+        if threading.current_thread().name.startswith("slot-"):
+            commits.append(threading.current_thread().name)
+
+    event.listen(sqlite_core.store.write_engine, "commit", committed)
+    try:
+        # Pinned to its commit, as a captured or cloned task is (a branch head's commit is written at the start).
+        task_id = add_task(sqlite_core, repo, entry_point="quiet.py", commit=git(repo, "rev-parse", "HEAD"))
+        wait_for(sqlite_core, lambda: status(sqlite_core, task_id) in ("completed", "failed"), timeout=60, what="end")
+    finally:
+        event.remove(sqlite_core.store.write_engine, "commit", committed)
+    assert status(sqlite_core, task_id) == "completed"
+    steps = [line.split()[1] for line in setup_lines(sqlite_core, task_id)]
+    assert steps == ["mirror", "checkout", "environment", "start"]
+    # The setup's lines went in with the final status: the run wrote once from its start to its end.
+    assert len(commits) == 1
+
+
+def test_the_last_lines_of_a_run_whose_end_was_written_elsewhere_still_go_in_once(
+        sqlite_core: Core, worker: Worker, repo: Path, tmp_path: Path) -> None:
+    started, gate = tmp_path / "started", tmp_path / "gate"
+    (repo / "waits.py").write_text(f"import pathlib, time\npathlib.Path({str(started)!r}).touch()\n"
+                                   f"while not pathlib.Path({str(gate)!r}).exists():\n    time.sleep(0.02)\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "waits")
+    task_id = add_task(sqlite_core, repo, entry_point="waits.py")
+    wait_for(sqlite_core, started.exists, timeout=60, what="the task running")
+    sqlite_core.lifecycle.fail(task_id, "ended by the test")  # as the watchdog does with a run it thinks lost
+    gate.touch()
+    wait_for(sqlite_core, lambda: any(line.startswith("[setup] start") for line in setup_lines(sqlite_core, task_id)),
+             timeout=60, what="the setup's lines")
+    assert status(sqlite_core, task_id) == "failed"  # the word of whoever ended it first stands
+    steps = [line.split()[1] for line in setup_lines(sqlite_core, task_id) if SETUP_LINE.match(line)]
+    assert steps == ["mirror", "checkout", "environment", "start"]
+
+
+def test_every_runs_setup_is_watched_by_one_thread() -> None:
+    recorded: list[str] = []
+    written: list[list[tuple[str, str]]] = []
+    logs = [SetupLog(recorded.append, written.append) for _ in range(3)]
+    with contextlib.ExitStack() as steps:
+        for log in logs:
+            steps.enter_context(log.step("environment"))
+        # Three slow setups at once, each written on its task by the one watcher the process has.
+        wait_until(lambda: recorded == ["environment"] * 3, timeout=10, what="the three steps on their tasks")
+        assert [thread.name for thread in threading.enumerate() if thread.name.startswith("setup-")] == [
+            "setup-watcher"]
+    left = [line for log in logs for line in log.close()]
+    assert recorded == ["environment"] * 3 + [""] * 3  # each step cleared from its task at the end
+    lines = left + [line for batch in written for line in batch]  # handed over by the watcher, or by close()
+    assert sorted(text.split()[1] for _, text in lines) == ["environment"] * 3

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.exceptions import TimeoutError as WaitTimedOut
 from pytestqt.qtbot import QtBot
 
+from tasktune_gui.execution.run.setup_log import WATCHER
+
 # What Qt says of an object deleted twice or from the wrong thread, a timer or socket used off its thread, a thread
 # destroyed while running: each a bug of ours, and a crash to come. Never what a headless machine prints anyway
 # (the offscreen platform's "This plugin does not support ...", fonts, XDG_RUNTIME_DIR).
@@ -68,12 +70,14 @@ def misuse_in(item: pytest.Item) -> list[str]:
 
 def process_threads() -> set[threading.Thread]:
     """Threads that live as long as the process once something starts them, so the test that happens to start
-    them leaks nothing: fsspec's I/O loop (the object stores' clients) and its executor's threads (its lookups)."""
+    them leaks nothing: the runs' setup watcher, fsspec's I/O loop (the object stores' clients) and its executor's
+    threads (its lookups)."""
+    lasting = {WATCHER.thread} if WATCHER.thread is not None else set()
     fsspec_loops = sys.modules.get("fsspec.asyn")
     if fsspec_loops is None or fsspec_loops.loop[0] is None:
-        return set()
+        return lasting
     executor = getattr(fsspec_loops.loop[0], "_default_executor", None)
-    return {fsspec_loops.iothread[0], *getattr(executor, "_threads", ())}
+    return lasting | {fsspec_loops.iothread[0], *getattr(executor, "_threads", ())}
 
 
 def active_timers(owners: Iterable[QObject]) -> set[QTimer]:

@@ -72,6 +72,11 @@ class ConsoleSpool:
             if (stop or threading.Event()).wait(delay):
                 return False
 
+    def stamp(self) -> datetime:
+        """A stamp for a batch written elsewhere (with the run's end): after, and unlike, every batch here."""
+        with self._lock:
+            return self._stamp()
+
     def _stamp(self) -> datetime:
         stamp = utcnow()
         if self._last_stamp is not None and stamp <= self._last_stamp:

@@ -27,65 +27,60 @@ def step_line(step: str, seconds: float, failed: bool = False) -> str:
 class SetupLog:
     """Steps are timed with `step(name)`; `output(line)` adds a line of a step's own tool (the installer).
 
-    A helper thread writes the current step on the task once it has lasted SLOW_S (`record(step)`), and from
-    then on hands the lines to `sink` as they come. `close()` stops it, clears the step on the task if it was
-    written, and returns the lines not yet handed over, for the caller to put before the task's own."""
+    The process's setup watcher writes the current step on the task once it has lasted SLOW_S (`record(step)`),
+    and from then on hands the lines to `sink` as they come. `close()` stops that, clears the step on the task if
+    it was written, and returns the lines not yet handed over, for the caller to put before the task's own."""
 
     def __init__(self, record: Callable[[str], None], sink: BatchSink) -> None:
         self._record = record
         self._sink = sink
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()
+        self._ticking = threading.Lock()  # held by the watcher while it looks at this log
         self._lines: list[Line] = []
         self._step = ""
         self._since = 0.0
         self._shown = ""  # the step written on the task
         self._slow = False
-        self._closed = False
-        self._thread: threading.Thread | None = None
+        self._watched = False
 
     @contextlib.contextmanager
     def step(self, name: str) -> Iterator[None]:
         begin = time.monotonic()
-        with self._cond:
+        with self._lock:
             self._step, self._since = name, begin
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._watch, name="setup-log", daemon=True)
-                self._thread.start()
-            self._cond.notify_all()
+            watch, self._watched = not self._watched, True
+        if watch:
+            WATCHER.add(self)
         failed = True
         try:
             yield
             failed = False
         finally:
-            with self._cond:
+            with self._lock:
                 self._lines.append((SETUP_STREAM, step_line(name, time.monotonic() - begin, failed)))
                 self._step = ""
-                self._cond.notify_all()
 
     def output(self, text: str) -> None:
-        with self._cond:
+        with self._lock:
             self._lines.append((SETUP_STREAM, f"{PREFIX}  {text}"))
 
     def close(self) -> list[Line]:
-        with self._cond:
-            self._closed = True
-            self._cond.notify_all()
-        if self._thread is not None:
-            self._thread.join()
-        with self._cond:  # open again for the steps that follow (a container's environment comes after its start)
-            self._thread, self._closed = None, False
+        WATCHER.remove(self)
+        # A look under way ends first: nothing reaches the sink after this returns. Open again after, for the steps
+        # that follow (a container's environment comes after its start).
+        with self._ticking, self._lock:
+            self._watched = False
         if self._shown:
             self._write_step("")
-        lines, self._lines = self._lines, []
+        with self._lock:
+            lines, self._lines = self._lines, []
         return lines
 
-    def _watch(self) -> None:
-        while True:
-            with self._cond:
-                if self._closed:
-                    return
-                self._cond.wait(FLUSH_S)
-                if self._closed:
+    def tick(self) -> None:
+        """The watcher's look: the step written on the task once it is slow, and from then on the lines."""
+        with self._ticking:
+            with self._lock:
+                if not self._watched:  # closed since the watcher listed it
                     return
                 if self._step and time.monotonic() - self._since >= SLOW_S:
                     self._slow = True
@@ -110,9 +105,47 @@ class SetupLog:
             self._shown = step  # not tried again each tick
 
 
-def prefixed(sink: BatchSink, lines: list[Line]) -> tuple[BatchSink, Callable[[], None]]:
+class SetupWatcher:
+    """One thread for every open setup log of the process, looking at each every FLUSH_S while any is open (a
+    thread per run cost a short task more than its setup lines). Started with the first log, it lives as long
+    as the process, asleep while no setup is under way."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._logs: dict[SetupLog, None] = {}  # in the order they came
+        self.thread: threading.Thread | None = None
+
+    def add(self, setup: SetupLog) -> None:
+        with self._cond:
+            self._logs[setup] = None
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._loop, name="setup-watcher", daemon=True)
+                self.thread.start()
+            self._cond.notify()
+
+    def remove(self, setup: SetupLog) -> None:
+        with self._cond:
+            self._logs.pop(setup, None)
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: bool(self._logs))
+                self._cond.wait(FLUSH_S)
+                logs = list(self._logs)
+            for setup in logs:
+                try:
+                    setup.tick()
+                except Exception:  # one run's bad look must not end the others'
+                    log.exception("setup watcher")
+
+
+WATCHER = SetupWatcher()
+
+
+def prefixed(sink: BatchSink, lines: list[Line]) -> tuple[BatchSink, Callable[[], list[Line]]]:
     """A sink that puts `lines` before the first batch it is given (one insert for both), and a call that
-    writes them alone if no batch came (a task that printed nothing)."""
+    takes them back if no batch came (a task that printed nothing), for the caller to write with its end."""
     waiting = [lines] if lines else []
 
     def write(batch: list[Line]) -> object:
@@ -120,8 +153,7 @@ def prefixed(sink: BatchSink, lines: list[Line]) -> tuple[BatchSink, Callable[[]
             batch = waiting.pop() + batch
         return sink(batch)
 
-    def rest() -> None:
-        if waiting:
-            sink(waiting.pop())
+    def unwritten() -> list[Line]:
+        return waiting.pop() if waiting else []
 
-    return write, rest
+    return write, unwritten

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.errors import InvalidTransition, RefusedWrite, TaskTuneError
-from tasktune_gui.core.results import SETUP_STREAM
+from tasktune_gui.core.results import SETUP_STREAM, ClosingLines
 from tasktune_gui.core.retry import retry_while_disconnected
 from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.run.backend import Backend, Outcome, RunContext, RunningTask, RunSettings
@@ -40,6 +40,8 @@ class TaskRun:
         self._running: RunningTask | None = None
         self._stop_reason: str | None = None
         self.ending = False
+        self._spool: ConsoleSpool | None = None
+        self._closing: ClosingLines | None = None  # the run's last lines, written with its final status
         self._in_use = contextlib.ExitStack()  # what the run uses (environment, model), kept until its end
 
     def request_stop(self, reason: str) -> None:
@@ -78,7 +80,7 @@ class TaskRun:
         snapshot = self._prepare_stores(read_snapshot(self.core, self.task_id))
         run_dir.mkdir(parents=True, exist_ok=True)
         # The console waits in the spool while the database is unreachable, then goes in, in order.
-        spool = ConsoleSpool(self.core.results, self.task_id, run_dir / "console.spool")
+        spool = self._spool = ConsoleSpool(self.core.results, self.task_id, run_dir / "console.spool")
         setup = SetupLog(lambda step: self.core.lifecycle.record_setup_step(self.task_id, step), spool)
         mode = BOUND_QUEUE_MODE if snapshot.binding is not None else self.settings.mode
         context = RunContext(self.core, snapshot, self.settings, run_dir, spool, self._in_use)
@@ -106,7 +108,7 @@ class TaskRun:
         with setup.step("start"):
             backend.launch()
         # The setup's lines go in with the task's first output: one insert for both.
-        sink, rest = prefixed(spool, setup.close())
+        sink, unwritten = prefixed(spool, setup.close())
         running = backend.start(sink)
         with self._lock:
             self._running = running
@@ -128,11 +130,14 @@ class TaskRun:
             if events is not None:
                 events.close()
         backend.close()  # a container removed, a host's run folder gone, before the status says the run is over
-        rest()  # a task that printed nothing: the setup's lines alone
+        closing = unwritten()  # a task that printed nothing: the setup's lines
         if outcome.left_running:  # the worker's lines, beside the setup's: `tasktune log` shows only the task's
-            spool([(SETUP_STREAM, f"[tasktune] the task left {len(outcome.left_running)} process(es) running; ended:")]
-                  + [(SETUP_STREAM, f"[tasktune]   {text}") for text in outcome.left_running])
+            left = outcome.left_running
+            closing += [(SETUP_STREAM, f"[tasktune] the task left {len(left)} process(es) running; ended:")]
+            closing += [(SETUP_STREAM, f"[tasktune]   {text}") for text in left]
         spool.drain()  # every line is in before the final status says the run is over
+        if closing:  # with the final status, in its transaction: a short task's end is one write, not two
+            self._closing = ClosingLines(spool.stamp(), tuple(closing))
         self._report(outcome, pid)
 
     def _record_start(self, running: RunningTask) -> None:
@@ -164,21 +169,23 @@ class TaskRun:
         return snapshot
 
     def _report(self, outcome: Outcome, pid: int | None = None) -> None:
-        lifecycle = self.core.lifecycle
+        lifecycle, closing = self.core.lifecycle, self._closing
         if outcome.stopped:
-            self._finish(lambda: lifecycle.mark_aborted(self.task_id, exit_code=outcome.exit_code, pid=pid))
+            self._finish(lambda: lifecycle.mark_aborted(self.task_id, exit_code=outcome.exit_code, pid=pid,
+                                                        closing=closing))
         elif outcome.exit_code == 0:
-            self._finish(lambda: lifecycle.complete(self.task_id, exit_code=0, pid=pid))
+            self._finish(lambda: lifecycle.complete(self.task_id, exit_code=0, pid=pid, closing=closing))
         else:
             message = "\n".join(outcome.last_stderr[-MESSAGE_LINES:])
             reason = f"exit code {outcome.exit_code}"
-            self._finish(lambda: lifecycle.fail(self.task_id, reason, message, outcome.exit_code, pid=pid))
+            self._finish(lambda: lifecycle.fail(self.task_id, reason, message, outcome.exit_code, pid=pid,
+                                                closing=closing))
 
     def _finish_failed(self, reason: str, detail: str) -> None:
         if self.stopping:  # an abort during preparation wins over the step it interrupted
-            self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id))
+            self._finish(lambda: self.core.lifecycle.mark_aborted(self.task_id, closing=self._closing))
             return
-        self._finish(lambda: self.core.lifecycle.fail(self.task_id, reason, detail[-4000:]))
+        self._finish(lambda: self.core.lifecycle.fail(self.task_id, reason, detail[-4000:], closing=self._closing))
 
     def _finish(self, report: Callable[[], None]) -> None:
         self.ending = True  # before the write: the monitor need not ask whether an ending run was aborted
@@ -186,6 +193,22 @@ class TaskRun:
             retry_while_disconnected(report, f"task {self.task_id}: its final status")
         except RefusedWrite as exc:  # a lab's rules: not this login's run (another claimed it meanwhile)
             log.error("task %s: %s", self.task_id, exc)
+            self._closing_alone()
         except InvalidTransition as exc:
             # The watchdog or a person moved it on meanwhile; their word stands.
             log.warning("task %s already finished elsewhere: %s", self.task_id, exc)
+            self._closing_alone()
+
+    def _closing_alone(self) -> None:
+        """The run's last lines when its final status was not written with them: refused, or written by a
+        first try whose answer was lost (then the lines went in with it)."""
+        closing, spool = self._closing, self._spool
+        if closing is None or spool is None:
+            return
+        self._closing = None
+        try:
+            if not self.core.results.console_batch_stored(self.task_id, closing.at, len(closing.lines)):
+                spool(list(closing.lines))
+                spool.drain()
+        except Exception:  # the console is a courtesy here: the task has ended either way
+            log.warning("task %s: its last console lines not stored", self.task_id, exc_info=True)

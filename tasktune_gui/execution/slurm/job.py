@@ -53,13 +53,14 @@ class JobRun(TaskRun):
             message = "\n".join(["the job went over its memory limit (--mem) and the kernel killed the script",
                                  *outcome.last_stderr[-MESSAGE_LINES:]])
             self._finish(lambda: self.core.lifecycle.fail(self.task_id, OUT_OF_MEMORY, message, outcome.exit_code,
-                                                          pid=pid))
+                                                          pid=pid, closing=self._closing))
             return
         super()._report(outcome, pid)
 
     def _finish(self, report: Callable[[], None]) -> None:
         if self.signalled:
             self.ending = True
+            self._closing_alone()
             return
         super()._finish(report)
 
