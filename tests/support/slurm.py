@@ -19,7 +19,7 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.slurm.submitter import SlurmSubmitter, SubmitConfig
 from tests.support.components import require_component
-from tests.support.runs import add_task, sections
+from tests.support.runs import add_task, console, sections
 from tests.support.slurm_accounting import Accounting, accounting_available
 from tests.support.waiting import wait_until
 
@@ -269,10 +269,22 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlurmCluster]:
         yield started
 
 
+def use_cluster(monkeypatch: pytest.MonkeyPatch, cluster: SlurmCluster) -> None:
+    """The cluster's SLURM_CONF (and its private munged) in this test's environment."""
+    for name, value in cluster.env.items():
+        monkeypatch.setenv(name, value)
+
+
+def job_of_started_task(core: Core, config: SubmitConfig, task_id: str) -> str:
+    """A submit process runs until the task says it started (hold_task's script), then stops: the task's job id."""
+    with running_submitter(core, config):
+        wait_until(lambda: "started" in console(core, task_id), 60, "the task's first line", core=core)
+    return str(core.task_json(task_id)["slurm_job_id"])
+
+
 @pytest.fixture
 def slurm(cluster: SlurmCluster, monkeypatch: pytest.MonkeyPatch) -> Iterator[SlurmCluster]:
     """The session's cluster, its SLURM_CONF in this test's environment; no job left for the next test."""
-    for name, value in cluster.env.items():
-        monkeypatch.setenv(name, value)
+    use_cluster(monkeypatch, cluster)
     yield cluster
     cluster.cancel_all()

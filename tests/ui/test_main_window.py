@@ -10,6 +10,7 @@ from tasktune_gui.core.tasks import TaskQuery
 from tasktune_gui.ui.common.dialogs import DIALOG_MIN_WIDTH, CloneDialog, EnqueueDialog
 from tasktune_gui.ui.tasks.task_table_model import COLUMNS, TaskTableModel
 from tasktune_gui.ui.window.main_window import PAGES, MainWindow
+from tests.support.dialogs import type_into_input_dialog
 
 
 def row_of(window: MainWindow, name: str) -> int:
@@ -187,22 +188,14 @@ def test_enqueue_dialog_starts_a_local_worker_on_an_unwatched_queue(window: Main
 
 
 def test_add_tag_and_move_for_a_multi_selection(window: MainWindow, qtbot: QtBot) -> None:
-    from PySide6.QtWidgets import QInputDialog
-
     open_demo(qtbot, window)
     select_rows(qtbot, window, "baseline", "momentum sweep")
 
-    def answer(text: str) -> None:
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, QInputDialog)
-        dialog.setTextValue(text)
-        dialog.accept()
-
-    QTimer.singleShot(0, lambda: answer("best"))
+    QTimer.singleShot(0, lambda: type_into_input_dialog("best"))
     next(a for a in context_menu(window).actions() if a.objectName() == "menu_add_tag").trigger()
     tagged = window.core.tasks.query(TaskQuery(tags=["best"]))
     assert sorted(t.name for t in tagged) == ["baseline", "momentum sweep"]
-    QTimer.singleShot(0, lambda: answer("Archive/2026"))  # not in the list: a new project
+    QTimer.singleShot(0, lambda: type_into_input_dialog("Archive/2026"))  # not in the list: a new project
     next(a for a in context_menu(window).actions() if a.objectName() == "menu_move").trigger()
     moved = window.core.tasks.query(TaskQuery(project="Archive/2026"))
     assert sorted(t.name for t in moved) == ["baseline", "momentum sweep"]

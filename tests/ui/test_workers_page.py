@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.models import Task
 from tasktune_gui.core.slurm import SlurmOptions
 from tasktune_gui.ui.overview.slurm_dialog import SlurmDialog
 from tasktune_gui.ui.window.main_window import PAGES, MainWindow
+from tests.support.dialogs import type_into_input_dialog
 
 
 def names(window: MainWindow) -> list[str]:
@@ -37,6 +38,13 @@ def test_reorder_and_dequeue(window: MainWindow, qtbot: QtBot) -> None:
     assert names(window) == ["second", "waiting for a worker"]
 
 
+def select_queue(window: MainWindow, name: str) -> None:
+    page = window.workers_page
+    page.refresh()
+    queue_names = [page.queues.item(i).data(256) for i in range(page.queues.count())]
+    page.queues.setCurrentRow(queue_names.index(name))
+
+
 def confirm() -> None:
     box = QApplication.activeModalWidget()
     assert isinstance(box, QMessageBox)
@@ -46,17 +54,10 @@ def confirm() -> None:
 def test_new_queue_and_a_refused_delete(window: MainWindow, qtbot: QtBot) -> None:
     page = window.workers_page
 
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, QInputDialog)
-        dialog.setTextValue("gpu")
-        dialog.accept()
-
-    QTimer.singleShot(0, answer)
+    QTimer.singleShot(0, lambda: type_into_input_dialog("gpu"))
     qtbot.mouseClick(page.buttons["new"], Qt.MouseButton.LeftButton)
     assert [q.name for q in window.core.queues.summaries()] == ["default", "gpu"]
-    queue_names = [page.queues.item(i).data(256) for i in range(page.queues.count())]
-    page.queues.setCurrentRow(queue_names.index("default"))
+    select_queue(window, "default")
     QTimer.singleShot(0, confirm)
     qtbot.mouseClick(page.buttons["delete"], Qt.MouseButton.LeftButton)
     assert "cannot be deleted" in page.message.text()
@@ -65,24 +66,16 @@ def test_new_queue_and_a_refused_delete(window: MainWindow, qtbot: QtBot) -> Non
 def test_bind_a_queue_to_an_ssh_host(window: MainWindow, qtbot: QtBot) -> None:
     page = window.workers_page
     window.core.queues.create("gpu")
-    page.refresh()
-    queue_names = [page.queues.item(i).data(256) for i in range(page.queues.count())]
-    page.queues.setCurrentRow(queue_names.index("gpu"))
+    select_queue(window, "gpu")
 
-    def answer(text: str) -> None:
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, QInputDialog)
-        dialog.setTextValue(text)
-        dialog.accept()
-
-    QTimer.singleShot(0, lambda: answer("gpu1"))
+    QTimer.singleShot(0, lambda: type_into_input_dialog("gpu1"))
     qtbot.mouseClick(page.buttons["host"], Qt.MouseButton.LeftButton)
     assert {q.name: q.ssh_host for q in window.core.queues.summaries()}["gpu"] == "gpu1"
     assert page.queues.currentItem().text().endswith("on ssh:gpu1")
-    QTimer.singleShot(0, lambda: answer("-oProxyCommand=x"))
+    QTimer.singleShot(0, lambda: type_into_input_dialog("-oProxyCommand=x"))
     qtbot.mouseClick(page.buttons["host"], Qt.MouseButton.LeftButton)
     assert "not an SSH host alias" in page.message.text()
-    QTimer.singleShot(0, lambda: answer(""))
+    QTimer.singleShot(0, lambda: type_into_input_dialog(""))
     qtbot.mouseClick(page.buttons["host"], Qt.MouseButton.LeftButton)
     assert {q.name: q.ssh_host for q in window.core.queues.summaries()}["gpu"] == ""
 
@@ -108,9 +101,7 @@ def test_the_page_is_read_again_only_when_something_changed(window: MainWindow, 
 def test_bind_a_queue_to_a_slurm_partition(window: MainWindow, qtbot: QtBot) -> None:
     page = window.workers_page
     window.core.queues.create("hpc")
-    page.refresh()
-    queue_names = [page.queues.item(i).data(256) for i in range(page.queues.count())]
-    page.queues.setCurrentRow(queue_names.index("hpc"))
+    select_queue(window, "hpc")
 
     def fill(values: dict[str, str], then_cancel: bool = False) -> None:
         dialog = QApplication.activeModalWidget()

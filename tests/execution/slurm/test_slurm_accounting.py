@@ -10,8 +10,8 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.slurm import SlurmOptions
 from tasktune_gui.execution.slurm.submitter import SubmitConfig
-from tests.support.runs import console, status
-from tests.support.slurm import PARTITION, SlurmCluster, hold_task, running_submitter
+from tests.support.runs import status
+from tests.support.slurm import PARTITION, SlurmCluster, hold_task, job_of_started_task, running_submitter, use_cluster
 from tests.support.waiting import wait_for, wait_until
 
 
@@ -28,15 +28,12 @@ def _queue(core: Core, tmp_path: Path) -> SubmitConfig:
 def test_a_job_cancelled_while_the_submit_process_was_down_is_read_from_sacct(
         sqlite_core: Core, hold_repo: Path, accounting_cluster: SlurmCluster, monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path) -> None:
-    for name, value in accounting_cluster.env.items():
-        monkeypatch.setenv(name, value)
+    use_cluster(monkeypatch, accounting_cluster)
     config = _queue(sqlite_core, tmp_path)
     release = tmp_path / "release"
     task_id = hold_task(sqlite_core, hold_repo, "hpc", release)
     try:
-        with running_submitter(sqlite_core, config):
-            wait_for(sqlite_core, lambda: "started" in console(sqlite_core, task_id), 60, "the task's first line")
-        job = sqlite_core.task_json(task_id)["slurm_job_id"]
+        job = job_of_started_task(sqlite_core, config, task_id)
         # While no submit process runs, someone cancels the job and Slurm forgets it (MinJobAge 2 s here).
         accounting_cluster.run("scancel", job)
         wait_until(lambda: not accounting_cluster.lists(job), 60, "the job gone from squeue")
@@ -55,16 +52,13 @@ def test_a_job_cancelled_while_the_submit_process_was_down_is_read_from_sacct(
 def test_with_the_accounting_database_down_the_submit_process_goes_on(
         sqlite_core: Core, hold_repo: Path, accounting_cluster: SlurmCluster, monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path) -> None:
-    for name, value in accounting_cluster.env.items():
-        monkeypatch.setenv(name, value)
+    use_cluster(monkeypatch, accounting_cluster)
     config = _queue(sqlite_core, tmp_path)
     release = tmp_path / "release"
     gone = hold_task(sqlite_core, hold_repo, "hpc", release)
     accounting_cluster.stop_dbd()
     try:
-        with running_submitter(sqlite_core, config):
-            wait_for(sqlite_core, lambda: "started" in console(sqlite_core, gone), 60, "the task's first line")
-        job = sqlite_core.task_json(gone)["slurm_job_id"]
+        job = job_of_started_task(sqlite_core, config, gone)
         accounting_cluster.run("scancel", job)
         wait_until(lambda: not accounting_cluster.lists(job), 60, "the job gone from squeue")
         released = tmp_path / "released"

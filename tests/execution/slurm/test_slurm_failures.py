@@ -13,7 +13,15 @@ from tasktune_gui.execution.slurm.script import JobFiles
 from tasktune_gui.execution.slurm.submitter import SlurmSubmitter, SubmitConfig
 from tests.support.git import make_repo
 from tests.support.runs import add_task, console, status
-from tests.support.slurm import NODE, PARTITION, SlurmCluster, hold_task, running_submitter
+from tests.support.slurm import (
+    NODE,
+    PARTITION,
+    SlurmCluster,
+    hold_task,
+    job_of_started_task,
+    running_submitter,
+    use_cluster,
+)
 from tests.support.waiting import wait_for, wait_until
 
 
@@ -46,15 +54,12 @@ def test_a_job_killed_before_its_runner_could_say_fails_its_task_as_lost(
 def test_a_job_gone_from_squeue_with_no_exit_file_fails_its_task_as_lost(
         sqlite_core: Core, hold_repo: Path, forgetful_cluster: SlurmCluster, monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path) -> None:
-    for name, value in forgetful_cluster.env.items():
-        monkeypatch.setenv(name, value)
+    use_cluster(monkeypatch, forgetful_cluster)
     config = _queue_on(sqlite_core, tmp_path, "hpc", SlurmOptions(PARTITION, cpus="1", time="5"))
     release = tmp_path / "release"
     task_id = hold_task(sqlite_core, hold_repo, "hpc", release)
     try:
-        with running_submitter(sqlite_core, config):
-            wait_for(sqlite_core, lambda: "started" in console(sqlite_core, task_id), 60, "the task's first line")
-        job = sqlite_core.task_json(task_id)["slurm_job_id"]
+        job = job_of_started_task(sqlite_core, config, task_id)
         # No submit process sees it end: killed with no exit file, then forgotten (MinJobAge 2 s, no accounting).
         forgetful_cluster.run("scancel", "--signal=KILL", "--batch", job)
         wait_until(lambda: not forgetful_cluster.lists(job), 60, "the job gone from squeue")
@@ -97,8 +102,7 @@ print("never over the limit", flush=True)
 
 def test_a_job_over_its_memory_fails_the_task_out_of_memory(sqlite_core: Core, forgetful_cluster: SlurmCluster,
                                                             monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name, value in forgetful_cluster.env.items():
-        monkeypatch.setenv(name, value)
+    use_cluster(monkeypatch, forgetful_cluster)
     config = _queue_on(sqlite_core, tmp_path, "small", SlurmOptions(PARTITION, cpus="1", mem="400M", time="5"))
     repo = make_repo(tmp_path / "hog-source", {"hog.py": HOG_SCRIPT})
     task_id = add_task(sqlite_core, repo, queue="small", entry_point="hog.py")
