@@ -283,7 +283,7 @@ class Lifecycle:
 
     # `pid`: a process that ended before its pid was recorded gets it with its end, in the same write.
 
-    # `closing`: the run's last console lines, in the same transaction (a refused end writes neither).
+    # `closing`: the run's last console lines, in the same transaction (a refused end writes neither); the full id.
 
     def complete(self, task_id: str, exit_code: int = 0, pid: int | None = None,
                  closing: ClosingLines | None = None) -> None:
@@ -318,6 +318,8 @@ class Lifecycle:
             )
 
         with self.store.write() as session:
+            if closing is not None:  # before the end: a lab's rules take a run's lines only while it runs
+                insert_console(session, task_id, closing.lines, closing.at)
             # Every task ends here: one compare-and-set by its full id, no task loaded. A prefix, or a status
             # that does not allow the end, takes the general path, which says why it is refused.
             now = utcnow()
@@ -331,8 +333,6 @@ class Lifecycle:
                 body(session, task)
                 task_id = task.id
             record_run(session, task_id, done, new.value)
-            if closing is not None:
-                insert_console(session, task_id, closing.lines, closing.at)
             note(session, Change("task", "status", (task_id,)))
 
 
