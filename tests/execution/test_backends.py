@@ -37,8 +37,7 @@ class ToyProcess:
                                         stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
         self.capture = ConsoleCapture(console)
         assert self.process.stdout is not None and self.process.stderr is not None
-        self.capture.read(self.process.stdout, "stdout")
-        self.capture.read(self.process.stderr, "stderr")
+        self.capture.read({"stdout": self.process.stdout, "stderr": self.process.stderr})
         self.pid: int | None = self.process.pid
         self.host = "toy-cluster"
         self.events: Path | None = Path(command.env[EVENTS_VARIABLE])

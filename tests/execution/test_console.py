@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 from pathlib import Path
 
 from tasktune_gui.core.api import Core
@@ -38,6 +40,22 @@ def test_a_flood_of_lines_loses_none(sqlite_core: Core, tmp_path: Path) -> None:
     assert stdout == [f"line {i}" for i in range(200000)]
     assert [line.text for line in lines if line.stream == "stderr"] == ["done"]
     assert outcome.last_stderr == ["done"]
+
+
+def test_a_silent_task_is_read_by_one_thread_and_its_first_lines_start_the_writer(tmp_path: Path) -> None:
+    # A thread's start waits for the GIL (up to 5 ms while the other slot runs Python): a no-op task starts one.
+    go = tmp_path / "go"
+    os.mkfifo(go)
+    script = "import sys\nopen(sys.argv[1]).read()\nprint('out', end='')\nsys.stderr.write('err')\n"
+    before = set(threading.enumerate())
+    lines: list[tuple[str, str]] = []
+    run = ProcessRun(Command([sys.executable, "-c", script, str(go)], tmp_path, {"PATH": "/usr/bin:/bin"}),
+                     lines.extend)
+    assert [thread.name for thread in set(threading.enumerate()) - before] == ["console-reader"]
+    go.write_text("")  # the script prints its two unfinished lines and exits
+    outcome = run.wait()
+    assert outcome.exit_code == 0 and outcome.last_stderr == ["err"]
+    assert sorted(lines) == [("stderr", "err"), ("stdout", "out")]
 
 
 def test_batches_keep_order_and_time_on_every_database(core: Core) -> None:

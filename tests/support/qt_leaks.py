@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.exceptions import TimeoutError as WaitTimedOut
 from pytestqt.qtbot import QtBot
 
+from tasktune_gui.execution.run.run_folders import REMOVER
 from tasktune_gui.execution.run.setup_log import WATCHER
 
 # What Qt says of an object deleted twice or from the wrong thread, a timer or socket used off its thread, a thread
@@ -70,9 +71,9 @@ def misuse_in(item: pytest.Item) -> list[str]:
 
 def process_threads() -> set[threading.Thread]:
     """Threads that live as long as the process once something starts them, so the test that happens to start
-    them leaks nothing: the runs' setup watcher, fsspec's I/O loop (the object stores' clients) and its executor's
-    threads (its lookups)."""
-    lasting = {WATCHER.thread} if WATCHER.thread is not None else set()
+    them leaks nothing: the runs' setup watcher and folder remover, fsspec's I/O loop (the object stores'
+    clients) and its executor's threads (its lookups)."""
+    lasting = {thread for thread in (WATCHER.thread, REMOVER.thread) if thread is not None}
     fsspec_loops = sys.modules.get("fsspec.asyn")
     if fsspec_loops is None or fsspec_loops.loop[0] is None:
         return lasting

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
 import secrets
 import signal
+import threading
 import time
 from functools import cache
 from pathlib import Path
@@ -19,6 +21,7 @@ RUN_MARKER = "TASKTUNE_RUN"
 CGROUP_PREFIX = "tasktune-run-"
 # Too short for the pids to wrap around (a machine forks far fewer than pid_max processes a second).
 SHORT_RUN_S = 1.0
+MAX_POOLED = 16  # empty cgroups kept for the next runs: more than any worker's slots
 
 
 @cache
@@ -52,12 +55,7 @@ class RunScope:
         self._older = _pids()
         root = cgroup_root() if use_cgroup else None
         if root is not None:
-            folder = root / f"{CGROUP_PREFIX}{self.marker}"
-            try:
-                folder.mkdir()
-                self.cgroup = folder
-            except OSError as exc:  # not delegated to us, a read-only mount: the marker scan remains
-                log.debug("no cgroup for runs here: %s", exc)
+            self.cgroup = CGROUPS.take(root)
 
     def environment(self, env: dict[str, str]) -> dict[str, str]:
         return {**env, RUN_MARKER: self.marker}
@@ -132,10 +130,57 @@ class RunScope:
         return [f"{text} ({hard if pid in killed else 'ended by SIGTERM'})" for pid, text in ended]
 
     def close(self) -> None:
-        """Remove the run's cgroup (possible once it is empty)."""
+        """Give the run's cgroup back for the next run once it is empty (else it is removed when it can be)."""
         if self.cgroup is not None:
+            CGROUPS.give(self.cgroup)
+
+
+class CgroupPool:
+    """Empty run cgroups kept for the next runs, removed when the process exits: the kernel makes a cgroup's
+    mkdir and rmdir wait (a tenth of the runs waited 10-20 ms here), on the path of every short task."""
+
+    def __init__(self, keep: int = MAX_POOLED) -> None:
+        self.keep = keep
+        self._free: list[Path] = []
+        self._lock = threading.Lock()
+        self._owner = os.getpid()  # a forked child that exits normally leaves its parent's pool alone
+        atexit.register(self.clear)
+
+    def take(self, root: Path) -> Path | None:
+        with self._lock:
+            if self._free:
+                return self._free.pop()
+        folder = root / f"{CGROUP_PREFIX}{secrets.token_hex(8)}"
+        try:
+            folder.mkdir()
+        except OSError as exc:  # not delegated to us, a read-only mount: the marker scan remains
+            log.debug("no cgroup for runs here: %s", exc)
+            return None
+        return folder
+
+    def give(self, folder: Path) -> None:
+        try:
+            empty = not (folder / "cgroup.procs").read_text().strip()
+        except OSError:  # removed meanwhile
+            return
+        with self._lock:
+            if empty and len(self._free) < self.keep:
+                self._free.append(folder)
+                return
+        with contextlib.suppress(OSError):  # a process that outlived its SIGKILL keeps it until it goes
+            folder.rmdir()
+
+    def clear(self) -> None:
+        if os.getpid() != self._owner:
+            return
+        with self._lock:
+            free, self._free = self._free, []
+        for folder in free:
             with contextlib.suppress(OSError):
-                self.cgroup.rmdir()
+                folder.rmdir()
+
+
+CGROUPS = CgroupPool()
 
 
 def _pids() -> set[int]:

@@ -47,8 +47,7 @@ class ProcessRun:
         self.scope.adopt(self.process.pid)
         assert self.process.stdout is not None
         assert self.process.stderr is not None
-        self.capture.read(self.process.stdout, "stdout")
-        self.capture.read(self.process.stderr, "stderr")
+        self.capture.read({"stdout": self.process.stdout, "stderr": self.process.stderr})
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._grace = grace

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import selectors
 import threading
 import time
 from collections import deque
@@ -49,12 +51,12 @@ class ConsoleCapture:
         self.last_stderr: deque[str] = deque(maxlen=KEPT_STDERR_LINES)
         self.stored = 0
         self.errors: list[BaseException] = []
-        self._writer = threading.Thread(target=self._write_loop, name="console-writer", daemon=True)
-        self._writer.start()
+        # Started by the first lines: a task that prints nothing costs no thread (a start waits for the GIL).
+        self._writer: threading.Thread | None = None
 
-    def read(self, pipe: IO[bytes], stream: str) -> None:
-        """Start a thread reading `pipe` line by line until it closes."""
-        thread = threading.Thread(target=self._read_loop, args=(pipe, stream), name=f"console-{stream}", daemon=True)
+    def read(self, pipes: dict[str, IO[bytes]]) -> None:
+        """Start one thread reading the pipes (by stream name) line by line until they all close."""
+        thread = threading.Thread(target=self._read_loop, args=(pipes,), name="console-reader", daemon=True)
         self._readers.append(thread)
         thread.start()
 
@@ -62,31 +64,43 @@ class ConsoleCapture:
         with self._cond:
             while len(self._pending) >= MAX_BACKLOG and not self._closed:
                 self._cond.wait(0.5)
+            if self._writer is None and not self._closed:
+                self._writer = threading.Thread(target=self._write_loop, name="console-writer", daemon=True)
+                self._writer.start()
             self._pending.extend([(stream, text) for text in texts])
             if stream == "stderr":
                 self.last_stderr.extend(texts)
             if len(self._pending) >= MAX_BATCH:
                 self._cond.notify_all()
 
-    def _read_loop(self, pipe: IO[bytes], stream: str) -> None:
-        # Whole chunks, split into lines at once: a lock and a decode per line would halve the rate.
-        read = getattr(pipe, "read1", pipe.read)
-        carry = b""
+    def _read_loop(self, pipes: dict[str, IO[bytes]]) -> None:
+        # Whole chunks as they come, split into lines at once: a lock and a decode per line would halve the rate.
+        streams = {pipe.fileno(): (stream, pipe) for stream, pipe in pipes.items()}
+        carry = dict.fromkeys(streams, b"")
         try:
-            while chunk := read(READ_CHUNK):
-                data = carry + chunk
-                end = data.rfind(b"\n")
-                if end < 0:
-                    carry = data
-                    continue
-                carry = data[end + 1 :]
-                self.add(stream, split_lines(data[:end]))
-        except (OSError, ValueError):  # the pipe was closed under us when the run was abandoned
+            with selectors.DefaultSelector() as selector:
+                for fd in streams:
+                    selector.register(fd, selectors.EVENT_READ)
+                while selector.get_map():
+                    for key, _ in selector.select():
+                        chunk = os.read(key.fd, READ_CHUNK)
+                        if not chunk:
+                            selector.unregister(key.fd)
+                            continue
+                        data = carry[key.fd] + chunk
+                        end = data.rfind(b"\n")
+                        if end < 0:
+                            carry[key.fd] = data
+                            continue
+                        carry[key.fd] = data[end + 1 :]
+                        self.add(streams[key.fd][0], split_lines(data[:end]))
+        except (OSError, ValueError):  # a pipe was closed under us when the run was abandoned
             pass
         finally:
-            if carry:
-                self.add(stream, split_lines(carry))
-            pipe.close()
+            for fd, (stream, pipe) in streams.items():
+                if carry[fd]:
+                    self.add(stream, split_lines(carry[fd]))
+                pipe.close()
 
     def join_readers(self, timeout: float) -> bool:
         """Wait for the pipes to close; False when something (an orphan holding the pipe) kept one open."""
@@ -127,4 +141,8 @@ class ConsoleCapture:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-        self._writer.join()
+            writer, batch = self._writer, [] if self._writer is not None else self._take()
+        if writer is not None:
+            writer.join()
+        elif batch:  # lines added once closing began, with no writer to store them
+            self._store(batch)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
-import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +17,7 @@ from tasktune_gui.execution.errors import StepFailed
 from tasktune_gui.execution.run.backend import Backend, Outcome, RunContext, RunningTask, RunSettings
 from tasktune_gui.execution.run.console_spool import ConsoleSpool
 from tasktune_gui.execution.run.launch import TaskSnapshot, read_snapshot
+from tasktune_gui.execution.run.run_folders import REMOVER
 from tasktune_gui.execution.run.sdk_channel import EventsReader
 from tasktune_gui.execution.run.setup_log import SetupLog, prefixed
 from tasktune_gui.execution.stores.buckets import StoreError, check_destination, is_remote, saved_endpoints
@@ -73,8 +73,8 @@ class TaskRun:
             self._finish_failed("worker error", f"{type(exc).__name__}: {exc}")
         finally:
             self._in_use.close()
-            if not self.settings.keep_workspace:
-                shutil.rmtree(run_dir, ignore_errors=True)
+            if not self.settings.keep_workspace:  # moved aside now, deleted while the slot runs its next task
+                REMOVER.remove(run_dir)
 
     def _run(self, run_dir: Path) -> None:
         snapshot = self._prepare_stores(read_snapshot(self.core, self.task_id))

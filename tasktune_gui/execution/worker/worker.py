@@ -34,6 +34,7 @@ from tasktune_gui.execution.cache.trees import DEFAULT_MAX_BYTES as TREES_MAX_BY
 from tasktune_gui.execution.cache.workspace import MirrorCache
 from tasktune_gui.execution.docker.config import DockerConfig
 from tasktune_gui.execution.run.backend import Backends, RunSettings
+from tasktune_gui.execution.run.run_folders import REMOVER
 from tasktune_gui.execution.run.task_run import TaskRun
 from tasktune_gui.execution.stores.models import DEFAULT_MAX_BYTES as MODELS_MAX_BYTES
 from tasktune_gui.execution.stores.models import ModelCache
@@ -51,6 +52,7 @@ STOP_ABORT = "abort"
 STOP_FINISH = "finish"
 # How often the SSH hosts of a worker's queues are searched for runs a lost worker left going.
 LOST_RUNS_EVERY_S = 300.0
+REMOVAL_WAIT_S = 10.0  # at its stop, how long the worker waits for its runs' folders to go
 
 
 def default_cache_dir() -> Path:
@@ -150,6 +152,7 @@ class Worker:
         self._wakeup = Wakeup(self.core)
         self._spawn(self._monitor_loop, "worker-monitor")
         self.end_lost_runs()  # a run of this worker's before it was killed, or of one the watchdog failed
+        REMOVER.sweep(self._slots[0].settings.runs_dir)  # run folders a killed worker left half removed
         return self.id
 
     def start(self) -> str:
@@ -186,6 +189,7 @@ class Worker:
             search = self._lost_runs_search  # started by the monitor at the latest, which has ended
         if search is not None:
             search.join()
+        REMOVER.wait_idle(REMOVAL_WAIT_S)  # a stopped worker leaves no run folder behind
         self._unsubscribe()
         if self._wakeup is not None:
             self._wakeup.close()
