@@ -26,6 +26,14 @@ MOVES = ("front", "back", "up", "down")
 
 
 @dataclass(frozen=True)
+class Taken:
+    """A task a pop marked running, with its type: a worker runs an optimizer's search, not a backend."""
+
+    task_id: str
+    type: str
+
+
+@dataclass(frozen=True)
 class QueuedTask:
     position: int  # 1 is taken next
     task_id: str
@@ -196,10 +204,16 @@ class QueueService:
     def pop(self, queue_names: list[str], worker: str = "", host: str = "", pid: int | None = None) -> str | None:
         """Take the first task of the first non-empty queue and mark it running; None when all are empty or
         the worker is paused."""
+        taken = self.pop_taken(queue_names, worker, host, pid)
+        return taken.task_id if taken is not None else None
+
+    def pop_taken(self, queue_names: list[str], worker: str = "", host: str = "",
+                  pid: int | None = None) -> Taken | None:
+        """`pop`, with the task's type read in the same statement (a worker runs an optimizer differently)."""
         with self.store.write() as session:
             taken = _pop_in(session, queue_names, worker, host, pid)
             if taken is not None:
-                note(session, Change("task", "status", (taken,)))
+                note(session, Change("task", "status", (taken.task_id,)))
         return taken
 
 
@@ -214,8 +228,9 @@ _PAUSED = table_select(_WORKERS.c.paused).where(_WORKERS.c.id == bindparam("work
 # SKIP LOCKED (of the entry only, not the queue's row) lets PostgreSQL workers pass each other; SQLite's
 # write lock already serializes.
 _FIRST_ENTRY = (
-    table_select(_ENTRIES.c.id, _ENTRIES.c.task_id)
+    table_select(_ENTRIES.c.id, _ENTRIES.c.task_id, _TASKS.c.type)
     .join(_QUEUES, _QUEUES.c.id == _ENTRIES.c.queue_id)
+    .join(_TASKS, _TASKS.c.id == _ENTRIES.c.task_id)
     # A Slurm queue's tasks go to its submit process (core/slurm_jobs.py), never to a worker's slot.
     .where(_QUEUES.c.name == bindparam("queue"), _QUEUES.c.slurm == "")
     .order_by(_ENTRIES.c.position)
@@ -233,7 +248,7 @@ _MARK_RUNNING = (
 )
 
 
-def _pop_in(session: Session, queue_names: list[str], worker: str, host: str, pid: int | None) -> str | None:
+def _pop_in(session: Session, queue_names: list[str], worker: str, host: str, pid: int | None) -> Taken | None:
     connection = session.connection()
     if worker and connection.execute(_PAUSED, {"worker": worker}).scalar():
         return None  # a paused worker takes nothing, whichever path asks for it
@@ -241,7 +256,7 @@ def _pop_in(session: Session, queue_names: list[str], worker: str, host: str, pi
         entry = connection.execute(_FIRST_ENTRY, {"queue": name}).first()
         if entry is None:
             continue
-        entry_id, task_id = entry
+        entry_id, task_id, task_type = entry
         now = utcnow()
         result = connection.execute(
             _MARK_RUNNING, {"task": task_id, "worker_id": worker, "host": host, "pid": pid, "now": now, **ran_with()}
@@ -250,7 +265,7 @@ def _pop_in(session: Session, queue_names: list[str], worker: str, host: str, pi
         connection.execute(_DELETE_ENTRY, {"entry": entry_id})
         if result.rowcount == 1:
             record_run(session, str(task_id), "started", Status.RUNNING.value)
-            return str(task_id)
+            return Taken(str(task_id), str(task_type))
     return None
 
 

@@ -16,6 +16,8 @@ from tasktune_gui.core.errors import QueueNotFound, TaskTuneError
 from tasktune_gui.core.ids import new_id
 from tasktune_gui.core.lookup import get_queue
 from tasktune_gui.core.models import Project, QueueEntry, Task, Worker, utcnow
+from tasktune_gui.core.queues import Taken
+from tasktune_gui.core.status import TaskType
 from tests.support.lifecycle import new_task
 
 
@@ -57,6 +59,19 @@ def test_pop_follows_queue_priority_and_empty_queues_give_none(core: Core) -> No
     assert core.queues.pop(["gpu", "default"]) == high
     assert core.queues.pop(["gpu", "default"]) == low
     assert core.queues.pop(["gpu", "default", "missing"]) is None
+
+
+def test_a_pop_says_which_kind_of_task_it_took(core: Core) -> None:
+    # A worker runs an optimizer's search itself, a training task on a backend: the type comes with the pop,
+    # not in a read of its own on the dispatch thread.
+    training, optimizer = new_task(core, "train", details=False), new_task(core, "sweep", details=False)
+    with core.store.write() as session:
+        session.execute(update(Task).where(col(Task.id) == optimizer).values(type=TaskType.OPTIMIZER.value))
+    core.lifecycle.enqueue(training, "default")
+    core.lifecycle.enqueue(optimizer, "default")
+    assert core.queues.pop_taken(["default"], "w") == Taken(training, TaskType.TRAINING)
+    assert core.queues.pop_taken(["default"], "w") == Taken(optimizer, TaskType.OPTIMIZER)
+    assert core.queues.pop_taken(["default"], "w") is None
 
 
 def test_queue_admin(core: Core) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import utcnow
+from tasktune_gui.core.queues import Taken
 from tasktune_gui.execution.worker.worker import Worker, WorkerConfig
 from tests.support.git import git
 from tests.support.runs import add_task, status, tasktune_worker
@@ -79,10 +80,10 @@ def test_a_task_popped_as_the_worker_stops_has_ended_when_stop_returns(
     make_run = worker._make_run
     popped = threading.Event()
 
-    def made_once_the_stop_began(popped_id: str, settings: object) -> object:
+    def made_once_the_stop_began(taken: Taken, settings: object) -> object:
         popped.set()
         assert worker._stopping.wait(60)  # the window of the race, held open
-        return make_run(popped_id, settings)  # type: ignore[arg-type]
+        return make_run(taken, settings)  # type: ignore[arg-type]
 
     monkeypatch.setattr(worker, "_make_run", made_once_the_stop_began)
     worker.start()

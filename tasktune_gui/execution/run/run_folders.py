@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import atexit
-import logging
 import os
 import secrets
 import shutil
 import threading
 from pathlib import Path
 
-log = logging.getLogger(__name__)
 SUFFIX = ".removing"
 EXIT_WAIT_S = 5.0  # at the process's exit, how long the removals under way may still take
 

@@ -23,6 +23,7 @@ from tasktune_gui.core.errors import InvalidTransition
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.models import Queue, QueueEntry, Task
 from tasktune_gui.core.models import Worker as WorkerRow
+from tasktune_gui.core.queues import Taken
 from tasktune_gui.core.results import SETUP_STREAM
 from tasktune_gui.core.retry import Backoff, is_disconnect
 from tasktune_gui.core.status import Status, TaskType
@@ -45,9 +46,7 @@ if TYPE_CHECKING:
     from tasktune_gui.execution.sweep.run import SweepRun
 
 log = logging.getLogger(__name__)
-# Read on the dispatch thread before each start: built once, run on a plain row (see core/queues.py's pop).
 _TASKS = Task.__table__  # type: ignore[attr-defined]
-_TASK_TYPE = table_select(_TASKS.c.type).where(_TASKS.c.id == bindparam("task"))
 # Read by the monitor five times a second while tasks run: built once (building it cost more than running it).
 _TO_STOP = table_select(_TASKS.c.id, _TASKS.c.status, _TASKS.c.status_reason, _TASKS.c.worker).where(
     _TASKS.c.id.in_(bindparam("runs", expanding=True)),
@@ -242,7 +241,7 @@ class Worker:
             ).first()
         return found is not None
 
-    def take(self) -> str | None:
+    def take(self) -> Taken | None:
         if self.stopping:
             return None
         # SQLite: a read first, as a pop takes the database's one write lock. PostgreSQL pops straight away:
@@ -250,7 +249,7 @@ class Worker:
         # Right after a successful pop the queue likely holds more: skip the read and pop straight away.
         if self.core.store.dialect != "postgresql" and not self._took_last and not self.has_work():
             return None
-        taken = self.core.queues.pop(self.config.queues, self.id, self.host, self.pid)
+        taken = self.core.queues.pop_taken(self.config.queues, self.id, self.host, self.pid)
         self._took_last = taken is not None
         return taken
 
@@ -279,7 +278,7 @@ class Worker:
         while not self.stopping:
             slot = self._free_slot()
             try:
-                task_id = self.take() if slot is not None else None
+                taken = self.take() if slot is not None else None
             except Exception as exc:  # a database outage must not end the worker
                 self._database_failed("taking a task", exc, backoff)
                 self._wakeup.wait(backoff.next_delay())
@@ -287,23 +286,21 @@ class Worker:
             if backoff.failures:
                 backoff.reset()
                 self.database_error = None
-            if slot is not None and task_id is not None:
-                self._launch(slot, task_id)
+            if slot is not None and taken is not None:
+                self._launch(slot, taken)
                 continue
             self._wakeup.wait(self.config.fallback_poll)
 
-    def _make_run(self, task_id: str, settings: RunSettings) -> TaskRun | SweepRun:
+    def _make_run(self, taken: Taken, settings: RunSettings) -> TaskRun | SweepRun:
         """An optimizer task runs its sweep's search here; every other task runs on a backend."""
-        with self.core.store.read() as session:
-            task_type = session.connection().execute(_TASK_TYPE, {"task": task_id}).scalar()
-        if task_type == TaskType.OPTIMIZER:
+        if taken.type == TaskType.OPTIMIZER:
             from tasktune_gui.execution.sweep.run import SweepRun  # Optuna loads only when a sweep runs
 
-            return SweepRun(self.core, task_id, Wakeup(self.core))
-        return TaskRun(self.core, task_id, settings)
+            return SweepRun(self.core, taken.task_id, Wakeup(self.core))
+        return TaskRun(self.core, taken.task_id, settings)
 
-    def _launch(self, slot: _Slot, task_id: str) -> None:
-        run = self._make_run(task_id, slot.settings)
+    def _launch(self, slot: _Slot, taken: Taken) -> None:
+        run = self._make_run(taken, slot.settings)
         with self._lock:
             slot.run = run
             slot.thread = threading.Thread(target=self._run_in_slot, args=(slot, run), name=f"slot-{slot.index}")
@@ -327,17 +324,17 @@ class Worker:
             self.register()
         assert self._wakeup is not None
         deadline = time.monotonic() + wait
-        task_id = self.take()
-        while task_id is None and not self.stopping and time.monotonic() < deadline:
+        taken = self.take()
+        while taken is None and not self.stopping and time.monotonic() < deadline:
             self._wakeup.wait(min(self.config.fallback_poll, max(0.0, deadline - time.monotonic())))
-            task_id = self.take()
-        if task_id is None:
+            taken = self.take()
+        if taken is None:
             return None
         slot = self._slots[0]
-        self._launch(slot, task_id)
+        self._launch(slot, taken)
         assert slot.thread is not None
         slot.thread.join()
-        return task_id
+        return taken.task_id
 
     # Heartbeat, watchdog, aborts.
 
