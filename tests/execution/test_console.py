@@ -10,7 +10,7 @@ from pathlib import Path
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
 from tasktune_gui.execution.local.runner import Command, ProcessRun
-from tasktune_gui.execution.run.console import fold_carriage_returns
+from tasktune_gui.execution.run.console import ConsoleCapture, fold_carriage_returns
 
 
 def test_carriage_returns_fold_to_the_last_state() -> None:
@@ -56,6 +56,23 @@ def test_a_silent_task_is_read_by_one_thread_and_its_first_lines_start_the_write
     outcome = run.wait()
     assert outcome.exit_code == 0 and outcome.last_stderr == ["err"]
     assert sorted(lines) == [("stderr", "err"), ("stdout", "out")]
+
+
+def test_a_runs_first_lines_are_stored_at_once_and_later_ones_gather() -> None:
+    stored: list[list[tuple[str, str]]] = []
+    arrived = threading.Event()
+
+    def sink(batch: list[tuple[str, str]]) -> None:
+        stored.append(batch)
+        arrived.set()
+
+    capture = ConsoleCapture(sink, interval=30.0)  # a gathering that would outlast the test
+    capture.add("stdout", ["epoch 1"])
+    assert arrived.wait(10)  # not after an interval: the window shows a run's first line as it comes
+    capture.add("stdout", ["epoch 2"])
+    capture.add("stderr", ["warning"])
+    capture.close()  # the rest, gathered, in one batch
+    assert stored == [[("stdout", "epoch 1")], [("stdout", "epoch 2"), ("stderr", "warning")]]
 
 
 def test_batches_keep_order_and_time_on_every_database(core: Core) -> None:

@@ -115,13 +115,13 @@ class ConsoleCapture:
         return batch
 
     def _write_loop(self) -> None:
+        first = True  # the lines that started the writer go in at once: a run's first line shows without delay
         while True:
             with self._cond:
-                if not self._pending and not self._closed:
-                    self._cond.wait(self._interval)
-                elif len(self._pending) < MAX_BATCH and not self._closed:
+                if not first and len(self._pending) < MAX_BATCH and not self._closed:
                     # Let a trickle gather for one interval so a chatty task costs one insert per interval.
                     self._cond.wait(self._interval)
+                first = False
                 batch = self._take()
                 done = self._closed and not self._pending
             if batch:

@@ -6,22 +6,22 @@ import atexit
 import os
 import secrets
 import shutil
-import threading
 from pathlib import Path
+
+from tasktune_gui.execution.run.process_thread import ProcessThread
 
 SUFFIX = ".removing"
 EXIT_WAIT_S = 5.0  # at the process's exit, how long the removals under way may still take
 
 
-class FolderRemover:
+class FolderRemover(ProcessThread):
     """`remove(folder)` moves the folder aside at once and deletes it on the remover's thread. Started with the
     first removal, the thread lives as long as the process, asleep while nothing is to be removed."""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition()
+        super().__init__("run-folder-remover")
         self._waiting: list[Path] = []
         self._busy = False
-        self.thread: threading.Thread | None = None
         atexit.register(self.wait_idle, EXIT_WAIT_S)
 
     def remove(self, folder: Path) -> None:
@@ -48,10 +48,7 @@ class FolderRemover:
     def _queue(self, folders: list[Path]) -> None:
         with self._cond:
             self._waiting.extend(folders)
-            if self.thread is None:
-                self.thread = threading.Thread(target=self._loop, name="run-folder-remover", daemon=True)
-                self.thread.start()
-            self._cond.notify_all()
+            self._wake()
 
     def wait_idle(self, timeout: float) -> bool:
         """Whether every folder given so far is gone within `timeout` seconds."""

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 from tasktune_gui.core.results import SETUP_STREAM
 from tasktune_gui.execution.run.console import BatchSink, Line
+from tasktune_gui.execution.run.process_thread import ProcessThread
 
 log = logging.getLogger(__name__)
 PREFIX = "[setup] "
@@ -105,23 +106,19 @@ class SetupLog:
             self._shown = step  # not tried again each tick
 
 
-class SetupWatcher:
+class SetupWatcher(ProcessThread):
     """One thread for every open setup log of the process, looking at each every FLUSH_S while any is open (a
     thread per run cost a short task more than its setup lines). Started with the first log, it lives as long
     as the process, asleep while no setup is under way."""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition()
+        super().__init__("setup-watcher")
         self._logs: dict[SetupLog, None] = {}  # in the order they came
-        self.thread: threading.Thread | None = None
 
     def add(self, setup: SetupLog) -> None:
         with self._cond:
             self._logs[setup] = None
-            if self.thread is None:
-                self.thread = threading.Thread(target=self._loop, name="setup-watcher", daemon=True)
-                self.thread.start()
-            self._cond.notify()
+            self._wake()
 
     def remove(self, setup: SetupLog) -> None:
         with self._cond:
