@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import selectors
 import threading
@@ -39,7 +40,8 @@ def split_lines(data: bytes) -> list[str]:
 
 
 class ConsoleCapture:
-    """Collects lines from reader threads and hands them to `sink` every ~100 ms or every MAX_BATCH lines."""
+    """Collects lines from reader threads and hands them to `sink`: at once after a quiet spell, else at most
+    once an interval (~100 ms) or every MAX_BATCH lines."""
 
     def __init__(self, sink: BatchSink, interval: float = FLUSH_INTERVAL_S) -> None:
         self._sink = sink
@@ -67,10 +69,11 @@ class ConsoleCapture:
             if self._writer is None and not self._closed:
                 self._writer = threading.Thread(target=self._write_loop, name="console-writer", daemon=True)
                 self._writer.start()
+            quiet = not self._pending  # the writer waits for lines: these wake it (not each chunk of a flood)
             self._pending.extend([(stream, text) for text in texts])
             if stream == "stderr":
                 self.last_stderr.extend(texts)
-            if len(self._pending) >= MAX_BATCH:
+            if quiet or len(self._pending) >= MAX_BATCH:
                 self._cond.notify_all()
 
     def _read_loop(self, pipes: dict[str, IO[bytes]]) -> None:
@@ -115,17 +118,21 @@ class ConsoleCapture:
         return batch
 
     def _write_loop(self) -> None:
-        first = True  # the lines that started the writer go in at once: a run's first line shows without delay
+        # At most one insert per interval: lines after a quiet spell (a run's first among them) go in as they come,
+        # a chatty task's gather until an interval has passed since the last insert.
+        stored_at = -math.inf
         while True:
             with self._cond:
-                if not first and len(self._pending) < MAX_BATCH and not self._closed:
-                    # Let a trickle gather for one interval so a chatty task costs one insert per interval.
-                    self._cond.wait(self._interval)
-                first = False
+                while not self._pending and not self._closed:
+                    self._cond.wait()
+                while (not self._closed and len(self._pending) < MAX_BATCH
+                       and (left := stored_at + self._interval - time.monotonic()) > 0):
+                    self._cond.wait(left)
                 batch = self._take()
                 done = self._closed and not self._pending
             if batch:
                 self._store(batch)
+                stored_at = time.monotonic()
             if done:
                 return
 
