@@ -184,6 +184,17 @@ def test_https_endpoint_needs_its_ca(store_env: dict[str, StoreServer]) -> None:
     assert "writable" in check_destination(uri)  # the settings' CA file
 
 
+@pytest.mark.parametrize(("failure", "said"), [
+    # A probe object's random name held "403" (…736340393b0e…): an unreachable endpoint read as a refusal.
+    (ConnectionError('Could not connect to the endpoint URL: "http://127.0.0.1:1/b/runs/.tasktune-check-'
+                     '90c3df8f5146440d81d6736340393b0e"'), "cannot reach"),
+    (OSError("An error occurred (403) when calling the PutObject operation: Forbidden"), "access denied"),
+], ids=["digits-in-a-name", "http-403"])
+def test_a_403_is_read_as_a_refusal_only_when_it_is_one(failure: OSError, said: str) -> None:
+    error = buckets.describe(failure, location_for("s3://bucket/runs"))
+    assert error.reason.startswith(said)
+
+
 def test_transient_failures_are_retried_and_permanent_ones_are_not(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(outputs, "BACKOFF_S", 0.0)
     location = location_for("s3://bucket/out")

@@ -106,6 +106,8 @@ _CREDENTIALS_REFUSED = ("ClientAuthenticationError", "InvalidAccessKeyId", "Sign
                         "AuthorizationFailure", "AuthenticationFailed", "RefreshError")
 _SERVER_TROUBLE = ("NoSuchUpload", "Internal Server Error", "InternalError", "ServiceUnavailable", "SlowDown",
                    "(500)", "(502)", "(503)", "(504)")
+# An HTTP 403 as a word of its own: a random object or bucket name in the same text may hold the digits.
+_FORBIDDEN = re.compile(r"\b403\b")
 _URL_QUERY = re.compile(r"(https?://[^\s?'\"]+)\?[^\s'\"]*")  # a signed URL's query may hold a token
 
 
@@ -138,7 +140,7 @@ def describe(exc: BaseException, location: Location) -> StoreError:
     if any(mark in names for mark in ("NoSuchBucket", "bucket does not exist", "No such container",
                                       "ContainerNotFound", "container does not exist")):
         return StoreError(f"bucket not found: {where}", detail)
-    if isinstance(exc, PermissionError) or "AccessDenied" in names or "403" in names:
+    if isinstance(exc, PermissionError) or "AccessDenied" in names or _FORBIDDEN.search(names):
         return StoreError(f"access denied to {where}", detail)
     if isinstance(exc, FileNotFoundError):
         return StoreError(f"bucket not found: {where}", detail)
