@@ -7,10 +7,12 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from tasktune_gui.core.api import Core
 from tasktune_gui.core.models import Task
 from tasktune_gui.execution.local.runner import Command, ProcessRun
-from tasktune_gui.execution.run.console import ConsoleCapture, fold_carriage_returns
+from tasktune_gui.execution.run.console import ConsoleCapture, fold_carriage_returns, store_time
 
 
 def test_carriage_returns_fold_to_the_last_state() -> None:
@@ -73,6 +75,19 @@ def test_a_runs_first_lines_are_stored_at_once_and_later_ones_gather() -> None:
     capture.add("stderr", ["warning"])
     capture.close()  # the rest, gathered, in one batch
     assert stored == [[("stdout", "epoch 1")], [("stdout", "epoch 2"), ("stderr", "warning")]]
+
+
+@pytest.mark.parametrize(("now", "stored_at", "due"), [
+    (5.0, float("-inf"), 5.0),  # a run's first lines: at once
+    (5.35, 5.2, 5.35),  # after a quiet interval: at once
+    (5.25, 5.21, 5.3),  # soon after an insert: at the clock's next tick, not an interval after the insert
+    (5.33, 5.26, 5.4),
+])
+def test_lines_after_an_insert_wait_for_a_clock_the_lines_do_not_set(now: float, stored_at: float,
+                                                                       due: float) -> None:
+    # Counting the interval from the last insert put a task printing every 50 ms on the batches' beat: every
+    # other line came just after its batch left and waited a whole interval (the SSH console's p50, +6 ms).
+    assert store_time(now, stored_at, 0.1) == pytest.approx(due)
 
 
 def test_batches_keep_order_and_time_on_every_database(core: Core) -> None:

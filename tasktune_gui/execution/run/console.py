@@ -39,9 +39,18 @@ def split_lines(data: bytes) -> list[str]:
     return lines
 
 
+def store_time(now: float, stored_at: float, interval: float) -> float:
+    """When lines that came at `now` are stored: at once after a quiet interval (a run's first lines among them),
+    else at the next tick of a clock that ticks every interval. The clock is not set by the lines, so a task that
+    prints on the interval's beat does not find every other line just missing its batch."""
+    if now - stored_at >= interval:
+        return now
+    return math.ceil(now / interval) * interval
+
+
 class ConsoleCapture:
-    """Collects lines from reader threads and hands them to `sink`: at once after a quiet spell, else at most
-    once an interval (~100 ms) or every MAX_BATCH lines."""
+    """Collects lines from reader threads and hands them to `sink`: at once after a quiet spell, else once an
+    interval (~100 ms, see `store_time`) or every MAX_BATCH lines."""
 
     def __init__(self, sink: BatchSink, interval: float = FLUSH_INTERVAL_S) -> None:
         self._sink = sink
@@ -118,15 +127,14 @@ class ConsoleCapture:
         return batch
 
     def _write_loop(self) -> None:
-        # At most one insert per interval: lines after a quiet spell (a run's first among them) go in as they come,
-        # a chatty task's gather until an interval has passed since the last insert.
         stored_at = -math.inf
         while True:
             with self._cond:
                 while not self._pending and not self._closed:
                     self._cond.wait()
+                due = store_time(time.monotonic(), stored_at, self._interval)
                 while (not self._closed and len(self._pending) < MAX_BATCH
-                       and (left := stored_at + self._interval - time.monotonic()) > 0):
+                       and (left := due - time.monotonic()) > 0):
                     self._cond.wait(left)
                 batch = self._take()
                 done = self._closed and not self._pending
