@@ -56,8 +56,8 @@ def run(db_url: str | None = None, check: Callable[[], None] | None = None) -> i
         return summary(db_url)
     from PySide6.QtWidgets import QApplication
 
-    from tasktune_gui.ui.window.about import identify, identify_version
     from tasktune_gui.ui.window.binding_check import check_binding
+    from tasktune_gui.ui.window.identity import identify, identify_version
     from tasktune_gui.ui.window.main_window import MainWindow
     from tasktune_gui.ui.window.startup_trace import StartupTrace
 
@@ -66,12 +66,14 @@ def run(db_url: str | None = None, check: Callable[[], None] | None = None) -> i
     identify()
     window = MainWindow(None, Settings.load())
     trace = StartupTrace.from_environment(window)
-    first = first_glance(db_url)
-    if first is not None:
-        window.show_glance(first)
     window.show()
     if trace is not None:
         trace.shown()
+    # The desktop maps the window while the dashboard is read and drawn into it, before its first paint (on the
+    # event loop's first turn): the first frame painted carries the dashboard's data.
+    first = first_glance(db_url)
+    if first is not None:
+        window.show_glance(first)
 
     def open_checked() -> Core:
         if check is not None:

@@ -121,7 +121,7 @@ def _tray_app() -> Any:
     from tasktune_gui.ui.window.binding_check import check_binding
 
     check_binding()  # refused (one line, exit 1) before the tray is built, not crashed an hour into a run
-    from tasktune_gui.ui.window.about import identify, identify_version
+    from tasktune_gui.ui.window.identity import identify, identify_version
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     identify()

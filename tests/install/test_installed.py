@@ -39,7 +39,7 @@ WINDOW_PROBE = """
 import json, sys
 from PySide6.QtWidgets import QApplication
 app = QApplication(["tasktune"])
-from tasktune_gui.ui.window.about import identify
+from tasktune_gui.ui.window.identity import identify
 identify()
 from tasktune_gui.app import make_window
 window = make_window(sys.argv[1])

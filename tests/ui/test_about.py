@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from tasktune_gui.core.about import schema_version, tasktune_version
-from tasktune_gui.ui.window.about import AboutDialog, identify, identify_version
+from tasktune_gui.ui.window.about import AboutDialog
+from tasktune_gui.ui.window.identity import identify, identify_version
 from tasktune_gui.ui.window.main_window import MainWindow
 
 

@@ -182,7 +182,8 @@ def test_tasktune_shows_its_frame_before_loading_the_core(tmp_path: Path, displa
     assert again.returncode == 0, again.stderr
     events = trace_events(tmp_path)
     assert events["glance"]["core_libraries_loaded"] is False  # the dashboard's data came before SQLAlchemy
-    assert events["glance"]["time"] <= events["shown"]["time"] <= events["dashboard"]["time"]
+    # Drawn once the window is mapped, before the event loop's first turn paints it: the first paint has the data.
+    assert events["shown"]["time"] <= events["glance"]["time"] <= events["responsive"]["time"]
 
 
 def test_tasktune_says_a_database_it_cannot_open_in_the_window_and_on_one_line(tmp_path: Path, display: str) -> None:

@@ -1,4 +1,4 @@
-"""TaskTune's identity on the desktop (names, desktop file, icon) and Help › About, which says what runs."""
+"""Help › About: what runs (version, schema, Python, Qt, platform), with Copy for a bug report."""
 
 from __future__ import annotations
 
@@ -10,24 +10,9 @@ from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from tasktune_gui.core.about import APP_NAME, DESKTOP_FILE_NAME, ORGANIZATION, schema_version, tasktune_version
+from tasktune_gui.core.about import APP_NAME, schema_version, tasktune_version
 from tasktune_gui.ui.common.icons import app_icon
 from tasktune_gui.ui.common.naming import named
-
-
-def identify() -> None:
-    """Once the application exists, before its first window: the desktop groups TaskTune's windows under its
-    launcher (tasktune.desktop), and the windows, the taskbar and the tray's messages show its icon. The version
-    is `identify_version`'s: reading it loads the package metadata machinery, a tenth of the frame's start."""
-    QGuiApplication.setApplicationName(APP_NAME)
-    QGuiApplication.setOrganizationName(ORGANIZATION)
-    QGuiApplication.setDesktopFileName(DESKTOP_FILE_NAME)
-    QGuiApplication.setWindowIcon(app_icon())
-
-
-def identify_version() -> None:
-    """The application's version, once the frame is up (nothing on the desktop shows it before)."""
-    QGuiApplication.setApplicationVersion(tasktune_version())
 
 
 def about_lines(database: str | None) -> list[str]:

@@ -28,7 +28,6 @@ from tasktune_gui.ui.common.background import Background
 from tasktune_gui.ui.common.icons import icon
 from tasktune_gui.ui.common.naming import named
 from tasktune_gui.ui.common.palette import ThemeFollower
-from tasktune_gui.ui.window.about import AboutDialog
 from tasktune_gui.ui.window.breadcrumbs import Breadcrumbs, Crumb
 from tasktune_gui.ui.window.first_paint import after_first_paint
 from tasktune_gui.ui.window.start_page import StartPage
@@ -51,6 +50,7 @@ if TYPE_CHECKING:
     from tasktune_gui.ui.task.task_page import TaskPage
     from tasktune_gui.ui.tasks.task_table_model import TaskTableModel
     from tasktune_gui.ui.tasks.tasks_page import TasksPage
+    from tasktune_gui.ui.window.about import AboutDialog
     from tasktune_gui.ui.window.feed_follower import FeedFollower
     from tasktune_gui.ui.worker.embedded_worker import EmbeddedWorker
     from tasktune_gui.ui.worker.notifier import EndNotifier
@@ -169,6 +169,8 @@ class MainWindow(QMainWindow):
             waiting.setEnabled(False)
 
     def show_about(self) -> AboutDialog:
+        from tasktune_gui.ui.window.about import AboutDialog  # not on the frame's path: the dialog's classes, platform
+
         dialog = AboutDialog(self, self.core.store.display_name if self.attached else None)
         dialog.open()
         return dialog
