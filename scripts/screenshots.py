@@ -31,7 +31,7 @@ from tasktune_gui.ui.overview.projects_page import NewProjectDialog  # noqa: E40
 from tasktune_gui.ui.overview.slurm_dialog import SlurmDialog  # noqa: E402
 from tasktune_gui.ui.tasks.compare_view import CompareDialog  # noqa: E402
 from tasktune_gui.ui.tasks.sweep_dialog import SweepDialog  # noqa: E402
-from tasktune_gui.ui.window.about import identify  # noqa: E402
+from tasktune_gui.ui.window.identity import identify  # noqa: E402
 from tasktune_gui.ui.worker.s3_server_dialog import S3ServerDialog  # noqa: E402
 
 
