@@ -86,7 +86,7 @@ def test_a_runs_first_lines_are_stored_at_once_and_later_ones_gather() -> None:
 def test_lines_after_an_insert_wait_for_a_clock_the_lines_do_not_set(now: float, stored_at: float,
                                                                        due: float) -> None:
     # Counting the interval from the last insert put a task printing every 50 ms on the batches' beat: every
-    # other line came just after its batch left and waited a whole interval (the SSH console's p50, +6 ms).
+    # other line came just after its batch left and waited a whole interval.
     assert store_time(now, stored_at, 0.1) == pytest.approx(due)
 
 
