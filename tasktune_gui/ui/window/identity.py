@@ -11,7 +11,7 @@ from tasktune_gui.ui.common.icons import app_icon
 def identify() -> None:
     """Once the application exists, before its first window: the desktop groups TaskTune's windows under its
     launcher (tasktune.desktop), and the windows, the taskbar and the tray's messages show its icon. The version
-    is `identify_version`'s: reading it loads the package metadata machinery, a tenth of the frame's start."""
+    is `identify_version`'s: reading it loads the package metadata machinery, which the frame need not wait for."""
     QGuiApplication.setApplicationName(APP_NAME)
     QGuiApplication.setOrganizationName(ORGANIZATION)
     QGuiApplication.setDesktopFileName(DESKTOP_FILE_NAME)
