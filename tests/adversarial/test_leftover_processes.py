@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,8 @@ import pytest
 from tasktune_gui.core.api import Core
 from tasktune_gui.execution.local import run_scope
 from tasktune_gui.execution.local.run_scope import RUN_MARKER, RunScope, cgroup_root
-from tasktune_gui.execution.local.runner import Command, ProcessRun
+from tasktune_gui.execution.local.runner import ProcessRun
+from tasktune_gui.execution.run.launch import Command
 from tasktune_gui.execution.worker.worker import Worker
 from tests.support.components import require_component
 from tests.support.git import commit_files
@@ -111,26 +114,29 @@ def test_runs_reuse_their_cgroups_and_the_process_removes_them_at_its_exit() -> 
     assert not Path(first).exists()
 
 
+@contextlib.contextmanager
+def sleeper(env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """A sleeping Python that has said it runs: Popen returns when exec has begun, and until the kernel has laid
+    out the new program's environment, /proc/PID/environ reads empty (this raced on a loaded CI machine)."""
+    with subprocess.Popen([sys.executable, "-c", "print('up', flush=True); import time; time.sleep(60)"],
+                          env=env, stdout=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout is not None and process.stdout.readline() == "up\n"
+            yield process
+        finally:
+            process.kill()
+
+
 @pytest.mark.parametrize("short_run_s", [60.0, 0.0], ids=["short-run", "long-run"])
 def test_a_short_runs_marker_scan_reads_only_processes_newer_than_the_run(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short_run_s: float) -> None:
     # A process older than the run cannot be one of its own: a short run reads only the newer ones' environments
     # (a lab machine has a thousand processes); a long one reads all, since a pid may have been reused meanwhile.
     monkeypatch.setattr(run_scope, "SHORT_RUN_S", short_run_s)
-    older = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
-                             env={RUN_MARKER: "0123456789abcdef"})
-    try:
+    with sleeper({RUN_MARKER: "0123456789abcdef"}) as older:
         scope = RunScope(use_cgroup=False)
         scope.marker = "0123456789abcdef"  # as if it carried the run's marker
-        newer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
-                                 env=scope.environment({}))
-        try:
+        with sleeper(scope.environment({})) as newer:
             found = {process.pid for process in scope.members()}
-        finally:
-            newer.kill()
-            newer.wait()
-    finally:
-        older.kill()
-        older.wait()
     assert newer.pid in found
     assert (older.pid in found) == (short_run_s == 0.0)

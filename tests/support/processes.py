@@ -22,6 +22,6 @@ def group_alive(group: int) -> set[int]:
 def gone(pid: int) -> bool:
     """The process has ended (a zombie its parent has not reaped yet counts as ended)."""
     try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+        return bool(psutil.Process(pid).status() == psutil.STATUS_ZOMBIE)
     except psutil.NoSuchProcess:
         return True
