@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func
 from sqlmodel import col, select
 
+from tasktune_gui.core.data_version import DataVersionWatch, sqlite_file
 from tasktune_gui.core.events import ORIGIN, Change, ChangeBus
 from tasktune_gui.core.models import ChangeRecord, utcnow
 from tasktune_gui.core.store import Store
@@ -80,16 +81,20 @@ class ChangeFeed:
         return published
 
     def listen(self, wake: Callable[[], None]) -> Callable[[], None]:
-        """On PostgreSQL, call `wake` (from a listener thread) whenever a change is notified; returns a closer.
+        """Call `wake` (from a thread of its own) whenever another process may have committed; returns a closer.
 
-        `wake` should lead to `poll()` on the follower's own thread. Elsewhere this does nothing.
-        """
-        if self.store.dialect != "postgresql":
+        On PostgreSQL, on each notification; on SQLite, on each commit seen in the file's data_version where its
+        folder can be watched (elsewhere this does nothing). `wake` should lead to `poll()` on the follower's
+        own thread."""
+        if self.store.dialect == "postgresql":
+            from tasktune_gui.core.notify import ChangeListener
+
+            listener = ChangeListener(self.store.url, lambda _kind, _action: wake(), wake, name="feed-listen")
+            return listener.close
+        database = sqlite_file(self.store.url)
+        if database is None:
             return lambda: None
-        from tasktune_gui.core.notify import ChangeListener
-
-        listener = ChangeListener(self.store.url, lambda _kind, _action: wake(), wake, name="feed-listen")
-        return listener.close
+        return DataVersionWatch(database, wake, interval=None, name="feed-watch").close
 
     def prune(self, keep: timedelta = KEEP) -> None:
         prune_changes(self.store, keep)

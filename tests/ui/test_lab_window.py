@@ -38,6 +38,7 @@ def lab_window(qtbot: QtBot, postgres_url: str, tmp_path: Path,
 
 def test_the_window_refreshes_on_a_notification_not_the_timer(lab_window: MainWindow, qtbot: QtBot,
                                                               postgres_url: str) -> None:
+    qtbot.waitUntil(lambda: lab_window.follower.listening)  # from its first poll on
     lab_window.follower.timer.stop()  # only the notification can bring the other machine's task in now
     lab_window.open_project(None)
     before = lab_window.model.rowCount()

@@ -41,14 +41,29 @@ def test_changes_of_another_process_are_read_off_the_gui_thread(window: MainWind
         return original(after, limit)
 
     window.follower.feed.read = spy  # type: ignore[method-assign]
-    # Another process's write (a second Core has its own origin): only the feed brings it to this window.
+    add_task_in_another_process(sqlite_url)
+    qtbot.waitUntil(lambda: window.model.rowCount() == before + 1, timeout=5000)
+    assert readers and threading.main_thread().name not in readers
+
+
+def test_another_processs_commit_to_the_sqlite_file_shows_without_the_safety_poll(
+        window: MainWindow, qtbot: QtBot, sqlite_url: str) -> None:
+    window.open_project(None)
+    before = window.model.rowCount()
+    follower = window.follower
+    qtbot.waitUntil(lambda: follower.listening)  # from its first poll on
+    follower.timer.stop()  # only the watch on the file's folder can bring the change now
+    add_task_in_another_process(sqlite_url)
+    qtbot.waitUntil(lambda: window.model.rowCount() == before + 1, timeout=10000)
+
+
+def add_task_in_another_process(url: str) -> None:
+    """Another process's write (a second Core has its own origin): only the feed brings it to this window."""
     script = ("import sys; from tasktune_gui.core.api import Core; from tasktune_gui.core.models import Task\n"
               "core = Core.open(sys.argv[1])\n"
               "core.tasks.add(Task(id='', name='from elsewhere', repository='/r', entry_point='t.py'), 'Demo')\n"
               "core.close()\n")
-    subprocess.run([sys.executable, "-c", script, sqlite_url], check=True)
-    qtbot.waitUntil(lambda: window.model.rowCount() == before + 1, timeout=5000)
-    assert readers and threading.main_thread().name not in readers
+    subprocess.run([sys.executable, "-c", script, url], check=True)
 
 
 def test_new_tasks_keep_the_selection_and_the_scroll_on_their_tasks(window: MainWindow, qtbot: QtBot) -> None:

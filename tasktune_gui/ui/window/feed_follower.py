@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -13,7 +14,7 @@ from tasktune_gui.ui.common.background import Background
 from tasktune_gui.ui.common.qt_bridge import Waker
 
 log = logging.getLogger(__name__)
-POLL_MS = 500  # a safety net: SQLite has no notifications, PostgreSQL's NOTIFY wakes a poll at once
+POLL_MS = 500  # a safety net: PostgreSQL's NOTIFY, or on SQLite a commit seen in the file, wakes a poll at once
 
 
 class FeedFollower(QObject):
@@ -33,7 +34,13 @@ class FeedFollower(QObject):
         self.timer.timeout.connect(self.poll)
         self.timer.start(POLL_MS)
         self._waker = Waker(self.poll, self)
-        self._stop_listening = self.feed.listen(self._waker.wake)
+        # From the first poll on: the window's start pays for neither the listener's connection nor the watch's
+        # set-up (30 ms the first time on SQLite), and that poll reads what came before.
+        self._stop_listening: Callable[[], None] | None = None
+
+    @property
+    def listening(self) -> bool:
+        return self._stop_listening is not None
 
     def poll(self) -> None:
         if self._polling:
@@ -44,6 +51,8 @@ class FeedFollower(QObject):
 
     def _on_polled(self, _published: int) -> None:
         self._polling = False
+        if self._stop_listening is None:
+            self._stop_listening = self.feed.listen(self._waker.wake)
         if self._again:
             self._again = False
             self.poll()
@@ -56,5 +65,6 @@ class FeedFollower(QObject):
 
     def close(self) -> None:
         self.timer.stop()
-        self._stop_listening()
+        if self._stop_listening is not None:
+            self._stop_listening()
         self._background.close()

@@ -1,0 +1,85 @@
+"""Following other connections' commits to a SQLite file: its data_version, read after each write to its folder."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+
+from sqlalchemy.engine import make_url
+
+from tasktune_gui.core.database_writes import DatabaseWrites
+
+DATA_VERSION_INTERVAL_S = 0.01
+# After each write data_version is polled a while: SQLite writes a commit to the journal before it makes it
+# visible, so the read that the write itself triggers may come too early.
+FOLLOW_WRITE_S = 0.1
+# In case a write is never seen (a network file system shows the kernel only this machine's writes).
+WATCHED_POLL_S = 1.0
+
+
+class DataVersionWatch:
+    """Calls `on_change` (from a thread of its own) whenever another connection has committed to `database`.
+
+    `interval`: how often data_version is read where the folder cannot be watched (not Linux, no inotify
+    instance left); None to give up there, for a caller that polls anyway."""
+
+    def __init__(self, database: str, on_change: Callable[[], None], *, interval: float | None,
+                 name: str) -> None:
+        self.database = database
+        self.on_change = on_change
+        self.interval = interval
+        self._closed = threading.Event()
+        self._writes: DatabaseWrites | None = None
+        self._follow_until = 0.0
+        self.thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        connection = sqlite3.connect(self.database, check_same_thread=False, isolation_level=None)
+        writes = self._writes = DatabaseWrites.open(self.database)
+        try:
+            if writes is None and self.interval is None:
+                return
+            seen = connection.execute("PRAGMA data_version").fetchone()[0]
+            while self._next_look(writes):
+                try:
+                    now = connection.execute("PRAGMA data_version").fetchone()[0]
+                except sqlite3.Error:
+                    continue
+                if now != seen:
+                    seen = now
+                    self.on_change()
+        finally:
+            if writes is not None:
+                writes.close()
+            connection.close()
+
+    def _next_look(self, writes: DatabaseWrites | None) -> bool:
+        """Wait until data_version is worth reading again; False once closed."""
+        if self._closed.is_set():  # closed before the watch was there to interrupt
+            return False
+        if writes is None:
+            return not self._closed.wait(self.interval or DATA_VERSION_INTERVAL_S)
+        if time.monotonic() >= self._follow_until:
+            if writes.wait(WATCHED_POLL_S):  # idle, the thread sleeps here and costs nothing
+                self._follow_until = time.monotonic() + FOLLOW_WRITE_S
+        elif not self._closed.wait(DATA_VERSION_INTERVAL_S) and writes.written():
+            self._follow_until = time.monotonic() + FOLLOW_WRITE_S
+        return not self._closed.is_set()
+
+    def close(self) -> None:
+        self._closed.set()
+        if self._writes is not None:
+            self._writes.interrupt()
+        if self.thread is not threading.current_thread():
+            self.thread.join(2)
+
+
+def sqlite_file(url: str) -> str | None:
+    """The database file of a SQLite URL; None for an in-memory database or another server."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return parsed.database
