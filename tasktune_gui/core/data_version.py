@@ -12,8 +12,11 @@ from sqlalchemy.engine import make_url
 from tasktune_gui.core.database_writes import DatabaseWrites
 
 DATA_VERSION_INTERVAL_S = 0.01
-# After each write data_version is polled a while: SQLite writes a commit to the journal before it makes it
-# visible, so the read that the write itself triggers may come too early.
+# The write that wakes the watch comes before its commit is visible: SQLite writes the commit's pages to the WAL,
+# then marks it committed in shared memory, which makes no event. So data_version is read a pause after a write
+# (a commit's writes come closer together), then every 10 ms until 0.1 s pass with no write, for a commit that
+# shows later still.
+QUIET_S = 0.001
 FOLLOW_WRITE_S = 0.1
 # In case a write is never seen (a network file system shows the kernel only this machine's writes).
 WATCHED_POLL_S = 1.0
@@ -32,7 +35,7 @@ class DataVersionWatch:
         self.interval = interval
         self._closed = threading.Event()
         self._writes: DatabaseWrites | None = None
-        self._follow_until = 0.0
+        self._last_write = 0.0
         self.thread = threading.Thread(target=self._run, name=name, daemon=True)
         self.thread.start()
 
@@ -62,12 +65,17 @@ class DataVersionWatch:
             return False
         if writes is None:
             return not self._closed.wait(self.interval or DATA_VERSION_INTERVAL_S)
-        if time.monotonic() >= self._follow_until:
-            if writes.wait(WATCHED_POLL_S):  # idle, the thread sleeps here and costs nothing
-                self._follow_until = time.monotonic() + FOLLOW_WRITE_S
-        elif not self._closed.wait(DATA_VERSION_INTERVAL_S) and writes.written():
-            self._follow_until = time.monotonic() + FOLLOW_WRITE_S
+        following = time.monotonic() - self._last_write < FOLLOW_WRITE_S
+        # Idle, the thread sleeps here for long and costs nothing.
+        if writes.wait(DATA_VERSION_INTERVAL_S if following else WATCHED_POLL_S):
+            self._settle(writes)
         return not self._closed.is_set()
+
+    def _settle(self, writes: DatabaseWrites) -> None:
+        """Let the commit's other writes come (one pause, then what came meanwhile is dropped), then follow."""
+        self._closed.wait(QUIET_S)
+        writes.written()
+        self._last_write = time.monotonic()
 
     def close(self) -> None:
         self._closed.set()

@@ -41,7 +41,7 @@ def test_closing_an_idle_watch_ends_its_thread_at_once(sqlite_core: Core, monkey
     woken = threading.Event()
     watch = DataVersionWatch(database, woken.set, interval=3600.0, name="test-watch")
     assert woken_by_commits(woken.wait, database)
-    wait_until(lambda: data_version.time.monotonic() > watch._follow_until + 0.05,
+    wait_until(lambda: data_version.time.monotonic() > watch._last_write + data_version.FOLLOW_WRITE_S + 0.05,
                what="the thread back on the folder's watch")
     watch.close()
     assert not watch.thread.is_alive()
