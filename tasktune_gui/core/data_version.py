@@ -6,8 +6,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-
-from sqlalchemy.engine import make_url
+from pathlib import Path
 
 from tasktune_gui.core.database_writes import DatabaseWrites
 
@@ -28,7 +27,7 @@ class DataVersionWatch:
     `interval`: how often data_version is read where the folder cannot be watched (not Linux, no inotify
     instance left); None to give up there, for a caller that polls anyway."""
 
-    def __init__(self, database: str, on_change: Callable[[], None], *, interval: float | None,
+    def __init__(self, database: Path, on_change: Callable[[], None], *, interval: float | None,
                  name: str) -> None:
         self.database = database
         self.on_change = on_change
@@ -40,11 +39,11 @@ class DataVersionWatch:
         self.thread.start()
 
     def _run(self) -> None:
-        connection = sqlite3.connect(self.database, check_same_thread=False, isolation_level=None)
         writes = self._writes = DatabaseWrites.open(self.database)
+        if writes is None and self.interval is None:
+            return
+        connection = sqlite3.connect(self.database, check_same_thread=False, isolation_level=None)
         try:
-            if writes is None and self.interval is None:
-                return
             seen = connection.execute("PRAGMA data_version").fetchone()[0]
             while self._next_look(writes):
                 try:
@@ -84,10 +83,3 @@ class DataVersionWatch:
         if self.thread is not threading.current_thread():
             self.thread.join(2)
 
-
-def sqlite_file(url: str) -> str | None:
-    """The database file of a SQLite URL; None for an in-memory database or another server."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        return None
-    return parsed.database

@@ -37,9 +37,9 @@ class DatabaseWrites:
         self._poller.register(self._wake_read, select.POLLIN)
 
     @classmethod
-    def open(cls, database: str) -> DatabaseWrites | None:
+    def open(cls, database: Path) -> DatabaseWrites | None:
         try:
-            return cls(Path(database).resolve())
+            return cls(database.resolve())
         except (ImportError, OSError, AttributeError) as exc:  # AttributeError: a C library without inotify
             log.debug("polling %s: no watch on its folder (%s)", database, exc)
             return None

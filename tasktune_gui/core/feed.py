@@ -9,10 +9,10 @@ from datetime import timedelta
 from sqlalchemy import delete, func
 from sqlmodel import col, select
 
-from tasktune_gui.core.data_version import DataVersionWatch, sqlite_file
+from tasktune_gui.core.data_version import DataVersionWatch
 from tasktune_gui.core.events import ORIGIN, Change, ChangeBus
 from tasktune_gui.core.models import ChangeRecord, utcnow
-from tasktune_gui.core.store import Store
+from tasktune_gui.core.store import Store, sqlite_path
 
 KEEP = timedelta(hours=1)
 # On PostgreSQL a record id is taken when the row is written, not when it commits: a lower id can appear
@@ -91,7 +91,7 @@ class ChangeFeed:
 
             listener = ChangeListener(self.store.url, lambda _kind, _action: wake(), wake, name="feed-listen")
             return listener.close
-        database = sqlite_file(self.store.url)
+        database = sqlite_path(self.store.url)
         if database is None:
             return lambda: None
         return DataVersionWatch(database, wake, interval=None, name="feed-watch").close

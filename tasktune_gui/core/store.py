@@ -26,7 +26,8 @@ NO_ROOM_BYTES = 64 << 10  # less free space than this, and a failed write is a f
 INSUFFICIENT_PRIVILEGE = "42501"  # a grant or a row-level security policy refused the statement
 
 
-def _sqlite_path(url: str) -> Path | None:
+def sqlite_path(url: str) -> Path | None:
+    """The database file of a SQLite URL; None for an in-memory database or another server."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
@@ -69,7 +70,7 @@ def _postgres_engine(url: str) -> Engine:
 
 def _inspect_existing(url: str) -> tuple[set[str], str | None]:
     """Table names and schema revision, read without writing anything."""
-    path = _sqlite_path(url)
+    path = sqlite_path(url)
     if path is not None:
         if not path.exists() or path.stat().st_size == 0:
             return set(), None
@@ -91,7 +92,7 @@ def _inspect_existing(url: str) -> tuple[set[str], str | None]:
                 revision = row[0] if row else None
             return tables, revision
     except (DatabaseError, OperationalError) as exc:
-        path = _sqlite_path(url)
+        path = sqlite_path(url)
         if path is not None and _no_room(path):  # SQLite says "disk I/O error" when it cannot make its WAL files
             raise DiskFull(str(path)) from exc
         raise DatabaseRefused(f"cannot open the database {_safe(url)}: {exc.orig}") from exc
@@ -139,7 +140,7 @@ class Store:
             from tasktune_gui.core.notify import send_notifications
 
             self._notify = send_notifications
-        path = _sqlite_path(url)
+        path = sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         # On a read-only disk SQLite cannot make its WAL files: the file is read as it is, and said to be so.
@@ -225,7 +226,7 @@ class Store:
                 raise
             except OperationalError as exc:
                 take_noted(session)
-                path = _sqlite_path(self.url)
+                path = sqlite_path(self.url)
                 if path is not None and ("disk is full" in str(exc.orig) or _no_room(path)):
                     raise DiskFull(str(path)) from exc
                 raise

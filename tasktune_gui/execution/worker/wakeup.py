@@ -6,9 +6,10 @@ import threading
 from collections.abc import Callable
 
 from tasktune_gui.core.api import Core
-from tasktune_gui.core.data_version import DATA_VERSION_INTERVAL_S, DataVersionWatch, sqlite_file
+from tasktune_gui.core.data_version import DATA_VERSION_INTERVAL_S, DataVersionWatch
 from tasktune_gui.core.events import Change
 from tasktune_gui.core.notify import ChangeListener
+from tasktune_gui.core.store import sqlite_path
 
 
 class Wakeup:
@@ -25,7 +26,7 @@ class Wakeup:
         if core.store.dialect == "postgresql":
             # Another machine's enqueue arrives as a notification; after a reconnection, look once anyway.
             self._listener = ChangeListener(core.store.url, self._on_notified, self.event.set, name="worker-listen")
-        database = sqlite_file(core.store.url)
+        database = sqlite_path(core.store.url)
         if database is not None:  # another process's commit
             self._watch = DataVersionWatch(database, self.event.set, interval=interval, name="worker-wakeup")
 
